@@ -1,0 +1,118 @@
+/* arena.c — bump allocator in chained blocks; see arena.h. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "log.h"
+
+#define ARENA_BLOCK 8192
+#define ARENA_ALIGN 16
+
+struct block {
+	struct block *next;
+	size_t used, cap;
+	_Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+struct arena {
+	struct block *head;
+};
+
+struct arena *
+arena_new(void)
+{
+	struct arena *a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		fatal("out of memory");
+	return a;
+}
+
+void
+arena_free(struct arena *a)
+{
+	if (a == NULL)
+		return;
+	struct block *b = a->head;
+	while (b != NULL) {
+		struct block *next = b->next;
+		free(b);
+		b = next;
+	}
+	free(a);
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+	if (size > SIZE_MAX - ARENA_ALIGN - sizeof(struct block))
+		fatal("allocation too large");
+	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	struct block *b = a->head;
+	if (b == NULL || b->cap - b->used < need) {
+		size_t cap = need > ARENA_BLOCK ? need : ARENA_BLOCK;
+		struct block *nb = malloc(sizeof(*nb) + cap);
+		if (nb == NULL)
+			fatal("out of memory");
+		nb->used = 0;
+		nb->cap = cap;
+		/* A large one-off allocation goes behind the current block so the
+		 * free space left in that block is not wasted. */
+		if (b != NULL && need > ARENA_BLOCK) {
+			nb->next = b->next;
+			b->next = nb;
+		} else {
+			nb->next = b;
+			a->head = nb;
+		}
+		b = nb;
+	}
+	void *p = b->data + b->used;
+	b->used += need;
+	memset(p, 0, size);
+	return p;
+}
+
+void *
+arena_calloc(struct arena *a, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		fatal("allocation too large");
+	return arena_alloc(a, n * size);
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t len)
+{
+	char *p = arena_alloc(a, len + 1);
+	if (len > 0)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("vsnprintf failed");
+	char *p = arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}

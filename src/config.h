@@ -1,0 +1,56 @@
+/* config.h — nazar.conf: one INI file, read once at start-up.
+ *
+ * Every key has a default (config_defaults) so a minimal file works.
+ * Unknown sections or keys and bad values stop start-up with
+ * "FILE:LINE: what is wrong" — a typo must not silently change behaviour. */
+#ifndef NAZAR_CONFIG_H
+#define NAZAR_CONFIG_H
+
+#include <stddef.h>
+
+#include "locale.h"
+
+#define CONFIG_MAX_RETURN_HOSTS 16
+
+enum moderation_mode {
+	MODERATION_PRE,		/* every comment held for a moderator (default) */
+	MODERATION_POST,	/* published at once, moderators remove later */
+	MODERATION__MAX
+};
+
+struct config {
+	/* [server] */
+	char listen[256];		/* "unix:/run/nazar/nazar.sock" or "127.0.0.1:9000" */
+	unsigned socket_mode;		/* octal, for unix sockets; default 0660 */
+	int workers;			/* 1..64; default 4 */
+	char base_path[128];		/* "/comments": no trailing slash, starts with '/' */
+	size_t max_body_bytes;		/* default 65536 */
+	/* [database] */
+	char db_path[1024];
+	int busy_timeout_ms;		/* default 5000 */
+	/* [site] */
+	char site_name[256];
+	enum locale_id locale;		/* default fa */
+	char timezone[64];		/* IANA name, default Asia/Tehran */
+	char article_url[512];		/* contains "{article}"; may be empty */
+	char return_hosts[CONFIG_MAX_RETURN_HOSTS][256];	/* lower-case host[:port] */
+	int return_host_count;
+	char templates[1024];		/* template directory */
+	/* [moderation] */
+	enum moderation_mode mode;
+	int max_length;			/* characters of a comment body; default 5000 */
+	/* [log] */
+	int log_level;			/* enum log_level; "error|warn|info|debug" */
+};
+
+/* Fills every field with its default. */
+void config_defaults(struct config *cfg);
+/* Reads path over the current values of cfg. Returns 0, or -1 with
+ * "path:line: message" (or "path: message" for I/O errors) in err. */
+int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+/* Parses from memory (for tests and fuzzing); name is used in messages. */
+int config_parse(const char *name, const char *text, size_t len, struct config *cfg,
+    char *err, size_t errlen);
+const char *moderation_mode_name(enum moderation_mode m);
+
+#endif

@@ -1,0 +1,34 @@
+/* locale.h — what differs between a Persian and an English site: direction,
+ * digits, calendar and the way dates are written.
+ *
+ * Dates use the process time zone, which start-up sets from the config
+ * (setenv("TZ") + tzset() once, before threads start). */
+#ifndef NAZAR_LOCALE_H
+#define NAZAR_LOCALE_H
+
+#include <time.h>
+
+struct buf;
+
+enum locale_id {
+	LOCALE_EN,
+	LOCALE_FA,
+	LOCALE__MAX
+};
+
+/* "fa" / "en" → id; -1 when unknown. */
+int locale_parse(const char *name, enum locale_id *out);
+const char *locale_code(enum locale_id l);	/* "fa" — for lang="" */
+const char *locale_dir(enum locale_id l);	/* "rtl" or "ltr" */
+
+/* fa: "جمعه ۴ خرداد ۱۳۹۷، ساعت ۱۴:۳۰" (Solar Hijri, Persian digits)
+ * en: "Friday 25 May 2018, 14:30" */
+void locale_format_datetime(struct buf *out, enum locale_id l, time_t t);
+/* ISO 8601 in UTC ("2018-05-25T10:00:00Z") for JSON and <time datetime>. */
+void locale_format_iso8601(struct buf *out, time_t t);
+/* Decimal with the locale's digits ("۱۲" in fa). */
+void locale_format_int(struct buf *out, enum locale_id l, long long n);
+/* Replaces ASCII digits 0-9 in s with the locale's digits. */
+void locale_digits(struct buf *out, enum locale_id l, const char *s);
+
+#endif

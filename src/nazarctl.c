@@ -1,0 +1,1 @@
+/* nazarctl.c */

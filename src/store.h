@@ -1,0 +1,111 @@
+/* store.h — everything nazar keeps, in one SQLite database.
+ *
+ * One struct store is one connection; each worker thread owns its own.
+ * Connections run in WAL mode with synchronous=FULL (an acknowledged comment
+ * survives a power cut), foreign keys on and a busy timeout. All SQL lives
+ * in store.c as prepared statements. Writes use BEGIN IMMEDIATE so a busy
+ * database is detected before any work, never half-way through.
+ *
+ * Functions return an enum store_result; details of a failure are logged,
+ * never returned, so nothing of SQLite can leak into a response. */
+#ifndef NAZAR_STORE_H
+#define NAZAR_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct arena;
+struct store;
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 1
+
+enum store_result {
+	STORE_OK = 0,
+	STORE_NOT_FOUND,	/* no such row */
+	STORE_CONFLICT,		/* e.g. a reply whose parent does not qualify */
+	STORE_BUSY,		/* locked past the busy timeout: retry later (503) */
+	STORE_ERROR		/* I/O, disk full, read-only, corrupt: 503 + log */
+};
+
+enum comment_status {
+	COMMENT_PENDING,
+	COMMENT_APPROVED,
+	COMMENT_REJECTED,
+	COMMENT_SPAM,
+	COMMENT_DELETED,
+	COMMENT_STATUS__MAX
+};
+
+const char *comment_status_name(enum comment_status s);	/* "pending" … */
+/* Returns 0 and sets *out, or -1 for an unknown name. */
+int comment_status_parse(const char *name, enum comment_status *out);
+
+struct comment {
+	int64_t id;
+	char *article;
+	int64_t parent;		/* 0: top level */
+	char *name;
+	char *email;		/* "" when not given */
+	char *body;
+	enum comment_status status;
+	int64_t created;	/* Unix time, UTC */
+	char *remote_addr;
+	char *user_agent;
+};
+
+/* Opens (creating the file if needed) and configures a connection.
+ * It does not touch the schema. On failure *out is NULL and err says why. */
+enum store_result store_open(const char *path, int busy_timeout_ms, struct store **out,
+    char *err, size_t errlen);
+void store_close(struct store *st);
+
+/* Creates the schema or upgrades it to STORE_SCHEMA_VERSION, in one
+ * transaction. A database from a newer nazar is refused (STORE_ERROR, err
+ * names both versions). *from is the version found. */
+enum store_result store_migrate(struct store *st, int *from, char *err, size_t errlen);
+/* STORE_OK when the schema is exactly the current version. */
+enum store_result store_check_schema(struct store *st, char *err, size_t errlen);
+/* A cheap query proving the database answers (for /health). */
+enum store_result store_ping(struct store *st);
+
+/* The server's 32-byte secret for signing cookies; created at first
+ * migration with randombytes_buf and kept in the database. */
+enum store_result store_secret(struct store *st, unsigned char key[32]);
+
+/* Inserts c (id and created ignored on input; id set on success) in a
+ * BEGIN IMMEDIATE transaction and returns only after COMMIT succeeded.
+ * When c->parent is set, the parent must exist, be approved and belong to
+ * the same article, else STORE_CONFLICT and nothing is written. */
+enum store_result store_insert_comment(struct store *st, struct comment *c, time_t now);
+
+enum store_result store_get_comment(struct store *st, struct arena *a, int64_t id,
+    struct comment *out);
+
+/* One page of an article's thread, in display order-independent form:
+ * the approved top-level comments of page `page` (1-based, per_page of
+ * them, oldest first), all approved descendants of those, plus — wherever
+ * they would appear — the pending comments whose ids are in own_ids (the
+ * reader's own held comments). Rows are ordered by created, id.
+ * *approved_total is the article's number of approved comments and
+ * *top_total its number of approved top-level comments (for paging). */
+enum store_result store_thread(struct store *st, struct arena *a, const char *article,
+    int page, int per_page, const int64_t *own_ids, size_t own_count,
+    struct comment **out, size_t *count, long long *approved_total, long long *top_total);
+
+/* Approved-comment counts for each article (0 for unknown ones). */
+enum store_result store_counts(struct store *st, const char *const *articles, size_t n,
+    long long *counts);
+
+/* Listing for the operator; status < 0 means any, article NULL means any.
+ * Newest first, at most limit rows. */
+enum store_result store_list(struct store *st, struct arena *a, int status,
+    const char *article, int limit, struct comment **out, size_t *count);
+
+/* Sets the status of one comment (STORE_NOT_FOUND when absent). */
+enum store_result store_set_status(struct store *st, int64_t id, enum comment_status s,
+    time_t now);
+
+#endif

@@ -1,0 +1,30 @@
+/* text.h — UTF-8 and plain-text handling for what readers type.
+ *
+ * Input is UTF-8 or it is refused; stored text is NFC (utf8proc), with
+ * line endings as '\n'. Rendering turns a plain-text body into safe HTML. */
+#ifndef NAZAR_TEXT_H
+#define NAZAR_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct buf;
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+bool utf8_valid(const char *s, size_t len);
+/* Number of code points in valid UTF-8. */
+size_t utf8_length(const char *s, size_t len);
+
+/* Input text as stored: valid UTF-8 required (else NULL), CRLF and CR
+ * become LF, NFC applied, leading/trailing white space (Unicode) removed.
+ * When single_line is set, every line break or tab becomes a space. */
+char *text_clean(struct arena *a, const char *s, size_t len, bool single_line);
+
+/* Plain text body → HTML: everything escaped, "\n" → "<br>\n",
+ * http:// and https:// URLs (and www. ones) become
+ * <a href="…" rel="nofollow ugc noopener" target="_blank">…</a>;
+ * trailing punctuation (.,;:!?) and an unmatched ')' stay outside the link. */
+void text_body_to_html(struct buf *out, const char *body);
+
+#endif
