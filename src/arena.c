@@ -1,6 +1,4 @@
 /* arena.c — bump allocator in chained blocks; see arena.h. */
-#include "config.h"
-
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,4 @@
 /* buf.c — growable byte buffer; see buf.h. */
-#include "config.h"
-
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,4 @@
 /* log.c — see log.h. */
-#include "config.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
