@@ -1,1 +1,128 @@
-/* app.c */
+/* app.c — start-up: configuration, time zone, templates, strings, schema. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "catalog.h"
+#include "log.h"
+#include "store.h"
+#include "tmpl.h"
+
+/* Strings the C code itself uses (errors, notices); templates may use more,
+ * and a missing one there only shows its key. */
+static const char *const required_strings[] = {
+	"error.article_invalid", "error.name_required", "error.name_too_long",
+	"error.email_invalid", "error.body_required", "error.body_too_long",
+	"error.encoding", "error.parent_invalid", "error.form", "error.unavailable",
+	"error.not_found", "error.method", "error.bad_request", "error.too_large",
+	"error.unsupported", "error.internal",
+	"status.pending", "status.approved", "count.zero", "count.one", "count.other",
+	"month.1", "month.12",
+};
+
+const char *
+app_default_config_path(void)
+{
+	const char *env = getenv("NAZAR_CONFIG");
+	return env != NULL && *env != '\0' ? env : NAZAR_SYSCONFDIR "/nazar.conf";
+}
+
+int
+app_init(struct app *app, const char *config_path, char *err, size_t errlen)
+{
+	memset(app, 0, sizeof(*app));
+	if (errlen > 0)
+		err[0] = '\0';
+	config_defaults(&app->cfg);
+	if (config_path != NULL && config_load(config_path, &app->cfg, err, errlen) != 0)
+		return -1;
+	log_set_level((enum log_level)app->cfg.log_level);
+
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium could not be initialised");
+		return -1;
+	}
+	/* One zone for the whole process, set before any thread exists, so
+	 * localtime_r is safe everywhere afterwards. */
+	setenv("TZ", app->cfg.timezone, 1);
+	tzset();
+
+	app->templates = tmpl_set_new();
+	if (tmpl_set_load_dir(app->templates, app->cfg.templates, err, errlen) != 0)
+		return -1;
+	static const char *const needed[] = { "thread", "comment", "form", "page", "error" };
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		if (!tmpl_set_has(app->templates, needed[i])) {
+			snprintf(err, errlen, "%s: template %s.mustache is missing",
+			    app->cfg.templates, needed[i]);
+			return -1;
+		}
+	}
+
+	char path[1200];
+	snprintf(path, sizeof(path), "%s/i18n/%s.ini", app->cfg.templates,
+	    locale_code(app->cfg.locale));
+	app->strings = catalog_load(path, err, errlen);
+	if (app->strings == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof(required_strings) / sizeof(required_strings[0]); i++) {
+		if (!catalog_has(app->strings, required_strings[i])) {
+			snprintf(err, errlen, "%s: the string \"%s\" is missing", path,
+			    required_strings[i]);
+			return -1;
+		}
+	}
+
+	struct store *st;
+	if (store_open(app->cfg.db_path, app->cfg.busy_timeout_ms, &st, err, errlen) != STORE_OK)
+		return -1;
+	int from = 0;
+	enum store_result r = store_migrate(st, &from, err, errlen);
+	if (r == STORE_OK && from != STORE_SCHEMA_VERSION)
+		log_info("database %s migrated from schema %d to %d", app->cfg.db_path, from,
+		    STORE_SCHEMA_VERSION);
+	if (r == STORE_OK)
+		r = store_secret(st, app->secret);
+	store_close(st);
+	if (r != STORE_OK) {
+		if (err[0] == '\0')
+			snprintf(err, errlen, "%s: the database could not be prepared (see the log)",
+			    app->cfg.db_path);
+		return -1;
+	}
+	return 0;
+}
+
+void
+app_free(struct app *app)
+{
+	tmpl_set_free(app->templates);
+	catalog_free(app->strings);
+	sodium_memzero(app->secret, sizeof(app->secret));
+	app->templates = NULL;
+	app->strings = NULL;
+}
+
+int
+ctx_open(struct ctx *c, const struct app *app)
+{
+	char err[512] = "";
+	c->app = app;
+	if (store_open(app->cfg.db_path, app->cfg.busy_timeout_ms, &c->store, err,
+	    sizeof(err)) != STORE_OK) {
+		log_error("cannot open the database: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctx_close(struct ctx *c)
+{
+	store_close(c->store);
+	c->store = NULL;
+}

@@ -1,1 +1,43 @@
-/* app.h */
+/* app.h — what every request handler can reach: the loaded configuration,
+ * templates and strings (read-only after start-up, shared by all threads)
+ * and the worker's own database connection. */
+#ifndef NAZAR_APP_H
+#define NAZAR_APP_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+struct tmpl_set;
+struct catalog;
+struct store;
+
+struct app {
+	struct config cfg;
+	struct tmpl_set *templates;
+	struct catalog *strings;
+	unsigned char secret[32];	/* signs reader cookies */
+};
+
+/* One per worker thread (SQLite connections are not shared). */
+struct ctx {
+	const struct app *app;
+	struct store *store;
+};
+
+/* Loads config_path (NULL: defaults only), sets the process time zone,
+ * parses templates and strings, creates or migrates the database and reads
+ * the server secret. Call before starting threads. Returns 0, or -1 with a
+ * message fit for an operator in err. */
+int app_init(struct app *app, const char *config_path, char *err, size_t errlen);
+void app_free(struct app *app);
+
+/* The config file to use when none is given: $NAZAR_CONFIG, else the
+ * compiled-in default under sysconfdir. */
+const char *app_default_config_path(void);
+
+/* Opens a connection for one worker; logs and returns -1 on failure. */
+int ctx_open(struct ctx *c, const struct app *app);
+void ctx_close(struct ctx *c);
+
+#endif

@@ -1,1 +1,84 @@
-/* request.h */
+/* request.h — one HTTP request as nazar sees it, and the response it gets.
+ *
+ * A request is read the same way whether it came over FastCGI or plain CGI:
+ * from a CGI-style environment (name=value strings) and a body reader.
+ * Everything is parsed up front with fixed limits, so handlers only ever
+ * see bounded, decoded, NUL-free values. */
+#ifndef NAZAR_REQUEST_H
+#define NAZAR_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "buf.h"
+#include "http.h"
+
+struct arena;
+struct config;
+
+/* Fixed limits on what a request may carry; see request.c for values. */
+#define REQUEST_MAX_QUERY 4096
+#define REQUEST_MAX_FIELDS 32
+#define REQUEST_MAX_COOKIE_HEADER 8192
+#define REQUEST_MAX_COOKIES 64
+#define RESPONSE_MAX_HEADERS 12
+
+struct request {
+	struct arena *arena;
+	const char *method;		/* "GET", "POST", "HEAD", … */
+	const char *path;		/* below base_path, e.g. "/thread"; "/" for the base */
+	struct kvlist query;
+	struct kvlist form;		/* urlencoded POST body */
+	struct kvlist cookies;
+	const char *accept;		/* never NULL ("" when absent) */
+	const char *content_type;
+	const char *remote_addr;	/* REMOTE_ADDR only: never X-Forwarded-For */
+	const char *user_agent;
+	const char *host;
+	bool https;
+	time_t now;
+};
+
+struct header {
+	const char *name;
+	const char *value;
+};
+
+struct response {
+	int status;
+	const char *content_type;	/* NULL: text/html; charset=utf-8 */
+	struct header headers[RESPONSE_MAX_HEADERS];
+	size_t header_count;
+	struct buf body;
+};
+
+/* Where a request comes from: a CGI-style environment and a body reader
+ * that returns bytes read, 0 at end of input, -1 on error. */
+struct request_source {
+	char **envp;
+	ssize_t (*read)(void *ctx, char *data, size_t len);
+	void *ctx;
+};
+
+/* Fills r (whose arena is set) from src. Returns 0, or the HTTP status to
+ * answer with: 400 malformed (bad CONTENT_LENGTH, short body, bad
+ * encoding), 404 outside base_path, 413 body over the limit (refused before
+ * reading), 415 a body that is not urlencoded. */
+int request_read(struct request *r, const struct request_source *src,
+    const struct config *cfg);
+
+/* Value of a CGI variable in envp, or NULL. */
+const char *request_env(char **envp, const char *name);
+
+/* True when the client prefers JSON (Accept names application/json). */
+bool request_wants_json(const struct request *r);
+
+/* Adds a header; a value that is not header-safe is dropped and logged,
+ * so nothing from a request can split a response. */
+void response_header(struct response *res, const char *name, const char *value);
+/* The CGI response head ("Status: …", "Content-Type: …", headers, blank line). */
+void response_head(const struct response *res, struct buf *out);
+
+#endif

@@ -1,1 +1,302 @@
-/* server.c */
+/* server.c — FastCGI worker pool, plain CGI, and the request life cycle.
+ *
+ * Threads take turns in accept (one at a time, under a mutex) after a poll
+ * that also watches a wake-up pipe: a thread blocked inside libfcgi's
+ * accept does not notice signals, so shutdown writes to the pipe (and shuts
+ * the listening socket down) to get every idle worker out. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "log.h"
+#include "request.h"
+#include "route.h"
+#include "server.h"
+#include "view.h"
+
+extern char **environ;
+
+void
+server_handle(const struct ctx *c, const struct request_source *src,
+    void (*write)(void *wctx, const char *data, size_t len), void *wctx)
+{
+	struct request r = { .arena = arena_new() };
+	struct response res = { .status = 200 };
+	int status = request_read(&r, src, &c->app->cfg);
+	if (status != 0) {
+		static const char *const keys[] = { [400] = "error.bad_request",
+		    [404] = "error.not_found", [413] = "error.too_large",
+		    [415] = "error.unsupported" };
+		const char *key = status < 416 && keys[status] ? keys[status] : "error.bad_request";
+		if (r.path == NULL)
+			r.path = "";
+		view_error(c, &r, &res, status, key);
+	} else
+		route_dispatch(c, &r, &res);
+
+	if (res.status >= 500)
+		log_warn("%s %s → %d", r.method ? r.method : "-", r.path ? r.path : "-", res.status);
+	struct buf head = { 0 };
+	response_head(&res, &head);
+	write(wctx, head.data, head.len);
+	if (r.method == NULL || strcmp(r.method, "HEAD") != 0)
+		write(wctx, buf_str(&res.body), res.body.len);
+	buf_free(&head);
+	buf_free(&res.body);
+	arena_free(r.arena);
+}
+
+/* --- plain CGI --- */
+
+static ssize_t
+cgi_read(void *ctx, char *data, size_t len)
+{
+	(void)ctx;
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, data, len);
+		if (n >= 0 || errno != EINTR)
+			return n;
+	}
+}
+
+static void
+cgi_write(void *ctx, const char *data, size_t len)
+{
+	(void)ctx;
+	fwrite(data, 1, len, stdout);
+}
+
+int
+server_run_cgi(const struct app *app)
+{
+	struct ctx c;
+	if (ctx_open(&c, app) != 0) {
+		fputs("Status: 503 Service Unavailable\r\n"
+		    "Content-Type: text/plain; charset=utf-8\r\n\r\nunavailable\n", stdout);
+		return 1;
+	}
+	struct request_source src = { .envp = environ, .read = cgi_read };
+	server_handle(&c, &src, cgi_write, NULL);
+	fflush(stdout);
+	ctx_close(&c);
+	return 0;
+}
+
+/* --- FastCGI --- */
+
+struct pool {
+	const struct app *app;
+	int listen_fd;
+	int wake[2];			/* read end polled by the acceptor */
+	pthread_mutex_t accept_lock;
+	volatile sig_atomic_t stopping;
+};
+
+static ssize_t
+fcgi_read(void *ctx, char *data, size_t len)
+{
+	FCGX_Request *req = ctx;
+	if (len > INT32_MAX)
+		len = INT32_MAX;
+	int n = FCGX_GetStr(data, (int)len, req->in);
+	return n < 0 ? -1 : n;
+}
+
+static void
+fcgi_write(void *ctx, const char *data, size_t len)
+{
+	FCGX_Request *req = ctx;
+	while (len > 0) {
+		int chunk = len > (1 << 30) ? (1 << 30) : (int)len;
+		if (FCGX_PutStr(data, chunk, req->out) < 0)
+			return;	/* client gone; libfcgi reports it at finish */
+		data += chunk;
+		len -= (size_t)chunk;
+	}
+}
+
+/* Waits, holding accept_lock, until a connection is ready or shutdown is
+ * asked for. Returns 1 when a connection is ready, 0 to stop. */
+static int
+wait_for_connection(struct pool *p)
+{
+	struct pollfd fds[2] = {
+		{ .fd = p->listen_fd, .events = POLLIN },
+		{ .fd = p->wake[0], .events = POLLIN },
+	};
+	for (;;) {
+		if (p->stopping)
+			return 0;
+		int n = poll(fds, 2, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("poll: %s", strerror(errno));
+			return 0;
+		}
+		if (fds[1].revents != 0 || p->stopping)
+			return 0;
+		if (fds[0].revents & POLLIN)
+			return 1;
+		if (fds[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+			return 0;
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct pool *p = arg;
+	struct ctx c;
+	if (ctx_open(&c, p->app) != 0)
+		return NULL;
+	FCGX_Request req;
+	if (FCGX_InitRequest(&req, p->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		ctx_close(&c);
+		return NULL;
+	}
+	for (;;) {
+		pthread_mutex_lock(&p->accept_lock);
+		int ready = wait_for_connection(p);
+		int rc = ready ? FCGX_Accept_r(&req) : -1;
+		pthread_mutex_unlock(&p->accept_lock);
+		if (rc < 0)
+			break;
+		struct request_source src = { .envp = req.envp, .read = fcgi_read, .ctx = &req };
+		server_handle(&c, &src, fcgi_write, &req);
+		FCGX_Finish_r(&req);
+	}
+	FCGX_Free(&req, 1);
+	ctx_close(&c);
+	return NULL;
+}
+
+int
+server_run_fastcgi(const struct app *app, int listen_fd)
+{
+	struct pool p = { .app = app, .listen_fd = listen_fd };
+	if (FCGX_Init() != 0 || pipe2(p.wake, O_CLOEXEC) != 0) {
+		log_error("cannot initialise FastCGI");
+		return 1;
+	}
+	pthread_mutex_init(&p.accept_lock, NULL);
+
+	/* Signals are taken by this thread alone, with sigwait. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	int n = app->cfg.workers;
+	pthread_t *threads = calloc((size_t)n, sizeof(*threads));
+	if (threads == NULL)
+		fatal("out of memory");
+	int started = 0;
+	for (int i = 0; i < n; i++) {
+		if (pthread_create(&threads[i], NULL, worker_main, &p) != 0) {
+			log_error("cannot start worker %d", i);
+			break;
+		}
+		started++;
+	}
+	log_info("serving FastCGI with %d worker threads", started);
+
+	int sig = 0;
+	while (started > 0) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			log_info("SIGHUP ignored: restart nazar to reload its configuration");
+			continue;
+		}
+		break;
+	}
+	log_info("signal %d: finishing requests in flight", sig);
+	p.stopping = 1;
+	ssize_t w = write(p.wake[1], "x", 1);
+	(void)w;
+	shutdown(listen_fd, SHUT_RDWR);
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	close(p.wake[0]);
+	close(p.wake[1]);
+	pthread_mutex_destroy(&p.accept_lock);
+	log_info("stopped");
+	return started > 0 ? 0 : 1;
+}
+
+int
+server_fd0_is_listener(void)
+{
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+	if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0)
+		return 0;
+	return listening != 0;
+}
+
+int
+server_listen(const char *address, unsigned socket_mode, char *err, size_t errlen)
+{
+	if (strncmp(address, "unix:", 5) == 0) {
+		const char *path = address + 5;
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		if (strlen(path) >= sizeof(sun.sun_path)) {
+			snprintf(err, errlen, "%s: socket path too long", path);
+			return -1;
+		}
+		strcpy(sun.sun_path, path);
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			snprintf(err, errlen, "socket: %s", strerror(errno));
+			return -1;
+		}
+		/* A stale socket from an earlier run would make bind fail; only
+		 * remove it if it is a socket nobody answers on. */
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+			int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			if (probe >= 0 && connect(probe, (struct sockaddr *)&sun, sizeof(sun)) != 0)
+				unlink(path);
+			if (probe >= 0)
+				close(probe);
+		}
+		mode_t old = umask(0777 & ~socket_mode);
+		int rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+		umask(old);
+		if (rc != 0 || chmod(path, socket_mode) != 0 || listen(fd, 128) != 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		return fd;
+	}
+	/* host:port — libfcgi parses it (":port" binds all addresses). */
+	if (FCGX_Init() != 0) {
+		snprintf(err, errlen, "cannot initialise FastCGI");
+		return -1;
+	}
+	int fd = FCGX_OpenSocket(address, 128);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot listen (address in use or invalid)", address);
+		return -1;
+	}
+	return fd;
+}

@@ -1,1 +1,248 @@
-/* validate.c */
+/* validate.c — input rules for article ids, the comment form and return
+ * addresses; see validate.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "http.h"
+#include "text.h"
+#include "validate.h"
+
+const char *const form_field_names[FIELD__MAX] = {
+	"article",	/* FIELD_ARTICLE */
+	"parent",	/* FIELD_PARENT */
+	"name",		/* FIELD_NAME */
+	"email",	/* FIELD_EMAIL */
+	"body",		/* FIELD_BODY */
+	"return",	/* FIELD_RETURN */
+};
+
+bool
+validate_article_id(const char *s)
+{
+	size_t len = 0;
+	if (s == NULL)
+		return false;
+	for (const char *p = s; *p != '\0'; p++, len++) {
+		if (len >= ARTICLE_ID_MAX)
+			return false;
+		unsigned char c = (unsigned char)*p;
+		if (!(isascii(c) && isalnum(c)) && strchr("-_./:", c) == NULL)
+			return false;
+	}
+	return len > 0;
+}
+
+static bool
+is_domain_char(unsigned char c)
+{
+	return (isascii(c) && isalnum(c)) || c == '-' || c == '.' || c >= 0x80;
+}
+
+bool
+validate_email(const char *s)
+{
+	size_t len = strlen(s);
+	if (len < 3 || len > EMAIL_MAX_BYTES)
+		return false;
+	const char *at = strrchr(s, '@');
+	if (at == NULL || at == s || at[1] == '\0' || (size_t)(at - s) > 64)
+		return false;
+	for (const char *p = s; p < at; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ' || c == 0x7f || strchr("\"(),:;<>[\\]@", c) != NULL)
+			return false;
+	}
+	const char *domain = at + 1;
+	if (strchr(domain, '.') == NULL || domain[0] == '.' || domain[0] == '-' ||
+	    domain[strlen(domain) - 1] == '.' || strstr(domain, "..") != NULL)
+		return false;
+	for (const char *p = domain; *p != '\0'; p++)
+		if (!is_domain_char((unsigned char)*p))
+			return false;
+	return true;
+}
+
+/* Length of the valid UTF-8 sequence at s (1–4), or 0 when invalid. */
+static size_t
+utf8_sequence(const unsigned char *s, size_t left)
+{
+	size_t n;
+	if (s[0] < 0x80)
+		return 1;
+	else if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (n > left || !utf8_valid((const char *)s, n))
+		return 0;
+	return n;
+}
+
+char *
+utf8_make_displayable(struct arena *a, const char *s)
+{
+	size_t len = strlen(s);
+	if (utf8_valid(s, len))
+		return (char *)s;
+	struct buf b = { 0 };
+	const unsigned char *p = (const unsigned char *)s;
+	while (len > 0) {
+		size_t n = utf8_sequence(p, len);
+		if (n == 0) {
+			buf_puts(&b, "\xef\xbf\xbd");
+			n = 1;
+		} else
+			buf_append(&b, p, n);
+		p += n;
+		len -= n;
+	}
+	char *out = arena_strdup(a, buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* A field's value, or "" when absent. Repeated fields: the first wins. */
+static const char *
+field(const struct kvlist *form, enum form_field f)
+{
+	const char *v = kvlist_get(form, form_field_names[f]);
+	return v ? v : "";
+}
+
+static void
+set_error(struct comment_form *out, enum form_field f, const char *key)
+{
+	if (out->error[f] == NULL)
+		out->error_count++;
+	out->error[f] = key;
+	out->clean[f] = NULL;
+}
+
+/* Cleans one text field: valid UTF-8, NFC, trimmed; sets the encoding error
+ * otherwise. Returns the clean text or NULL. */
+static const char *
+clean_text(struct arena *a, struct comment_form *out, enum form_field f, bool single_line)
+{
+	const char *raw = out->raw[f];
+	char *clean = text_clean(a, raw, strlen(raw), single_line);
+	if (clean == NULL) {
+		set_error(out, f, "error.encoding");
+		return NULL;
+	}
+	out->clean[f] = clean;
+	return clean;
+}
+
+int
+validate_comment_form(struct arena *a, const struct kvlist *form, int max_length,
+    struct comment_form *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int f = 0; f < FIELD__MAX; f++)
+		out->raw[f] = utf8_make_displayable(a, field(form, (enum form_field)f));
+
+	const char *article = field(form, FIELD_ARTICLE);
+	if (validate_article_id(article))
+		out->clean[FIELD_ARTICLE] = article;
+	else
+		set_error(out, FIELD_ARTICLE, "error.article_invalid");
+
+	const char *parent = field(form, FIELD_PARENT);
+	if (*parent != '\0') {
+		char *end;
+		errno = 0;
+		long long id = strtoll(parent, &end, 10);
+		if (errno != 0 || *end != '\0' || id <= 0 || !isdigit((unsigned char)parent[0]))
+			set_error(out, FIELD_PARENT, "error.parent_invalid");
+		else {
+			out->parent = id;
+			out->clean[FIELD_PARENT] = parent;
+		}
+	} else
+		out->clean[FIELD_PARENT] = "";
+
+	const char *name = clean_text(a, out, FIELD_NAME, true);
+	if (name != NULL) {
+		size_t chars = utf8_length(name, strlen(name));
+		if (chars == 0)
+			set_error(out, FIELD_NAME, "error.name_required");
+		else if (chars > NAME_MAX_CHARS)
+			set_error(out, FIELD_NAME, "error.name_too_long");
+	}
+
+	const char *email = clean_text(a, out, FIELD_EMAIL, true);
+	if (email != NULL && *email != '\0' && !validate_email(email))
+		set_error(out, FIELD_EMAIL, "error.email_invalid");
+
+	const char *body = clean_text(a, out, FIELD_BODY, false);
+	if (body != NULL) {
+		size_t chars = utf8_length(body, strlen(body));
+		if (chars == 0)
+			set_error(out, FIELD_BODY, "error.body_required");
+		else if (chars > (size_t)max_length)
+			set_error(out, FIELD_BODY, "error.body_too_long");
+	}
+
+	/* An unacceptable return address is not the reader's fault: the
+	 * handler falls back to the thread, so it is never an error here. */
+	out->clean[FIELD_RETURN] = field(form, FIELD_RETURN);
+	return out->error_count;
+}
+
+/* host[:port] of an absolute http(s) URL, lower-cased, or NULL. */
+static const char *
+url_authority(struct arena *a, const char *url, const char **rest)
+{
+	size_t skip;
+	if (strncasecmp(url, "https://", 8) == 0)
+		skip = 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		skip = 7;
+	else
+		return NULL;
+	const char *host = url + skip;
+	size_t len = strcspn(host, "/?#");
+	if (len == 0 || len > 255 || memchr(host, '@', len) != NULL ||
+	    memchr(host, '\\', len) != NULL)
+		return NULL;
+	char *h = arena_strndup(a, host, len);
+	for (char *p = h; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	*rest = host + len;
+	return h;
+}
+
+const char *
+validate_return_url(struct arena *a, const char *url, const struct config *cfg)
+{
+	if (url == NULL || *url == '\0' || strlen(url) > 2048 || !http_header_value_safe(url))
+		return NULL;
+	for (const char *p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == '\\' || *p == '"' || *p == '<' || *p == '>')
+			return NULL;
+	size_t keep = strcspn(url, "#");
+	if (url[0] == '/') {
+		/* "//host" would be protocol-relative: a way out. */
+		if (url[1] == '/')
+			return NULL;
+		return arena_strndup(a, url, keep);
+	}
+	const char *rest;
+	const char *host = url_authority(a, url, &rest);
+	if (host == NULL)
+		return NULL;
+	for (int i = 0; i < cfg->return_host_count; i++)
+		if (strcmp(host, cfg->return_hosts[i]) == 0)
+			return arena_strndup(a, url, keep);
+	return NULL;
+}

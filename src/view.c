@@ -1,1 +1,271 @@
-/* view.c */
+/* view.c — building template values for threads, forms and error pages. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "catalog.h"
+#include "http.h"
+#include "json.h"
+#include "locale.h"
+#include "log.h"
+#include "reader.h"
+#include "request.h"
+#include "store.h"
+#include "text.h"
+#include "tmpl.h"
+#include "validate.h"
+#include "view.h"
+
+struct tval *
+view_base(const struct ctx *c, struct request *r)
+{
+	const struct config *cfg = &c->app->cfg;
+	struct arena *a = r->arena;
+	struct tval *o = tval_object(a);
+	struct tval *site = tval_object(a);
+	tval_set_str(a, site, "name", cfg->site_name);
+	tval_set_str(a, site, "lang", locale_code(cfg->locale));
+	tval_set_str(a, site, "dir", locale_dir(cfg->locale));
+	tval_set(a, o, "site", site);
+	struct tval *t = tval_object(a);
+	catalog_to_tval(c->app->strings, a, t);
+	tval_set(a, o, "t", t);
+	tval_set_str(a, o, "base", cfg->base_path);
+	return o;
+}
+
+static const char *
+localized_int(struct arena *a, const struct config *cfg, long long n)
+{
+	struct buf b = { 0 };
+	locale_format_int(&b, cfg->locale, n);
+	char *s = arena_strdup(a, buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* One node of the tree being built: the comment's tval, its depth and the
+ * list its replies go into. */
+struct node {
+	int64_t id;
+	int depth;
+	struct tval *replies;
+	struct tval *siblings;	/* the list this comment is in */
+};
+
+static struct tval *
+comment_value(const struct ctx *c, struct arena *a, const struct comment *cm, int depth,
+    const char *article_url)
+{
+	const struct config *cfg = &c->app->cfg;
+	struct tval *o = tval_object(a);
+	struct buf b = { 0 };
+	tval_set_number(a, o, "id", (double)cm->id);
+	tval_set_str(a, o, "anchor", arena_printf(a, "nazar-comment-%lld", (long long)cm->id));
+	if (cm->parent != 0)
+		tval_set_number(a, o, "parent", (double)cm->parent);
+	else
+		tval_set(a, o, "parent", tval_null(a));
+	tval_set_str(a, o, "name", cm->name);
+	tval_set_str(a, o, "body", cm->body);
+	text_body_to_html(&b, cm->body);
+	tval_set_str(a, o, "body_html", buf_str(&b));
+	buf_reset(&b);
+	locale_format_iso8601(&b, (time_t)cm->created);
+	tval_set_str(a, o, "created", buf_str(&b));
+	buf_reset(&b);
+	locale_format_datetime(&b, cfg->locale, (time_t)cm->created);
+	tval_set_str(a, o, "date", buf_str(&b));
+	buf_reset(&b);
+	tval_set_str(a, o, "status", comment_status_name(cm->status));
+	tval_set_bool(a, o, "pending", cm->status == COMMENT_PENDING);
+	tval_set_number(a, o, "depth", depth);
+	/* A reply link that works without JavaScript: nazar's own page with
+	 * the form set to answer this comment. */
+	buf_printf(&b, "%s/embed?article=", cfg->base_path);
+	http_url_encode(&b, cm->article);
+	buf_printf(&b, "&parent=%lld", (long long)cm->id);
+	if (article_url != NULL) {
+		buf_puts(&b, "&return=");
+		http_url_encode(&b, article_url);
+	}
+	buf_puts(&b, "#nazar-form");
+	tval_set_str(a, o, "reply_url", buf_str(&b));
+	buf_free(&b);
+	return o;
+}
+
+enum store_result
+view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char *article,
+    int page, const struct reader_ids *own)
+{
+	const struct config *cfg = &c->app->cfg;
+	struct arena *a = r->arena;
+	struct comment *rows;
+	size_t n;
+	long long approved, top;
+	enum store_result res = store_thread(c->store, a, article, page, THREAD_PAGE_SIZE,
+	    own ? own->ids : NULL, own ? own->count : 0, &rows, &n, &approved, &top);
+	if (res != STORE_OK)
+		return res;
+
+	const char *back = view_article_url(c, r, article);
+	struct tval *roots = tval_list(a);
+	struct node *nodes = arena_calloc(a, n ? n : 1, sizeof(*nodes));
+	size_t used = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct node *parent = NULL;
+		if (rows[i].parent != 0) {
+			for (size_t j = used; j-- > 0;)
+				if (nodes[j].id == rows[i].parent) {
+					parent = &nodes[j];
+					break;
+				}
+			/* A reply whose parent is not shown (removed since) is
+			 * left out rather than shown out of context. */
+			if (parent == NULL)
+				continue;
+		}
+		struct node *nd = &nodes[used++];
+		nd->id = rows[i].id;
+		if (parent == NULL) {
+			nd->depth = 0;
+			nd->siblings = roots;
+		} else if (parent->depth + 1 < THREAD_MAX_DEPTH) {
+			nd->depth = parent->depth + 1;
+			nd->siblings = parent->replies;
+		} else {
+			/* Deeper replies stay at the last level, after their parent. */
+			nd->depth = parent->depth;
+			nd->siblings = parent->siblings;
+		}
+		nd->replies = tval_list(a);
+		struct tval *v = comment_value(c, a, &rows[i], nd->depth, back);
+		tval_set(a, v, "replies", nd->replies);
+		tval_push(a, nd->siblings, v);
+	}
+
+	int pages = top > 0 ? (int)((top + THREAD_PAGE_SIZE - 1) / THREAD_PAGE_SIZE) : 1;
+	tval_set_str(a, obj, "article", article);
+	tval_set_number(a, obj, "count", (double)approved);
+	const char *key = approved == 0 ? "count.zero" : approved == 1 ? "count.one" : "count.other";
+	tval_set_str(a, obj, "count_text",
+	    catalog_format(a, c->app->strings, key, localized_int(a, cfg, approved)));
+	tval_set_number(a, obj, "page", page);
+	tval_set_number(a, obj, "pages", pages);
+	tval_set(a, obj, "comments", roots);
+	tval_set_bool(a, obj, "has_comments", tval_list_length(roots) > 0);
+	if (pages > 1) {
+		struct tval *p = tval_object(a);
+		struct buf b = { 0 };
+		buf_printf(&b, "%s/embed?article=", cfg->base_path);
+		http_url_encode(&b, article);
+		const char *link = arena_strdup(a, buf_str(&b));
+		buf_free(&b);
+		if (page > 1)
+			tval_set_str(a, p, "prev_url", arena_printf(a, "%s&page=%d", link, page - 1));
+		if (page < pages)
+			tval_set_str(a, p, "next_url", arena_printf(a, "%s&page=%d", link, page + 1));
+		tval_set_str(a, p, "text", arena_printf(a, "%s / %s",
+		    localized_int(a, cfg, page), localized_int(a, cfg, pages)));
+		tval_set(a, obj, "pagination", p);
+	}
+	return STORE_OK;
+}
+
+const char *
+view_article_url(const struct ctx *c, struct request *r, const char *article)
+{
+	const struct config *cfg = &c->app->cfg;
+	struct buf b = { 0 };
+	const char *pattern = cfg->article_url;
+	const char *slot = strstr(pattern, "{article}");
+	if (*pattern != '\0' && slot != NULL) {
+		buf_append(&b, pattern, (size_t)(slot - pattern));
+		buf_puts(&b, article);	/* article ids are URL-safe by construction */
+		buf_puts(&b, slot + strlen("{article}"));
+	} else {
+		buf_printf(&b, "%s/embed?article=", cfg->base_path);
+		http_url_encode(&b, article);
+	}
+	char *s = arena_strdup(r->arena, buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+void
+view_form(const struct ctx *c, struct request *r, struct tval *obj, const char *article,
+    const struct comment_form *f, const char *general_error)
+{
+	struct arena *a = r->arena;
+	const struct catalog *strings = c->app->strings;
+	struct tval *form = tval_object(a);
+	struct tval *errors = tval_object(a);
+	tval_set_str(a, form, "action", arena_printf(a, "%s/post", c->app->cfg.base_path));
+	tval_set_str(a, form, "article", article);
+	for (int i = FIELD_PARENT; i < FIELD__MAX; i++) {
+		const char *value = f ? f->raw[i] : NULL;
+		if (value == NULL) {
+			value = kvlist_get(&r->query, form_field_names[i]);
+			value = value ? utf8_make_displayable(a, value) : "";
+		}
+		tval_set_str(a, form, form_field_names[i], value);
+		if (f != NULL && f->error[i] != NULL)
+			tval_set_str(a, errors, form_field_names[i], catalog_get(strings, f->error[i]));
+	}
+	const char *ret = tval_string(tval_get(form, "return"));
+	if (ret == NULL || *ret == '\0' || validate_return_url(a, ret, &c->app->cfg) == NULL)
+		tval_set_str(a, form, "return", view_article_url(c, r, article));
+	tval_set(a, form, "errors", errors);
+	tval_set_bool(a, form, "has_errors", (f != NULL && f->error_count > 0) ||
+	    general_error != NULL);
+	if (general_error != NULL)
+		tval_set_str(a, form, "general_error", catalog_get(strings, general_error));
+	const char *parent = tval_string(tval_get(form, "parent"));
+	tval_set_bool(a, form, "is_reply", parent != NULL && *parent != '\0');
+	tval_set(a, obj, "form", form);
+}
+
+void
+view_render(const struct ctx *c, struct response *res, const char *name, struct tval *obj)
+{
+	if (tmpl_render(c->app->templates, name, obj, &res->body) != 0) {
+		log_error("template %s cannot be rendered", name);
+		buf_reset(&res->body);
+		res->status = 500;
+		buf_puts(&res->body, "<p>Internal error</p>\n");
+	}
+}
+
+void
+view_error(const struct ctx *c, struct request *r, struct response *res, int status,
+    const char *message_key)
+{
+	const char *message = catalog_get(c->app->strings, message_key);
+	res->status = status;
+	buf_reset(&res->body);
+	if (request_wants_json(r)) {
+		res->content_type = "application/json; charset=utf-8";
+		buf_puts(&res->body, "{\"error\":");
+		json_string_str(&res->body, message);
+		buf_puts(&res->body, "}\n");
+		return;
+	}
+	struct tval *obj = view_base(c, r);
+	tval_set_str(r->arena, obj, "message", message);
+	tval_set_number(r->arena, obj, "status", status);
+	tval_set_str(r->arena, obj, "title", message);
+	view_render(c, res, "error", obj);
+	res->status = status;
+}
+
+void
+view_reader_ids(const struct ctx *c, struct request *r, struct reader_ids *out)
+{
+	memset(out, 0, sizeof(*out));
+	const char *v = kvlist_get(&r->cookies, READER_COOKIE_NAME);
+	if (v != NULL)
+		(void)reader_cookie_parse(c->app->secret, v, r->now, out);
+}

@@ -1,1 +1,50 @@
-/* view.h */
+/* view.h — turning stored comments into the values templates and JSON show.
+ *
+ * The HTML fragment, the embeddable page and thread.json are all rendered
+ * from the same tval tree built here, so they cannot disagree. */
+#ifndef NAZAR_VIEW_H
+#define NAZAR_VIEW_H
+
+#include "store.h"
+
+struct ctx;
+struct request;
+struct response;
+struct tval;
+struct comment_form;
+struct reader_ids;
+
+#define THREAD_PAGE_SIZE 50
+#define THREAD_MAX_DEPTH 3
+
+/* The common context of every page: site, strings (t), direction, base. */
+struct tval *view_base(const struct ctx *c, struct request *r);
+
+/* Adds to ctx_obj: article, page, pages, count, count_text, comments (a
+ * tree: each comment's replies nested up to THREAD_MAX_DEPTH levels; the
+ * reader's own held comments marked pending). */
+enum store_result view_thread(const struct ctx *c, struct request *r, struct tval *ctx_obj,
+    const char *article, int page, const struct reader_ids *own);
+
+/* Adds "form" to ctx_obj: the post form for article, pre-filled from f
+ * (NULL: empty; parent from the query string when replying), with each
+ * field's error message in the site's language. */
+void view_form(const struct ctx *c, struct request *r, struct tval *ctx_obj,
+    const char *article, const struct comment_form *f, const char *general_error);
+
+/* Renders template name with ctx_obj into res->body (500 when it fails). */
+void view_render(const struct ctx *c, struct response *res, const char *name,
+    struct tval *ctx_obj);
+
+/* A full error page (or {"error": …} for JSON clients) with status. */
+void view_error(const struct ctx *c, struct request *r, struct response *res, int status,
+    const char *message_key);
+
+/* The reader's own comment ids from the signed cookie (empty when none). */
+void view_reader_ids(const struct ctx *c, struct request *r, struct reader_ids *out);
+
+/* The page a reader returns to for article: the configured article_url,
+ * else nazar's own embeddable page. */
+const char *view_article_url(const struct ctx *c, struct request *r, const char *article);
+
+#endif
