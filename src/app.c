@@ -20,8 +20,8 @@ static const char *const required_strings[] = {
 	"error.encoding", "error.parent_invalid", "error.form", "error.unavailable",
 	"error.not_found", "error.method", "error.bad_request", "error.too_large",
 	"error.unsupported", "error.internal",
-	"status.pending", "status.approved", "count.zero", "count.one", "count.other",
-	"month.1", "month.12",
+	"status.pending", "status.approved", "status.continue",
+	"count.zero", "count.one", "count.other",
 };
 
 const char *

@@ -34,13 +34,13 @@ answer_invalid(const struct ctx *c, struct request *r, struct response *res, int
 				buf_putc(&res->body, ',');
 			json_string_str(&res->body, form_field_names[i]);
 			buf_putc(&res->body, ':');
-			json_string_str(&res->body, catalog_get(c->app->strings, f->error[i]));
+			json_string_str(&res->body, view_message(c, r, f->error[i]));
 		}
 		if (general_error != NULL) {
 			if (n > 0)
 				buf_putc(&res->body, ',');
 			buf_puts(&res->body, "\"form\":");
-			json_string_str(&res->body, catalog_get(c->app->strings, general_error));
+			json_string_str(&res->body, view_message(c, r, general_error));
 		}
 		buf_puts(&res->body, "}}\n");
 		return;

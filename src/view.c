@@ -33,6 +33,7 @@ view_base(const struct ctx *c, struct request *r)
 	catalog_to_tval(c->app->strings, a, t);
 	tval_set(a, o, "t", t);
 	tval_set_str(a, o, "base", cfg->base_path);
+	tval_set_bool(a, o, "premoderated", cfg->mode == MODERATION_PRE);
 	return o;
 }
 
@@ -176,6 +177,14 @@ view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char
 }
 
 const char *
+view_message(const struct ctx *c, struct request *r, const char *key)
+{
+	/* The only number a message needs is the length limit. */
+	return catalog_format(r->arena, c->app->strings, key,
+	    localized_int(r->arena, &c->app->cfg, c->app->cfg.max_length));
+}
+
+const char *
 view_article_url(const struct ctx *c, struct request *r, const char *article)
 {
 	const struct config *cfg = &c->app->cfg;
@@ -200,7 +209,6 @@ view_form(const struct ctx *c, struct request *r, struct tval *obj, const char *
     const struct comment_form *f, const char *general_error)
 {
 	struct arena *a = r->arena;
-	const struct catalog *strings = c->app->strings;
 	struct tval *form = tval_object(a);
 	struct tval *errors = tval_object(a);
 	tval_set_str(a, form, "action", arena_printf(a, "%s/post", c->app->cfg.base_path));
@@ -213,7 +221,7 @@ view_form(const struct ctx *c, struct request *r, struct tval *obj, const char *
 		}
 		tval_set_str(a, form, form_field_names[i], value);
 		if (f != NULL && f->error[i] != NULL)
-			tval_set_str(a, errors, form_field_names[i], catalog_get(strings, f->error[i]));
+			tval_set_str(a, errors, form_field_names[i], view_message(c, r, f->error[i]));
 	}
 	const char *ret = tval_string(tval_get(form, "return"));
 	if (ret == NULL || *ret == '\0' || validate_return_url(a, ret, &c->app->cfg) == NULL)
@@ -222,7 +230,7 @@ view_form(const struct ctx *c, struct request *r, struct tval *obj, const char *
 	tval_set_bool(a, form, "has_errors", (f != NULL && f->error_count > 0) ||
 	    general_error != NULL);
 	if (general_error != NULL)
-		tval_set_str(a, form, "general_error", catalog_get(strings, general_error));
+		tval_set_str(a, form, "general_error", view_message(c, r, general_error));
 	const char *parent = tval_string(tval_get(form, "parent"));
 	tval_set_bool(a, form, "is_reply", parent != NULL && *parent != '\0');
 	tval_set(a, obj, "form", form);
@@ -243,7 +251,7 @@ void
 view_error(const struct ctx *c, struct request *r, struct response *res, int status,
     const char *message_key)
 {
-	const char *message = catalog_get(c->app->strings, message_key);
+	const char *message = view_message(c, r, message_key);
 	res->status = status;
 	buf_reset(&res->body);
 	if (request_wants_json(r)) {

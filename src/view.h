@@ -43,6 +43,10 @@ void view_error(const struct ctx *c, struct request *r, struct response *res, in
 /* The reader's own comment ids from the signed cookie (empty when none). */
 void view_reader_ids(const struct ctx *c, struct request *r, struct reader_ids *out);
 
+/* The message for a catalog key in the site's language ("{n}" → the
+ * configured maximum comment length). */
+const char *view_message(const struct ctx *c, struct request *r, const char *key);
+
 /* The page a reader returns to for article: the configured article_url,
  * else nazar's own embeddable page. */
 const char *view_article_url(const struct ctx *c, struct request *r, const char *article);
