@@ -108,4 +108,8 @@ enum store_result store_list(struct store *st, struct arena *a, int status,
 enum store_result store_set_status(struct store *st, int64_t id, enum comment_status s,
     time_t now);
 
+/* EXPLAIN QUERY PLAN of the thread query, one line per step, in a; NULL on
+ * error. For tests and for checking the indexes by hand. */
+char *store_thread_plan(struct store *st, struct arena *a);
+
 #endif
