@@ -1,1 +1,1156 @@
-/* tmpl.c */
+/* tmpl.c — the Mustache engine: template values, the parser that turns a
+ * template into a node tree once at start-up, and the renderer. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "html.h"
+#include "json.h"
+#include "tmpl.h"
+
+#define TMPL_MAX_SIZE		(1024 * 1024)	/* bytes of one template */
+#define TMPL_MAX_NAME		255		/* bytes of a tag or template name */
+#define TMPL_MAX_SECTIONS	64		/* sections open at once */
+#define TMPL_MAX_PARTIALS	64		/* partials nested while rendering */
+#define TMPL_MAX_DELIM		16		/* bytes of a custom delimiter */
+#define TMPL_MAX_FILES		1024		/* templates in one directory */
+#define TVAL_MAX_DEPTH		256		/* nesting written by tval_to_json */
+
+/* ---- Values ------------------------------------------------------------ */
+
+struct tmember {
+	const char *key;
+	struct tval *val;
+};
+
+struct tval {
+	enum tval_type type;
+	bool b;
+	double n;
+	const char *s;
+	size_t slen;
+	struct tval **items;		/* TVAL_LIST */
+	struct tmember *members;	/* TVAL_OBJECT, in insertion order */
+	size_t len, cap;
+};
+
+static struct tval *
+tval_new(struct arena *a, enum tval_type type)
+{
+	struct tval *v = arena_alloc(a, sizeof(*v));
+
+	v->type = type;
+	return v;
+}
+
+struct tval *
+tval_null(struct arena *a)
+{
+	return tval_new(a, TVAL_NULL);
+}
+
+struct tval *
+tval_bool(struct arena *a, bool b)
+{
+	struct tval *v = tval_new(a, TVAL_BOOL);
+
+	v->b = b;
+	return v;
+}
+
+struct tval *
+tval_number(struct arena *a, double n)
+{
+	struct tval *v = tval_new(a, TVAL_NUMBER);
+
+	v->n = n;
+	return v;
+}
+
+struct tval *
+tval_str(struct arena *a, const char *s)
+{
+	struct tval *v = tval_new(a, TVAL_STRING);
+
+	if (s == NULL)
+		s = "";
+	v->slen = strlen(s);
+	v->s = arena_strndup(a, s, v->slen);
+	return v;
+}
+
+struct tval *
+tval_list(struct arena *a)
+{
+	return tval_new(a, TVAL_LIST);
+}
+
+struct tval *
+tval_object(struct arena *a)
+{
+	return tval_new(a, TVAL_OBJECT);
+}
+
+enum tval_type
+tval_type(const struct tval *v)
+{
+	return v != NULL ? v->type : TVAL_NULL;
+}
+
+/* Makes room for one more item or member. Arrays double in the arena; the
+ * old copy stays there until the arena goes, which is cheap enough for
+ * per-request values. */
+static void
+tval_grow(struct arena *a, struct tval *v, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (v->len < v->cap)
+		return;
+	ncap = v->cap == 0 ? 8 : v->cap * 2;
+	p = arena_calloc(a, ncap, elem);
+	if (v->len > 0)
+		memcpy(p, v->type == TVAL_LIST ? (void *)v->items : (void *)v->members,
+		    v->len * elem);
+	if (v->type == TVAL_LIST)
+		v->items = p;
+	else
+		v->members = p;
+	v->cap = ncap;
+}
+
+void
+tval_set(struct arena *a, struct tval *obj, const char *key, struct tval *v)
+{
+	size_t i;
+
+	if (obj == NULL || obj->type != TVAL_OBJECT || key == NULL)
+		return;
+	if (v == NULL)
+		v = tval_null(a);
+	for (i = 0; i < obj->len; i++)
+		if (strcmp(obj->members[i].key, key) == 0) {
+			obj->members[i].val = v;
+			return;
+		}
+	tval_grow(a, obj, sizeof(struct tmember));
+	obj->members[obj->len].key = arena_strdup(a, key);
+	obj->members[obj->len].val = v;
+	obj->len++;
+}
+
+void
+tval_set_str(struct arena *a, struct tval *obj, const char *key, const char *s)
+{
+	tval_set(a, obj, key, tval_str(a, s));
+}
+
+void
+tval_set_bool(struct arena *a, struct tval *obj, const char *key, bool b)
+{
+	tval_set(a, obj, key, tval_bool(a, b));
+}
+
+void
+tval_set_number(struct arena *a, struct tval *obj, const char *key, double n)
+{
+	tval_set(a, obj, key, tval_number(a, n));
+}
+
+void
+tval_push(struct arena *a, struct tval *list, struct tval *v)
+{
+	if (list == NULL || list->type != TVAL_LIST)
+		return;
+	if (v == NULL)
+		v = tval_null(a);
+	tval_grow(a, list, sizeof(struct tval *));
+	list->items[list->len++] = v;
+}
+
+struct tval *
+tval_get(const struct tval *obj, const char *key)
+{
+	size_t i;
+
+	if (obj == NULL || obj->type != TVAL_OBJECT || key == NULL)
+		return NULL;
+	for (i = 0; i < obj->len; i++)
+		if (strcmp(obj->members[i].key, key) == 0)
+			return obj->members[i].val;
+	return NULL;
+}
+
+/* Like tval_get for a key that is not NUL-terminated (a part of a dotted
+ * name inside the template source). */
+static const struct tval *
+tval_getn(const struct tval *obj, const char *key, size_t len)
+{
+	size_t i;
+
+	if (obj == NULL || obj->type != TVAL_OBJECT)
+		return NULL;
+	for (i = 0; i < obj->len; i++)
+		if (strncmp(obj->members[i].key, key, len) == 0 &&
+		    obj->members[i].key[len] == '\0')
+			return obj->members[i].val;
+	return NULL;
+}
+
+size_t
+tval_list_length(const struct tval *list)
+{
+	return list != NULL && list->type == TVAL_LIST ? list->len : 0;
+}
+
+struct tval *
+tval_list_at(const struct tval *list, size_t i)
+{
+	return list != NULL && list->type == TVAL_LIST && i < list->len ?
+	    list->items[i] : NULL;
+}
+
+size_t
+tval_object_count(const struct tval *obj)
+{
+	return obj != NULL && obj->type == TVAL_OBJECT ? obj->len : 0;
+}
+
+const char *
+tval_object_key_at(const struct tval *obj, size_t i)
+{
+	return obj != NULL && obj->type == TVAL_OBJECT && i < obj->len ?
+	    obj->members[i].key : NULL;
+}
+
+struct tval *
+tval_object_value_at(const struct tval *obj, size_t i)
+{
+	return obj != NULL && obj->type == TVAL_OBJECT && i < obj->len ?
+	    obj->members[i].val : NULL;
+}
+
+const char *
+tval_string(const struct tval *v)
+{
+	return v != NULL && v->type == TVAL_STRING ? v->s : NULL;
+}
+
+bool
+tval_truthy(const struct tval *v)
+{
+	if (v == NULL)
+		return false;
+	switch (v->type) {
+	case TVAL_NULL:
+		return false;
+	case TVAL_BOOL:
+		return v->b;
+	case TVAL_NUMBER:
+		return v->n != 0 && v->n == v->n;
+	case TVAL_STRING:
+		return v->slen > 0;
+	case TVAL_LIST:
+		return v->len > 0;
+	case TVAL_OBJECT:
+		return true;
+	}
+	return false;
+}
+
+/* Writes n into out (at least 32 bytes) the way JavaScript would for the
+ * values nazar uses: integers without a fraction, other numbers in the
+ * shortest %g form that reads back as the same double. Returns false for
+ * NaN and infinities, which have no JSON or sensible HTML form. */
+static bool
+format_number(char *out, size_t outlen, double n)
+{
+	int prec;
+	char *p;
+
+	if (n != n || n > 1.7976931348623157e308 || n < -1.7976931348623157e308)
+		return false;
+	if (n > -1e15 && n < 1e15 && n == (double)(long long)n) {
+		/* Also turns -0 into "0". */
+		snprintf(out, outlen, "%lld", (long long)n);
+		return true;
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(out, outlen, "%.*g", prec, n);
+		if (strtod(out, NULL) == n)
+			break;
+	}
+	/* A locale with a decimal comma must not leak into JSON. */
+	if ((p = strchr(out, ',')) != NULL)
+		*p = '.';
+	return true;
+}
+
+static void
+json_value(struct buf *out, const struct tval *v, int depth)
+{
+	char num[40];
+	size_t i;
+
+	if (v == NULL || depth > TVAL_MAX_DEPTH) {
+		/* Too deep can only be a cycle built by mistake. */
+		buf_puts(out, "null");
+		return;
+	}
+	switch (v->type) {
+	case TVAL_NULL:
+		buf_puts(out, "null");
+		break;
+	case TVAL_BOOL:
+		buf_puts(out, v->b ? "true" : "false");
+		break;
+	case TVAL_NUMBER:
+		buf_puts(out, format_number(num, sizeof(num), v->n) ? num : "null");
+		break;
+	case TVAL_STRING:
+		json_string(out, v->s, v->slen);
+		break;
+	case TVAL_LIST:
+		buf_putc(out, '[');
+		for (i = 0; i < v->len; i++) {
+			if (i > 0)
+				buf_putc(out, ',');
+			json_value(out, v->items[i], depth + 1);
+		}
+		buf_putc(out, ']');
+		break;
+	case TVAL_OBJECT:
+		buf_putc(out, '{');
+		for (i = 0; i < v->len; i++) {
+			if (i > 0)
+				buf_putc(out, ',');
+			json_string_str(out, v->members[i].key);
+			buf_putc(out, ':');
+			json_value(out, v->members[i].val, depth + 1);
+		}
+		buf_putc(out, '}');
+		break;
+	}
+}
+
+void
+tval_to_json(struct buf *out, const struct tval *v)
+{
+	json_value(out, v, 0);
+}
+
+/* ---- Templates --------------------------------------------------------- */
+
+enum ntype {
+	N_TEXT,		/* literal text */
+	N_VAR,		/* {{x}}, HTML-escaped */
+	N_RAW,		/* {{{x}}} and {{&x}} */
+	N_SECTION,	/* {{#x}}…{{/x}} */
+	N_INVERTED,	/* {{^x}}…{{/x}} */
+	N_PARTIAL	/* {{>x}} */
+};
+
+/* A dotted name split into its parts; no parts means "." (the top of the
+ * context stack). */
+struct name {
+	const char **part;
+	size_t *plen;
+	size_t nparts;
+};
+
+struct node {
+	enum ntype type;
+	const char *s;		/* text, or the name as written */
+	size_t len;
+	struct name name;
+	const char *indent;	/* standalone partial: the whitespace before it */
+	size_t indentlen;
+	struct node *child;	/* sections: first node inside */
+	struct node *next;
+};
+
+struct tmpl {
+	char *name;
+	struct arena *arena;	/* the source copy and all nodes */
+	struct node *root;
+	struct tmpl *next;
+};
+
+struct tmpl_set {
+	struct tmpl *head;
+};
+
+struct tmpl_set *
+tmpl_set_new(void)
+{
+	struct tmpl_set *set = calloc(1, sizeof(*set));
+
+	if (set == NULL)
+		abort();
+	return set;
+}
+
+static void
+tmpl_free(struct tmpl *t)
+{
+	arena_free(t->arena);
+	free(t);
+}
+
+void
+tmpl_set_free(struct tmpl_set *set)
+{
+	struct tmpl *t, *next;
+
+	if (set == NULL)
+		return;
+	for (t = set->head; t != NULL; t = next) {
+		next = t->next;
+		tmpl_free(t);
+	}
+	free(set);
+}
+
+static const struct tmpl *
+tmpl_find(const struct tmpl_set *set, const char *name, size_t len)
+{
+	const struct tmpl *t;
+
+	for (t = set->head; t != NULL; t = t->next)
+		if (strncmp(t->name, name, len) == 0 && t->name[len] == '\0')
+			return t;
+	return NULL;
+}
+
+bool
+tmpl_set_has(const struct tmpl_set *set, const char *name)
+{
+	return set != NULL && name != NULL && tmpl_find(set, name, strlen(name)) != NULL;
+}
+
+/* ---- Parser ------------------------------------------------------------ */
+
+struct parser {
+	struct arena *a;
+	const char *src;
+	size_t len;
+	const char *label;	/* template or file name for messages */
+	char *err;
+	size_t errlen;
+	char otag[TMPL_MAX_DELIM + 1], ctag[TMPL_MAX_DELIM + 1];
+	size_t olen, clen;
+};
+
+static size_t
+line_of(const struct parser *p, size_t pos)
+{
+	size_t i, line = 1;
+
+	for (i = 0; i < pos && i < p->len; i++)
+		if (p->src[i] == '\n')
+			line++;
+	return line;
+}
+
+static int
+parse_error(const struct parser *p, size_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+parse_error(const struct parser *p, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->err == NULL || p->errlen == 0)
+		return -1;
+	n = snprintf(p->err, p->errlen, "%s:%zu: ", p->label, line_of(p, pos));
+	if (n >= 0 && (size_t)n < p->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* First occurrence of needle in src[from, len), or SIZE_MAX. */
+static size_t
+find(const struct parser *p, size_t from, const char *needle, size_t nlen)
+{
+	const char *hit;
+
+	if (from > p->len || nlen == 0)
+		return SIZE_MAX;
+	hit = memmem(p->src + from, p->len - from, needle, nlen);
+	return hit != NULL ? (size_t)(hit - p->src) : SIZE_MAX;
+}
+
+/* Trims the tag content [*s, *s + *n) and checks it is one name: not empty,
+ * no inner white space, bounded. */
+static int
+tag_name(const struct parser *p, size_t pos, const char **s, size_t *n)
+{
+	const char *b = *s, *e = *s + *n;
+	const char *q;
+
+	while (b < e && is_space(*b))
+		b++;
+	while (e > b && is_space(e[-1]))
+		e--;
+	if (b == e)
+		return parse_error(p, pos, "empty tag name");
+	if ((size_t)(e - b) > TMPL_MAX_NAME)
+		return parse_error(p, pos, "tag name too long");
+	for (q = b; q < e; q++)
+		if (is_space(*q))
+			return parse_error(p, pos, "bad tag name \"%.*s\"", (int)(e - b), b);
+	*s = b;
+	*n = (size_t)(e - b);
+	return 0;
+}
+
+/* Splits a dotted name; "." alone is the implicit iterator. */
+static int
+split_name(const struct parser *p, size_t pos, struct node *nd)
+{
+	size_t i, start, k;
+
+	if (nd->len == 1 && nd->s[0] == '.')
+		return 0;
+	nd->name.nparts = 1;
+	for (i = 0; i < nd->len; i++)
+		if (nd->s[i] == '.')
+			nd->name.nparts++;
+	nd->name.part = arena_calloc(p->a, nd->name.nparts, sizeof(char *));
+	nd->name.plen = arena_calloc(p->a, nd->name.nparts, sizeof(size_t));
+	for (i = 0, start = 0, k = 0; i <= nd->len; i++) {
+		if (i < nd->len && nd->s[i] != '.')
+			continue;
+		if (i == start)
+			return parse_error(p, pos, "bad dotted name \"%.*s\"",
+			    (int)nd->len, nd->s);
+		nd->name.part[k] = nd->s + start;
+		nd->name.plen[k] = i - start;
+		k++;
+		start = i + 1;
+	}
+	return 0;
+}
+
+/* Parses the inside of {{=<% %>=}}: two delimiters separated by white
+ * space, neither containing white space or '='. */
+static int
+set_delimiters(struct parser *p, size_t pos, const char *s, size_t n)
+{
+	const char *e = s + n, *o, *c;
+	size_t ol, cl;
+
+	while (s < e && is_space(*s))
+		s++;
+	while (e > s && is_space(e[-1]))
+		e--;
+	o = s;
+	while (s < e && !is_space(*s))
+		s++;
+	ol = (size_t)(s - o);
+	while (s < e && is_space(*s))
+		s++;
+	c = s;
+	cl = (size_t)(e - c);
+	if (ol == 0 || cl == 0 || ol > TMPL_MAX_DELIM || cl > TMPL_MAX_DELIM ||
+	    memchr(o, '=', ol) != NULL || memchr(c, '=', cl) != NULL)
+		return parse_error(p, pos, "bad set-delimiter tag");
+	for (s = c; s < e; s++)
+		if (is_space(*s))
+			return parse_error(p, pos, "bad set-delimiter tag");
+	memcpy(p->otag, o, ol);
+	p->otag[ol] = '\0';
+	p->olen = ol;
+	memcpy(p->ctag, c, cl);
+	p->ctag[cl] = '\0';
+	p->clen = cl;
+	return 0;
+}
+
+struct open_section {
+	struct node *node;
+	struct node **tail;	/* where the next node of the enclosing level goes */
+	size_t pos;
+};
+
+static struct node *
+node_add(struct parser *p, struct node ***tail, enum ntype type, const char *s, size_t len)
+{
+	struct node *nd = arena_alloc(p->a, sizeof(*nd));
+
+	nd->type = type;
+	nd->s = s;
+	nd->len = len;
+	**tail = nd;
+	*tail = &nd->next;
+	return nd;
+}
+
+static void
+text_add(struct parser *p, struct node ***tail, size_t from, size_t to)
+{
+	if (to > from)
+		node_add(p, tail, N_TEXT, p->src + from, to - from);
+}
+
+/* Whether a tag [start, end) stands alone on its line, which makes the line
+ * vanish from the output. If so, *ls is where the line starts and *next
+ * where the following line starts (or the end of the source). */
+static bool
+standalone(const struct parser *p, size_t text, size_t start, size_t end, size_t *ls,
+    size_t *next)
+{
+	size_t i = start;
+
+	while (i > text && (p->src[i - 1] == ' ' || p->src[i - 1] == '\t'))
+		i--;
+	if (i > 0 && p->src[i - 1] != '\n')
+		return false;
+	*ls = i;
+	i = end;
+	while (i < p->len && (p->src[i] == ' ' || p->src[i] == '\t'))
+		i++;
+	if (i == p->len)
+		*next = i;
+	else if (p->src[i] == '\n')
+		*next = i + 1;
+	else if (p->src[i] == '\r' && i + 1 < p->len && p->src[i + 1] == '\n')
+		*next = i + 2;
+	else
+		return false;
+	return true;
+}
+
+static int
+parse(struct parser *p, struct node **root)
+{
+	struct open_section open[TMPL_MAX_SECTIONS];
+	size_t nopen = 0, pos = 0, text = 0, tag, body, end, after, ls, next;
+	struct node **tail = root, *nd;
+	const char *s;
+	size_t n;
+	char sigil;
+	enum ntype type;
+
+	*root = NULL;
+	strcpy(p->otag, "{{");
+	strcpy(p->ctag, "}}");
+	p->olen = p->clen = 2;
+
+	for (;;) {
+		tag = find(p, pos, p->otag, p->olen);
+		if (tag == SIZE_MAX) {
+			text_add(p, &tail, text, p->len);
+			break;
+		}
+		body = tag + p->olen;
+		if (body >= p->len)
+			return parse_error(p, tag, "unclosed tag");
+		sigil = p->src[body];
+		if (sigil == '{' || sigil == '=') {
+			/* The closing delimiter is preceded by '}' or '='. */
+			char close[TMPL_MAX_DELIM + 2];
+
+			close[0] = sigil == '{' ? '}' : '=';
+			memcpy(close + 1, p->ctag, p->clen + 1);
+			end = find(p, body + 1, close, p->clen + 1);
+			if (end == SIZE_MAX)
+				return parse_error(p, tag, sigil == '=' ?
+				    "set-delimiter tag without closing \"=\"" : "unclosed tag");
+			s = p->src + body + 1;
+			n = end - body - 1;
+			after = end + 1 + p->clen;
+		} else {
+			/* The sigil, if any, is not part of the name. */
+			if (strchr("#^/!>&", sigil) != NULL)
+				body++;
+			end = find(p, body, p->ctag, p->clen);
+			if (end == SIZE_MAX)
+				return parse_error(p, tag, "unclosed tag");
+			s = p->src + body;
+			n = end - body;
+			after = end + p->clen;
+		}
+
+		/* Everything but interpolation may stand alone on a line. */
+		if (strchr("#^/!>=", sigil) != NULL && standalone(p, text, tag, after, &ls, &next)) {
+			text_add(p, &tail, text, ls);
+			text = pos = next;
+		} else {
+			text_add(p, &tail, text, tag);
+			text = pos = after;
+			ls = tag;
+		}
+
+		switch (sigil) {
+		case '!':
+			break;
+		case '=':
+			if (set_delimiters(p, tag, s, n) != 0)
+				return -1;
+			break;
+		case '>':
+			if (tag_name(p, tag, &s, &n) != 0)
+				return -1;
+			nd = node_add(p, &tail, N_PARTIAL, s, n);
+			nd->indent = p->src + ls;
+			nd->indentlen = tag - ls;
+			break;
+		case '#':
+		case '^':
+			if (tag_name(p, tag, &s, &n) != 0)
+				return -1;
+			if (nopen == TMPL_MAX_SECTIONS)
+				return parse_error(p, tag, "sections nested too deeply");
+			nd = node_add(p, &tail, sigil == '#' ? N_SECTION : N_INVERTED, s, n);
+			if (split_name(p, tag, nd) != 0)
+				return -1;
+			open[nopen].node = nd;
+			open[nopen].tail = tail;
+			open[nopen].pos = tag;
+			nopen++;
+			tail = &nd->child;
+			break;
+		case '/':
+			if (tag_name(p, tag, &s, &n) != 0)
+				return -1;
+			if (nopen == 0)
+				return parse_error(p, tag, "closing tag \"%.*s\" without open section",
+				    (int)n, s);
+			nd = open[nopen - 1].node;
+			if (nd->len != n || memcmp(nd->s, s, n) != 0)
+				return parse_error(p, tag,
+				    "closing tag \"%.*s\" does not match open section \"%.*s\"",
+				    (int)n, s, (int)nd->len, nd->s);
+			nopen--;
+			tail = open[nopen].tail;
+			break;
+		default:
+			type = sigil == '{' || sigil == '&' ? N_RAW : N_VAR;
+			if (tag_name(p, tag, &s, &n) != 0)
+				return -1;
+			nd = node_add(p, &tail, type, s, n);
+			if (split_name(p, tag, nd) != 0)
+				return -1;
+			break;
+		}
+	}
+	if (nopen > 0) {
+		nd = open[nopen - 1].node;
+		return parse_error(p, open[nopen - 1].pos, "unclosed section \"%.*s\"",
+		    (int)nd->len, nd->s);
+	}
+	return 0;
+}
+
+static int
+tmpl_add_labelled(struct tmpl_set *set, const char *name, const char *label,
+    const char *src, size_t len, char *err, size_t errlen)
+{
+	struct parser p;
+	struct tmpl *t, **tp;
+	char *copy;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	memset(&p, 0, sizeof(p));
+	p.label = label;
+	p.err = err;
+	p.errlen = errlen;
+	if (set == NULL || name == NULL || (src == NULL && len > 0))
+		return parse_error(&p, 0, "no template");
+	if (name[0] == '\0' || strlen(name) > TMPL_MAX_NAME)
+		return parse_error(&p, 0, "bad template name");
+	if (len > TMPL_MAX_SIZE)
+		return parse_error(&p, 0, "template larger than %d bytes", TMPL_MAX_SIZE);
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		abort();
+	t->arena = arena_new();
+	t->name = arena_strdup(t->arena, name);
+	/* Nodes point into this private copy of the source. */
+	copy = arena_strndup(t->arena, src != NULL ? src : "", len);
+	p.a = t->arena;
+	p.src = copy;
+	p.len = len;
+	if (parse(&p, &t->root) != 0) {
+		tmpl_free(t);
+		return -1;
+	}
+
+	/* Replace a template of the same name, or append. */
+	for (tp = &set->head; *tp != NULL; tp = &(*tp)->next)
+		if (strcmp((*tp)->name, name) == 0) {
+			t->next = (*tp)->next;
+			tmpl_free(*tp);
+			*tp = t;
+			return 0;
+		}
+	*tp = t;
+	return 0;
+}
+
+int
+tmpl_set_add(struct tmpl_set *set, const char *name, const char *src, size_t len,
+    char *err, size_t errlen)
+{
+	return tmpl_add_labelled(set, name, name != NULL ? name : "?", src, len, err, errlen);
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Reads the regular file path, of at most TMPL_MAX_SIZE bytes, into a
+ * malloc'd buffer. */
+static int
+read_file(const char *path, char **data, size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	char *d = NULL;
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return set_err(err, errlen, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == -1) {
+		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_err(err, errlen, "%s: not a regular file", path);
+		goto fail;
+	}
+	if (st.st_size > TMPL_MAX_SIZE) {
+		set_err(err, errlen, "%s: larger than %d bytes", path, TMPL_MAX_SIZE);
+		goto fail;
+	}
+	/* One byte more than allowed, so a file growing meanwhile is noticed. */
+	if ((d = malloc(TMPL_MAX_SIZE + 1)) == NULL)
+		abort();
+	for (;;) {
+		r = read(fd, d + got, TMPL_MAX_SIZE + 1 - got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			set_err(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (got > TMPL_MAX_SIZE) {
+			set_err(err, errlen, "%s: larger than %d bytes", path, TMPL_MAX_SIZE);
+			goto fail;
+		}
+	}
+	close(fd);
+	*data = d;
+	*len = got;
+	return 0;
+fail:
+	free(d);
+	close(fd);
+	return -1;
+}
+
+int
+tmpl_set_load_dir(struct tmpl_set *set, const char *dir, char *err, size_t errlen)
+{
+	static const char ext[] = ".mustache";
+	const size_t extlen = sizeof(ext) - 1;
+	char *names[TMPL_MAX_FILES];
+	char path[PATH_MAX], name[TMPL_MAX_NAME + 1];
+	size_t nnames = 0, i, n;
+	struct dirent *de;
+	char *data;
+	size_t len;
+	DIR *d;
+	int rc = -1;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (set == NULL || dir == NULL)
+		return set_err(err, errlen, "no template directory");
+	if ((d = opendir(dir)) == NULL)
+		return set_err(err, errlen, "%s: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		/* Hidden files (editor droppings) and bare ".mustache" are skipped. */
+		if (de->d_name[0] == '.' || n <= extlen ||
+		    strcmp(de->d_name + n - extlen, ext) != 0)
+			continue;
+		if (n - extlen > TMPL_MAX_NAME) {
+			set_err(err, errlen, "%s/%s: name too long", dir, de->d_name);
+			goto fail;
+		}
+		if (nnames == TMPL_MAX_FILES) {
+			set_err(err, errlen, "%s: more than %d templates", dir, TMPL_MAX_FILES);
+			goto fail;
+		}
+		if ((names[nnames] = strdup(de->d_name)) == NULL)
+			abort();
+		nnames++;
+	}
+	/* A fixed order makes "the first problem" the same on every start. */
+	qsort(names, nnames, sizeof(names[0]), cmp_names);
+	for (i = 0; i < nnames; i++) {
+		n = (size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (n >= sizeof(path)) {
+			set_err(err, errlen, "%s/%s: path too long", dir, names[i]);
+			goto fail;
+		}
+		n = strlen(names[i]) - extlen;
+		memcpy(name, names[i], n);
+		name[n] = '\0';
+		if (read_file(path, &data, &len, err, errlen) != 0)
+			goto fail;
+		if (tmpl_add_labelled(set, name, path, data, len, err, errlen) != 0) {
+			free(data);
+			goto fail;
+		}
+		free(data);
+	}
+	rc = 0;
+fail:
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	closedir(d);
+	return rc;
+}
+
+/* ---- Renderer ---------------------------------------------------------- */
+
+/* The context stack and the partial indentation live on the C stack as
+ * linked frames, so rendering allocates nothing shared and several threads
+ * may render the same set at once. */
+struct ctx {
+	const struct tval *v;
+	const struct ctx *up;
+};
+
+struct indent {
+	const char *s;
+	size_t len;
+	const struct indent *up;
+};
+
+struct render {
+	const struct tmpl_set *set;
+	struct buf *out;
+	const struct indent *indent;	/* innermost; NULL when none */
+	bool bol;			/* at the beginning of an output line */
+	int partials;			/* partials nested */
+};
+
+static void
+put_indent(struct buf *out, const struct indent *in)
+{
+	if (in == NULL)
+		return;
+	put_indent(out, in->up);
+	buf_append(out, in->s, in->len);
+}
+
+/* Template text; inside an indented partial every line it starts gets the
+ * indentation first. */
+static void
+emit_text(struct render *r, const char *s, size_t len)
+{
+	const char *nl;
+	size_t n;
+
+	while (len > 0) {
+		if (r->bol && r->indent != NULL)
+			put_indent(r->out, r->indent);
+		nl = memchr(s, '\n', len);
+		n = nl != NULL ? (size_t)(nl - s) + 1 : len;
+		buf_append(r->out, s, n);
+		r->bol = nl != NULL;
+		s += n;
+		len -= n;
+	}
+}
+
+static const struct tval *
+lookup(const struct ctx *c, const struct name *nm)
+{
+	const struct tval *v = NULL;
+	size_t i;
+
+	if (nm->nparts == 0)
+		return c != NULL ? c->v : NULL;
+	/* Only the first part walks up the stack; the rest must be found
+	 * inside what it names. */
+	for (; c != NULL; c = c->up)
+		if ((v = tval_getn(c->v, nm->part[0], nm->plen[0])) != NULL)
+			break;
+	for (i = 1; v != NULL && i < nm->nparts; i++)
+		v = tval_getn(v, nm->part[i], nm->plen[i]);
+	return v;
+}
+
+static void render_nodes(struct render *, const struct node *, const struct ctx *);
+
+static void
+render_value(struct render *r, const struct tval *v, bool escape)
+{
+	char num[40];
+
+	if (r->bol && r->indent != NULL)
+		put_indent(r->out, r->indent);
+	r->bol = false;
+	if (v == NULL)
+		return;
+	switch (v->type) {
+	case TVAL_STRING:
+		if (escape)
+			html_escape(r->out, v->s, v->slen);
+		else
+			buf_append(r->out, v->s, v->slen);
+		break;
+	case TVAL_NUMBER:
+		if (format_number(num, sizeof(num), v->n))
+			buf_puts(r->out, num);
+		break;
+	case TVAL_BOOL:
+		buf_puts(r->out, v->b ? "true" : "false");
+		break;
+	default:
+		/* null, lists and objects have no text of their own. */
+		break;
+	}
+}
+
+static void
+render_partial(struct render *r, const struct node *nd, const struct ctx *c)
+{
+	const struct tmpl *t;
+	const struct indent *saved = r->indent;
+	struct indent in;
+
+	/* A partial that includes itself stops here instead of running
+	 * out of stack; what was rendered so far stays. */
+	if (r->partials >= TMPL_MAX_PARTIALS)
+		return;
+	if ((t = tmpl_find(r->set, nd->s, nd->len)) == NULL)
+		return;
+	if (nd->indentlen > 0) {
+		in.s = nd->indent;
+		in.len = nd->indentlen;
+		in.up = r->indent;
+		r->indent = &in;
+	}
+	r->partials++;
+	render_nodes(r, t->root, c);
+	r->partials--;
+	r->indent = saved;
+}
+
+static void
+render_nodes(struct render *r, const struct node *nd, const struct ctx *c)
+{
+	const struct tval *v;
+	struct ctx inner;
+	size_t i;
+
+	for (; nd != NULL; nd = nd->next) {
+		switch (nd->type) {
+		case N_TEXT:
+			emit_text(r, nd->s, nd->len);
+			break;
+		case N_VAR:
+		case N_RAW:
+			render_value(r, lookup(c, &nd->name), nd->type == N_VAR);
+			break;
+		case N_SECTION:
+			v = lookup(c, &nd->name);
+			if (!tval_truthy(v))
+				break;
+			inner.up = c;
+			if (v->type == TVAL_LIST) {
+				for (i = 0; i < v->len; i++) {
+					inner.v = v->items[i];
+					render_nodes(r, nd->child, &inner);
+				}
+			} else {
+				inner.v = v;
+				render_nodes(r, nd->child, &inner);
+			}
+			break;
+		case N_INVERTED:
+			if (!tval_truthy(lookup(c, &nd->name)))
+				render_nodes(r, nd->child, c);
+			break;
+		case N_PARTIAL:
+			render_partial(r, nd, c);
+			break;
+		}
+	}
+}
+
+int
+tmpl_render(const struct tmpl_set *set, const char *name, const struct tval *ctx,
+    struct buf *out)
+{
+	const struct tmpl *t;
+	struct render r;
+	struct ctx top;
+
+	if (set == NULL || name == NULL || out == NULL ||
+	    (t = tmpl_find(set, name, strlen(name))) == NULL)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.set = set;
+	r.out = out;
+	r.bol = true;
+	top.v = ctx;
+	top.up = NULL;
+	render_nodes(&r, t->root, &top);
+	/* An empty rendering still leaves a valid, NUL-terminated buffer. */
+	buf_append(out, "", 0);
+	return 0;
+}

@@ -49,6 +49,13 @@ void tval_push(struct arena *a, struct tval *list, struct tval *v);
 struct tval *tval_get(const struct tval *obj, const char *key);
 size_t tval_list_length(const struct tval *list);
 const char *tval_string(const struct tval *v);	/* NULL unless TVAL_STRING */
+/* Walking lists and objects (NULL past the end or for another type). */
+struct tval *tval_list_at(const struct tval *list, size_t i);
+size_t tval_object_count(const struct tval *obj);
+const char *tval_object_key_at(const struct tval *obj, size_t i);
+struct tval *tval_object_value_at(const struct tval *obj, size_t i);
+/* What a section tests: null, false, 0, NaN, "" and [] are false. */
+bool tval_truthy(const struct tval *v);
 
 /* JSON text of v (objects keep insertion order). */
 void tval_to_json(struct buf *out, const struct tval *v);
