@@ -1,1 +1,880 @@
-/* config.c */
+/* config.c — reads nazar.conf, a small INI file, strictly: every key is
+ * known, every value checked, every problem reported as FILE:LINE. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "locale.h"
+#include "log.h"
+
+/* The file is read whole into memory; a configuration bigger than this is
+ * not a configuration. */
+#define CONFIG_MAX_FILE 65536
+#define CONFIG_MAX_LINE 4096
+#define ZONEINFO_DIR "/usr/share/zoneinfo"
+
+/* Room for the "what is allowed" part of a message. */
+#define MSG_MAX 256
+
+enum section { SEC_NONE, SEC_SERVER, SEC_DATABASE, SEC_SITE, SEC_MODERATION, SEC_LOG };
+
+static const char *const section_names[] = {
+	[SEC_NONE] = "", [SEC_SERVER] = "server", [SEC_DATABASE] = "database",
+	[SEC_SITE] = "site", [SEC_MODERATION] = "moderation", [SEC_LOG] = "log",
+};
+
+/* A setter checks value and stores it; on a bad value it returns -1 and
+ * writes what would have been allowed into msg ("must be ..."). */
+typedef int (*setter)(struct config *cfg, const char *value, char *msg, size_t msglen);
+
+struct key {
+	enum section section;
+	const char *name;
+	setter set;
+};
+
+static void
+say(char *msg, size_t msglen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+say(char *msg, size_t msglen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, msglen, fmt, ap);
+	va_end(ap);
+}
+
+/* Copies value into a fixed field; too long is an error, never a silent
+ * truncation (a cut path or URL would point somewhere else). */
+static int
+copy_field(char *dst, size_t dstlen, const char *value, char *msg, size_t msglen)
+{
+	size_t len = strlen(value);
+	if (len >= dstlen) {
+		say(msg, msglen, "must be at most %zu bytes long", dstlen - 1);
+		return -1;
+	}
+	memcpy(dst, value, len + 1);
+	return 0;
+}
+
+/* Unsigned decimal: ASCII digits only, no sign, no spaces, overflow-checked. */
+static bool
+parse_decimal(const char *s, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long n = 0;
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		unsigned d = (unsigned)(*s - '0');
+		if (n > (max - d) / 10)
+			return false;
+		n = n * 10 + d;
+	}
+	*out = n;
+	return true;
+}
+
+static int
+set_number(const char *value, unsigned long long min, unsigned long long max,
+    unsigned long long *out, char *msg, size_t msglen)
+{
+	unsigned long long n;
+	if (!parse_decimal(value, max, &n) || n < min) {
+		say(msg, msglen, "must be a number from %llu to %llu", min, max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static bool
+valid_port(const char *s)
+{
+	unsigned long long n;
+	return strlen(s) <= 5 && parse_decimal(s, 65535, &n) && n >= 1;
+}
+
+/* host is a DNS name (letters, digits, hyphens; labels of 1-63 bytes, no
+ * hyphen at either end; 253 bytes at most). Upper case is accepted here;
+ * callers lower-case. */
+static bool
+valid_dns_name(const char *s, size_t len)
+{
+	if (len == 0 || len > 253)
+		return false;
+	size_t label = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9');
+		if (!alnum && c != '-')
+			return false;
+		if (c == '-' && label == 0)
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return label > 0 && s[len - 1] != '-';
+}
+
+static bool
+valid_ipv4(const char *s, size_t len)
+{
+	char tmp[INET_ADDRSTRLEN];
+	struct in_addr in;
+	if (len == 0 || len >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	return inet_pton(AF_INET, tmp, &in) == 1;
+}
+
+static bool
+valid_ipv6(const char *s, size_t len)
+{
+	char tmp[INET6_ADDRSTRLEN];
+	struct in6_addr in6;
+	if (len == 0 || len >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	return inet_pton(AF_INET6, tmp, &in6) == 1;
+}
+
+/* --- [server] --- */
+
+static int
+set_listen(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	static const char allowed[] =
+	    "must be unix:/absolute/path, IPv4:port or [IPv6]:port with a port from 1 to 65535";
+	if (strncmp(v, "unix:", 5) == 0) {
+		const char *path = v + 5;
+		struct sockaddr_un sun;
+		if (path[0] != '/') {
+			say(msg, msglen, "%s", allowed);
+			return -1;
+		}
+		if (strlen(path) >= sizeof(sun.sun_path)) {
+			say(msg, msglen, "socket path must be at most %zu bytes long",
+			    sizeof(sun.sun_path) - 1);
+			return -1;
+		}
+		return copy_field(cfg->listen, sizeof(cfg->listen), v, msg, msglen);
+	}
+	const char *colon = strrchr(v, ':');
+	bool ok = false;
+	if (colon != NULL && valid_port(colon + 1)) {
+		size_t hlen = (size_t)(colon - v);
+		if (v[0] == '[')
+			ok = hlen >= 2 && v[hlen - 1] == ']' && valid_ipv6(v + 1, hlen - 2);
+		else
+			ok = valid_ipv4(v, hlen);
+	}
+	if (!ok) {
+		say(msg, msglen, "%s", allowed);
+		return -1;
+	}
+	return copy_field(cfg->listen, sizeof(cfg->listen), v, msg, msglen);
+}
+
+static int
+set_socket_mode(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	size_t len = strlen(v);
+	bool ok = len >= 1 && len <= 4 && strspn(v, "01234567") == len;
+	unsigned mode = 0;
+	for (size_t i = 0; ok && i < len; i++)
+		mode = mode * 8 + (unsigned)(v[i] - '0');
+	if (!ok || mode > 0777) {
+		say(msg, msglen, "must be an octal mode from 0000 to 0777");
+		return -1;
+	}
+	cfg->socket_mode = mode;
+	return 0;
+}
+
+static int
+set_workers(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	unsigned long long n;
+	if (set_number(v, 1, 64, &n, msg, msglen) != 0)
+		return -1;
+	cfg->workers = (int)n;
+	return 0;
+}
+
+static int
+set_base_path(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	size_t len = strlen(v);
+	bool ok = len >= 1 && v[0] == '/' &&
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789/_.-") == len &&
+	    strstr(v, "//") == NULL && strstr(v, "..") == NULL &&
+	    strstr(v, "/./") == NULL && (len == 1 || v[len - 1] != '/') &&
+	    !(len >= 2 && strcmp(v + len - 2, "/.") == 0);
+	if (!ok) {
+		say(msg, msglen, "must be a path such as /comments: starting with '/', "
+		    "made of A-Z a-z 0-9 / _ . -, without \"//\", \"..\" or a trailing '/'");
+		return -1;
+	}
+	/* "/" is the root: paths are built as base_path + "/thread", so the
+	 * root is stored as "". */
+	if (len == 1) {
+		cfg->base_path[0] = '\0';
+		return 0;
+	}
+	return copy_field(cfg->base_path, sizeof(cfg->base_path), v, msg, msglen);
+}
+
+static int
+set_max_body_bytes(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	unsigned long long n;
+	if (set_number(v, 1024, 10485760, &n, msg, msglen) != 0)
+		return -1;
+	cfg->max_body_bytes = (size_t)n;
+	return 0;
+}
+
+/* --- [database] --- */
+
+static int
+set_db_path(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	if (*v == '\0') {
+		say(msg, msglen, "must be the path of the database file");
+		return -1;
+	}
+	return copy_field(cfg->db_path, sizeof(cfg->db_path), v, msg, msglen);
+}
+
+static int
+set_busy_timeout(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	unsigned long long n;
+	if (set_number(v, 0, 600000, &n, msg, msglen) != 0)
+		return -1;
+	cfg->busy_timeout_ms = (int)n;
+	return 0;
+}
+
+/* --- [site] --- */
+
+static int
+set_site_name(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	if (*v == '\0') {
+		say(msg, msglen, "must not be empty");
+		return -1;
+	}
+	return copy_field(cfg->site_name, sizeof(cfg->site_name), v, msg, msglen);
+}
+
+static int
+set_locale(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	enum locale_id l;
+	if (locale_parse(v, &l) != 0) {
+		say(msg, msglen, "must be fa or en");
+		return -1;
+	}
+	cfg->locale = l;
+	return 0;
+}
+
+static int
+set_timezone(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	size_t len = strlen(v);
+	/* The character set leaves no room for "..", and a leading '/' is
+	 * refused, so the name cannot leave the zoneinfo directory. */
+	bool ok = len >= 1 && v[0] != '/' && strstr(v, "//") == NULL &&
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789/_+-") == len;
+	if (!ok) {
+		say(msg, msglen, "must be a time zone name such as Asia/Tehran "
+		    "(A-Z a-z 0-9 / _ + -)");
+		return -1;
+	}
+	if (len >= sizeof(cfg->timezone)) {
+		say(msg, msglen, "must be at most %zu bytes long", sizeof(cfg->timezone) - 1);
+		return -1;
+	}
+	char path[sizeof(ZONEINFO_DIR) + sizeof(cfg->timezone) + 1];
+	snprintf(path, sizeof(path), "%s/%s", ZONEINFO_DIR, v);
+	struct stat st;
+	if (access(path, R_OK) != 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		say(msg, msglen, "must be a time zone found in " ZONEINFO_DIR
+		    " (is tzdata installed?)");
+		return -1;
+	}
+	return copy_field(cfg->timezone, sizeof(cfg->timezone), v, msg, msglen);
+}
+
+static int
+set_article_url(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	if (*v == '\0') {
+		cfg->article_url[0] = '\0';
+		return 0;
+	}
+	const char *rest = NULL;
+	if (strncmp(v, "https://", 8) == 0)
+		rest = v + 8;
+	else if (strncmp(v, "http://", 7) == 0)
+		rest = v + 7;
+	bool ok = rest != NULL && *rest != '\0' && *rest != '/' &&
+	    strstr(v, "{article}") != NULL;
+	/* It ends up in href attributes and Location headers. */
+	for (const char *p = v; ok && *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ' || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\')
+			ok = false;
+	}
+	if (!ok) {
+		say(msg, msglen, "must be empty or an http:// or https:// address "
+		    "containing {article}, without spaces or quotes");
+		return -1;
+	}
+	return copy_field(cfg->article_url, sizeof(cfg->article_url), v, msg, msglen);
+}
+
+/* One entry of allowed_return_hosts: host, host:port, [v6] or [v6]:port. */
+static bool
+valid_return_host(const char *h, size_t len)
+{
+	size_t hlen = len;
+	const char *colon = NULL;
+	if (h[0] == '[') {
+		const char *close = memchr(h, ']', len);
+		if (close == NULL)
+			return false;
+		hlen = (size_t)(close - h) + 1;
+		if (hlen < len) {
+			if (h[hlen] != ':')
+				return false;
+			colon = h + hlen;
+		}
+		if (!valid_ipv6(h + 1, hlen - 2))
+			return false;
+	} else {
+		colon = memchr(h, ':', len);
+		if (colon != NULL)
+			hlen = (size_t)(colon - h);
+		if (!valid_dns_name(h, hlen) && !valid_ipv4(h, hlen))
+			return false;
+	}
+	if (colon != NULL) {
+		char port[8];
+		size_t plen = len - hlen - 1;
+		if (plen == 0 || plen >= sizeof(port))
+			return false;
+		memcpy(port, colon + 1, plen);
+		port[plen] = '\0';
+		if (!valid_port(port))
+			return false;
+	}
+	return true;
+}
+
+static int
+set_return_hosts(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	char hosts[CONFIG_MAX_RETURN_HOSTS][sizeof(cfg->return_hosts[0])];
+	int n = 0;
+	static const char sep[] = " \t,";
+
+	for (const char *p = v; *p != '\0';) {
+		p += strspn(p, sep);
+		size_t len = strcspn(p, sep);
+		if (len == 0)
+			break;
+		if (len >= sizeof(hosts[0]) || !valid_return_host(p, len)) {
+			say(msg, msglen, "must be host names or addresses, optionally with "
+			    ":port, separated by spaces or commas; \"%.*s\" is not one",
+			    (int)(len > 64 ? 64 : len), p);
+			return -1;
+		}
+		char h[sizeof(hosts[0])];
+		for (size_t i = 0; i < len; i++)
+			h[i] = (p[i] >= 'A' && p[i] <= 'Z') ? (char)(p[i] - 'A' + 'a') : p[i];
+		h[len] = '\0';
+		p += len;
+		bool seen = false;
+		for (int i = 0; i < n; i++)
+			if (strcmp(hosts[i], h) == 0)
+				seen = true;
+		if (seen)
+			continue;
+		if (n == CONFIG_MAX_RETURN_HOSTS) {
+			say(msg, msglen, "must list at most %d hosts", CONFIG_MAX_RETURN_HOSTS);
+			return -1;
+		}
+		memcpy(hosts[n++], h, len + 1);
+	}
+	for (int i = 0; i < n; i++)
+		memcpy(cfg->return_hosts[i], hosts[i], sizeof(hosts[i]));
+	cfg->return_host_count = n;
+	return 0;
+}
+
+static int
+set_templates(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	if (*v == '\0') {
+		say(msg, msglen, "must be the path of the template directory");
+		return -1;
+	}
+	return copy_field(cfg->templates, sizeof(cfg->templates), v, msg, msglen);
+}
+
+/* --- [moderation] --- */
+
+static int
+set_mode(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	for (int m = 0; m < MODERATION__MAX; m++) {
+		if (strcmp(v, moderation_mode_name((enum moderation_mode)m)) == 0) {
+			cfg->mode = (enum moderation_mode)m;
+			return 0;
+		}
+	}
+	say(msg, msglen, "must be pre or post");
+	return -1;
+}
+
+static int
+set_max_length(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	unsigned long long n;
+	if (set_number(v, 1, 100000, &n, msg, msglen) != 0)
+		return -1;
+	cfg->max_length = (int)n;
+	return 0;
+}
+
+/* --- [log] --- */
+
+static int
+set_log_level(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	static const struct { const char *name; enum log_level level; } levels[] = {
+		{ "error", LOG_LEVEL_ERROR }, { "warn", LOG_LEVEL_WARN },
+		{ "info", LOG_LEVEL_INFO }, { "debug", LOG_LEVEL_DEBUG },
+	};
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		if (strcmp(v, levels[i].name) == 0) {
+			cfg->log_level = (int)levels[i].level;
+			return 0;
+		}
+	}
+	say(msg, msglen, "must be error, warn, info or debug");
+	return -1;
+}
+
+static const struct key keys[] = {
+	{ SEC_SERVER, "listen", set_listen },
+	{ SEC_SERVER, "socket_mode", set_socket_mode },
+	{ SEC_SERVER, "workers", set_workers },
+	{ SEC_SERVER, "base_path", set_base_path },
+	{ SEC_SERVER, "max_body_bytes", set_max_body_bytes },
+	{ SEC_DATABASE, "path", set_db_path },
+	{ SEC_DATABASE, "busy_timeout_ms", set_busy_timeout },
+	{ SEC_SITE, "name", set_site_name },
+	{ SEC_SITE, "locale", set_locale },
+	{ SEC_SITE, "timezone", set_timezone },
+	{ SEC_SITE, "article_url", set_article_url },
+	{ SEC_SITE, "allowed_return_hosts", set_return_hosts },
+	{ SEC_SITE, "templates", set_templates },
+	{ SEC_MODERATION, "mode", set_mode },
+	{ SEC_MODERATION, "max_length", set_max_length },
+	{ SEC_LOG, "level", set_log_level },
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+void
+config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->listen, sizeof(cfg->listen), "%s", "unix:/run/nazar/nazar.sock");
+	cfg->socket_mode = 0660;
+	cfg->workers = 4;
+	snprintf(cfg->base_path, sizeof(cfg->base_path), "%s", "/comments");
+	cfg->max_body_bytes = 65536;
+	snprintf(cfg->db_path, sizeof(cfg->db_path), "%s", NAZAR_LOCALSTATEDIR "/nazar.db");
+	cfg->busy_timeout_ms = 5000;
+	snprintf(cfg->site_name, sizeof(cfg->site_name), "%s", "nazar");
+	cfg->locale = LOCALE_FA;
+	snprintf(cfg->timezone, sizeof(cfg->timezone), "%s", "Asia/Tehran");
+	cfg->article_url[0] = '\0';
+	cfg->return_host_count = 0;
+	snprintf(cfg->templates, sizeof(cfg->templates), "%s", NAZAR_PKGDATADIR "/templates");
+	cfg->mode = MODERATION_PRE;
+	cfg->max_length = 5000;
+	cfg->log_level = LOG_LEVEL_INFO;
+}
+
+const char *
+moderation_mode_name(enum moderation_mode m)
+{
+	switch (m) {
+	case MODERATION_PRE: return "pre";
+	case MODERATION_POST: return "post";
+	default: return "unknown";
+	}
+}
+
+/* Length of the UTF-8 sequence at s (at most len bytes), or 0 when it is
+ * not valid: no overlong forms, no surrogates, nothing above U+10FFFF. */
+static size_t
+utf8_seq(const unsigned char *s, size_t len)
+{
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (len < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+static bool
+utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq(p + i, len - i);
+		if (n == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static void
+trim(const char **p, size_t *len)
+{
+	while (*len > 0 && is_blank(**p)) {
+		(*p)++;
+		(*len)--;
+	}
+	while (*len > 0 && is_blank((*p)[*len - 1]))
+		(*len)--;
+}
+
+/* Writes value into out for an error message: quoted, control characters
+ * escaped (the message goes to a terminal or the journal), long values cut
+ * at a character boundary. */
+static void
+quote_value(char *out, size_t outlen, const char *v)
+{
+	size_t o = 0;
+	const size_t shown = 80;
+	size_t i;
+	if (outlen < 8) {
+		if (outlen > 0)
+			out[0] = '\0';
+		return;
+	}
+	out[o++] = '"';
+	for (i = 0; v[i] != '\0' && i < shown && o + 6 < outlen; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+		} else if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else
+			out[o++] = (char)c;
+	}
+	if (v[i] != '\0') {
+		/* Stopped inside a character: drop its first bytes too. */
+		if (((unsigned char)v[i] & 0xc0) == 0x80) {
+			while (o > 1 && ((unsigned char)out[o - 1] & 0xc0) == 0x80)
+				o--;
+			if (o > 1 && (unsigned char)out[o - 1] >= 0xc0)
+				o--;
+		}
+		if (o + 5 < outlen) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+		}
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+}
+
+static void
+set_error(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+set_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (err == NULL || errlen == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Parses "[name]" (already trimmed, starts with '['). */
+static int
+parse_section(const char *p, size_t len, enum section *out)
+{
+	if (len < 2 || p[len - 1] != ']')
+		return -1;
+	p++;
+	len -= 2;
+	trim(&p, &len);
+	for (int s = SEC_SERVER; s <= SEC_LOG; s++) {
+		if (strlen(section_names[s]) == len && memcmp(section_names[s], p, len) == 0) {
+			*out = (enum section)s;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+config_parse(const char *name, const char *text, size_t len, struct config *cfg,
+    char *err, size_t errlen)
+{
+	/* Work on a copy so that a bad file leaves cfg as it was. */
+	struct config next = *cfg;
+	int seen_line[NKEYS] = { 0 };
+	enum section sec = SEC_NONE;
+	char msg[MSG_MAX], shown[128];
+	char line[CONFIG_MAX_LINE + 1];
+	size_t lineno = 0;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (len > CONFIG_MAX_FILE) {
+		set_error(err, errlen, "%s: larger than %d bytes", name, CONFIG_MAX_FILE);
+		return -1;
+	}
+	/* Editors on some systems start UTF-8 files with a byte order mark. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl != NULL ? (size_t)(nl - text) : len;
+		const char *p = text + pos;
+		size_t plen = end - pos;
+		pos = end + 1;
+		lineno++;
+
+		if (plen > 0 && p[plen - 1] == '\r')
+			plen--;
+		if (plen > CONFIG_MAX_LINE) {
+			set_error(err, errlen, "%s:%zu: line longer than %d bytes", name,
+			    lineno, CONFIG_MAX_LINE);
+			return -1;
+		}
+		if (memchr(p, '\0', plen) != NULL) {
+			set_error(err, errlen, "%s:%zu: NUL byte in line", name, lineno);
+			return -1;
+		}
+		if (!utf8_valid(p, plen)) {
+			set_error(err, errlen, "%s:%zu: not valid UTF-8", name, lineno);
+			return -1;
+		}
+		trim(&p, &plen);
+		if (plen == 0 || p[0] == '#' || p[0] == ';')
+			continue;
+
+		if (p[0] == '[') {
+			if (parse_section(p, plen, &sec) != 0) {
+				memcpy(line, p, plen);
+				line[plen] = '\0';
+				quote_value(shown, sizeof(shown), line);
+				set_error(err, errlen, "%s:%zu: unknown section %s; sections are "
+				    "[server], [database], [site], [moderation] and [log]",
+				    name, lineno, shown);
+				return -1;
+			}
+			continue;
+		}
+
+		const char *eq = memchr(p, '=', plen);
+		if (eq == NULL) {
+			memcpy(line, p, plen);
+			line[plen] = '\0';
+			quote_value(shown, sizeof(shown), line);
+			set_error(err, errlen, "%s:%zu: expected \"key = value\", not %s",
+			    name, lineno, shown);
+			return -1;
+		}
+		const char *k = p;
+		size_t klen = (size_t)(eq - p);
+		const char *v = eq + 1;
+		size_t vlen = plen - klen - 1;
+		trim(&k, &klen);
+		trim(&v, &vlen);
+
+		char key[CONFIG_MAX_LINE + 1];
+		memcpy(key, k, klen);
+		key[klen] = '\0';
+		quote_value(shown, sizeof(shown), key);
+		if (klen == 0) {
+			set_error(err, errlen, "%s:%zu: missing key before '='", name, lineno);
+			return -1;
+		}
+		if (sec == SEC_NONE) {
+			set_error(err, errlen, "%s:%zu: key %s outside a section; put it under "
+			    "[server], [database], [site], [moderation] or [log]",
+			    name, lineno, shown);
+			return -1;
+		}
+		size_t ki;
+		for (ki = 0; ki < NKEYS; ki++)
+			if (keys[ki].section == sec && strcmp(keys[ki].name, key) == 0)
+				break;
+		if (ki == NKEYS) {
+			set_error(err, errlen, "%s:%zu: unknown key %s in [%s]", name, lineno,
+			    shown, section_names[sec]);
+			return -1;
+		}
+		if (seen_line[ki] != 0) {
+			set_error(err, errlen, "%s:%zu: [%s] %s: duplicate key (first set on "
+			    "line %d)", name, lineno, section_names[sec], keys[ki].name,
+			    seen_line[ki]);
+			return -1;
+		}
+		seen_line[ki] = (int)lineno;
+
+		/* A value in double quotes keeps its spaces; there are no escapes
+		 * inside, the quotes just delimit. */
+		if (vlen > 0 && v[0] == '"') {
+			if (vlen < 2 || v[vlen - 1] != '"') {
+				set_error(err, errlen, "%s:%zu: [%s] %s: missing closing '\"'",
+				    name, lineno, section_names[sec], keys[ki].name);
+				return -1;
+			}
+			v++;
+			vlen -= 2;
+		}
+		memcpy(line, v, vlen);
+		line[vlen] = '\0';
+		quote_value(shown, sizeof(shown), line);
+		for (size_t i = 0; i < vlen; i++) {
+			unsigned char c = (unsigned char)line[i];
+			if (c < 0x20 || c == 0x7f) {
+				set_error(err, errlen, "%s:%zu: [%s] %s: must not contain control "
+				    "characters, not %s", name, lineno, section_names[sec],
+				    keys[ki].name, shown);
+				return -1;
+			}
+		}
+		msg[0] = '\0';
+		if (keys[ki].set(&next, line, msg, sizeof(msg)) != 0) {
+			set_error(err, errlen, "%s:%zu: [%s] %s: %s, not %s", name, lineno,
+			    section_names[sec], keys[ki].name, msg, shown);
+			return -1;
+		}
+	}
+	*cfg = next;
+	return 0;
+}
+
+int
+config_load(const char *path, struct config *cfg, char *err, size_t errlen)
+{
+	char *text = NULL;
+	int rc = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		set_error(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	text = malloc(CONFIG_MAX_FILE + 1);
+	if (text == NULL)
+		fatal("out of memory");
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		set_error(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_error(err, errlen, "%s: not a regular file", path);
+		goto fail;
+	}
+	/* Read one byte more than allowed to notice a file that is too big
+	 * (or grew since fstat). */
+	size_t got = 0;
+	while (got < CONFIG_MAX_FILE + 1) {
+		ssize_t n = read(fd, text + got, CONFIG_MAX_FILE + 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			set_error(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got > CONFIG_MAX_FILE) {
+		set_error(err, errlen, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
+		goto fail;
+	}
+	rc = config_parse(path, text, got, cfg, err, errlen);
+fail:
+	free(text);
+	close(fd);
+	return rc;
+}
