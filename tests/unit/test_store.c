@@ -1,0 +1,699 @@
+/* test_store.c — the database layer against real SQLite files in a
+ * temporary directory: migrations, replies, threads, paging, counts, locks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "arena.h"
+#include "store.h"
+
+#define T0 1700000000
+
+struct fx {
+	char dir[64];
+	char path[128];
+	struct store *st;
+	struct arena *a;
+};
+
+static void
+path_in(const struct fx *f, char *out, size_t len, const char *name)
+{
+	int n = snprintf(out, len, "%s/%s", f->dir, name);
+	assert_true(n > 0 && (size_t)n < len);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	strcpy(f->dir, "/tmp/nazar-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	path_in(f, f->path, sizeof(f->path), "nazar.db");
+	char err[256];
+	assert_int_equal(store_open(f->path, 1000, &f->st, err, sizeof(err)), STORE_OK);
+	int from = -1;
+	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
+	assert_int_equal(from, 0);
+	f->a = arena_new();
+	*state = f;
+	return 0;
+}
+
+static void
+rm_in(const struct fx *f, const char *name)
+{
+	char p[160];
+	path_in(f, p, sizeof(p), name);
+	(void)unlink(p);
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	store_close(f->st);
+	arena_free(f->a);
+	const char *names[] = { "nazar.db", "nazar.db-wal", "nazar.db-shm", "other.db",
+	    "other.db-wal", "other.db-shm", "garbage.db", "fresh.db", "fresh.db-wal",
+	    "fresh.db-shm" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		rm_in(f, names[i]);
+	assert_int_equal(rmdir(f->dir), 0);
+	free(f);
+	return 0;
+}
+
+/* Inserts a comment and returns its id (asserting success). */
+static int64_t
+add(struct fx *f, const char *article, int64_t parent, enum comment_status s, time_t when)
+{
+	struct comment c = {
+		.article = (char *)article, .parent = parent, .name = (char *)"n",
+		.body = (char *)"b", .status = s,
+	};
+	assert_int_equal(store_insert_comment(f->st, &c, when), STORE_OK);
+	assert_true(c.id > 0);
+	return c.id;
+}
+
+static int
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	int rc = sqlite3_open(path, &db);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+static int
+raw_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int v = -1;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static size_t
+total_rows(struct fx *f)
+{
+	struct comment *rows;
+	size_t n;
+	assert_int_equal(store_list(f->st, f->a, -1, NULL, 100000, &rows, &n), STORE_OK);
+	return n;
+}
+
+static void
+status_names(void **state)
+{
+	(void)state;
+	enum comment_status s;
+	assert_string_equal(comment_status_name(COMMENT_PENDING), "pending");
+	assert_string_equal(comment_status_name(COMMENT_DELETED), "deleted");
+	assert_int_equal(comment_status_parse("spam", &s), 0);
+	assert_int_equal(s, COMMENT_SPAM);
+	assert_int_equal(comment_status_parse("approved", &s), 0);
+	assert_int_equal(s, COMMENT_APPROVED);
+	assert_int_equal(comment_status_parse("Approved", &s), -1);
+	assert_int_equal(comment_status_parse("", &s), -1);
+	assert_int_equal(comment_status_parse(NULL, &s), -1);
+	assert_int_equal(comment_status_parse("pending ", &s), -1);
+}
+
+static void
+migrate_fresh(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	assert_int_equal(store_check_schema(f->st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_ping(f->st), STORE_OK);
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(f->path,
+	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	assert_int_equal(raw_int(f->path,
+	    "SELECT count(*) FROM sqlite_schema WHERE name IN ('comments', 'settings', "
+	    "'comments_thread', 'comments_queue', 'comments_parent')"), 5);
+	/* An unmigrated database is reported, and refused by check_schema. */
+	char fresh[160];
+	path_in(f, fresh, sizeof(fresh), "fresh.db");
+	struct store *st;
+	assert_int_equal(store_open(fresh, 100, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_check_schema(st, err, sizeof(err)), STORE_ERROR);
+	assert_string_equal(err,
+	    "database schema version 0 is older than this nazar (1); run nazarctl init");
+	struct comment c = { .article = (char *)"a", .name = (char *)"n", .body = (char *)"b" };
+	assert_int_equal(store_insert_comment(st, &c, T0), STORE_ERROR);
+	unsigned char key[32];
+	assert_int_equal(store_secret(st, key), STORE_ERROR);
+	store_close(st);
+}
+
+static void
+migrate_twice(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	unsigned char k1[32], k2[32];
+	assert_int_equal(store_secret(f->st, k1), STORE_OK);
+	int64_t id = add(f, "a", 0, COMMENT_APPROVED, T0);
+	int from = -1;
+	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
+	assert_int_equal(from, 1);
+	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
+	assert_int_equal(from, 1);
+	assert_int_equal(store_secret(f->st, k2), STORE_OK);
+	assert_memory_equal(k1, k2, 32);
+	struct comment c;
+	assert_int_equal(store_get_comment(f->st, f->a, id, &c), STORE_OK);
+	assert_int_equal(total_rows(f), 1);
+}
+
+static void
+newer_refused(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	int from = -1;
+	assert_int_equal(raw_exec(f->path, "PRAGMA user_version = 7"), SQLITE_OK);
+	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_ERROR);
+	assert_int_equal(from, 7);
+	assert_string_equal(err,
+	    "database schema version 7 is newer than this nazar (1); upgrade nazar");
+	assert_int_equal(store_check_schema(f->st, err, sizeof(err)), STORE_ERROR);
+	assert_string_equal(err,
+	    "database schema version 7 is newer than this nazar (1); upgrade nazar");
+	/* Nothing was changed by the refusal. */
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 7);
+}
+
+static void
+insert_get(void **state)
+{
+	struct fx *f = *state;
+	struct comment c = {
+		.article = (char *)"news/1403/01/15-خبر",
+		.name = (char *)"مریم رضایی",
+		.email = (char *)"maryam@example.ir",
+		.body = (char *)"سلام! این یک نظر است.\n۱۲۳۴ — «نقل‌قول»",
+		.status = COMMENT_PENDING,
+		.remote_addr = (char *)"2001:db8::1",
+		.user_agent = (char *)"Mozilla/5.0",
+		.id = 999, .created = 5,
+	};
+	assert_int_equal(store_insert_comment(f->st, &c, T0 + 42), STORE_OK);
+	assert_int_equal(c.id, 1);
+	assert_int_equal(c.created, T0 + 42);
+
+	struct comment g;
+	assert_int_equal(store_get_comment(f->st, f->a, c.id, &g), STORE_OK);
+	assert_int_equal(g.id, 1);
+	assert_string_equal(g.article, c.article);
+	assert_int_equal(g.parent, 0);
+	assert_string_equal(g.name, "مریم رضایی");
+	assert_string_equal(g.email, "maryam@example.ir");
+	assert_string_equal(g.body, "سلام! این یک نظر است.\n۱۲۳۴ — «نقل‌قول»");
+	assert_int_equal(g.status, COMMENT_PENDING);
+	assert_int_equal(g.created, T0 + 42);
+	assert_string_equal(g.remote_addr, "2001:db8::1");
+	assert_string_equal(g.user_agent, "Mozilla/5.0");
+
+	/* Optional fields left NULL come back as "". */
+	struct comment d = { .article = (char *)"a", .name = (char *)"x", .body = (char *)"y",
+	    .status = COMMENT_APPROVED };
+	assert_int_equal(store_insert_comment(f->st, &d, T0), STORE_OK);
+	assert_int_equal(d.id, 2);
+	assert_int_equal(store_get_comment(f->st, f->a, 2, &g), STORE_OK);
+	assert_string_equal(g.email, "");
+	assert_string_equal(g.remote_addr, "");
+	assert_string_equal(g.user_agent, "");
+	assert_int_equal(g.status, COMMENT_APPROVED);
+
+	assert_int_equal(store_get_comment(f->st, f->a, 3, &g), STORE_NOT_FOUND);
+	assert_int_equal(store_get_comment(f->st, f->a, -1, &g), STORE_NOT_FOUND);
+	assert_int_equal(store_get_comment(f->st, f->a, INT64_MAX, &g), STORE_NOT_FOUND);
+
+	/* Incomplete comments and bad statuses are refused without a write. */
+	struct comment bad = { .article = (char *)"a", .name = NULL, .body = (char *)"b" };
+	assert_int_equal(store_insert_comment(f->st, &bad, T0), STORE_ERROR);
+	bad.name = (char *)"n";
+	bad.status = COMMENT_STATUS__MAX;
+	assert_int_equal(store_insert_comment(f->st, &bad, T0), STORE_ERROR);
+	bad.status = (enum comment_status)-1;
+	assert_int_equal(store_insert_comment(f->st, &bad, T0), STORE_ERROR);
+	assert_int_equal(total_rows(f), 2);
+}
+
+static void
+reply_rules(void **state)
+{
+	struct fx *f = *state;
+	int64_t pending = add(f, "a", 0, COMMENT_PENDING, T0);
+	int64_t approved = add(f, "a", 0, COMMENT_APPROVED, T0 + 1);
+	int64_t rejected = add(f, "a", 0, COMMENT_REJECTED, T0 + 2);
+	int64_t other = add(f, "b", 0, COMMENT_APPROVED, T0 + 3);
+	size_t before = total_rows(f);
+	int64_t parents[] = { pending, rejected, other, 12345, -7 };
+	for (size_t i = 0; i < sizeof(parents) / sizeof(parents[0]); i++) {
+		struct comment c = { .article = (char *)"a", .parent = parents[i],
+		    .name = (char *)"n", .body = (char *)"b", .status = COMMENT_APPROVED };
+		assert_int_equal(store_insert_comment(f->st, &c, T0 + 10), STORE_CONFLICT);
+		assert_int_equal(c.id, 0);
+	}
+	assert_int_equal(total_rows(f), before);
+	/* The connection is usable after the refusals (no transaction left open). */
+	int64_t reply = add(f, "a", approved, COMMENT_PENDING, T0 + 11);
+	struct comment g;
+	assert_int_equal(store_get_comment(f->st, f->a, reply, &g), STORE_OK);
+	assert_int_equal(g.parent, approved);
+	/* A pending reply is itself no parent. */
+	struct comment c = { .article = (char *)"a", .parent = reply, .name = (char *)"n",
+	    .body = (char *)"b", .status = COMMENT_APPROVED };
+	assert_int_equal(store_insert_comment(f->st, &c, T0 + 12), STORE_CONFLICT);
+	assert_int_equal(total_rows(f), before + 1);
+}
+
+static void
+assert_ids(const struct comment *rows, size_t n, const int64_t *want, size_t nwant)
+{
+	assert_int_equal(n, nwant);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(rows[i].id, want[i]);
+}
+
+static void
+thread_nesting(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = add(f, "art", 0, COMMENT_APPROVED, T0 + 100);
+	int64_t b = add(f, "art", 0, COMMENT_APPROVED, T0 + 200);
+	int64_t a1 = add(f, "art", a, COMMENT_APPROVED, T0 + 300);
+	int64_t b1 = add(f, "art", b, COMMENT_APPROVED, T0 + 250);
+	int64_t a1a = add(f, "art", a1, COMMENT_APPROVED, T0 + 400);
+	(void)add(f, "art", a, COMMENT_REJECTED, T0 + 310);
+	(void)add(f, "art", b, COMMENT_PENDING, T0 + 320);
+	(void)add(f, "art", 0, COMMENT_SPAM, T0 + 50);
+	(void)add(f, "art", 0, COMMENT_PENDING, T0 + 60);
+	(void)add(f, "other", 0, COMMENT_APPROVED, T0 + 10);
+	/* Same timestamp: id breaks the tie. */
+	int64_t c = add(f, "art", 0, COMMENT_APPROVED, T0 + 200);
+	/* An approved reply under a parent removed later disappears with it. */
+	int64_t d = add(f, "art", 0, COMMENT_APPROVED, T0 + 500);
+	(void)add(f, "art", d, COMMENT_APPROVED, T0 + 510);
+	assert_int_equal(store_set_status(f->st, d, COMMENT_DELETED, T0 + 600), STORE_OK);
+
+	struct comment *rows;
+	size_t n;
+	long long approved, top;
+	assert_int_equal(store_thread(f->st, f->a, "art", 1, 50, NULL, 0, &rows, &n, &approved,
+	    &top), STORE_OK);
+	int64_t want[] = { a, b, c, b1, a1, a1a };
+	assert_ids(rows, n, want, 6);
+	assert_int_equal(rows[3].parent, b);
+	assert_int_equal(rows[4].parent, a);
+	assert_int_equal(rows[5].parent, a1);
+	assert_int_equal(rows[0].parent, 0);
+	assert_string_equal(rows[0].article, "art");
+	/* a, b, c, a1, b1, a1a and the orphaned approved reply */
+	assert_int_equal(approved, 7);
+	assert_int_equal(top, 3);
+
+	assert_int_equal(store_thread(f->st, f->a, "nothing-here", 1, 50, NULL, 0, &rows, &n,
+	    &approved, &top), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(approved, 0);
+	assert_int_equal(top, 0);
+
+	/* Nonsense paging is refused, not turned into a huge OFFSET. */
+	assert_int_equal(store_thread(f->st, f->a, "art", 0, 50, NULL, 0, &rows, &n, &approved,
+	    &top), STORE_ERROR);
+	assert_int_equal(store_thread(f->st, f->a, "art", 1, 0, NULL, 0, &rows, &n, &approved,
+	    &top), STORE_ERROR);
+	assert_int_equal(store_thread(f->st, f->a, "art", 2000000, 50, NULL, 0, &rows, &n,
+	    &approved, &top), STORE_ERROR);
+	assert_int_equal(store_ping(f->st), STORE_OK);
+}
+
+static void
+own_pending(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = add(f, "art", 0, COMMENT_APPROVED, T0 + 100);
+	int64_t mine_top = add(f, "art", 0, COMMENT_PENDING, T0 + 150);
+	int64_t mine_reply = add(f, "art", a, COMMENT_PENDING, T0 + 160);
+	int64_t theirs = add(f, "art", a, COMMENT_PENDING, T0 + 170);
+	int64_t mine_rejected = add(f, "art", a, COMMENT_REJECTED, T0 + 180);
+	int64_t mine_elsewhere = add(f, "zzz", 0, COMMENT_PENDING, T0 + 190);
+	(void)theirs;
+
+	struct comment *rows;
+	size_t n;
+	long long approved, top;
+	assert_int_equal(store_thread(f->st, f->a, "art", 1, 50, NULL, 0, &rows, &n, &approved,
+	    &top), STORE_OK);
+	int64_t only_a[] = { a };
+	assert_ids(rows, n, only_a, 1);
+
+	int64_t own[] = { mine_reply, mine_top, mine_rejected, mine_elsewhere, -5, 0, 999 };
+	assert_int_equal(store_thread(f->st, f->a, "art", 1, 50, own, 7, &rows, &n, &approved,
+	    &top), STORE_OK);
+	int64_t want[] = { a, mine_top, mine_reply };
+	assert_ids(rows, n, want, 3);
+	assert_int_equal(rows[1].status, COMMENT_PENDING);
+	assert_int_equal(rows[2].status, COMMENT_PENDING);
+	assert_int_equal(rows[2].parent, a);
+	/* Held comments are not counted as published. */
+	assert_int_equal(approved, 1);
+	assert_int_equal(top, 1);
+
+	/* own_count bounds the array: only the first id is looked at. */
+	assert_int_equal(store_thread(f->st, f->a, "art", 1, 50, own, 1, &rows, &n, &approved,
+	    &top), STORE_OK);
+	int64_t want1[] = { a, mine_reply };
+	assert_ids(rows, n, want1, 2);
+
+	/* Own pending top-level comments show on page 1 only. */
+	assert_int_equal(store_thread(f->st, f->a, "art", 2, 50, own, 7, &rows, &n, &approved,
+	    &top), STORE_OK);
+	assert_int_equal(n, 0);
+}
+
+static void
+pagination(void **state)
+{
+	struct fx *f = *state;
+	int64_t tops_ids[120];
+	for (int i = 0; i < 120; i++) {
+		tops_ids[i] = add(f, "p", 0, COMMENT_APPROVED, T0 + i);
+		/* every tenth gets a reply, created after all top-level ones */
+		if (i % 10 == 0)
+			(void)add(f, "p", tops_ids[i], COMMENT_APPROVED, T0 + 1000 + i);
+	}
+	size_t want_tops[] = { 50, 50, 20, 0 };
+	size_t want_replies[] = { 5, 5, 2, 0 };
+	for (int page = 1; page <= 4; page++) {
+		struct comment *rows;
+		size_t n;
+		long long approved, top;
+		assert_int_equal(store_thread(f->st, f->a, "p", page, 50, NULL, 0, &rows, &n,
+		    &approved, &top), STORE_OK);
+		assert_int_equal(n, want_tops[page - 1] + want_replies[page - 1]);
+		assert_int_equal(approved, 132);
+		assert_int_equal(top, 120);
+		size_t k = (size_t)(page - 1) * 50;
+		/* The page's top-level comments in order, then their replies. */
+		for (size_t i = 0; i < want_tops[page - 1]; i++) {
+			assert_int_equal(rows[i].parent, 0);
+			assert_int_equal(rows[i].id, tops_ids[k + i]);
+		}
+		for (size_t i = want_tops[page - 1]; i < n; i++) {
+			size_t r = i - want_tops[page - 1];
+			assert_int_equal(rows[i].parent, tops_ids[k + r * 10]);
+		}
+	}
+}
+
+static void
+thread_uses_indexes(void **state)
+{
+	struct fx *f = *state;
+	char *plan = store_thread_plan(f->st, f->a);
+	assert_non_null(plan);
+	/* Top-level comments come from the thread index, replies from the
+	 * parent index; no full scan of comments anywhere. */
+	assert_non_null(strstr(plan, "SEARCH comments USING COVERING INDEX comments_thread "
+	    "(article=? AND status=? AND parent=?)\n"));
+	assert_non_null(strstr(plan, "SEARCH c USING INDEX comments_parent (parent=?)\n"));
+	assert_null(strstr(plan, "SCAN comments"));
+	assert_null(strstr(plan, "SCAN c\n"));
+	assert_null(strstr(plan, "SCAN c "));
+}
+
+static void
+counts(void **state)
+{
+	struct fx *f = *state;
+	for (int i = 0; i < 3; i++)
+		(void)add(f, "a", 0, COMMENT_APPROVED, T0 + i);
+	(void)add(f, "a", 0, COMMENT_PENDING, T0);
+	(void)add(f, "b", 0, COMMENT_REJECTED, T0);
+	int64_t q = add(f, "x\"y\\z", 0, COMMENT_APPROVED, T0);
+	(void)add(f, "x\"y\\z", q, COMMENT_APPROVED, T0 + 1);
+	(void)add(f, "خبر", 0, COMMENT_APPROVED, T0);
+
+	const char *articles[] = { "a", "b", "unknown", "a", "x\"y\\z", "خبر", "" };
+	long long c[7];
+	memset(c, 0xff, sizeof(c));
+	assert_int_equal(store_counts(f->st, articles, 7, c), STORE_OK);
+	assert_int_equal(c[0], 3);
+	assert_int_equal(c[1], 0);
+	assert_int_equal(c[2], 0);
+	assert_int_equal(c[3], 3);
+	assert_int_equal(c[4], 2);
+	assert_int_equal(c[5], 1);
+	assert_int_equal(c[6], 0);
+	assert_int_equal(store_counts(f->st, articles, 0, c), STORE_OK);
+}
+
+static void
+set_status(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = add(f, "a", 0, COMMENT_PENDING, T0);
+	struct comment *rows;
+	size_t n;
+	long long approved, top;
+	assert_int_equal(store_set_status(f->st, id, COMMENT_APPROVED, T0 + 5), STORE_OK);
+	assert_int_equal(store_thread(f->st, f->a, "a", 1, 10, NULL, 0, &rows, &n, &approved,
+	    &top), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(approved, 1);
+	assert_int_equal(raw_int(f->path, "SELECT version FROM comments WHERE id = 1"), 2);
+	assert_int_equal(raw_int(f->path, "SELECT updated - created FROM comments"), 5);
+
+	assert_int_equal(store_set_status(f->st, id, COMMENT_SPAM, T0 + 6), STORE_OK);
+	struct comment g;
+	assert_int_equal(store_get_comment(f->st, f->a, id, &g), STORE_OK);
+	assert_int_equal(g.status, COMMENT_SPAM);
+	assert_int_equal(store_thread(f->st, f->a, "a", 1, 10, NULL, 0, &rows, &n, &approved,
+	    &top), STORE_OK);
+	assert_int_equal(n, 0);
+
+	assert_int_equal(store_set_status(f->st, 4242, COMMENT_APPROVED, T0), STORE_NOT_FOUND);
+	assert_int_equal(store_set_status(f->st, id, COMMENT_STATUS__MAX, T0), STORE_ERROR);
+	assert_int_equal(store_set_status(f->st, id, COMMENT_DELETED, T0 + 7), STORE_OK);
+	assert_int_equal(store_get_comment(f->st, f->a, id, &g), STORE_OK);
+	assert_int_equal(g.status, COMMENT_DELETED);
+}
+
+static void
+list_filters(void **state)
+{
+	struct fx *f = *state;
+	int64_t p1 = add(f, "a", 0, COMMENT_PENDING, T0 + 1);
+	int64_t a1 = add(f, "a", 0, COMMENT_APPROVED, T0 + 2);
+	int64_t p2 = add(f, "b", 0, COMMENT_PENDING, T0 + 3);
+	int64_t s1 = add(f, "b", 0, COMMENT_SPAM, T0 + 3);
+	struct comment *rows;
+	size_t n;
+
+	assert_int_equal(store_list(f->st, f->a, -1, NULL, 100, &rows, &n), STORE_OK);
+	int64_t all[] = { s1, p2, a1, p1 };
+	assert_ids(rows, n, all, 4);
+
+	assert_int_equal(store_list(f->st, f->a, COMMENT_PENDING, NULL, 100, &rows, &n), STORE_OK);
+	int64_t pending[] = { p2, p1 };
+	assert_ids(rows, n, pending, 2);
+
+	assert_int_equal(store_list(f->st, f->a, -1, "a", 100, &rows, &n), STORE_OK);
+	int64_t in_a[] = { a1, p1 };
+	assert_ids(rows, n, in_a, 2);
+
+	assert_int_equal(store_list(f->st, f->a, COMMENT_PENDING, "b", 100, &rows, &n), STORE_OK);
+	int64_t pb[] = { p2 };
+	assert_ids(rows, n, pb, 1);
+
+	assert_int_equal(store_list(f->st, f->a, COMMENT_REJECTED, NULL, 100, &rows, &n),
+	    STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_list(f->st, f->a, -1, "nope", 100, &rows, &n), STORE_OK);
+	assert_int_equal(n, 0);
+
+	assert_int_equal(store_list(f->st, f->a, -1, NULL, 2, &rows, &n), STORE_OK);
+	int64_t two[] = { s1, p2 };
+	assert_ids(rows, n, two, 2);
+	assert_int_equal(store_list(f->st, f->a, -1, NULL, 0, &rows, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_list(f->st, f->a, -1, NULL, -1, &rows, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_list(f->st, f->a, COMMENT_STATUS__MAX, NULL, 10, &rows, &n),
+	    STORE_ERROR);
+}
+
+static void
+busy(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = add(f, "a", 0, COMMENT_APPROVED, T0);
+	char err[256];
+	struct store *st;
+	assert_int_equal(store_open(f->path, 50, &st, err, sizeof(err)), STORE_OK);
+
+	sqlite3 *holder;
+	assert_int_equal(sqlite3_open(f->path, &holder), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+	struct comment c = { .article = (char *)"a", .name = (char *)"n", .body = (char *)"b",
+	    .status = COMMENT_PENDING };
+	assert_int_equal(store_insert_comment(st, &c, T0), STORE_BUSY);
+	assert_int_equal(c.id, 0);
+	assert_int_equal(store_set_status(st, id, COMMENT_SPAM, T0), STORE_BUSY);
+	int from;
+	assert_int_equal(store_migrate(st, &from, err, sizeof(err)), STORE_BUSY);
+	/* WAL: readers carry on while a writer holds the lock. */
+	struct comment *rows;
+	size_t n;
+	long long approved, top;
+	assert_int_equal(store_thread(st, f->a, "a", 1, 10, NULL, 0, &rows, &n, &approved, &top),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+
+	assert_int_equal(sqlite3_exec(holder, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(holder);
+	assert_int_equal(store_insert_comment(st, &c, T0), STORE_OK);
+	assert_int_equal(store_set_status(st, id, COMMENT_SPAM, T0), STORE_OK);
+	store_close(st);
+	assert_int_equal(total_rows(f), 2);
+}
+
+static void
+open_errors(void **state)
+{
+	struct fx *f = *state;
+	char err[256], path[160];
+	struct store *st = (struct store *)f;
+
+	/* A file that is not a database fails at open, not at the first query. */
+	path_in(f, path, sizeof(path), "garbage.db");
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	for (int i = 0; i < 200; i++)
+		fputs("this is not an SQLite database\n", fp);
+	fclose(fp);
+	assert_int_equal(store_open(path, 50, &st, err, sizeof(err)), STORE_ERROR);
+	assert_null(st);
+	assert_non_null(strstr(err, "garbage.db: cannot open the database: "));
+
+	/* A directory that does not exist. */
+	st = (struct store *)f;
+	path_in(f, path, sizeof(path), "missing/nazar.db");
+	assert_int_equal(store_open(path, 50, &st, err, sizeof(err)), STORE_ERROR);
+	assert_null(st);
+	assert_non_null(strstr(err, "missing/nazar.db: cannot open the database"));
+
+	/* A directory where the file should be. */
+	assert_int_equal(store_open(f->dir, 50, &st, err, sizeof(err)), STORE_ERROR);
+	assert_null(st);
+	assert_int_equal(store_open("", 50, &st, err, sizeof(err)), STORE_ERROR);
+	assert_null(st);
+}
+
+static void
+write_error(void **state)
+{
+	struct fx *f = *state;
+	(void)add(f, "a", 0, COMMENT_APPROVED, T0);
+	/* Damage the schema behind the store's back: the insert statement no
+	 * longer prepares, which is an error, not a conflict or busy. */
+	assert_int_equal(raw_exec(f->path,
+	    "ALTER TABLE comments RENAME COLUMN user_agent TO ua;"), SQLITE_OK);
+	struct comment c = { .article = (char *)"a", .name = (char *)"n", .body = (char *)"b",
+	    .status = COMMENT_PENDING };
+	char err[256];
+	struct store *st;
+	assert_int_equal(store_open(f->path, 50, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_insert_comment(st, &c, T0), STORE_ERROR);
+	/* ... and the failed attempt left no transaction open. */
+	assert_int_equal(store_set_status(st, 1, COMMENT_SPAM, T0), STORE_OK);
+	store_close(st);
+}
+
+static void
+secret(void **state)
+{
+	struct fx *f = *state;
+	unsigned char k1[32], k2[32], zero[32] = { 0 };
+	assert_int_equal(store_secret(f->st, k1), STORE_OK);
+	assert_memory_not_equal(k1, zero, 32);
+	assert_int_equal(raw_int(f->path,
+	    "SELECT length(value) FROM settings WHERE key = 'secret'"), 32);
+
+	char err[256];
+	struct store *st;
+	assert_int_equal(store_open(f->path, 50, &st, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_secret(st, k2), STORE_OK);
+	assert_memory_equal(k1, k2, 32);
+	store_close(st);
+
+	/* Another database gets its own secret. */
+	char other[160];
+	path_in(f, other, sizeof(other), "other.db");
+	assert_int_equal(store_open(other, 50, &st, err, sizeof(err)), STORE_OK);
+	int from;
+	assert_int_equal(store_migrate(st, &from, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_secret(st, k2), STORE_OK);
+	assert_memory_not_equal(k1, k2, 32);
+	store_close(st);
+
+	/* A damaged secret is an error, never a short key. */
+	assert_int_equal(raw_exec(f->path,
+	    "UPDATE settings SET value = x'0102' WHERE key = 'secret'"), SQLITE_OK);
+	assert_int_equal(store_secret(f->st, k2), STORE_ERROR);
+	assert_int_equal(raw_exec(f->path, "DELETE FROM settings"), SQLITE_OK);
+	assert_int_equal(store_secret(f->st, k2), STORE_NOT_FOUND);
+	/* init puts a missing secret back */
+	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_secret(f->st, k2), STORE_OK);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(status_names),
+		cmocka_unit_test_setup_teardown(migrate_fresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(newer_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(insert_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(reply_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(thread_nesting, setup, teardown),
+		cmocka_unit_test_setup_teardown(own_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(pagination, setup, teardown),
+		cmocka_unit_test_setup_teardown(thread_uses_indexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(set_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(list_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(write_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(secret, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
