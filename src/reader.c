@@ -1,1 +1,126 @@
-/* reader.c */
+/* reader.c — the reader's signed cookie: a short list of their own comment
+ * ids with an expiry, authenticated with crypto_auth; see reader.h. */
+#include <stdint.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "arena.h"
+#include "reader.h"
+
+/* Layout: [version][expiry u64 BE][count][count × id u64 BE][tag]. */
+#define COOKIE_VERSION 1
+#define HEAD_BYTES (1 + 8 + 1)
+#define ID_BYTES 8
+#define TAG_BYTES crypto_auth_BYTES
+#define MAX_RAW (HEAD_BYTES + READER_MAX_IDS * ID_BYTES + TAG_BYTES)
+#define B64_VARIANT sodium_base64_VARIANT_URLSAFE_NO_PADDING
+/* The longest well-formed value; anything longer is rejected unread. */
+#define MAX_ENCODED ((MAX_RAW * 4 + 2) / 3)
+
+_Static_assert(crypto_auth_KEYBYTES == 32, "reader.h promises a 32-byte key");
+_Static_assert(crypto_auth_BYTES == 32, "the tag is 32 bytes");
+
+static void
+put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		p[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+static uint64_t
+get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+int
+reader_cookie_parse(const unsigned char key[32], const char *value, time_t now,
+    struct reader_ids *out)
+{
+	unsigned char raw[MAX_RAW];
+	size_t rawlen, len;
+	const char *end;
+
+	memset(out, 0, sizeof(*out));
+	if (value == NULL)
+		return -1;
+	len = strnlen(value, MAX_ENCODED + 1);
+	if (len == 0 || len > MAX_ENCODED)
+		return -1;
+	if (sodium_base642bin(raw, sizeof(raw), value, len, NULL, &rawlen, &end,
+	    B64_VARIANT) != 0 || end != value + len)
+		return -1;
+	/* The structure must be exact before the tag is worth checking. */
+	if (rawlen < HEAD_BYTES + TAG_BYTES || raw[0] != COOKIE_VERSION)
+		return -1;
+	size_t count = raw[9];
+	if (count > READER_MAX_IDS || rawlen != HEAD_BYTES + count * ID_BYTES + TAG_BYTES)
+		return -1;
+	size_t signed_len = rawlen - TAG_BYTES;
+	if (crypto_auth_verify(raw + signed_len, raw, signed_len, key) != 0)
+		return -1;
+	uint64_t expiry = get_u64(raw + 1);
+	if (now < 0 || expiry <= (uint64_t)now)
+		return -1;
+	struct reader_ids ids = { .count = 0 };
+	for (size_t i = 0; i < count; i++) {
+		uint64_t id = get_u64(raw + HEAD_BYTES + i * ID_BYTES);
+		if (id == 0 || id > INT64_MAX)
+			return -1;
+		ids.ids[ids.count++] = (int64_t)id;
+	}
+	*out = ids;
+	return 0;
+}
+
+void
+reader_ids_add(struct reader_ids *ids, int64_t id)
+{
+	/* Ids that no cookie may carry, or that it carries already. */
+	if (id <= 0)
+		return;
+	if (ids->count > READER_MAX_IDS)
+		ids->count = READER_MAX_IDS;
+	for (size_t i = 0; i < ids->count; i++)
+		if (ids->ids[i] == id)
+			return;
+	if (ids->count == READER_MAX_IDS) {
+		memmove(ids->ids, ids->ids + 1, (READER_MAX_IDS - 1) * sizeof(ids->ids[0]));
+		ids->count--;
+	}
+	ids->ids[ids->count++] = id;
+}
+
+char *
+reader_cookie_make(struct arena *a, const unsigned char key[32], const struct reader_ids *ids,
+    time_t now)
+{
+	unsigned char raw[MAX_RAW];
+	size_t n = HEAD_BYTES, count = 0;
+
+	raw[0] = COOKIE_VERSION;
+	put_u64(raw + 1, (uint64_t)(now > 0 ? now : 0) + READER_LIFETIME);
+	/* Skip invalid ids: a cookie carrying one would be refused whole. */
+	size_t have = ids == NULL ? 0 : ids->count > READER_MAX_IDS ? READER_MAX_IDS : ids->count;
+	for (size_t i = 0; i < have; i++) {
+		if (ids->ids[i] <= 0)
+			continue;
+		put_u64(raw + n, (uint64_t)ids->ids[i]);
+		n += ID_BYTES;
+		count++;
+	}
+	raw[9] = (unsigned char)count;
+	crypto_auth(raw + n, raw, n, key);
+	n += TAG_BYTES;
+
+	size_t b64len = sodium_base64_ENCODED_LEN(n, B64_VARIANT);
+	char *out = arena_alloc(a, b64len);
+	sodium_bin2base64(out, b64len, raw, n, B64_VARIANT);
+	return out;
+}
