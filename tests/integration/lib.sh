@@ -1,0 +1,185 @@
+# tests/integration/lib.sh — shared by the integration tests: TAP output,
+# a private nginx and nazar on free loopback ports, and a curl wrapper.
+#
+# Sourced by the .test scripts. Everything lives in one temp dir that the
+# EXIT trap removes after stopping every process the test started.
+
+NAZAR_SRCDIR=${NAZAR_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+NAZAR_BUILDDIR=${NAZAR_BUILDDIR:-$NAZAR_SRCDIR/build/test}
+NAZAR_TOP=$NAZAR_SRCDIR
+# shellcheck source=../../dev/lib.sh
+. "$NAZAR_SRCDIR/dev/lib.sh"
+
+NAZAR=$NAZAR_BUILDDIR/nazar
+NAZARCTL=$NAZAR_BUILDDIR/nazarctl
+# Leaks are errors; a sanitizer report makes the exit status non-zero.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# --- TAP ---
+t_count=0
+t_failed=0
+t_ok() {
+	t_count=$((t_count + 1))
+	printf 'ok %d - %s\n' "$t_count" "$1"
+}
+t_notok() {
+	t_count=$((t_count + 1))
+	t_failed=$((t_failed + 1))
+	printf 'not ok %d - %s\n' "$t_count" "$1"
+	shift
+	local line
+	for line in "$@"; do
+		printf '%s\n' "$line" | head -c 2000 | sed 's/^/# /'
+	done
+}
+# t_check "what" COMMAND… — one TAP line from the command's success.
+t_check() {
+	local what=$1
+	shift
+	if "$@"; then
+		t_ok "$what"
+	else
+		t_notok "$what" "status $H_STATUS of $H_WHAT" "$(head -c 600 "$H_BODY" 2>/dev/null)"
+	fi
+}
+# The plan goes last: the number of cases depends on what ran.
+t_done() {
+	printf '1..%d\n' "$t_count"
+	[ "$t_failed" -eq 0 ]
+}
+t_skip_all() {
+	printf '1..0 # SKIP %s\n' "$1"
+	exit 0
+}
+
+# Skips the whole test when a program it needs is missing.
+need_programs() {
+	local p
+	for p in "$@"; do
+		command -v "$p" >/dev/null 2>&1 || t_skip_all "$p is not installed"
+	done
+	[ -x "$NAZAR" ] && [ -x "$NAZARCTL" ] || t_skip_all "nazar is not built in $NAZAR_BUILDDIR"
+}
+
+# --- processes ---
+T_DIR=""
+t_pids=()
+it_setup() {
+	T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/nazar-it.XXXXXX") || exit 99
+	# As root, nginx workers run as root too (see write_nginx_conf); as a user,
+	# everything is the user's. The dir must be reachable either way.
+	chmod 755 "$T_DIR"
+	trap it_teardown EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+it_teardown() {
+	local pid
+	for pid in "${t_pids[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in "${t_pids[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	if [ -n "$T_DIR" ] && [ -z "${NAZAR_KEEP_TMP:-}" ]; then
+		rm -rf "$T_DIR"
+	fi
+}
+
+# start_nazar NAME CONF — starts nazar with CONF (whose listen is a unix
+# socket at $T_DIR/NAME.sock); its log is $T_DIR/NAME.log. Sets NAZAR_PID.
+NAZAR_PID=""
+start_nazar() {
+	local name=$1 conf=$2
+	rm -f "$T_DIR/$name.sock"
+	"$NAZAR" -c "$conf" 2>>"$T_DIR/$name.log" &
+	NAZAR_PID=$!
+	t_pids+=("$NAZAR_PID")
+	if ! wait_for_file "$T_DIR/$name.sock" 20; then
+		printf '# nazar did not start; its log:\n'
+		sed 's/^/# /' "$T_DIR/$name.log" | tail -n 30
+		return 1
+	fi
+}
+# stop_nazar — SIGTERM, then the exit status of nazar (0 after a clean
+# shutdown without leaks).
+stop_nazar() {
+	local pid=$NAZAR_PID status=0
+	kill -TERM "$pid" 2>/dev/null || return 99
+	wait "$pid" || status=$?
+	NAZAR_PID=""
+	return $status
+}
+
+# start_nginx CONF PORT — nginx in the foreground of a background job.
+start_nginx() {
+	local conf=$1 port=$2 dir
+	dir=$(dirname "$conf")
+	nginx -p "$dir" -c "$conf" -e "$dir/log/nginx-error.log" &
+	t_pids+=("$!")
+	if ! wait_for_port "$port" 20; then
+		printf '# nginx did not start:\n'
+		sed 's/^/# /' "$dir/log/nginx-error.log" | tail -n 20
+		return 1
+	fi
+}
+
+# --- HTTP ---
+# http WHAT CURL-ARGS… — one request. Sets H_STATUS, H_BODY (file), H_HEAD
+# (file). Every response is also checked for the rules that hold for all
+# of them: a Content-Type with charset=utf-8, and no 5xx.
+H_STATUS=""
+H_WHAT=""
+H_N=0
+h_no_charset=()
+h_5xx=()
+http() {
+	H_WHAT=$1
+	shift
+	H_N=$((H_N + 1))
+	H_BODY=$T_DIR/resp.$H_N.body
+	H_HEAD=$T_DIR/resp.$H_N.head
+	H_STATUS=$(curl -sS --max-time 20 -o "$H_BODY" -D "$H_HEAD" -w '%{http_code}' "$@") ||
+		H_STATUS=000
+	if ! grep -qiE '^content-type:.*charset=utf-8' "$H_HEAD"; then
+		h_no_charset+=("$H_WHAT ($H_STATUS)")
+	fi
+	case $H_STATUS in
+	5?? | 000) h_5xx+=("$H_WHAT ($H_STATUS)") ;;
+	esac
+}
+# The value of a response header of the last request (first one if many).
+h_header() {
+	grep -i "^$1:" "$H_HEAD" | head -n 1 | sed -e 's/^[^:]*:[[:space:]]*//' -e 's/\r$//'
+}
+status_is() { [ "$H_STATUS" = "$1" ]; }
+body_has() { grep -qF -- "$1" "$H_BODY"; }
+body_lacks() { ! grep -qF -- "$1" "$H_BODY"; }
+body_matches() { grep -qE -- "$1" "$H_BODY"; }
+# The nazar_own=… pair from the last response's Set-Cookie.
+h_cookie() {
+	h_header Set-Cookie | grep -o '^nazar_own=[^;]*'
+}
+
+# comment_date ID FILE — the text of the first <time> after comment ID.
+comment_date() {
+	tr '\n' ' ' <"$2" | sed -E "s/.*id=\"nazar-comment-$1\"//" |
+		grep -oE '<time[^>]*>[^<]*</time>' | head -n 1 | sed -E 's/<[^>]*>//g'
+}
+
+# nested PARENT CHILD FILE — true when the element of comment CHILD lies
+# inside the element of comment PARENT in the HTML of FILE.
+nested() {
+	tr '\n' ' ' <"$3" | grep -oE '<article[^>]*id="nazar-comment-[0-9]+"|</article>' |
+		awk -v p="nazar-comment-$1\"" -v c="nazar-comment-$2\"" '
+		/^<article/ {
+			if (depth > 0) depth++
+			else if (index($0, p)) depth = 1
+			if (depth > 1 && index($0, c)) found = 1
+			next
+		}
+		{ if (depth > 0) depth-- }
+		END { exit found ? 0 : 1 }'
+}
