@@ -1,1 +1,164 @@
-/* locale.c */
+/* locale.c — dates, numbers and direction for Persian and English pages:
+ * Solar Hijri dates with Persian digits in fa, Gregorian ones in en. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "jalali.h"
+#include "locale.h"
+
+static const char *const codes[LOCALE__MAX] = {
+	"en",	/* LOCALE_EN */
+	"fa",	/* LOCALE_FA */
+};
+
+static const char *const dirs[LOCALE__MAX] = {
+	"ltr",	/* LOCALE_EN */
+	"rtl",	/* LOCALE_FA */
+};
+
+/* Indexed by struct tm's tm_wday: Sunday first. */
+static const char *const fa_weekdays[7] = {
+	"یکشنبه", "دوشنبه", "سه\u200cشنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه"
+};
+static const char *const fa_months[12] = {
+	"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+	"مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"
+};
+static const char *const en_weekdays[7] = {
+	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
+};
+static const char *const en_months[12] = {
+	"January", "February", "March", "April", "May", "June",
+	"July", "August", "September", "October", "November", "December"
+};
+
+/* ۰ … ۹ (U+06F0 … U+06F9), two bytes each. */
+static const char *const fa_digits[10] = {
+	"۰", "۱", "۲", "۳", "۴", "۵", "۶", "۷", "۸", "۹"
+};
+
+/* CLDR's minus sign for fa: a left-to-right mark keeps it before the
+ * number in right-to-left text, U+2212 is the real minus. */
+#define FA_MINUS "\u200e\u2212"
+
+static enum locale_id
+checked(enum locale_id l)
+{
+	return (unsigned)l < LOCALE__MAX ? l : LOCALE_EN;
+}
+
+int
+locale_parse(const char *name, enum locale_id *out)
+{
+	if (name == NULL)
+		return -1;
+	for (int i = 0; i < LOCALE__MAX; i++) {
+		if (strcmp(name, codes[i]) == 0) {
+			*out = (enum locale_id)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+locale_code(enum locale_id l)
+{
+	return codes[checked(l)];
+}
+
+const char *
+locale_dir(enum locale_id l)
+{
+	return dirs[checked(l)];
+}
+
+void
+locale_digits(struct buf *out, enum locale_id l, const char *s)
+{
+	size_t run = 0, i;
+
+	if (s == NULL)
+		return;
+	if (checked(l) != LOCALE_FA) {
+		buf_puts(out, s);
+		return;
+	}
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			continue;
+		buf_append(out, s + run, i - run);
+		buf_puts(out, fa_digits[s[i] - '0']);
+		run = i + 1;
+	}
+	buf_append(out, s + run, i - run);
+}
+
+void
+locale_format_int(struct buf *out, enum locale_id l, long long n)
+{
+	char tmp[32];
+
+	/* %lld prints LLONG_MIN correctly; negating it would overflow. */
+	snprintf(tmp, sizeof(tmp), "%lld", n);
+	if (checked(l) == LOCALE_FA && tmp[0] == '-') {
+		buf_puts(out, FA_MINUS);
+		locale_digits(out, l, tmp + 1);
+	} else
+		locale_digits(out, l, tmp);
+}
+
+/* Two-digit hour or minute in the locale's digits. */
+static void
+two_digits(struct buf *out, enum locale_id l, int v)
+{
+	char tmp[16];
+
+	snprintf(tmp, sizeof(tmp), "%02d", v);
+	locale_digits(out, l, tmp);
+}
+
+void
+locale_format_datetime(struct buf *out, enum locale_id l, time_t t)
+{
+	struct tm tm;
+
+	/* Only a time far outside any comment's life fails here. */
+	if (localtime_r(&t, &tm) == NULL || tm.tm_wday < 0 || tm.tm_wday > 6 ||
+	    tm.tm_mon < 0 || tm.tm_mon > 11)
+		return;
+	long long gy = (long long)tm.tm_year + 1900;
+
+	if (checked(l) == LOCALE_FA) {
+		int jy, jm, jd;
+
+		jalali_from_gregorian((int)gy, tm.tm_mon + 1, tm.tm_mday, &jy, &jm, &jd);
+		buf_puts(out, fa_weekdays[tm.tm_wday]);
+		buf_putc(out, ' ');
+		locale_format_int(out, l, jd);
+		buf_putc(out, ' ');
+		buf_puts(out, fa_months[jm - 1]);
+		buf_putc(out, ' ');
+		locale_format_int(out, l, jy);
+		buf_puts(out, "، ساعت ");
+	} else {
+		buf_printf(out, "%s %d %s %lld, ", en_weekdays[tm.tm_wday], tm.tm_mday,
+		    en_months[tm.tm_mon], gy);
+	}
+	two_digits(out, l, tm.tm_hour);
+	buf_putc(out, ':');
+	two_digits(out, l, tm.tm_min);
+}
+
+void
+locale_format_iso8601(struct buf *out, time_t t)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return;
+	buf_printf(out, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
