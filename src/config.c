@@ -36,7 +36,10 @@ static const char *const section_names[] = {
 };
 
 /* A setter checks value and stores it; on a bad value it returns -1 and
- * writes what would have been allowed into msg ("must be ..."). */
+ * writes what would have been allowed into msg ("must be ..."), to which
+ * the caller adds the value; or SET_COMPLETE when msg already names the
+ * offending part (a list entry). */
+#define SET_COMPLETE (-2)
 typedef int (*setter)(struct config *cfg, const char *value, char *msg, size_t msglen);
 
 struct key {
@@ -406,7 +409,7 @@ set_return_hosts(struct config *cfg, const char *v, char *msg, size_t msglen)
 {
 	char hosts[CONFIG_MAX_RETURN_HOSTS][sizeof(cfg->return_hosts[0])];
 	int n = 0;
-	static const char sep[] = " \t,";
+	static const char sep[] = " ,";
 
 	for (const char *p = v; *p != '\0';) {
 		p += strspn(p, sep);
@@ -414,10 +417,10 @@ set_return_hosts(struct config *cfg, const char *v, char *msg, size_t msglen)
 		if (len == 0)
 			break;
 		if (len >= sizeof(hosts[0]) || !valid_return_host(p, len)) {
-			say(msg, msglen, "must be host names or addresses, optionally with "
-			    ":port, separated by spaces or commas; \"%.*s\" is not one",
+			say(msg, msglen, "\"%.*s\" is not a host name or address; the list "
+			    "is host, host:port or [IPv6]:port, separated by spaces or commas",
 			    (int)(len > 64 ? 64 : len), p);
-			return -1;
+			return SET_COMPLETE;
 		}
 		char h[sizeof(hosts[0])];
 		for (size_t i = 0; i < len; i++)
@@ -821,7 +824,13 @@ config_parse(const char *name, const char *text, size_t len, struct config *cfg,
 			}
 		}
 		msg[0] = '\0';
-		if (keys[ki].set(&next, line, msg, sizeof(msg)) != 0) {
+		int rc = keys[ki].set(&next, line, msg, sizeof(msg));
+		if (rc == SET_COMPLETE) {
+			set_error(err, errlen, "%s:%zu: [%s] %s: %s", name, lineno,
+			    section_names[sec], keys[ki].name, msg);
+			return -1;
+		}
+		if (rc != 0) {
 			set_error(err, errlen, "%s:%zu: [%s] %s: %s, not %s", name, lineno,
 			    section_names[sec], keys[ki].name, msg, shown);
 			return -1;
