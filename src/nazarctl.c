@@ -62,8 +62,7 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\n", stderr);
-	usage(stderr);
+	fputs("\n(nazarctl -h lists the commands)\n", stderr);
 	return EXIT_USAGE;
 }
 
