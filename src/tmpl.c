@@ -17,12 +17,14 @@
 #include "buf.h"
 #include "html.h"
 #include "json.h"
+#include "log.h"
 #include "tmpl.h"
 
 #define TMPL_MAX_SIZE		(1024 * 1024)	/* bytes of one template */
 #define TMPL_MAX_NAME		255		/* bytes of a tag or template name */
 #define TMPL_MAX_SECTIONS	64		/* sections open at once */
 #define TMPL_MAX_PARTIALS	64		/* partials nested while rendering */
+#define TMPL_MAX_EXPANSIONS	100000		/* partials rendered by one call */
 #define TMPL_MAX_DELIM		16		/* bytes of a custom delimiter */
 #define TMPL_MAX_FILES		1024		/* templates in one directory */
 #define TVAL_MAX_DEPTH		256		/* nesting written by tval_to_json */
@@ -984,6 +986,7 @@ struct render {
 	const struct indent *indent;	/* innermost; NULL when none */
 	bool bol;			/* at the beginning of an output line */
 	int partials;			/* partials nested */
+	unsigned long expansions;	/* partials rendered so far */
 };
 
 static void
@@ -1078,6 +1081,15 @@ render_partial(struct render *r, const struct node *nd, const struct ctx *c)
 		return;
 	if ((t = tmpl_find(r->set, nd->s, nd->len)) == NULL)
 		return;
+	/* A partial that includes itself twice doubles the work at every
+	 * level; the depth bound alone would allow 2^64 expansions. */
+	if (r->expansions >= TMPL_MAX_EXPANSIONS) {
+		if (r->expansions++ == TMPL_MAX_EXPANSIONS)
+			log_warn("template: more than %d partials in one rendering; "
+			    "output cut short", TMPL_MAX_EXPANSIONS);
+		return;
+	}
+	r->expansions++;
 	if (nd->indentlen > 0) {
 		in.s = nd->indent;
 		in.len = nd->indentlen;

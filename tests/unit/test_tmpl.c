@@ -317,6 +317,16 @@ partial_recursion_bound(void **state)
 	assert_int_equal(tmpl_render(set, "a", NULL, &out), 0);
 	assert_memory_equal(out.data, "a\n b\n  a\n   b\n", 14);
 	assert_int_equal(out.len, 64 * 65 / 2 + 2 * 65);	/* 65 lines of 2..66 bytes */
+	/* Including itself twice would double at every level: the number of
+	 * partials per rendering is bounded too (and a warning logged). */
+	assert_int_equal(tmpl_set_add(set, "two", "x{{>two}}{{>two}}", 17, err, sizeof(err)), 0);
+	buf_reset(&out);
+	assert_int_equal(tmpl_render(set, "two", NULL, &out), 0);
+	assert_int_equal(out.len, 100000 + 1);
+	/* The budget is per call, not per set. */
+	buf_reset(&out);
+	assert_int_equal(tmpl_render(set, "two", NULL, &out), 0);
+	assert_int_equal(out.len, 100000 + 1);
 	/* Recursion driven by data stops when the data does. */
 	{
 		struct tval *root = tval_object(a), *node = root;
