@@ -222,6 +222,8 @@ http {
 		server_name localhost;
 		root $dir/www;
 		charset utf-8;
+		# The stylesheet too: every response names its charset.
+		charset_types text/css text/plain application/javascript;
 
 		# The snippet of etc/nginx/nazar.conf, with this run's socket.
 		location /comments/ {

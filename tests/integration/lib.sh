@@ -94,7 +94,7 @@ NAZAR_PID=""
 start_nazar() {
 	local name=$1 conf=$2
 	rm -f "$T_DIR/$name.sock"
-	"$NAZAR" -c "$conf" 2>>"$T_DIR/$name.log" &
+	"$NAZAR" -c "$conf" >>"$T_DIR/$name.log" 2>&1 </dev/null &
 	NAZAR_PID=$!
 	t_pids+=("$NAZAR_PID")
 	if ! wait_for_file "$T_DIR/$name.sock" 20; then
@@ -117,7 +117,7 @@ stop_nazar() {
 start_nginx() {
 	local conf=$1 port=$2 dir
 	dir=$(dirname "$conf")
-	nginx -p "$dir" -c "$conf" -e "$dir/log/nginx-error.log" &
+	nginx -p "$dir" -c "$conf" -e "$dir/log/nginx-error.log" >>"$dir/log/nginx.out" 2>&1 </dev/null &
 	t_pids+=("$!")
 	if ! wait_for_port "$port" 20; then
 		printf '# nginx did not start:\n'
