@@ -107,9 +107,9 @@ build_tree() {
 		printf '%s\n' "$want" >"$dir/.nazar-configure-args"
 	fi
 	msg "make in $dir"
-	make -C "$dir" -s -j2 >/dev/null || {
-		make -C "$dir" -j1 2>&1 | tail -n 40 >&2
-		die "build failed in $dir"
+	make -C "$dir" -s -j2 >"$dir/.nazar-make.log" 2>&1 || {
+		grep -E -A3 'error|Error' "$dir/.nazar-make.log" | head -n 40 >&2
+		die "build failed in $dir (full log: $dir/.nazar-make.log)"
 	}
 }
 

@@ -43,10 +43,12 @@ t_check() {
 		t_notok "$what" "status $H_STATUS of $H_WHAT" "$(head -c 600 "$H_BODY" 2>/dev/null)"
 	fi
 }
-# The plan goes last: the number of cases depends on what ran.
+# The plan goes last: the number of cases depends on what ran. The TAP
+# lines carry the verdict; a non-zero exit would count as one more failure.
 t_done() {
 	printf '1..%d\n' "$t_count"
-	[ "$t_failed" -eq 0 ]
+	[ "$t_failed" -eq 0 ] || printf '# %d of %d failed\n' "$t_failed" "$t_count"
+	return 0
 }
 t_skip_all() {
 	printf '1..0 # SKIP %s\n' "$1"
