@@ -15,7 +15,10 @@ need_programs nginx curl ss node npm
 
 # playwright-core only: no browser download, the pinned version, and no
 # lock file (it has no dependencies of its own).
-if [ ! -f "$here/node_modules/playwright-core/package.json" ]; then
+want=$(sed -nE 's/.*"playwright-core": *"([^"]+)".*/\1/p' "$here/package.json")
+have=$(sed -nE 's/^  "version": *"([^"]+)".*/\1/p' \
+	"$here/node_modules/playwright-core/package.json" 2>/dev/null)
+if [ "$want" != "$have" ]; then
 	(cd "$here" && npm install --no-audit --no-fund --no-package-lock \
 		--no-update-notifier --loglevel=error) >&2 ||
 		{ echo "1..1"; echo "not ok 1 - npm install playwright-core"; exit 1; }
