@@ -101,7 +101,8 @@ build_tree() {
 	local want have=""
 	want=$(printf '%s\n' "$@")
 	[ -f "$dir/.nazar-configure-args" ] && have=$(cat "$dir/.nazar-configure-args")
-	if [ ! -f "$dir/Makefile" ] || [ "$want" != "$have" ]; then
+	if [ ! -f "$dir/Makefile" ] || [ ! -f "$dir/.nazar-configure-args" ] ||
+		[ "$want" != "$have" ]; then
 		msg "configure $* in $dir"
 		(cd "$dir" && "$top/configure" -q "$@") || die "configure failed in $dir"
 		printf '%s\n' "$want" >"$dir/.nazar-configure-args"
