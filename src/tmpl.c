@@ -908,8 +908,8 @@ tmpl_set_load_dir(struct tmpl_set *set, const char *dir, char *err, size_t errle
 	char path[PATH_MAX], name[TMPL_MAX_NAME + 1];
 	size_t nnames = 0, i, n;
 	struct dirent *de;
-	char *data;
-	size_t len;
+	char *data = NULL;
+	size_t len = 0;
 	DIR *d;
 	int rc = -1;
 

@@ -131,9 +131,12 @@ set_error(struct comment_form *out, enum form_field f, const char *key)
 /* Cleans one text field: valid UTF-8, NFC, trimmed; sets the encoding error
  * otherwise. Returns the clean text or NULL. */
 static const char *
-clean_text(struct arena *a, struct comment_form *out, enum form_field f, bool single_line)
+clean_text(struct arena *a, const struct kvlist *form, struct comment_form *out,
+    enum form_field f, bool single_line)
 {
-	const char *raw = out->raw[f];
+	/* The value as received, not the displayable copy: invalid UTF-8 must
+	 * be refused, not silently stored with replacement characters. */
+	const char *raw = field(form, f);
 	char *clean = text_clean(a, raw, strlen(raw), single_line);
 	if (clean == NULL) {
 		set_error(out, f, "error.encoding");
@@ -171,7 +174,7 @@ validate_comment_form(struct arena *a, const struct kvlist *form, int max_length
 	} else
 		out->clean[FIELD_PARENT] = "";
 
-	const char *name = clean_text(a, out, FIELD_NAME, true);
+	const char *name = clean_text(a, form, out, FIELD_NAME, true);
 	if (name != NULL) {
 		size_t chars = utf8_length(name, strlen(name));
 		if (chars == 0)
@@ -180,11 +183,11 @@ validate_comment_form(struct arena *a, const struct kvlist *form, int max_length
 			set_error(out, FIELD_NAME, "error.name_too_long");
 	}
 
-	const char *email = clean_text(a, out, FIELD_EMAIL, true);
+	const char *email = clean_text(a, form, out, FIELD_EMAIL, true);
 	if (email != NULL && *email != '\0' && !validate_email(email))
 		set_error(out, FIELD_EMAIL, "error.email_invalid");
 
-	const char *body = clean_text(a, out, FIELD_BODY, false);
+	const char *body = clean_text(a, form, out, FIELD_BODY, false);
 	if (body != NULL) {
 		size_t chars = utf8_length(body, strlen(body));
 		if (chars == 0)
