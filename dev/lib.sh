@@ -244,6 +244,11 @@ $fcgi_extra
 			default_type text/html;
 			try_files \$uri.html =404;
 		}
+		# The front page lists the demo articles.
+		location = / {
+			default_type text/html;
+			try_files /index.html =404;
+		}
 $extra
 	}
 }
