@@ -13,6 +13,8 @@
 #include "json.h"
 #include "log.h"
 #include "store.h"
+#include "store_db.h"
+#include "fold.h"
 
 #define SECRET_BYTES 32
 /* Bounds on store_thread's paging arguments; the handlers stay far below. */
@@ -41,10 +43,6 @@ enum stmt {
 	STMT__MAX
 };
 
-#define COMMENT_COLUMNS \
-	"c.id, c.article, c.parent, c.name, c.email, c.body, c.status, c.created, " \
-	"c.remote_addr, c.user_agent"
-
 static const char *const stmts[STMT__MAX] = {
 	/* STMT_BEGIN: a read snapshot, so totals and rows agree */
 	"BEGIN",
@@ -66,7 +64,8 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT article, status FROM comments WHERE id = ?1",
 	/* STMT_INSERT */
 	"INSERT INTO comments (article, parent, name, email, body, status, created, updated, "
-	"remote_addr, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
+	"remote_addr, user_agent, site_reply, reason) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11)",
 	/* STMT_GET */
 	"SELECT " COMMENT_COLUMNS " FROM comments c WHERE c.id = ?1",
 	/* STMT_TOTALS */
@@ -132,6 +131,88 @@ static const char *const migrations[] = {
 	"CREATE INDEX comments_parent ON comments (parent);"
 	"CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
 	"PRAGMA user_version = 1;",
+
+	/* 1 → 2: moderators, their sessions and sign-in failures, the audit
+	 * trail, edit history, site replies, and the search index.
+	 * comments_fts holds the folded name, e-mail and text of each comment
+	 * under its id; the triggers keep it in step through nazar_fold(), an
+	 * SQL function every nazar connection registers (see fold.h). The
+	 * status counts make the queue's tabs cost nothing on a big table. */
+	"CREATE TABLE users ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	" display_name TEXT NOT NULL,"
+	" role TEXT NOT NULL CHECK (role IN ('admin','moderator')),"
+	" pwhash TEXT NOT NULL,"
+	" disabled INTEGER NOT NULL DEFAULT 0,"
+	" created INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL);"
+	"CREATE TABLE sessions ("
+	" token_hash BLOB PRIMARY KEY,"
+	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" csrf BLOB NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL,"
+	" remote_addr TEXT NOT NULL DEFAULT '',"
+	" user_agent TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions (user_id);"
+	"CREATE TABLE login_failures ("
+	" id INTEGER PRIMARY KEY,"
+	" username TEXT NOT NULL,"
+	" remote_addr TEXT NOT NULL,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX login_failures_user ON login_failures (username, at);"
+	"CREATE INDEX login_failures_addr ON login_failures (remote_addr, at);"
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" user_id INTEGER REFERENCES users(id),"
+	" actor TEXT NOT NULL,"
+	" remote_addr TEXT NOT NULL DEFAULT '',"
+	" action TEXT NOT NULL,"
+	" comment_id INTEGER,"
+	" target TEXT NOT NULL DEFAULT '',"
+	" before TEXT NOT NULL DEFAULT '',"
+	" after TEXT NOT NULL DEFAULT '',"
+	" reason TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX audit_user ON audit (user_id, id);"
+	"CREATE INDEX audit_comment ON audit (comment_id, id);"
+	"CREATE TABLE comment_history ("
+	" id INTEGER PRIMARY KEY,"
+	" comment_id INTEGER NOT NULL REFERENCES comments(id),"
+	" at INTEGER NOT NULL,"
+	" user_id INTEGER REFERENCES users(id),"
+	" body TEXT NOT NULL);"
+	"CREATE INDEX comment_history_comment ON comment_history (comment_id, id);"
+	"ALTER TABLE comments ADD COLUMN updated_by INTEGER REFERENCES users(id);"
+	"ALTER TABLE comments ADD COLUMN site_reply INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE comments ADD COLUMN reason TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE status_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO status_counts (status, n) VALUES"
+	" ('pending', 0), ('approved', 0), ('rejected', 0), ('spam', 0), ('deleted', 0);"
+	"UPDATE status_counts SET n = (SELECT count(*) FROM comments c"
+	" WHERE c.status = status_counts.status);"
+	"CREATE TRIGGER comments_count_insert AFTER INSERT ON comments BEGIN"
+	" UPDATE status_counts SET n = n + 1 WHERE status = new.status; END;"
+	"CREATE TRIGGER comments_count_delete AFTER DELETE ON comments BEGIN"
+	" UPDATE status_counts SET n = n - 1 WHERE status = old.status; END;"
+	"CREATE TRIGGER comments_count_update AFTER UPDATE OF status ON comments"
+	" WHEN old.status <> new.status BEGIN"
+	" UPDATE status_counts SET n = n - 1 WHERE status = old.status;"
+	" UPDATE status_counts SET n = n + 1 WHERE status = new.status; END;"
+	"CREATE VIRTUAL TABLE comments_fts USING fts5 (folded, tokenize = 'unicode61');"
+	"INSERT INTO comments_fts (rowid, folded)"
+	" SELECT id, nazar_fold(name || ' ' || email || ' ' || body) FROM comments;"
+	"CREATE TRIGGER comments_fts_insert AFTER INSERT ON comments BEGIN"
+	" INSERT INTO comments_fts (rowid, folded)"
+	" VALUES (new.id, nazar_fold(new.name || ' ' || new.email || ' ' || new.body)); END;"
+	"CREATE TRIGGER comments_fts_update AFTER UPDATE OF name, email, body ON comments BEGIN"
+	" DELETE FROM comments_fts WHERE rowid = old.id;"
+	" INSERT INTO comments_fts (rowid, folded)"
+	" VALUES (new.id, nazar_fold(new.name || ' ' || new.email || ' ' || new.body)); END;"
+	"CREATE TRIGGER comments_fts_delete AFTER DELETE ON comments BEGIN"
+	" DELETE FROM comments_fts WHERE rowid = old.id; END;"
+	"PRAGMA user_version = 2;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -145,14 +226,13 @@ static const char *const setup[] = {
 	"PRAGMA foreign_keys = ON",
 };
 
+_Static_assert(STMT__MAX <= (int)(sizeof(((struct store *)0)->stmt) /
+    sizeof(((struct store *)0)->stmt[0])), "room for store.c's statements");
+
 static const char *const status_names[COMMENT_STATUS__MAX] = {
 	"pending", "approved", "rejected", "spam", "deleted",
 };
 
-struct store {
-	sqlite3 *db;
-	sqlite3_stmt *stmt[STMT__MAX];
-};
 
 const char *
 comment_status_name(enum comment_status s)
@@ -177,8 +257,8 @@ comment_status_parse(const char *name, enum comment_status *out)
 
 /* Logs what failed and maps the SQLite code to a store result: only a lock
  * is worth retrying, everything else is an error for the operator. */
-static enum store_result
-db_fail(sqlite3 *db, int rc, const char *what)
+enum store_result
+store_db_fail(sqlite3 *db, int rc, const char *what)
 {
 	log_error("database: %s: %s (%d)", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc),
 	    rc);
@@ -206,8 +286,8 @@ stmt_get(struct store *st, enum stmt which, int *rc)
 	return st->stmt[which];
 }
 
-static void
-stmt_done(sqlite3_stmt *s)
+void
+store_stmt_done(sqlite3_stmt *s)
 {
 	if (s == NULL)
 		return;
@@ -222,16 +302,16 @@ run(struct store *st, enum stmt which)
 	int rc;
 	sqlite3_stmt *s = stmt_get(st, which, &rc);
 	if (s == NULL)
-		return db_fail(st->db, rc, stmts[which]);
+		return store_db_fail(st->db, rc, stmts[which]);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		;
-	enum store_result r = rc == SQLITE_DONE ? STORE_OK : db_fail(st->db, rc, stmts[which]);
-	stmt_done(s);
+	enum store_result r = rc == SQLITE_DONE ? STORE_OK : store_db_fail(st->db, rc, stmts[which]);
+	store_stmt_done(s);
 	return r;
 }
 
-static void
-rollback(struct store *st)
+void
+store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		(void)run(st, STMT_ROLLBACK);
@@ -239,30 +319,79 @@ rollback(struct store *st)
 
 /* COMMIT, or ROLLBACK when COMMIT itself failed (the transaction may still
  * be open then, e.g. after SQLITE_BUSY on a checkpoint-blocked commit). */
-static enum store_result
-commit(struct store *st)
+enum store_result
+store_commit(struct store *st)
 {
 	enum store_result r = run(st, STMT_COMMIT);
 	if (r != STORE_OK)
-		rollback(st);
+		store_rollback(st);
+	return r;
+}
+
+sqlite3_stmt *
+store_prepare(struct store *st, const char *sql, int *rc)
+{
+	for (int i = 0; i < st->cached; i++)
+		if (st->cache[i].sql == sql) {
+			*rc = SQLITE_OK;
+			return st->cache[i].stmt;
+		}
+	sqlite3_stmt *s;
+	*rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+	if (*rc != SQLITE_OK)
+		return NULL;
+	/* A full cache means more statements in the code than slots: a
+	 * programming error, reported loudly rather than leaking statements. */
+	if (st->cached == STORE_CACHE_MAX) {
+		sqlite3_finalize(s);
+		log_error("database: statement cache full; raise STORE_CACHE_MAX");
+		*rc = SQLITE_NOMEM;
+		return NULL;
+	}
+	st->cache[st->cached].sql = sql;
+	st->cache[st->cached].stmt = s;
+	st->cached++;
+	return s;
+}
+
+enum store_result
+store_begin_write(struct store *st)
+{
+	return run(st, STMT_BEGIN_IMMEDIATE);
+}
+
+enum store_result
+store_begin_read(struct store *st)
+{
+	return run(st, STMT_BEGIN);
+}
+
+enum store_result
+store_step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	enum store_result r = rc == SQLITE_DONE ? STORE_OK : store_db_fail(st->db, rc, what);
+	store_stmt_done(s);
 	return r;
 }
 
 static enum store_result
 bind_check(struct store *st, int rc)
 {
-	return rc == SQLITE_OK ? STORE_OK : db_fail(st->db, rc, "bind");
+	return rc == SQLITE_OK ? STORE_OK : store_db_fail(st->db, rc, "bind");
 }
 
 /* Binds s (NULL as ''), so optional fields satisfy NOT NULL columns. */
-static int
-bind_text(sqlite3_stmt *s, int idx, const char *v)
+int
+store_bind_text(sqlite3_stmt *s, int idx, const char *v)
 {
 	return sqlite3_bind_text(s, idx, v ? v : "", -1, SQLITE_TRANSIENT);
 }
 
-static char *
-column_dup(struct arena *a, sqlite3_stmt *s, int col)
+char *
+store_column_dup(struct arena *a, sqlite3_stmt *s, int col)
 {
 	const unsigned char *t = sqlite3_column_text(s, col);
 	int n = sqlite3_column_bytes(s, col);
@@ -273,19 +402,23 @@ column_dup(struct arena *a, sqlite3_stmt *s, int col)
 
 /* Reads a row of COMMENT_COLUMNS; -1 when the status is not one we know
  * (only possible in a database edited by hand). */
-static int
-row_comment(struct arena *a, sqlite3_stmt *s, struct comment *c)
+int
+store_row_comment(struct arena *a, sqlite3_stmt *s, struct comment *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(s, 0);
-	c->article = column_dup(a, s, 1);
+	c->article = store_column_dup(a, s, 1);
 	c->parent = sqlite3_column_int64(s, 2);
-	c->name = column_dup(a, s, 3);
-	c->email = column_dup(a, s, 4);
-	c->body = column_dup(a, s, 5);
+	c->name = store_column_dup(a, s, 3);
+	c->email = store_column_dup(a, s, 4);
+	c->body = store_column_dup(a, s, 5);
 	c->created = sqlite3_column_int64(s, 7);
-	c->remote_addr = column_dup(a, s, 8);
-	c->user_agent = column_dup(a, s, 9);
+	c->remote_addr = store_column_dup(a, s, 8);
+	c->user_agent = store_column_dup(a, s, 9);
+	c->version = sqlite3_column_int64(s, 10);
+	c->updated = sqlite3_column_int64(s, 11);
+	c->site_reply = sqlite3_column_int(s, 12) != 0;
+	c->reason = store_column_dup(a, s, 13);
 	if (comment_status_parse((const char *)sqlite3_column_text(s, 6), &c->status) != 0) {
 		log_error("database: comment %lld has an unknown status", (long long)c->id);
 		return -1;
@@ -309,21 +442,38 @@ rows_push(struct arena *a, struct comment **rows, size_t *n, size_t *cap)
 }
 
 /* Steps a statement returning COMMENT_COLUMNS into an arena array. */
-static enum store_result
-collect(struct store *st, struct arena *a, sqlite3_stmt *s, const char *what,
+enum store_result
+store_collect(struct store *st, struct arena *a, sqlite3_stmt *s, const char *what,
     struct comment **out, size_t *count)
 {
 	struct comment *rows = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (row_comment(a, s, rows_push(a, &rows, &n, &cap)) != 0)
+		if (store_row_comment(a, s, rows_push(a, &rows, &n, &cap)) != 0)
 			return STORE_ERROR;
 	if (rc != SQLITE_DONE)
-		return db_fail(st->db, rc, what);
+		return store_db_fail(st->db, rc, what);
 	*out = rows ? rows : arena_calloc(a, 1, sizeof(*rows));
 	*count = n;
 	return STORE_OK;
+}
+
+/* nazar_fold(text): the search index's view of a comment (fold.h). */
+static void
+sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]);
+	if (t == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	struct buf b = { 0 };
+	fold_append(&b, t, (size_t)n);
+	sqlite3_result_text(ctx, buf_str(&b), (int)b.len, SQLITE_TRANSIENT);
+	buf_free(&b);
 }
 
 enum store_result
@@ -352,6 +502,11 @@ store_open(const char *path, int busy_timeout_ms, struct store **out, char *err,
 	if (rc != SQLITE_OK)
 		goto fail;
 	sqlite3_extended_result_codes(st->db, 1);
+	rc = sqlite3_create_function_v2(st->db, "nazar_fold", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold, NULL, NULL,
+	    NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
 	rc = sqlite3_busy_timeout(st->db, busy_timeout_ms > 0 ? busy_timeout_ms : 0);
 	if (rc != SQLITE_OK)
 		goto fail;
@@ -378,7 +533,7 @@ store_open(const char *path, int busy_timeout_ms, struct store **out, char *err,
 	return STORE_OK;
 
 fail:;
-	enum store_result r = db_fail(st->db, rc, what);
+	enum store_result r = store_db_fail(st->db, rc, what);
 	snprintf(err, errlen, "%s: cannot open the database: %s", path, sqlite3_errstr(rc));
 	sqlite3_close_v2(st->db);
 	free(st);
@@ -392,6 +547,8 @@ store_close(struct store *st)
 		return;
 	for (int i = 0; i < STMT__MAX; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (int i = 0; i < st->cached; i++)
+		sqlite3_finalize(st->cache[i].stmt);
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		log_error("database: close: %s", sqlite3_errmsg(st->db));
 	free(st);
@@ -403,14 +560,14 @@ user_version(struct store *st, int *v)
 	int rc;
 	sqlite3_stmt *s = stmt_get(st, STMT_USER_VERSION, &rc);
 	if (s == NULL)
-		return db_fail(st->db, rc, "user_version");
+		return store_db_fail(st->db, rc, "user_version");
 	rc = sqlite3_step(s);
 	enum store_result r = STORE_OK;
 	if (rc == SQLITE_ROW)
 		*v = sqlite3_column_int(s, 0);
 	else
-		r = db_fail(st->db, rc, "user_version");
-	stmt_done(s);
+		r = store_db_fail(st->db, rc, "user_version");
+	store_stmt_done(s);
 	return r;
 }
 
@@ -426,14 +583,14 @@ ensure_secret(struct store *st)
 	int rc;
 	sqlite3_stmt *s = stmt_get(st, STMT_SECRET_PUT, &rc);
 	if (s == NULL)
-		return db_fail(st->db, rc, "secret");
+		return store_db_fail(st->db, rc, "secret");
 	randombytes_buf(key, sizeof(key));
 	rc = sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_TRANSIENT);
 	sodium_memzero(key, sizeof(key));
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
-	r = rc == SQLITE_DONE ? STORE_OK : db_fail(st->db, rc, "secret");
-	stmt_done(s);
+	r = rc == SQLITE_DONE ? STORE_OK : store_db_fail(st->db, rc, "secret");
+	store_stmt_done(s);
 	return r;
 }
 
@@ -479,12 +636,12 @@ store_migrate(struct store *st, int *from, char *err, size_t errlen)
 	}
 	if ((r = ensure_secret(st)) != STORE_OK)
 		goto fail;
-	if ((r = commit(st)) != STORE_OK)
+	if ((r = store_commit(st)) != STORE_OK)
 		goto fail;
 	return STORE_OK;
 
 fail:
-	rollback(st);
+	store_rollback(st);
 	if (errlen > 0 && err[0] == '\0')
 		snprintf(err, errlen, "the database schema could not be %s (see the log)",
 		    r == STORE_BUSY ? "updated while the database is locked" : "updated");
@@ -527,7 +684,7 @@ store_secret(struct store *st, unsigned char key[32])
 	int rc;
 	sqlite3_stmt *s = stmt_get(st, STMT_SECRET_GET, &rc);
 	if (s == NULL)
-		return db_fail(st->db, rc, "secret");
+		return store_db_fail(st->db, rc, "secret");
 	enum store_result r;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -542,8 +699,8 @@ store_secret(struct store *st, unsigned char key[32])
 	} else if (rc == SQLITE_DONE)
 		r = STORE_NOT_FOUND;
 	else
-		r = db_fail(st->db, rc, "secret");
-	stmt_done(s);
+		r = store_db_fail(st->db, rc, "secret");
+	store_stmt_done(s);
 	return r;
 }
 
@@ -554,7 +711,7 @@ parent_ok(struct store *st, int64_t parent, const char *article)
 	int rc;
 	sqlite3_stmt *s = stmt_get(st, STMT_PARENT, &rc);
 	if (s == NULL)
-		return db_fail(st->db, rc, "parent");
+		return store_db_fail(st->db, rc, "parent");
 	enum store_result r;
 	if ((r = bind_check(st, sqlite3_bind_int64(s, 1, parent))) != STORE_OK)
 		goto out;
@@ -567,9 +724,9 @@ parent_ok(struct store *st, int64_t parent, const char *article)
 	} else if (rc == SQLITE_DONE)
 		r = STORE_CONFLICT;
 	else
-		r = db_fail(st->db, rc, "parent");
+		r = store_db_fail(st->db, rc, "parent");
 out:
-	stmt_done(s);
+	store_stmt_done(s);
 	return r;
 }
 
@@ -592,45 +749,49 @@ store_insert_comment(struct store *st, struct comment *c, time_t now)
 	int rc;
 	s = stmt_get(st, STMT_INSERT, &rc);
 	if (s == NULL) {
-		r = db_fail(st->db, rc, "insert");
+		r = store_db_fail(st->db, rc, "insert");
 		goto fail;
 	}
-	rc = bind_text(s, 1, c->article);
+	rc = store_bind_text(s, 1, c->article);
 	if (rc == SQLITE_OK)
 		rc = c->parent > 0 ? sqlite3_bind_int64(s, 2, c->parent) : sqlite3_bind_null(s, 2);
 	if (rc == SQLITE_OK)
-		rc = bind_text(s, 3, c->name);
+		rc = store_bind_text(s, 3, c->name);
 	if (rc == SQLITE_OK)
-		rc = bind_text(s, 4, c->email);
+		rc = store_bind_text(s, 4, c->email);
 	if (rc == SQLITE_OK)
-		rc = bind_text(s, 5, c->body);
+		rc = store_bind_text(s, 5, c->body);
 	if (rc == SQLITE_OK)
-		rc = bind_text(s, 6, status_names[c->status]);
+		rc = store_bind_text(s, 6, status_names[c->status]);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 7, (sqlite3_int64)now);
 	if (rc == SQLITE_OK)
-		rc = bind_text(s, 8, c->remote_addr);
+		rc = store_bind_text(s, 8, c->remote_addr);
 	if (rc == SQLITE_OK)
-		rc = bind_text(s, 9, c->user_agent);
+		rc = store_bind_text(s, 9, c->user_agent);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 10, c->site_reply ? 1 : 0);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 11, c->reason);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE) {
-		r = db_fail(st->db, rc, "insert");
+		r = store_db_fail(st->db, rc, "insert");
 		goto fail;
 	}
 	int64_t id = sqlite3_last_insert_rowid(st->db);
-	stmt_done(s);
+	store_stmt_done(s);
 	s = NULL;
 	/* Only a committed comment is reported back as stored. */
-	if ((r = commit(st)) != STORE_OK)
+	if ((r = store_commit(st)) != STORE_OK)
 		return r;
 	c->id = id;
 	c->created = (int64_t)now;
 	return STORE_OK;
 
 fail:
-	stmt_done(s);
-	rollback(st);
+	store_stmt_done(s);
+	store_rollback(st);
 	return r;
 }
 
@@ -641,19 +802,19 @@ store_get_comment(struct store *st, struct arena *a, int64_t id, struct comment 
 	memset(out, 0, sizeof(*out));
 	sqlite3_stmt *s = stmt_get(st, STMT_GET, &rc);
 	if (s == NULL)
-		return db_fail(st->db, rc, "get");
+		return store_db_fail(st->db, rc, "get");
 	enum store_result r;
 	if ((r = bind_check(st, sqlite3_bind_int64(s, 1, id))) != STORE_OK)
 		goto out;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		r = row_comment(a, s, out) == 0 ? STORE_OK : STORE_ERROR;
+		r = store_row_comment(a, s, out) == 0 ? STORE_OK : STORE_ERROR;
 	else if (rc == SQLITE_DONE)
 		r = STORE_NOT_FOUND;
 	else
-		r = db_fail(st->db, rc, "get");
+		r = store_db_fail(st->db, rc, "get");
 out:
-	stmt_done(s);
+	store_stmt_done(s);
 	return r;
 }
 
@@ -678,18 +839,18 @@ thread_totals(struct store *st, const char *article, long long *approved, long l
 	int rc;
 	sqlite3_stmt *s = stmt_get(st, STMT_TOTALS, &rc);
 	if (s == NULL)
-		return db_fail(st->db, rc, "totals");
+		return store_db_fail(st->db, rc, "totals");
 	enum store_result r;
-	if ((r = bind_check(st, bind_text(s, 1, article))) != STORE_OK)
+	if ((r = bind_check(st, store_bind_text(s, 1, article))) != STORE_OK)
 		goto out;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*approved = sqlite3_column_int64(s, 0);
 		*top = sqlite3_column_int64(s, 1);
 	} else
-		r = db_fail(st->db, rc, "totals");
+		r = store_db_fail(st->db, rc, "totals");
 out:
-	stmt_done(s);
+	store_stmt_done(s);
 	return r;
 }
 
@@ -717,10 +878,10 @@ store_thread(struct store *st, struct arena *a, const char *article, int page, i
 		goto out;
 	int rc;
 	if ((s = stmt_get(st, STMT_THREAD, &rc)) == NULL) {
-		r = db_fail(st->db, rc, "thread");
+		r = store_db_fail(st->db, rc, "thread");
 		goto out;
 	}
-	rc = bind_text(s, 1, article);
+	rc = store_bind_text(s, 1, article);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(s, 2, per_page);
 	if (rc == SQLITE_OK)
@@ -731,11 +892,11 @@ store_thread(struct store *st, struct arena *a, const char *article, int page, i
 		rc = sqlite3_bind_int(s, 5, page == 1);
 	if ((r = bind_check(st, rc)) != STORE_OK)
 		goto out;
-	r = collect(st, a, s, "thread", out, count);
+	r = store_collect(st, a, s, "thread", out, count);
 out:
-	stmt_done(s);
+	store_stmt_done(s);
 	/* A read transaction: ending it cannot lose anything. */
-	rollback(st);
+	store_rollback(st);
 	buf_free(&own);
 	if (r != STORE_OK) {
 		*out = NULL;
@@ -763,7 +924,7 @@ store_counts(struct store *st, const char *const *articles, size_t n, long long 
 	enum store_result r = STORE_OK;
 	sqlite3_stmt *s = stmt_get(st, STMT_COUNTS, &rc);
 	if (s == NULL) {
-		r = db_fail(st->db, rc, "counts");
+		r = store_db_fail(st->db, rc, "counts");
 		goto out;
 	}
 	if (list.len > INT_MAX) {
@@ -779,9 +940,9 @@ store_counts(struct store *st, const char *const *articles, size_t n, long long 
 			counts[k] = sqlite3_column_int64(s, 1);
 	}
 	if (rc != SQLITE_DONE)
-		r = db_fail(st->db, rc, "counts");
+		r = store_db_fail(st->db, rc, "counts");
 out:
-	stmt_done(s);
+	store_stmt_done(s);
 	buf_free(&list);
 	return r;
 }
@@ -799,17 +960,17 @@ store_list(struct store *st, struct arena *a, int status, const char *article, i
 	int rc;
 	sqlite3_stmt *s = stmt_get(st, STMT_LIST, &rc);
 	if (s == NULL)
-		return db_fail(st->db, rc, "list");
-	rc = status < 0 ? sqlite3_bind_null(s, 1) : bind_text(s, 1, status_names[status]);
+		return store_db_fail(st->db, rc, "list");
+	rc = status < 0 ? sqlite3_bind_null(s, 1) : store_bind_text(s, 1, status_names[status]);
 	if (rc == SQLITE_OK)
-		rc = article == NULL ? sqlite3_bind_null(s, 2) : bind_text(s, 2, article);
+		rc = article == NULL ? sqlite3_bind_null(s, 2) : store_bind_text(s, 2, article);
 	/* SQLite reads a negative LIMIT as "no limit": not what limit means. */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(s, 3, limit > 0 ? limit : 0);
 	enum store_result r = bind_check(st, rc);
 	if (r == STORE_OK)
-		r = collect(st, a, s, "list", out, count);
-	stmt_done(s);
+		r = store_collect(st, a, s, "list", out, count);
+	store_stmt_done(s);
 	return r;
 }
 
@@ -826,10 +987,10 @@ store_set_status(struct store *st, int64_t id, enum comment_status status, time_
 	int rc;
 	sqlite3_stmt *s = stmt_get(st, STMT_SET_STATUS, &rc);
 	if (s == NULL) {
-		r = db_fail(st->db, rc, "set status");
+		r = store_db_fail(st->db, rc, "set status");
 		goto fail;
 	}
-	rc = bind_text(s, 1, status_names[status]);
+	rc = store_bind_text(s, 1, status_names[status]);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
 	if (rc == SQLITE_OK)
@@ -837,20 +998,20 @@ store_set_status(struct store *st, int64_t id, enum comment_status status, time_
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE) {
-		r = db_fail(st->db, rc, "set status");
+		r = store_db_fail(st->db, rc, "set status");
 		goto fail;
 	}
-	stmt_done(s);
+	store_stmt_done(s);
 	s = NULL;
 	if (sqlite3_changes(st->db) == 0) {
 		r = STORE_NOT_FOUND;
 		goto fail;
 	}
-	return commit(st);
+	return store_commit(st);
 
 fail:
-	stmt_done(s);
-	rollback(st);
+	store_stmt_done(s);
+	store_rollback(st);
 	return r;
 }
 
@@ -864,7 +1025,7 @@ store_thread_plan(struct store *st, struct arena *a)
 	buf_puts(&sql, stmts[STMT_THREAD]);
 	int rc = sqlite3_prepare_v2(st->db, buf_str(&sql), -1, &s, NULL);
 	if (rc != SQLITE_OK) {
-		(void)db_fail(st->db, rc, "explain");
+		(void)store_db_fail(st->db, rc, "explain");
 		goto out;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -873,7 +1034,7 @@ store_thread_plan(struct store *st, struct arena *a)
 		buf_putc(&plan, '\n');
 	}
 	if (rc != SQLITE_DONE) {
-		(void)db_fail(st->db, rc, "explain");
+		(void)store_db_fail(st->db, rc, "explain");
 		goto out;
 	}
 	res = arena_strdup(a, buf_str(&plan));

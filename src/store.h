@@ -20,7 +20,7 @@ struct arena;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum store_result {
 	STORE_OK = 0,
@@ -54,6 +54,10 @@ struct comment {
 	int64_t created;	/* Unix time, UTC */
 	char *remote_addr;
 	char *user_agent;
+	int64_t version;	/* +1 on every change: moderators' edit check */
+	int64_t updated;	/* Unix time of the last change */
+	bool site_reply;	/* posted by a moderator for the site */
+	char *reason;		/* why it was held or refused; "" when none */
 };
 
 /* Opens (creating the file if needed) and configures a connection.

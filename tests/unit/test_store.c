@@ -145,7 +145,7 @@ migrate_fresh(void **state)
 	char err[256];
 	assert_int_equal(store_check_schema(f->st, err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_ping(f->st), STORE_OK);
-	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(raw_int(f->path,
 	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 	assert_int_equal(raw_int(f->path,
@@ -157,8 +157,11 @@ migrate_fresh(void **state)
 	struct store *st;
 	assert_int_equal(store_open(fresh, 100, &st, err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_check_schema(st, err, sizeof(err)), STORE_ERROR);
-	assert_string_equal(err,
-	    "database schema version 0 is older than this nazar (1); run nazarctl init");
+	char want[160];
+	snprintf(want, sizeof(want),
+	    "database schema version 0 is older than this nazar (%d); run nazarctl init",
+	    STORE_SCHEMA_VERSION);
+	assert_string_equal(err, want);
 	struct comment c = { .article = (char *)"a", .name = (char *)"n", .body = (char *)"b" };
 	assert_int_equal(store_insert_comment(st, &c, T0), STORE_ERROR);
 	unsigned char key[32];
@@ -176,14 +179,68 @@ migrate_twice(void **state)
 	int64_t id = add(f, "a", 0, COMMENT_APPROVED, T0);
 	int from = -1;
 	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
-	assert_int_equal(from, 1);
+	assert_int_equal(from, STORE_SCHEMA_VERSION);
 	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
-	assert_int_equal(from, 1);
+	assert_int_equal(from, STORE_SCHEMA_VERSION);
 	assert_int_equal(store_secret(f->st, k2), STORE_OK);
 	assert_memory_equal(k1, k2, 32);
 	struct comment c;
 	assert_int_equal(store_get_comment(f->st, f->a, id, &c), STORE_OK);
 	assert_int_equal(total_rows(f), 1);
+}
+
+/* A database written by nazar 0.1 (schema 1), with comments in it, as a
+ * file on a server would be: migrated in place, nothing lost, the search
+ * index and the status counts built from the existing rows. */
+static void
+migrate_from_v1(void **state)
+{
+	struct fx *f = *state;
+	char old[160], err[256];
+	path_in(f, old, sizeof(old), "other.db");
+	assert_int_equal(raw_exec(old,
+	    "PRAGMA journal_mode = WAL;"
+	    "CREATE TABLE comments (id INTEGER PRIMARY KEY, article TEXT NOT NULL,"
+	    " parent INTEGER REFERENCES comments(id), name TEXT NOT NULL,"
+	    " email TEXT NOT NULL DEFAULT '', body TEXT NOT NULL, status TEXT NOT NULL"
+	    " CHECK (status IN ('pending','approved','rejected','spam','deleted')),"
+	    " created INTEGER NOT NULL, updated INTEGER NOT NULL,"
+	    " remote_addr TEXT NOT NULL DEFAULT '', user_agent TEXT NOT NULL DEFAULT '',"
+	    " version INTEGER NOT NULL DEFAULT 1);"
+	    "CREATE INDEX comments_thread ON comments (article, status, parent, created, id);"
+	    "CREATE INDEX comments_queue ON comments (status, created);"
+	    "CREATE INDEX comments_parent ON comments (parent);"
+	    "CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+	    "INSERT INTO settings VALUES ('secret', zeroblob(32));"
+	    "INSERT INTO comments (article, name, body, status, created, updated) VALUES"
+	    " ('a', 'علي', 'كتاب خوب', 'pending', 10, 10),"
+	    " ('a', 'Sara', 'Nice library', 'approved', 11, 11),"
+	    " ('b', 'x', 'spam spam', 'spam', 12, 12);"
+	    "PRAGMA user_version = 1;"), SQLITE_OK);
+	struct store *st;
+	assert_int_equal(store_open(old, 1000, &st, err, sizeof(err)), STORE_OK);
+	int from = -1;
+	assert_int_equal(store_migrate(st, &from, err, sizeof(err)), STORE_OK);
+	assert_int_equal(from, 1);
+	assert_int_equal(store_check_schema(st, err, sizeof(err)), STORE_OK);
+	struct comment c;
+	assert_int_equal(store_get_comment(st, f->a, 1, &c), STORE_OK);
+	assert_string_equal(c.body, "كتاب خوب");
+	assert_int_equal(c.version, 1);
+	assert_false(c.site_reply);
+	assert_string_equal(c.reason, "");
+	store_close(st);
+	assert_int_equal(raw_int(old, "SELECT n FROM status_counts WHERE status = 'pending'"), 1);
+	assert_int_equal(raw_int(old, "SELECT n FROM status_counts WHERE status = 'spam'"), 1);
+	assert_int_equal(raw_int(old, "SELECT count(*) FROM comments_fts"), 3);
+	/* Folded: Arabic kaf and yeh were indexed as the Persian letters. */
+	assert_int_equal(raw_int(old,
+	    "SELECT rowid FROM comments_fts WHERE comments_fts MATCH '\"کتاب\"'"), 1);
+	assert_int_equal(raw_int(old,
+	    "SELECT rowid FROM comments_fts WHERE comments_fts MATCH '\"علی\"'"), 1);
+	rm_in(f, "other.db");
+	rm_in(f, "other.db-wal");
+	rm_in(f, "other.db-shm");
 }
 
 static void
@@ -195,11 +252,13 @@ newer_refused(void **state)
 	assert_int_equal(raw_exec(f->path, "PRAGMA user_version = 7"), SQLITE_OK);
 	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_ERROR);
 	assert_int_equal(from, 7);
-	assert_string_equal(err,
-	    "database schema version 7 is newer than this nazar (1); upgrade nazar");
+	char want[160];
+	snprintf(want, sizeof(want),
+	    "database schema version 7 is newer than this nazar (%d); upgrade nazar",
+	    STORE_SCHEMA_VERSION);
+	assert_string_equal(err, want);
 	assert_int_equal(store_check_schema(f->st, err, sizeof(err)), STORE_ERROR);
-	assert_string_equal(err,
-	    "database schema version 7 is newer than this nazar (1); upgrade nazar");
+	assert_string_equal(err, want);
 	/* Nothing was changed by the refusal. */
 	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 7);
 }
@@ -680,6 +739,7 @@ main(void)
 		cmocka_unit_test(status_names),
 		cmocka_unit_test_setup_teardown(migrate_fresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_from_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(newer_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(insert_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(reply_rules, setup, teardown),
