@@ -28,11 +28,14 @@
 /* Room for the "what is allowed" part of a message. */
 #define MSG_MAX 256
 
-enum section { SEC_NONE, SEC_SERVER, SEC_DATABASE, SEC_SITE, SEC_MODERATION, SEC_LOG };
+enum section {
+	SEC_NONE, SEC_SERVER, SEC_DATABASE, SEC_SITE, SEC_MODERATION, SEC_ADMIN, SEC_LOG
+};
 
 static const char *const section_names[] = {
 	[SEC_NONE] = "", [SEC_SERVER] = "server", [SEC_DATABASE] = "database",
-	[SEC_SITE] = "site", [SEC_MODERATION] = "moderation", [SEC_LOG] = "log",
+	[SEC_SITE] = "site", [SEC_MODERATION] = "moderation", [SEC_ADMIN] = "admin",
+	[SEC_LOG] = "log",
 };
 
 /* A setter checks value and stores it; on a bad value it returns -1 and
@@ -480,6 +483,65 @@ set_max_length(struct config *cfg, const char *v, char *msg, size_t msglen)
 	return 0;
 }
 
+/* --- [admin] --- */
+
+/* A number key of [admin] stored as an int field with its bounds. */
+#define ADMIN_NUMBER(fn, field, min, max) \
+	static int \
+	fn(struct config *cfg, const char *v, char *msg, size_t msglen) \
+	{ \
+		unsigned long long n; \
+		if (set_number(v, min, max, &n, msg, msglen) != 0) \
+			return -1; \
+		cfg->field = (int)n; \
+		return 0; \
+	}
+ADMIN_NUMBER(set_session_idle, session_idle_minutes, 1, 1440)
+ADMIN_NUMBER(set_session_lifetime, session_lifetime_hours, 1, 720)
+ADMIN_NUMBER(set_login_user_failures, login_failures_per_user, 1, 1000)
+ADMIN_NUMBER(set_login_address_failures, login_failures_per_address, 1, 100000)
+ADMIN_NUMBER(set_login_window, login_window_minutes, 1, 1440)
+ADMIN_NUMBER(set_hash_concurrency, hash_concurrency, 1, 16)
+
+/* reasons = a | b | c: "|" separates, since reasons are phrases that may
+ * hold commas (Persian or English). */
+static int
+set_reasons(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	char reasons[CONFIG_MAX_REASONS][sizeof(cfg->reasons[0])];
+	int n = 0;
+	for (const char *p = v; *p != '\0';) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+		const char *e = p;
+		size_t elen = len;
+		while (elen > 0 && (*e == ' ' || *e == '\t')) {
+			e++;
+			elen--;
+		}
+		while (elen > 0 && (e[elen - 1] == ' ' || e[elen - 1] == '\t'))
+			elen--;
+		p += len + (bar ? 1 : 0);
+		if (elen == 0)
+			continue;
+		if (n == CONFIG_MAX_REASONS) {
+			say(msg, msglen, "must list at most %d reasons", CONFIG_MAX_REASONS);
+			return -1;
+		}
+		if (elen >= sizeof(reasons[0])) {
+			say(msg, msglen, "reason \"%.*s…\" is longer than %zu bytes", 32, e,
+			    sizeof(reasons[0]) - 1);
+			return SET_COMPLETE;
+		}
+		memcpy(reasons[n], e, elen);
+		reasons[n][elen] = '\0';
+		n++;
+	}
+	memcpy(cfg->reasons, reasons, sizeof(reasons[0]) * (size_t)n);
+	cfg->reason_count = n;
+	return 0;
+}
+
 /* --- [log] --- */
 
 static int
@@ -515,6 +577,13 @@ static const struct key keys[] = {
 	{ SEC_SITE, "templates", set_templates },
 	{ SEC_MODERATION, "mode", set_mode },
 	{ SEC_MODERATION, "max_length", set_max_length },
+	{ SEC_ADMIN, "session_idle_minutes", set_session_idle },
+	{ SEC_ADMIN, "session_lifetime_hours", set_session_lifetime },
+	{ SEC_ADMIN, "login_failures_per_user", set_login_user_failures },
+	{ SEC_ADMIN, "login_failures_per_address", set_login_address_failures },
+	{ SEC_ADMIN, "login_window_minutes", set_login_window },
+	{ SEC_ADMIN, "hash_concurrency", set_hash_concurrency },
+	{ SEC_ADMIN, "reasons", set_reasons },
 	{ SEC_LOG, "level", set_log_level },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -538,6 +607,13 @@ config_defaults(struct config *cfg)
 	snprintf(cfg->templates, sizeof(cfg->templates), "%s", NAZAR_PKGDATADIR "/templates");
 	cfg->mode = MODERATION_PRE;
 	cfg->max_length = 5000;
+	cfg->session_idle_minutes = 30;
+	cfg->session_lifetime_hours = 12;
+	cfg->login_failures_per_user = 5;
+	cfg->login_failures_per_address = 20;
+	cfg->login_window_minutes = 15;
+	cfg->hash_concurrency = 2;
+	cfg->reason_count = 0;
 	cfg->log_level = LOG_LEVEL_INFO;
 }
 
@@ -746,7 +822,7 @@ config_parse(const char *name, const char *text, size_t len, struct config *cfg,
 				line[plen] = '\0';
 				quote_value(shown, sizeof(shown), line);
 				set_error(err, errlen, "%s:%zu: unknown section %s; sections are "
-				    "[server], [database], [site], [moderation] and [log]",
+				    "[server], [database], [site], [moderation], [admin] and [log]",
 				    name, lineno, shown);
 				return -1;
 			}
@@ -779,7 +855,7 @@ config_parse(const char *name, const char *text, size_t len, struct config *cfg,
 		}
 		if (sec == SEC_NONE) {
 			set_error(err, errlen, "%s:%zu: key %s outside a section; put it under "
-			    "[server], [database], [site], [moderation] or [log]",
+			    "[server], [database], [site], [moderation], [admin] or [log]",
 			    name, lineno, shown);
 			return -1;
 		}

@@ -11,6 +11,7 @@
 #include "locale.h"
 
 #define CONFIG_MAX_RETURN_HOSTS 16
+#define CONFIG_MAX_REASONS 16
 
 enum moderation_mode {
 	MODERATION_PRE,		/* every comment held for a moderator (default) */
@@ -39,6 +40,15 @@ struct config {
 	/* [moderation] */
 	enum moderation_mode mode;
 	int max_length;			/* characters of a comment body; default 5000 */
+	/* [admin] */
+	int session_idle_minutes;	/* sign-out after this long unused; default 30 */
+	int session_lifetime_hours;	/* and after this long in any case; default 12 */
+	int login_failures_per_user;	/* failed sign-ins per user name … default 5 */
+	int login_failures_per_address;	/* … and per client address … default 20 */
+	int login_window_minutes;	/* … within this window; default 15 */
+	int hash_concurrency;		/* Argon2id computations at once; default 2 */
+	char reasons[CONFIG_MAX_REASONS][128];	/* for rejections and spam */
+	int reason_count;
 	/* [log] */
 	int log_level;			/* enum log_level; "error|warn|info|debug" */
 };

@@ -485,25 +485,25 @@ syntax_errors(void **state)
 	    "t.conf:12: [server] workers: must be a number from 1 to 64, not \"abc\"");
 	expect_error("[servers]\n",
 	    "t.conf:1: unknown section \"[servers]\"; sections are [server], [database], "
-	    "[site], [moderation] and [log]");
+	    "[site], [moderation], [admin] and [log]");
 	expect_error("[log]\n[Server]\n",
 	    "t.conf:2: unknown section \"[Server]\"; sections are [server], [database], "
-	    "[site], [moderation] and [log]");
+	    "[site], [moderation], [admin] and [log]");
 	expect_error("[server\n",
 	    "t.conf:1: unknown section \"[server\"; sections are [server], [database], "
-	    "[site], [moderation] and [log]");
+	    "[site], [moderation], [admin] and [log]");
 	expect_error("[]\n",
 	    "t.conf:1: unknown section \"[]\"; sections are [server], [database], "
-	    "[site], [moderation] and [log]");
+	    "[site], [moderation], [admin] and [log]");
 	expect_error("[server]\nworker = 4\n", "t.conf:2: unknown key \"worker\" in [server]");
 	expect_error("[site]\nlisten = unix:/a\n", "t.conf:2: unknown key \"listen\" in [site]");
 	expect_error("[server]\nWorkers = 4\n", "t.conf:2: unknown key \"Workers\" in [server]");
 	expect_error("workers = 4\n",
 	    "t.conf:1: key \"workers\" outside a section; put it under [server], [database], "
-	    "[site], [moderation] or [log]");
+	    "[site], [moderation], [admin] or [log]");
 	expect_error("# top\nname = x\n[site]\n",
 	    "t.conf:2: key \"name\" outside a section; put it under [server], [database], "
-	    "[site], [moderation] or [log]");
+	    "[site], [moderation], [admin] or [log]");
 	expect_error("[server]\nworkers = 4\n[log]\n[server]\nworkers = 5\n",
 	    "t.conf:5: [server] workers: duplicate key (first set on line 2)");
 	expect_error("[server]\nworkers = 4\nworkers = 4\n",

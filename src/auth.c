@@ -1,0 +1,2 @@
+/* auth.c — being written; see auth.h. */
+#include "auth.h"

@@ -1,0 +1,2 @@
+/* store_moderation.c — being written; see store_moderation.h. */
+#include "store_moderation.h"

@@ -1,0 +1,130 @@
+/* store_moderation.h — the moderation queue, decisions, edits, site
+ * replies, and the audit trail.
+ *
+ * Every decision and edit is written together with its audit entry in one
+ * transaction: there is no moderated comment without its record. Decisions
+ * carry the comment version the moderator saw; a comment changed since
+ * then is not touched and the caller learns who changed it and when. */
+#ifndef NAZAR_STORE_MODERATION_H
+#define NAZAR_STORE_MODERATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "store.h"
+
+struct arena;
+
+/* Who does something, for the audit trail. user_id 0: the operator's CLI
+ * (actor "nazarctl") or an unknown user name at sign-in. */
+struct actor {
+	int64_t user_id;
+	const char *name;		/* user name at the time */
+	const char *remote_addr;	/* "" from the CLI */
+};
+
+struct queue_query {
+	enum comment_status status;
+	const char *article;	/* NULL or "": every article */
+	const char *q;		/* NULL or "": no search; else words, all must match */
+	int page;		/* 1-based */
+	int per_page;		/* 1..200 */
+};
+
+struct queue_item {
+	struct comment c;
+	char *parent_name;	/* "" when a top-level comment */
+	char *parent_body;
+	char *updated_by;	/* user name of the last moderator to change it, or "" */
+};
+
+/* One page of the queue: pending oldest first (nothing waits forever);
+ * the other statuses newest change first. *total counts every match.
+ * Searching folds q like the index (fold.h) and matches whole words, the
+ * last one also as a prefix. */
+enum store_result store_queue(struct store *st, struct arena *a, const struct queue_query *qq,
+    struct queue_item **out, size_t *count, long long *total);
+
+/* Comments per status, for the queue's tabs (article NULL: all). */
+enum store_result store_status_counts(struct store *st, const char *article,
+    long long counts[COMMENT_STATUS__MAX]);
+
+enum moderation_action {
+	ACTION_APPROVE,		/* → approved */
+	ACTION_REJECT,		/* → rejected */
+	ACTION_SPAM,		/* → spam */
+	ACTION_DELETE,		/* → deleted */
+	ACTION_RESTORE,		/* → pending, from rejected, spam or deleted */
+	ACTION__MAX
+};
+const char *moderation_action_name(enum moderation_action a);	/* "approve" … */
+int moderation_action_parse(const char *name, enum moderation_action *out);
+
+struct moderation {
+	int64_t id;
+	int64_t version;	/* as the moderator saw it; 0: do not check */
+};
+
+struct moderation_result {
+	enum store_result result;	/* OK, NOT_FOUND, or CONFLICT (version) */
+	enum comment_status status;	/* the status now */
+	int64_t updated;		/* on CONFLICT: when it changed */
+	char *updated_by;		/* on CONFLICT: by whom ("" if unknown) */
+};
+
+/* Applies one action to n comments in one transaction, with one audit entry
+ * per changed comment (action name, before/after status, reason). A comment
+ * already in the target status is OK and not audited again. results[i]
+ * answers for items[i]. Returns STORE_OK when the transaction committed,
+ * whatever the items' results. */
+enum store_result store_moderate(struct store *st, struct arena *a,
+    const struct moderation *items, size_t n, enum moderation_action action,
+    const char *reason, const struct actor *who, time_t now,
+    struct moderation_result *results);
+
+/* Replaces a comment's text, keeping the old text in its history;
+ * CONFLICT (with *result filled) when version does not match. */
+enum store_result store_edit_comment(struct store *st, struct arena *a, int64_t id,
+    int64_t version, const char *body, const struct actor *who, time_t now,
+    struct moderation_result *result);
+
+/* A reply posted by a moderator for the site: approved at once,
+ * site_reply set, the moderator's display name as the name. The parent
+ * must exist (any status but deleted) on the same article. */
+enum store_result store_site_reply(struct store *st, int64_t parent, const char *display_name,
+    const char *body, const struct actor *who, time_t now, int64_t *id);
+
+struct history_entry {
+	int64_t at;
+	char *by;		/* user name, or "" */
+	char *body;		/* the text before that edit */
+};
+enum store_result store_comment_history(struct store *st, struct arena *a, int64_t id,
+    struct history_entry **out, size_t *count);
+
+struct audit_entry {
+	int64_t id;
+	int64_t at;
+	int64_t user_id;	/* 0: none */
+	char *actor;
+	char *remote_addr;
+	char *action;		/* "login", "login_failed", "logout", "password",
+				 * "user_add", "user_disable", "user_enable",
+				 * "user_role", "user_password", "approve", "reject",
+				 * "spam", "delete", "restore", "edit", "reply" */
+	int64_t comment_id;	/* 0: none */
+	char *target;		/* e.g. the user name acted on */
+	char *before;
+	char *after;
+	char *reason;
+};
+
+/* Adds one entry (its own transaction, or inside the caller's). */
+enum store_result store_audit_add(struct store *st, const struct audit_entry *e);
+/* Newest first; user_id 0 for everyone's. *total counts all matching. */
+enum store_result store_audit_list(struct store *st, struct arena *a, int64_t user_id,
+    int page, int per_page, struct audit_entry **out, size_t *count, long long *total);
+
+#endif
