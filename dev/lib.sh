@@ -143,9 +143,11 @@ wait_for_port() {
 write_nazar_conf() {
 	local file=$1 sock=$2 db=$3 port=$4 locale=$5 maxlen=${6:-5000} maxbody=${7:-65536}
 	local tz=Asia/Tehran name="خبرگزاری نمونه"
+	local reasons="توهین یا ناسزا | تبلیغ یا هرزنامه | بی‌ربط به خبر"
 	if [ "$locale" = en ]; then
 		tz=Europe/London
 		name="Example News"
+		reasons="Insults | Advertising | Off topic"
 	fi
 	cat >"$file" <<EOF
 # Written by nazar's dev scripts; see etc/nazar.conf for every key.
@@ -171,6 +173,9 @@ templates = $NAZAR_TOP/templates
 [moderation]
 mode = pre
 max_length = $maxlen
+
+[admin]
+reasons = $reasons
 
 [log]
 level = info

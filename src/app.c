@@ -7,6 +7,8 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "arena.h"
+#include "auth.h"
 #include "catalog.h"
 #include "log.h"
 #include "store.h"
@@ -54,7 +56,9 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 	app->templates = tmpl_set_new();
 	if (tmpl_set_load_dir(app->templates, app->cfg.templates, err, errlen) != 0)
 		return -1;
-	static const char *const needed[] = { "thread", "comment", "form", "page", "error" };
+	static const char *const needed[] = { "thread", "comment", "form", "page", "error",
+	    "admin-login", "admin-queue", "admin-comment", "admin-users", "admin-account",
+	    "admin-audit", "admin-message", "admin-conflict" };
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		if (!tmpl_set_has(app->templates, needed[i])) {
 			snprintf(err, errlen, "%s: template %s.mustache is missing",
@@ -75,6 +79,17 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 			    required_strings[i]);
 			return -1;
 		}
+	}
+
+	app->arena = arena_new();
+	app->strings_value = tval_object(app->arena);
+	catalog_to_tval(app->strings, app->arena, app->strings_value);
+
+	/* Sign-in may wait this long for a hashing slot before answering 503:
+	 * short, so that sign-ins never hold most workers from the public. */
+	if (auth_init(app->cfg.hash_concurrency, 50) != 0) {
+		snprintf(err, errlen, "libsodium could not be initialised");
+		return -1;
 	}
 
 	struct store *st;
@@ -102,6 +117,9 @@ app_free(struct app *app)
 {
 	tmpl_set_free(app->templates);
 	catalog_free(app->strings);
+	arena_free(app->arena);
+	app->arena = NULL;
+	app->strings_value = NULL;
 	sodium_memzero(app->secret, sizeof(app->secret));
 	app->templates = NULL;
 	app->strings = NULL;

@@ -11,12 +11,18 @@
 struct tmpl_set;
 struct catalog;
 struct store;
+struct arena;
+struct tval;
 
 struct app {
 	struct config cfg;
 	struct tmpl_set *templates;
 	struct catalog *strings;
 	unsigned char secret[32];	/* signs reader cookies */
+	/* The strings as a template value, built once: every page shares it
+	 * read-only instead of copying the catalog per request. */
+	struct arena *arena;
+	struct tval *strings_value;
 };
 
 /* One per worker thread (SQLite connections are not shared). */

@@ -65,6 +65,8 @@ request_read(struct request *r, const struct request_source *src, const struct c
 	r->remote_addr = env_or_empty(envp, "REMOTE_ADDR");
 	r->user_agent = env_or_empty(envp, "HTTP_USER_AGENT");
 	r->host = env_or_empty(envp, "HTTP_HOST");
+	r->origin = env_or_empty(envp, "HTTP_ORIGIN");
+	r->fetch_site = env_or_empty(envp, "HTTP_SEC_FETCH_SITE");
 	const char *https = request_env(envp, "HTTPS");
 	r->https = https != NULL && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
 	if (r->now == 0)
@@ -115,8 +117,9 @@ request_read(struct request *r, const struct request_source *src, const struct c
 	}
 	if (got != length)
 		return 400;
+	bool admin = strncmp(r->path, "/admin/", 7) == 0;
 	struct parse_limits blim = {
-		.max_fields = REQUEST_MAX_FIELDS, .max_key = 64,
+		.max_fields = admin ? REQUEST_MAX_ADMIN_FIELDS : REQUEST_MAX_FIELDS, .max_key = 64,
 		.max_value = cfg->max_body_bytes, .too_long_status = 413,
 	};
 	return http_parse_urlencoded(r->arena, body, length, &blim, &r->form);

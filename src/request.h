@@ -21,9 +21,11 @@ struct config;
 /* Fixed limits on what a request may carry; see request.c for values. */
 #define REQUEST_MAX_QUERY 4096
 #define REQUEST_MAX_FIELDS 32
+/* The admin pages post one checkbox and one version field per comment. */
+#define REQUEST_MAX_ADMIN_FIELDS 512
 #define REQUEST_MAX_COOKIE_HEADER 8192
 #define REQUEST_MAX_COOKIES 64
-#define RESPONSE_MAX_HEADERS 12
+#define RESPONSE_MAX_HEADERS 16
 
 struct request {
 	struct arena *arena;
@@ -37,6 +39,8 @@ struct request {
 	const char *remote_addr;	/* REMOTE_ADDR only: never X-Forwarded-For */
 	const char *user_agent;
 	const char *host;
+	const char *origin;		/* Origin header, "" when absent */
+	const char *fetch_site;		/* Sec-Fetch-Site header, "" when absent */
 	bool https;
 	time_t now;
 };

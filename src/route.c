@@ -1,6 +1,7 @@
 /* route.c — the table of what nazar serves below base_path. */
 #include <string.h>
 
+#include "admin.h"
 #include "app.h"
 #include "handlers.h"
 #include "request.h"
@@ -28,6 +29,11 @@ void
 route_dispatch(const struct ctx *c, struct request *r, struct response *res)
 {
 	/* HEAD is GET without a body; the server drops the body. */
+	/* Everything below /admin has its own gate (admin.c). */
+	if (strcmp(r->path, "/admin") == 0 || strncmp(r->path, "/admin/", 7) == 0) {
+		admin_dispatch(c, r, res);
+		return;
+	}
 	enum method m = strcmp(r->method, "POST") == 0 ? POST :
 	    (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) ? GET : 0;
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {

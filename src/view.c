@@ -29,9 +29,7 @@ view_base(const struct ctx *c, struct request *r)
 	tval_set_str(a, site, "lang", locale_code(cfg->locale));
 	tval_set_str(a, site, "dir", locale_dir(cfg->locale));
 	tval_set(a, o, "site", site);
-	struct tval *t = tval_object(a);
-	catalog_to_tval(c->app->strings, a, t);
-	tval_set(a, o, "t", t);
+	tval_set(a, o, "t", c->app->strings_value);
 	tval_set_str(a, o, "base", cfg->base_path);
 	tval_set_bool(a, o, "premoderated", cfg->mode == MODERATION_PRE);
 	return o;
@@ -82,6 +80,7 @@ comment_value(const struct ctx *c, struct arena *a, const struct comment *cm, in
 	buf_reset(&b);
 	tval_set_str(a, o, "status", comment_status_name(cm->status));
 	tval_set_bool(a, o, "pending", cm->status == COMMENT_PENDING);
+	tval_set_bool(a, o, "site_reply", cm->site_reply);
 	tval_set_number(a, o, "depth", depth);
 	/* A reply link that works without JavaScript: nazar's own page with
 	 * the form set to answer this comment. */

@@ -1,0 +1,326 @@
+/* h_admin_users.c — managing moderators (admins only) and one's own
+ * password (everyone). Every change is audited; a new password ends the
+ * user's other sessions. */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "admin.h"
+#include "app.h"
+#include "arena.h"
+#include "catalog.h"
+#include "log.h"
+#include "request.h"
+#include "store_moderation.h"
+#include "store_users.h"
+#include "text.h"
+#include "tmpl.h"
+#include "validate.h"
+#include "view.h"
+
+#define DISPLAY_NAME_MAX_CHARS 80
+
+static void
+audit(const struct ctx *c, struct request *r, const struct admin_session *s,
+    const char *action, const char *target, const char *before, const char *after)
+{
+	struct audit_entry e = {
+		.at = r->now, .user_id = s->user.id, .actor = s->user.name,
+		.remote_addr = (char *)r->remote_addr, .action = (char *)action,
+		.target = (char *)target, .before = (char *)(before ? before : ""),
+		.after = (char *)(after ? after : ""), .reason = (char *)"",
+	};
+	if (store_audit_add(c->store, &e) != STORE_OK)
+		log_error("audit: %s of %s by %s not recorded", action, target, s->user.name);
+}
+
+static const char *
+password_error(enum auth_password_check pc)
+{
+	switch (pc) {
+	case AUTH_PW_OK: return NULL;
+	case AUTH_PW_TOO_SHORT: return "admin.error.password_short";
+	case AUTH_PW_TOO_LONG: return "admin.error.password_long";
+	default: return "admin.error.password_invalid";
+	}
+}
+
+static const char *
+form_value(struct request *r, const char *key)
+{
+	const char *v = kvlist_get(&r->form, key);
+	return v ? v : "";
+}
+
+/* The users page, with an error or notice and the add form as typed. */
+static void
+users_page(const struct ctx *c, struct request *r, struct response *res,
+    const struct admin_session *s, int status, const char *error_key)
+{
+	struct arena *a = r->arena;
+	struct user *users;
+	size_t n;
+	if (store_user_list(c->store, a, &users, &n) != STORE_OK) {
+		response_header(res, "Retry-After", "5");
+		admin_message(c, r, res, s, 503, "admin.error.unavailable", "/queue");
+		return;
+	}
+	struct tval *o = admin_view(c, r, s, "admin.title.users");
+	struct tval *l = tval_list(a);
+	for (size_t i = 0; i < n; i++) {
+		struct tval *u = tval_object(a);
+		tval_set_str(a, u, "name", users[i].name);
+		tval_set_str(a, u, "display_name", users[i].display_name);
+		tval_set_str(a, u, "role", auth_role_name(users[i].role));
+		tval_set_str(a, u, "role_text", catalog_get(c->app->strings,
+		    arena_printf(a, "admin.role.%s", auth_role_name(users[i].role))));
+		tval_set_bool(a, u, "is_admin", users[i].role == ROLE_ADMIN);
+		tval_set_bool(a, u, "disabled", users[i].disabled);
+		tval_set_bool(a, u, "self", users[i].id == s->user.id);
+		tval_set_str(a, u, "created", admin_date(c, r, users[i].created));
+		tval_push(a, l, u);
+	}
+	tval_set(a, o, "users", l);
+	if (error_key != NULL)
+		tval_set_str(a, o, "error", view_message(c, r, error_key));
+	const char *done = kvlist_get(&r->query, "done");
+	if (done != NULL && strlen(done) < 32 && strspn(done, "abcdefghijklmnopqrstuvwxyz_") ==
+	    strlen(done)) {
+		const char *key = arena_printf(a, "admin.notice.%s", done);
+		if (catalog_has(c->app->strings, key))
+			tval_set_str(a, o, "notice", catalog_get(c->app->strings, key));
+	}
+	/* The add form keeps what was typed, except the password. */
+	if (status >= 400) {
+		tval_set_str(a, o, "new_name", utf8_make_displayable(a, form_value(r, "name")));
+		tval_set_str(a, o, "new_display_name",
+		    utf8_make_displayable(a, form_value(r, "display_name")));
+	}
+	tval_set_bool(a, o, "new_admin", strcmp(form_value(r, "role"), "admin") == 0);
+	admin_render(c, r, res, status, "admin-users", o);
+}
+
+static void
+user_add(const struct ctx *c, struct request *r, struct response *res,
+    const struct admin_session *s)
+{
+	const char *name = form_value(r, "name");
+	const char *display = form_value(r, "display_name");
+	const char *password = form_value(r, "password");
+	enum auth_role role;
+	if (!auth_username_valid(name, strlen(name))) {
+		users_page(c, r, res, s, 422, "admin.error.user_name");
+		return;
+	}
+	display = text_clean(r->arena, display, strlen(display), true);
+	if (display == NULL || *display == '\0' ||
+	    utf8_length(display, strlen(display)) > DISPLAY_NAME_MAX_CHARS) {
+		users_page(c, r, res, s, 422, "admin.error.display_name");
+		return;
+	}
+	if (auth_role_parse(form_value(r, "role"), &role) != 0) {
+		users_page(c, r, res, s, 422, "admin.error.bad_request");
+		return;
+	}
+	const char *pe = password_error(auth_password_check(password, strlen(password)));
+	if (pe != NULL) {
+		users_page(c, r, res, s, 422, pe);
+		return;
+	}
+	char hash[AUTH_HASH_TEXT];
+	if (auth_hash_password(password, strlen(password), hash) != AUTH_HASH_OK) {
+		response_header(res, "Retry-After", "2");
+		users_page(c, r, res, s, 503, "admin.error.busy");
+		return;
+	}
+	int64_t id;
+	enum store_result sr = store_user_add(c->store, name, display, role, hash, r->now, &id);
+	sodium_memzero(hash, sizeof(hash));
+	if (sr == STORE_CONFLICT) {
+		users_page(c, r, res, s, 409, "admin.error.user_exists");
+		return;
+	}
+	if (sr != STORE_OK) {
+		response_header(res, "Retry-After", "5");
+		users_page(c, r, res, s, 503, "admin.error.unavailable");
+		return;
+	}
+	audit(c, r, s, "user_add", name, "", auth_role_name(role));
+	admin_redirect(c, r, res, "/users?done=user_added");
+}
+
+static void
+user_change(const struct ctx *c, struct request *r, struct response *res,
+    const struct admin_session *s, const char *action)
+{
+	struct user u;
+	enum store_result sr = store_user_by_name(c->store, r->arena, form_value(r, "name"), &u,
+	    NULL);
+	if (sr == STORE_NOT_FOUND) {
+		users_page(c, r, res, s, 404, "admin.error.no_user");
+		return;
+	}
+	if (sr != STORE_OK)
+		goto unavailable;
+	long long admins = 0;
+	if (store_user_count_admins(c->store, &admins) != STORE_OK)
+		goto unavailable;
+	bool last_admin = u.role == ROLE_ADMIN && !u.disabled && admins <= 1;
+
+	if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0) {
+		bool disable = strcmp(action, "disable") == 0;
+		if (disable && u.id == s->user.id) {
+			users_page(c, r, res, s, 422, "admin.error.self");
+			return;
+		}
+		if (disable && last_admin) {
+			users_page(c, r, res, s, 422, "admin.error.last_admin");
+			return;
+		}
+		if (store_user_set_disabled(c->store, u.id, disable, r->now) != STORE_OK)
+			goto unavailable;
+		audit(c, r, s, disable ? "user_disable" : "user_enable", u.name,
+		    u.disabled ? "disabled" : "enabled", disable ? "disabled" : "enabled");
+		admin_redirect(c, r, res, disable ? "/users?done=user_disabled" :
+		    "/users?done=user_enabled");
+		return;
+	}
+	if (strcmp(action, "role") == 0) {
+		enum auth_role role;
+		if (auth_role_parse(form_value(r, "role"), &role) != 0) {
+			users_page(c, r, res, s, 422, "admin.error.bad_request");
+			return;
+		}
+		if (role != ROLE_ADMIN && last_admin) {
+			users_page(c, r, res, s, 422, "admin.error.last_admin");
+			return;
+		}
+		if (store_user_set_role(c->store, u.id, role, r->now) != STORE_OK)
+			goto unavailable;
+		audit(c, r, s, "user_role", u.name, auth_role_name(u.role), auth_role_name(role));
+		admin_redirect(c, r, res, "/users?done=user_role");
+		return;
+	}
+	/* password: an admin's reset of someone's password. */
+	const char *password = form_value(r, "password");
+	const char *pe = password_error(auth_password_check(password, strlen(password)));
+	if (pe != NULL) {
+		users_page(c, r, res, s, 422, pe);
+		return;
+	}
+	char hash[AUTH_HASH_TEXT];
+	if (auth_hash_password(password, strlen(password), hash) != AUTH_HASH_OK) {
+		response_header(res, "Retry-After", "2");
+		users_page(c, r, res, s, 503, "admin.error.busy");
+		return;
+	}
+	/* Resetting one's own password here keeps this session, like the
+	 * account page; anyone else's sessions all end. */
+	sr = store_user_set_password(c->store, u.id, hash,
+	    u.id == s->user.id ? s->token_hash : NULL, r->now);
+	sodium_memzero(hash, sizeof(hash));
+	if (sr != STORE_OK)
+		goto unavailable;
+	audit(c, r, s, "user_password", u.name, "", "");
+	admin_redirect(c, r, res, "/users?done=user_password");
+	return;
+
+unavailable:
+	response_header(res, "Retry-After", "5");
+	users_page(c, r, res, s, 503, "admin.error.unavailable");
+}
+
+void
+admin_users(const struct ctx *c, struct request *r, struct response *res)
+{
+	struct admin_session s;
+	if (!admin_enter(c, r, res, &s, PERM_MANAGE_USERS))
+		return;
+	if (strcmp(r->method, "POST") != 0) {
+		users_page(c, r, res, &s, 200, NULL);
+		return;
+	}
+	const char *action = form_value(r, "action");
+	if (strcmp(action, "add") == 0)
+		user_add(c, r, res, &s);
+	else if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0 ||
+	    strcmp(action, "role") == 0 || strcmp(action, "password") == 0)
+		user_change(c, r, res, &s, action);
+	else
+		users_page(c, r, res, &s, 400, "admin.error.bad_action");
+}
+
+static void
+account_page(const struct ctx *c, struct request *r, struct response *res,
+    const struct admin_session *s, int status, const char *error_key)
+{
+	struct tval *o = admin_view(c, r, s, "admin.title.account");
+	if (error_key != NULL)
+		tval_set_str(r->arena, o, "error", view_message(c, r, error_key));
+	if (kvlist_get(&r->query, "done") != NULL)
+		tval_set_str(r->arena, o, "notice", view_message(c, r, "admin.notice.password"));
+	admin_render(c, r, res, status, "admin-account", o);
+}
+
+void
+admin_account(const struct ctx *c, struct request *r, struct response *res)
+{
+	struct admin_session s;
+	if (!admin_enter(c, r, res, &s, PERM_MODERATE))
+		return;
+	if (strcmp(r->method, "POST") != 0) {
+		account_page(c, r, res, &s, 200, NULL);
+		return;
+	}
+	const char *old = form_value(r, "old_password");
+	const char *new1 = form_value(r, "new_password");
+	const char *new2 = form_value(r, "new_password2");
+	const char *pe = password_error(auth_password_check(new1, strlen(new1)));
+	if (pe != NULL) {
+		account_page(c, r, res, &s, 422, pe);
+		return;
+	}
+	if (strcmp(new1, new2) != 0) {
+		account_page(c, r, res, &s, 422, "admin.error.password_mismatch");
+		return;
+	}
+	char *stored;
+	struct user u;
+	if (store_user_by_id(c->store, r->arena, s.user.id, &u, &stored) != STORE_OK) {
+		response_header(res, "Retry-After", "5");
+		account_page(c, r, res, &s, 503, "admin.error.unavailable");
+		return;
+	}
+	bool ok = false, rehash = false;
+	size_t oldlen = strlen(old);
+	if (oldlen > AUTH_PASSWORD_MAX_BYTES ||
+	    auth_verify_password(stored, old, oldlen, &ok, &rehash, NULL) != AUTH_HASH_OK) {
+		if (oldlen <= AUTH_PASSWORD_MAX_BYTES) {
+			response_header(res, "Retry-After", "2");
+			account_page(c, r, res, &s, 503, "admin.error.busy");
+			return;
+		}
+	}
+	if (!ok) {
+		audit(c, r, &s, "password", s.user.name, "", "refused: wrong password");
+		account_page(c, r, res, &s, 422, "admin.error.old_password");
+		return;
+	}
+	char hash[AUTH_HASH_TEXT];
+	if (auth_hash_password(new1, strlen(new1), hash) != AUTH_HASH_OK) {
+		response_header(res, "Retry-After", "2");
+		account_page(c, r, res, &s, 503, "admin.error.busy");
+		return;
+	}
+	enum store_result sr = store_user_set_password(c->store, s.user.id, hash, s.token_hash,
+	    r->now);
+	sodium_memzero(hash, sizeof(hash));
+	if (sr != STORE_OK) {
+		response_header(res, "Retry-After", "5");
+		account_page(c, r, res, &s, 503, "admin.error.unavailable");
+		return;
+	}
+	audit(c, r, &s, "password", s.user.name, "", "");
+	admin_redirect(c, r, res, "/account?done=1");
+}
