@@ -24,7 +24,6 @@ fold_letter(utf8proc_int32_t c)
 	case 0x0643:	/* ARABIC LETTER KAF */
 		return 0x06A9;	/* KEHEH */
 	case 0x0629:	/* TEH MARBUTA */
-	case 0x06C0:	/* HEH WITH YEH ABOVE (if not decomposed) */
 		return 0x0647;	/* HEH */
 	case 0x0671:	/* ALEF WASLA */
 		return 0x0627;	/* ALEF */
@@ -36,6 +35,16 @@ fold_letter(utf8proc_int32_t c)
 	if (c >= 0x0660 && c <= 0x0669)	/* ARABIC-INDIC DIGITS */
 		return '0' + (c - 0x0660);
 	return c;
+}
+
+/* Before decomposition: HEH WITH YEH ABOVE (ۀ, the Persian ezafe) would
+ * decompose to AE and a hamza, so it is taken to HEH first — the same word
+ * typed as ه with a hamza above then folds the same. */
+static utf8proc_int32_t
+fold_precompose(utf8proc_int32_t c, void *data)
+{
+	(void)data;
+	return c == 0x06C0 ? 0x0647 : c;
 }
 
 /* Letters, digits and the marks that are part of a letter (spacing marks
@@ -87,10 +96,10 @@ fold_append(struct buf *out, const char *s, size_t len)
 		left -= (size_t)n;
 	}
 	utf8proc_uint8_t *mapped = NULL;
-	utf8proc_ssize_t mlen = utf8proc_map((const utf8proc_uint8_t *)buf_str(&valid),
+	utf8proc_ssize_t mlen = utf8proc_map_custom((const utf8proc_uint8_t *)buf_str(&valid),
 	    (utf8proc_ssize_t)valid.len, &mapped,
 	    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-	    UTF8PROC_IGNORE | UTF8PROC_STRIPMARK);
+	    UTF8PROC_IGNORE | UTF8PROC_STRIPMARK, fold_precompose, NULL);
 	buf_free(&valid);
 	if (mlen < 0)	/* only out of memory once the input is valid */
 		abort();

@@ -5,14 +5,16 @@
  * is never folded.
  *
  * fold_text applies, in order: NFKC with case folding (utf8proc), removal
- * of Arabic diacritics (harakat U+064B–U+065F, U+0670, tatweel U+0640),
+ * of every combining mark (the Arabic harakat U+064B–U+065F and U+0670,
+ * and Latin accents too: é folds to e), of tatweel U+0640, of the
  * zero-width non-joiner and joiner, other invisible format characters
  * (bidi controls, U+200B, U+2060, U+FEFF, soft hyphen); Arabic letter
- * variants to the Persian ones (ي ى ئ → ی, ك → ک, ة → ه, أ إ آ ٱ → ا,
+ * variants to the Persian ones (ي ى ئ → ی, ك → ک, ة ۀ → ه, أ إ آ ٱ → ا,
  * ؤ → و); Persian and Arabic-Indic digits to ASCII; and every run of white
  * space or punctuation to one ASCII space, without leading or trailing
  * space. Words are therefore exactly the space-separated parts of the
- * result. Invalid UTF-8 is replaced, never refused: folding never fails. */
+ * result. Invalid UTF-8 and NUL bytes separate words; nothing is refused:
+ * folding never fails. */
 #ifndef NAZAR_FOLD_H
 #define NAZAR_FOLD_H
 
