@@ -36,16 +36,29 @@ int auth_role_parse(const char *name, enum auth_role *out);	/* 0 or -1 */
 enum auth_permission { PERM_MODERATE, PERM_MANAGE_USERS, PERM_AUDIT_ALL };
 bool auth_role_allows(enum auth_role r, enum auth_permission p);
 
-/* Sets up libsodium and the hash limiter; call once before threads start.
+/* A user name: 1 to 64 ASCII letters, digits, '.', '_' or '-', starting
+ * with a letter or digit. Compared without regard to ASCII case. */
+bool auth_username_valid(const char *name, size_t len);
+
+/* Sets up libsodium and the hash limiter, and hashes the dummy password
+ * (one Argon2id computation); call once before threads start (again only
+ * while nothing is hashing, e.g. in tests, to change the limits).
  * wait_ms: how long a sign-in waits for a free slot before giving up.
  * Returns 0, or -1 when libsodium cannot start. */
 int auth_init(int hash_concurrency, int wait_ms);
+
+/* The limiter's slots, which auth_hash_password and auth_verify_password
+ * take for themselves; offered for tests. A slot taken (true: within
+ * wait_ms) must be released. */
+bool auth_slot_take(void);
+void auth_slot_release(void);
 
 enum auth_password_check {
 	AUTH_PW_OK,
 	AUTH_PW_TOO_SHORT,	/* fewer than AUTH_PASSWORD_MIN_CHARS characters */
 	AUTH_PW_TOO_LONG,	/* more than AUTH_PASSWORD_MAX_BYTES bytes */
-	AUTH_PW_INVALID		/* not UTF-8, or contains NUL or control characters */
+	AUTH_PW_INVALID		/* not UTF-8, or contains NUL or control characters
+				 * (C0, DEL, C1) */
 };
 /* The policy for a new password; checked before any hashing, so a huge
  * password costs nothing. Accepted passwords are used exactly as typed. */
@@ -65,7 +78,9 @@ enum auth_hash_result auth_hash_password(const char *pw, size_t len,
  * verifies against a fixed dummy hash so that the time taken and the
  * answer do not tell whether the user exists; *ok is then false. When the
  * password is right but the hash uses older limits, *rehash is set and
- * rehashed (if not NULL) receives the new hash to store. */
+ * rehashed (if not NULL) receives the new hash to store. A password
+ * longer than AUTH_PASSWORD_MAX_BYTES is wrong for everyone: *ok is false
+ * at once, without hashing. */
 enum auth_hash_result auth_verify_password(const char *stored, const char *pw, size_t len,
     bool *ok, bool *rehash, char rehashed[AUTH_HASH_TEXT]);
 
@@ -98,7 +113,9 @@ bool auth_session_expired(int64_t created, int64_t last_seen, time_t now, int id
  * user_failures/addr_failures failures since now - window_s, the oldest of
  * each at user_oldest/addr_oldest. Returns 0 when a sign-in may be tried,
  * else the seconds until it may (for Retry-After; at least 1, never more
- * than window_s). */
+ * than window_s). A failure counts while it is less than window_s old
+ * (store_login_failures counts those after `since`), so the wait ends
+ * exactly when the oldest blocking failure leaves the window. */
 int auth_throttle_wait(long long user_failures, int64_t user_oldest,
     long long addr_failures, int64_t addr_oldest, int max_user, int max_addr,
     int window_s, time_t now);
