@@ -1,2 +1,734 @@
-/* store_users.c — being written; see store_users.h. */
+/* store_users.c — moderators, their sessions and failed sign-ins in
+ * SQLite; see store_users.h. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "arena.h"
+#include "log.h"
+#include "store_db.h"
 #include "store_users.h"
+
+/* Longest user name and address kept with a failure: a longer name cannot
+ * be a user's (auth_username_valid), so cutting it loses nothing, and a
+ * flood of huge names cannot bloat the table. */
+#define FAILURE_NAME_MAX 256
+#define FAILURE_ADDR_MAX 64
+
+#define USER_COLUMNS "id, name, display_name, role, disabled, created, updated, pwhash"
+
+/* The SQL of this file; each string's address keys the statement cache. */
+static const char sql_user_add[] =
+	"INSERT INTO users (name, display_name, role, pwhash, created, updated)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+static const char sql_user_by_name[] =
+	"SELECT " USER_COLUMNS " FROM users WHERE name = ?1";
+static const char sql_user_by_id[] =
+	"SELECT " USER_COLUMNS " FROM users WHERE id = ?1";
+static const char sql_user_list[] =
+	"SELECT " USER_COLUMNS " FROM users ORDER BY name, id";
+static const char sql_user_password[] =
+	"UPDATE users SET pwhash = ?2, updated = ?3 WHERE id = ?1";
+/* ?2 NULL: every session of the user. */
+static const char sql_sessions_end_but[] =
+	"DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR token_hash <> ?2)";
+static const char sql_user_state[] =
+	"SELECT role, disabled FROM users WHERE id = ?1";
+static const char sql_user_disabled[] =
+	"UPDATE users SET disabled = ?2, updated = ?3 WHERE id = ?1";
+static const char sql_user_role[] =
+	"UPDATE users SET role = ?2, updated = ?3 WHERE id = ?1";
+static const char sql_count_admins[] =
+	"SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0";
+static const char sql_session_create[] =
+	"INSERT INTO sessions (token_hash, user_id, csrf, created, last_seen, remote_addr,"
+	" user_agent) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)";
+static const char sql_session_get[] =
+	"SELECT user_id, csrf, created, last_seen FROM sessions WHERE token_hash = ?1";
+/* max(): a clock that went back never moves last_seen backwards. */
+static const char sql_session_touch[] =
+	"UPDATE sessions SET last_seen = max(last_seen, ?2) WHERE token_hash = ?1";
+static const char sql_session_delete[] =
+	"DELETE FROM sessions WHERE token_hash = ?1";
+static const char sql_session_purge[] =
+	"DELETE FROM sessions WHERE last_seen < ?1 OR created < ?2";
+/* User names are kept lower-cased (ASCII), so that the (username, at)
+ * index answers the case-insensitive count. */
+static const char sql_failure_add[] =
+	"INSERT INTO login_failures (username, remote_addr, at) VALUES (?1, ?2, ?3)";
+static const char sql_failures_user[] =
+	"SELECT count(*), min(at) FROM login_failures WHERE username = ?1 AND at > ?2";
+static const char sql_failures_addr[] =
+	"SELECT count(*), min(at) FROM login_failures WHERE remote_addr = ?1 AND at > ?2";
+static const char sql_failures_clear[] =
+	"DELETE FROM login_failures WHERE username = ?1";
+static const char sql_failures_purge[] =
+	"DELETE FROM login_failures WHERE at < ?1";
+
+static enum store_result
+bind_fail(struct store *st, sqlite3_stmt *s, int rc, const char *what)
+{
+	store_stmt_done(s);
+	return store_db_fail(st->db, rc, what);
+}
+
+/* Reads a row of USER_COLUMNS; -1 for a role nazar does not know. */
+static int
+row_user(struct arena *a, sqlite3_stmt *s, struct user *u, char **pwhash)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(s, 0);
+	u->name = store_column_dup(a, s, 1);
+	u->display_name = store_column_dup(a, s, 2);
+	u->disabled = sqlite3_column_int(s, 4) != 0;
+	u->created = sqlite3_column_int64(s, 5);
+	u->updated = sqlite3_column_int64(s, 6);
+	if (pwhash != NULL)
+		*pwhash = store_column_dup(a, s, 7);
+	if (auth_role_parse((const char *)sqlite3_column_text(s, 3), &u->role) != 0) {
+		log_error("database: user %lld has an unknown role", (long long)u->id);
+		return -1;
+	}
+	return 0;
+}
+
+/* A single-row write in its own BEGIN IMMEDIATE transaction: the prepared
+ * and bound statement s is run; *changes receives the rows it changed. */
+static enum store_result
+write_one(struct store *st, sqlite3_stmt *s, const char *what, int *changes)
+{
+	int rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc != SQLITE_DONE)
+		return store_db_fail(st->db, rc, what);
+	if (changes != NULL)
+		*changes = sqlite3_changes(st->db);
+	return STORE_OK;
+}
+
+enum store_result
+store_user_add(struct store *st, const char *name, const char *display_name,
+    enum auth_role role, const char *pwhash, time_t now, int64_t *id)
+{
+	if (name == NULL || name[0] == '\0' || pwhash == NULL || pwhash[0] == '\0' ||
+	    (unsigned)role >= ROLE__MAX) {
+		log_error("database: user add: invalid arguments");
+		return STORE_ERROR;
+	}
+	if (display_name == NULL || display_name[0] == '\0')
+		display_name = name;
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	int rc;
+	sqlite3_stmt *s = store_prepare(st, sql_user_add, &rc);
+	if (s == NULL) {
+		r = store_db_fail(st->db, rc, "user add");
+		goto fail;
+	}
+	rc = store_bind_text(s, 1, name);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 2, display_name);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 3, auth_role_name(role));
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, pwhash);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		/* The name is taken, in some case: nothing to log. */
+		r = STORE_CONFLICT;
+		goto fail;
+	}
+	if (rc != SQLITE_DONE) {
+		r = store_db_fail(st->db, rc, "user add");
+		goto fail;
+	}
+	int64_t newid = sqlite3_last_insert_rowid(st->db);
+	if ((r = store_commit(st)) != STORE_OK)
+		return r;
+	if (id != NULL)
+		*id = newid;
+	return STORE_OK;
+
+fail:
+	store_rollback(st);
+	return r;
+}
+
+static enum store_result
+user_get(struct store *st, struct arena *a, const char *sql, const char *name, int64_t id,
+    struct user *out, char **pwhash)
+{
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (pwhash != NULL)
+		*pwhash = NULL;
+	sqlite3_stmt *s = store_prepare(st, sql, &rc);
+	if (s == NULL)
+		return store_db_fail(st->db, rc, "user get");
+	rc = name != NULL ? store_bind_text(s, 1, name) : sqlite3_bind_int64(s, 1, id);
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc, "user get");
+	enum store_result r;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		r = row_user(a, s, out, pwhash) == 0 ? STORE_OK : STORE_ERROR;
+	else if (rc == SQLITE_DONE)
+		r = STORE_NOT_FOUND;
+	else
+		r = store_db_fail(st->db, rc, "user get");
+	store_stmt_done(s);
+	if (r != STORE_OK) {
+		memset(out, 0, sizeof(*out));
+		if (pwhash != NULL)
+			*pwhash = NULL;
+	}
+	return r;
+}
+
+enum store_result
+store_user_by_name(struct store *st, struct arena *a, const char *name, struct user *out,
+    char **pwhash)
+{
+	if (name == NULL) {
+		memset(out, 0, sizeof(*out));
+		return STORE_NOT_FOUND;
+	}
+	return user_get(st, a, sql_user_by_name, name, 0, out, pwhash);
+}
+
+enum store_result
+store_user_by_id(struct store *st, struct arena *a, int64_t id, struct user *out,
+    char **pwhash)
+{
+	return user_get(st, a, sql_user_by_id, NULL, id, out, pwhash);
+}
+
+enum store_result
+store_user_list(struct store *st, struct arena *a, struct user **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	int rc;
+	sqlite3_stmt *s = store_prepare(st, sql_user_list, &rc);
+	if (s == NULL)
+		return store_db_fail(st->db, rc, "user list");
+	struct user *rows = NULL;
+	size_t n = 0, cap = 0;
+	enum store_result r = STORE_OK;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct user *nr = arena_calloc(a, ncap, sizeof(*nr));
+			if (n > 0)
+				memcpy(nr, rows, n * sizeof(*nr));
+			rows = nr;
+			cap = ncap;
+		}
+		if (row_user(a, s, &rows[n], NULL) != 0) {
+			r = STORE_ERROR;
+			break;
+		}
+		n++;
+	}
+	if (r == STORE_OK && rc != SQLITE_DONE)
+		r = store_db_fail(st->db, rc, "user list");
+	store_stmt_done(s);
+	if (r == STORE_OK) {
+		*out = rows;
+		*count = n;
+	}
+	return r;
+}
+
+/* Ends the user's sessions but keep's (NULL: all); inside a transaction. */
+static enum store_result
+sessions_end(struct store *st, int64_t id, const unsigned char *keep)
+{
+	int rc;
+	sqlite3_stmt *s = store_prepare(st, sql_sessions_end_but, &rc);
+	if (s == NULL)
+		return store_db_fail(st->db, rc, "end sessions");
+	rc = sqlite3_bind_int64(s, 1, id);
+	if (rc == SQLITE_OK)
+		rc = keep != NULL ? sqlite3_bind_blob(s, 2, keep, AUTH_TOKEN_BYTES, SQLITE_STATIC) :
+		    sqlite3_bind_null(s, 2);
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc, "end sessions");
+	return write_one(st, s, "end sessions", NULL);
+}
+
+enum store_result
+store_user_set_password(struct store *st, int64_t id, const char *pwhash,
+    const unsigned char *keep, time_t now)
+{
+	if (pwhash == NULL || pwhash[0] == '\0') {
+		log_error("database: set password: no hash");
+		return STORE_ERROR;
+	}
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	int rc, changes = 0;
+	sqlite3_stmt *s = store_prepare(st, sql_user_password, &rc);
+	if (s == NULL) {
+		r = store_db_fail(st->db, rc, "set password");
+		goto fail;
+	}
+	rc = sqlite3_bind_int64(s, 1, id);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 2, pwhash);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if (rc != SQLITE_OK) {
+		r = bind_fail(st, s, rc, "set password");
+		goto fail;
+	}
+	if ((r = write_one(st, s, "set password", &changes)) != STORE_OK)
+		goto fail;
+	if (changes == 0) {
+		r = STORE_NOT_FOUND;
+		goto fail;
+	}
+	/* Whoever knew the old password is signed out with it. */
+	if ((r = sessions_end(st, id, keep)) != STORE_OK)
+		goto fail;
+	return store_commit(st);
+
+fail:
+	store_rollback(st);
+	return r;
+}
+
+/* The role and state of a user, and whether changing them would leave no
+ * enabled admin; inside the caller's transaction. */
+static enum store_result
+last_admin(struct store *st, int64_t id, bool *is_last)
+{
+	int rc;
+	*is_last = false;
+	sqlite3_stmt *s = store_prepare(st, sql_user_state, &rc);
+	if (s == NULL)
+		return store_db_fail(st->db, rc, "user state");
+	if ((rc = sqlite3_bind_int64(s, 1, id)) != SQLITE_OK)
+		return bind_fail(st, s, rc, "user state");
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		store_stmt_done(s);
+		return STORE_NOT_FOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return bind_fail(st, s, rc, "user state");
+	const unsigned char *role = sqlite3_column_text(s, 0);
+	bool enabled_admin = role != NULL && strcmp((const char *)role, "admin") == 0 &&
+	    sqlite3_column_int(s, 1) == 0;
+	store_stmt_done(s);
+	if (!enabled_admin)
+		return STORE_OK;
+	long long admins = 0;
+	enum store_result r = store_user_count_admins(st, &admins);
+	if (r == STORE_OK)
+		*is_last = admins <= 1;
+	return r;
+}
+
+/* Sets one column of a user (sql binds ?1 id, ?2 value, ?3 now) in a
+ * transaction; refuses (STORE_CONFLICT) to take away the last enabled
+ * admin when guard is set, and ends the user's sessions when end is set. */
+static enum store_result
+user_update(struct store *st, const char *sql, const char *what, int64_t id,
+    const char *text, int value, bool guard, bool end, time_t now)
+{
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	bool is_last = false;
+	if ((r = last_admin(st, id, &is_last)) != STORE_OK)
+		goto fail;
+	if (guard && is_last) {
+		r = STORE_CONFLICT;
+		goto fail;
+	}
+	int rc, changes = 0;
+	sqlite3_stmt *s = store_prepare(st, sql, &rc);
+	if (s == NULL) {
+		r = store_db_fail(st->db, rc, what);
+		goto fail;
+	}
+	rc = sqlite3_bind_int64(s, 1, id);
+	if (rc == SQLITE_OK)
+		rc = text != NULL ? store_bind_text(s, 2, text) : sqlite3_bind_int(s, 2, value);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if (rc != SQLITE_OK) {
+		r = bind_fail(st, s, rc, what);
+		goto fail;
+	}
+	if ((r = write_one(st, s, what, &changes)) != STORE_OK)
+		goto fail;
+	if (changes == 0) {
+		r = STORE_NOT_FOUND;
+		goto fail;
+	}
+	if (end && (r = sessions_end(st, id, NULL)) != STORE_OK)
+		goto fail;
+	return store_commit(st);
+
+fail:
+	store_rollback(st);
+	return r;
+}
+
+enum store_result
+store_user_set_disabled(struct store *st, int64_t id, bool disabled, time_t now)
+{
+	return user_update(st, sql_user_disabled, "set disabled", id, NULL, disabled ? 1 : 0,
+	    disabled, disabled, now);
+}
+
+enum store_result
+store_user_set_role(struct store *st, int64_t id, enum auth_role role, time_t now)
+{
+	if ((unsigned)role >= ROLE__MAX) {
+		log_error("database: set role: invalid role %d", (int)role);
+		return STORE_ERROR;
+	}
+	return user_update(st, sql_user_role, "set role", id, auth_role_name(role), 0,
+	    role != ROLE_ADMIN, false, now);
+}
+
+enum store_result
+store_user_count_admins(struct store *st, long long *count)
+{
+	int rc;
+	*count = 0;
+	sqlite3_stmt *s = store_prepare(st, sql_count_admins, &rc);
+	if (s == NULL)
+		return store_db_fail(st->db, rc, "count admins");
+	enum store_result r = STORE_OK;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(s, 0);
+	else
+		r = store_db_fail(st->db, rc, "count admins");
+	store_stmt_done(s);
+	return r;
+}
+
+/* --- sessions --- */
+
+enum store_result
+store_session_create(struct store *st, const unsigned char token_hash[AUTH_TOKEN_BYTES],
+    int64_t user_id, const unsigned char csrf[AUTH_TOKEN_BYTES], const char *remote_addr,
+    const char *user_agent, time_t now)
+{
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	int rc;
+	sqlite3_stmt *s = store_prepare(st, sql_session_create, &rc);
+	if (s == NULL) {
+		r = store_db_fail(st->db, rc, "session create");
+		goto fail;
+	}
+	rc = sqlite3_bind_blob(s, 1, token_hash, AUTH_TOKEN_BYTES, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, user_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_blob(s, 3, csrf, AUTH_TOKEN_BYTES, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 5, remote_addr);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 6, user_agent);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		/* No such user (or, impossibly, a token already in use). */
+		r = STORE_CONFLICT;
+		goto fail;
+	}
+	if (rc != SQLITE_DONE) {
+		r = store_db_fail(st->db, rc, "session create");
+		goto fail;
+	}
+	return store_commit(st);
+
+fail:
+	store_rollback(st);
+	return r;
+}
+
+enum store_result
+store_session_get(struct store *st, const unsigned char token_hash[AUTH_TOKEN_BYTES],
+    struct session *out)
+{
+	int rc;
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *s = store_prepare(st, sql_session_get, &rc);
+	if (s == NULL)
+		return store_db_fail(st->db, rc, "session get");
+	rc = sqlite3_bind_blob(s, 1, token_hash, AUTH_TOKEN_BYTES, SQLITE_STATIC);
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc, "session get");
+	enum store_result r;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const void *csrf = sqlite3_column_blob(s, 1);
+		if (csrf == NULL || sqlite3_column_bytes(s, 1) != AUTH_TOKEN_BYTES) {
+			log_error("database: a session has a damaged csrf value");
+			r = STORE_ERROR;
+		} else {
+			out->user_id = sqlite3_column_int64(s, 0);
+			memcpy(out->csrf, csrf, AUTH_TOKEN_BYTES);
+			out->created = sqlite3_column_int64(s, 2);
+			out->last_seen = sqlite3_column_int64(s, 3);
+			r = STORE_OK;
+		}
+	} else if (rc == SQLITE_DONE)
+		r = STORE_NOT_FOUND;
+	else
+		r = store_db_fail(st->db, rc, "session get");
+	store_stmt_done(s);
+	return r;
+}
+
+/* Runs a one-statement write keyed by a token hash, with an optional time
+ * as ?2; STORE_NOT_FOUND when no row changed and that matters. */
+static enum store_result
+session_write(struct store *st, const char *sql, const char *what,
+    const unsigned char token_hash[AUTH_TOKEN_BYTES], const time_t *now, int *changes)
+{
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	int rc;
+	sqlite3_stmt *s = store_prepare(st, sql, &rc);
+	if (s == NULL) {
+		r = store_db_fail(st->db, rc, what);
+		goto fail;
+	}
+	rc = sqlite3_bind_blob(s, 1, token_hash, AUTH_TOKEN_BYTES, SQLITE_STATIC);
+	if (rc == SQLITE_OK && now != NULL)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)*now);
+	if (rc != SQLITE_OK) {
+		r = bind_fail(st, s, rc, what);
+		goto fail;
+	}
+	if ((r = write_one(st, s, what, changes)) != STORE_OK)
+		goto fail;
+	return store_commit(st);
+
+fail:
+	store_rollback(st);
+	return r;
+}
+
+enum store_result
+store_session_touch(struct store *st, const unsigned char token_hash[AUTH_TOKEN_BYTES],
+    time_t now)
+{
+	int changes = 0;
+	enum store_result r = session_write(st, sql_session_touch, "session touch", token_hash,
+	    &now, &changes);
+	if (r == STORE_OK && changes == 0)
+		r = STORE_NOT_FOUND;
+	return r;
+}
+
+enum store_result
+store_session_delete(struct store *st, const unsigned char token_hash[AUTH_TOKEN_BYTES])
+{
+	/* Idempotent: a session already gone is what was asked for. */
+	return session_write(st, sql_session_delete, "session delete", token_hash, NULL, NULL);
+}
+
+/* A DELETE binding ?1 (and ?2 unless NULL) to times, in a transaction. */
+static enum store_result
+purge(struct store *st, const char *sql, const char *what, time_t t1, const time_t *t2)
+{
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	int rc;
+	sqlite3_stmt *s = store_prepare(st, sql, &rc);
+	if (s == NULL) {
+		r = store_db_fail(st->db, rc, what);
+		goto fail;
+	}
+	rc = sqlite3_bind_int64(s, 1, (sqlite3_int64)t1);
+	if (rc == SQLITE_OK && t2 != NULL)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)*t2);
+	if (rc != SQLITE_OK) {
+		r = bind_fail(st, s, rc, what);
+		goto fail;
+	}
+	if ((r = write_one(st, s, what, NULL)) != STORE_OK)
+		goto fail;
+	return store_commit(st);
+
+fail:
+	store_rollback(st);
+	return r;
+}
+
+enum store_result
+store_session_purge(struct store *st, time_t idle_before, time_t created_before)
+{
+	return purge(st, sql_session_purge, "session purge", idle_before, &created_before);
+}
+
+/* --- failed sign-ins --- */
+
+/* The key a user name is kept under: ASCII lower case, at most
+ * FAILURE_NAME_MAX bytes, cut at a character boundary. */
+static size_t
+failure_key(const char *name, char key[FAILURE_NAME_MAX + 1])
+{
+	size_t n = name == NULL ? 0 : strnlen(name, FAILURE_NAME_MAX + 1);
+	if (n > FAILURE_NAME_MAX) {
+		n = FAILURE_NAME_MAX;
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		key[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	key[n] = '\0';
+	return n;
+}
+
+static size_t
+addr_len(const char *addr)
+{
+	size_t n = addr == NULL ? 0 : strnlen(addr, FAILURE_ADDR_MAX + 1);
+	return n > FAILURE_ADDR_MAX ? FAILURE_ADDR_MAX : n;
+}
+
+enum store_result
+store_login_failure_add(struct store *st, const char *username, const char *remote_addr,
+    time_t now)
+{
+	char key[FAILURE_NAME_MAX + 1];
+	size_t klen = failure_key(username, key);
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	int rc;
+	sqlite3_stmt *s = store_prepare(st, sql_failure_add, &rc);
+	if (s == NULL) {
+		r = store_db_fail(st->db, rc, "failure add");
+		goto fail;
+	}
+	rc = sqlite3_bind_text(s, 1, key, (int)klen, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(s, 2, remote_addr ? remote_addr : "",
+		    (int)addr_len(remote_addr), SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if (rc != SQLITE_OK) {
+		r = bind_fail(st, s, rc, "failure add");
+		goto fail;
+	}
+	if ((r = write_one(st, s, "failure add", NULL)) != STORE_OK)
+		goto fail;
+	return store_commit(st);
+
+fail:
+	store_rollback(st);
+	return r;
+}
+
+/* count(*) and min(at) of one failure query. */
+static enum store_result
+failure_count(struct store *st, const char *sql, const char *key, size_t klen, time_t since,
+    long long *count, int64_t *oldest)
+{
+	int rc;
+	*count = 0;
+	*oldest = 0;
+	sqlite3_stmt *s = store_prepare(st, sql, &rc);
+	if (s == NULL)
+		return store_db_fail(st->db, rc, "failures");
+	rc = sqlite3_bind_text(s, 1, key, (int)klen, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)since);
+	if (rc != SQLITE_OK)
+		return bind_fail(st, s, rc, "failures");
+	enum store_result r = STORE_OK;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(s, 0);
+		*oldest = sqlite3_column_int64(s, 1);	/* NULL reads as 0 */
+	} else
+		r = store_db_fail(st->db, rc, "failures");
+	store_stmt_done(s);
+	return r;
+}
+
+enum store_result
+store_login_failures(struct store *st, const char *username, const char *remote_addr,
+    time_t since, long long *user_count, int64_t *user_oldest, long long *addr_count,
+    int64_t *addr_oldest)
+{
+	char key[FAILURE_NAME_MAX + 1];
+	size_t klen = failure_key(username, key);
+	*user_count = *addr_count = 0;
+	*user_oldest = *addr_oldest = 0;
+	/* One snapshot for both counts. */
+	enum store_result r = store_begin_read(st);
+	if (r != STORE_OK)
+		return r;
+	r = failure_count(st, sql_failures_user, key, klen, since, user_count, user_oldest);
+	if (r == STORE_OK)
+		r = failure_count(st, sql_failures_addr, remote_addr ? remote_addr : "",
+		    addr_len(remote_addr), since, addr_count, addr_oldest);
+	store_rollback(st);
+	if (r != STORE_OK) {
+		*user_count = *addr_count = 0;
+		*user_oldest = *addr_oldest = 0;
+	}
+	return r;
+}
+
+enum store_result
+store_login_failures_clear(struct store *st, const char *username)
+{
+	char key[FAILURE_NAME_MAX + 1];
+	size_t klen = failure_key(username, key);
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	int rc;
+	sqlite3_stmt *s = store_prepare(st, sql_failures_clear, &rc);
+	if (s == NULL) {
+		r = store_db_fail(st->db, rc, "failures clear");
+		goto fail;
+	}
+	if ((rc = sqlite3_bind_text(s, 1, key, (int)klen, SQLITE_TRANSIENT)) != SQLITE_OK) {
+		r = bind_fail(st, s, rc, "failures clear");
+		goto fail;
+	}
+	if ((r = write_one(st, s, "failures clear", NULL)) != STORE_OK)
+		goto fail;
+	return store_commit(st);
+
+fail:
+	store_rollback(st);
+	return r;
+}
+
+enum store_result
+store_login_failures_purge(struct store *st, time_t before)
+{
+	return purge(st, sql_failures_purge, "failures purge", before, NULL);
+}

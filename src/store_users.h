@@ -33,7 +33,8 @@ struct session {
 	int64_t last_seen;
 };
 
-/* STORE_CONFLICT when the name is taken. *id receives the new id. */
+/* STORE_CONFLICT when the name is taken (in any case). *id receives the
+ * new id. display_name NULL or "": the name. */
 enum store_result store_user_add(struct store *st, const char *name, const char *display_name,
     enum auth_role role, const char *pwhash, time_t now, int64_t *id);
 /* By name (case-insensitive) or id; STORE_NOT_FOUND when absent. pwhash may
@@ -49,7 +50,10 @@ enum store_result store_user_list(struct store *st, struct arena *a, struct user
  * whose token hash is keep (NULL: all of them). */
 enum store_result store_user_set_password(struct store *st, int64_t id, const char *pwhash,
     const unsigned char *keep, time_t now);
-/* Disabling also ends all the user's sessions. */
+/* Disabling also ends all the user's sessions. Disabling the last enabled
+ * admin, or making them a moderator, is refused with STORE_CONFLICT,
+ * decided inside the write transaction so that two admins acting at once
+ * cannot both succeed. STORE_NOT_FOUND for an unknown id. */
 enum store_result store_user_set_disabled(struct store *st, int64_t id, bool disabled,
     time_t now);
 enum store_result store_user_set_role(struct store *st, int64_t id, enum auth_role role,
@@ -57,7 +61,8 @@ enum store_result store_user_set_role(struct store *st, int64_t id, enum auth_ro
 /* Number of enabled admins (so the last one cannot be disabled). */
 enum store_result store_user_count_admins(struct store *st, long long *count);
 
-/* Sessions, by the hash of their token. */
+/* Sessions, by the hash of their token. create: STORE_CONFLICT when the
+ * user does not exist. */
 enum store_result store_session_create(struct store *st,
     const unsigned char token_hash[AUTH_TOKEN_BYTES], int64_t user_id,
     const unsigned char csrf[AUTH_TOKEN_BYTES], const char *remote_addr,
@@ -65,9 +70,11 @@ enum store_result store_session_create(struct store *st,
 enum store_result store_session_get(struct store *st,
     const unsigned char token_hash[AUTH_TOKEN_BYTES], struct session *out);
 /* Records use; cheap (called on each signed-in request, at most once a
- * minute per session is enough — the caller decides). */
+ * minute per session is enough — the caller decides). STORE_NOT_FOUND
+ * when the session is gone. last_seen never moves back. */
 enum store_result store_session_touch(struct store *st,
     const unsigned char token_hash[AUTH_TOKEN_BYTES], time_t now);
+/* STORE_OK also when there was no such session. */
 enum store_result store_session_delete(struct store *st,
     const unsigned char token_hash[AUTH_TOKEN_BYTES]);
 /* Deletes sessions idle since before idle_before or created before
@@ -75,12 +82,14 @@ enum store_result store_session_delete(struct store *st,
 enum store_result store_session_purge(struct store *st, time_t idle_before,
     time_t created_before);
 
-/* Failed sign-ins. username is stored as given, compared ASCII
- * case-insensitively. */
+/* Failed sign-ins. username is kept in ASCII lower case (so the index
+ * serves the case-insensitive count), cut to 256 bytes; the address to 64. */
 enum store_result store_login_failure_add(struct store *st, const char *username,
     const char *remote_addr, time_t now);
-/* Failures since `since` for the user name and for the address, with the
- * time of the oldest of each (0 when none). */
+/* Failures after `since` (strictly: with since = now - window, a failure
+ * stops counting when it is exactly window seconds old, as
+ * auth_throttle_wait expects) for the user name and for the address, with
+ * the time of the oldest of each (0 when none). */
 enum store_result store_login_failures(struct store *st, const char *username,
     const char *remote_addr, time_t since, long long *user_count, int64_t *user_oldest,
     long long *addr_count, int64_t *addr_oldest);
