@@ -211,11 +211,12 @@ clean_trims_unicode_space(void **state)
 	clean_is(A("\xe2\x80\xafx\xe2\x81\x9f"), false, "x");		/* U+202F, U+205F */
 	clean_is(A("\xe1\x9a\x80x\xe2\x80\xa8\xe2\x80\xa9"), false, "x");	/* U+1680, LS, PS */
 	clean_is(A("\xef\xbb\xbf  x"), false, "x");			/* BOM */
-	/* U+FEFF is trimmed only as a byte-order mark at the start. */
-	clean_is(A("x\xef\xbb\xbf"), false, "x\xef\xbb\xbf");
-	/* Not white space: RLM, ZWNJ, ZWSP stay. */
+	/* U+FEFF is removed everywhere, not only as a byte-order mark. */
+	clean_is(A("x\xef\xbb\xbf"), false, "x");
+	/* Not white space, and kept: RLM around a word. */
 	clean_is(A("\xe2\x80\x8fسلام\xe2\x80\x8f"), false, "\xe2\x80\x8fسلام\xe2\x80\x8f");
-	clean_is(A("\xe2\x80\x8c" "a\xe2\x80\x8b"), false, "\xe2\x80\x8c" "a\xe2\x80\x8b");
+	/* A ZWNJ outside a word and a ZWSP anywhere are removed. */
+	clean_is(A("\xe2\x80\x8c" "a\xe2\x80\x8b"), false, "a");
 	/* Inner white space is kept as it is. */
 	clean_is(A(" a \xc2\xa0 b "), false, "a \xc2\xa0 b");
 }
@@ -250,6 +251,355 @@ clean_long_input(void **state)
 	assert_null(text_clean(a, in, n * wl, false));
 	arena_free(a);
 	free(in);
+}
+
+/* --- text_clean: hostile text ------------------------------------------ */
+
+#define ZWSP "\xe2\x80\x8b"
+#define ZWNJ "\xe2\x80\x8c"
+#define ZWJ "\xe2\x80\x8d"
+#define LRM "\xe2\x80\x8e"
+#define RLM "\xe2\x80\x8f"
+#define ALM "\xd8\x9c"
+#define LRE "\xe2\x80\xaa"
+#define RLE "\xe2\x80\xab"
+#define PDF "\xe2\x80\xac"
+#define LRO "\xe2\x80\xad"
+#define RLO "\xe2\x80\xae"
+#define LRI "\xe2\x81\xa6"
+#define RLI "\xe2\x81\xa7"
+#define FSI "\xe2\x81\xa8"
+#define PDI "\xe2\x81\xa9"
+#define WJ "\xe2\x81\xa0"
+#define BOM "\xef\xbb\xbf"
+#define SHY "\xc2\xad"
+#define TATWEEL "\xd9\x80"
+
+/* Both modes give want. */
+static void
+clean_both(const char *in, const char *want)
+{
+	clean_is(in, strlen(in), false, want);
+	clean_is(in, strlen(in), true, want);
+}
+
+static void
+clean_bidi_controls(void **state)
+{
+	(void)state;
+	/* The classic: a file name that reads backwards after the override. */
+	clean_both("invoice" RLO "fdp.exe", "invoicefdp.exe");
+	clean_both(RLO "nimdA", "nimdA");
+	clean_both("a" LRE "b" RLE "c" PDF "d" LRO "e" RLO "f" PDF, "abcdef");
+	clean_both(LRI "a" PDI RLI "b" PDI FSI "c" PDI, "abc");
+	/* In Persian: an override cannot turn the rest of the thread around. */
+	clean_both("نظر من" RLO " این است", "نظر من این است");
+	clean_both(RLI "مریم" PDI, "مریم");
+	/* In a body, on every line. */
+	clean_is(A("a" RLO "b\n" LRO "c" PDF "\nd"), false, "ab\nc\nd");
+	/* A comment of nothing but controls is empty. */
+	clean_both(RLO LRO PDF LRI PDI, "");
+}
+
+static void
+clean_invisible_format(void **state)
+{
+	(void)state;
+	clean_both("ad" ZWSP "min", "admin");
+	clean_both("ad" WJ "mi" BOM "n" SHY, "admin");
+	clean_both("a\xe2\x81\xa1" "b\xe2\x81\xa2" "c\xe2\x81\xa3" "d\xe2\x81\xa4", "abcd");
+	clean_both("a\xcd\x8f" "b", "ab");			/* U+034F CGJ */
+	clean_both("a\xe3\x85\xa4" "b\xe1\x85\x9f", "ab");	/* Hangul fillers */
+	clean_both("a\xef\xbf\xb9" "b\xef\xbf\xba" "c\xef\xbf\xbb", "abc");	/* annotation */
+	clean_both("a\xe1\xa0\x8e" "b", "ab");		/* U+180E outside Mongolian */
+	clean_both("a\xf0\x9d\x85\xb3" "b", "ab");		/* U+1D173 */
+	/* Text in tag characters (E0068 E0069 = "hi") that no reader sees. */
+	clean_both("ok\xf3\xa0\x81\xa8\xf3\xa0\x81\xa9", "ok");
+	/* Between Mongolian letters U+180E is kept: it shapes the vowel. */
+	clean_both("\xe1\xa0\xa8\xe1\xa0\x8e\xe1\xa0\xa0", "\xe1\xa0\xa8\xe1\xa0\x8e\xe1\xa0\xa0");
+	/* A removed invisible lets an accent join its letter (NFC). */
+	clean_both("e" ZWSP "\xcc\x81", "\xc3\xa9");
+}
+
+static void
+clean_direction_marks(void **state)
+{
+	(void)state;
+	/* Kept where Persian writers put them: after a Latin word before
+	 * punctuation, at the start of a line that opens with Latin. */
+	clean_both("از Windows" RLM ". استفاده", "از Windows" RLM ". استفاده");
+	clean_both(RLM "Windows خوب است", RLM "Windows خوب است");
+	clean_both("١٢" ALM "٣", "١٢" ALM "٣");
+	clean_both("a" LRM "b", "a" LRM "b");
+	/* A run says no more than its first. */
+	clean_both("a" RLM RLM LRM RLM "b", "a" RLM "b");
+	clean_both("a" RLM ZWSP RLM "b", "a" RLM "b");
+	/* Alone they are nothing. */
+	clean_both(RLM, "");
+	clean_both(" " RLM " " LRM " ", "");
+	clean_is(A("a\n" RLM "\nb"), false, "a\n\nb");
+}
+
+static void
+clean_zwnj(void **state)
+{
+	(void)state;
+	/* Inside words: kept. */
+	clean_both("می" ZWNJ "خواهم", "می" ZWNJ "خواهم");
+	clean_both("کتاب" ZWNJ "ها را می" ZWNJ "خوانم", "کتاب" ZWNJ "ها را می" ZWNJ "خوانم");
+	clean_both("۱۰" ZWNJ "ها", "۱۰" ZWNJ "ها");			/* after a digit */
+	clean_both("\xd8\xa8\xd9\x90" ZWNJ "ها", "\xd8\xa8\xd9\x90" ZWNJ "ها");	/* after a kasra */
+	/* Leading, trailing, doubled, next to a space: removed. */
+	clean_both(ZWNJ "می" ZWNJ "خواهم" ZWNJ, "می" ZWNJ "خواهم");
+	clean_both("می" ZWNJ ZWNJ ZWNJ "خواهم", "می" ZWNJ "خواهم");
+	clean_both("می " ZWNJ "خواهم", "می خواهم");
+	clean_both("می" ZWNJ " خواهم", "می خواهم");
+	clean_both("می" ZWNJ "." , "می.");
+	/* Mixed with removed invisibles: judged after them. */
+	clean_both("می" ZWNJ ZWSP "خواهم", "می" ZWNJ "خواهم");
+	clean_both(ZWNJ ZWNJ, "");
+	/* At a line break. */
+	clean_is(A("می" ZWNJ "\n" ZWNJ "خواهم"), false, "می\nخواهم");
+}
+
+static void
+clean_zwj(void **state)
+{
+	(void)state;
+	/* Emoji sequences. */
+	clean_both("\xf0\x9f\x91\xa9" ZWJ "\xf0\x9f\x92\xbb", "\xf0\x9f\x91\xa9" ZWJ "\xf0\x9f\x92\xbb");
+	/* 🏳️‍🌈: flag, VS16, ZWJ, rainbow. */
+	clean_both("\xf0\x9f\x8f\xb3\xef\xb8\x8f" ZWJ "\xf0\x9f\x8c\x88",
+	    "\xf0\x9f\x8f\xb3\xef\xb8\x8f" ZWJ "\xf0\x9f\x8c\x88");
+	/* 👍🏽‍👍: skin tone before the joiner. */
+	clean_both("\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd" ZWJ "\xf0\x9f\x91\x8d",
+	    "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd" ZWJ "\xf0\x9f\x91\x8d");
+	/* Inside a word (Arabic shaping, Indic conjuncts). */
+	clean_both("ه" ZWJ "ه", "ه" ZWJ "ه");
+	clean_both("\xe0\xa4\x95\xe0\xa5\x8d" ZWJ "\xe0\xa4\xb7", "\xe0\xa4\x95\xe0\xa5\x8d" ZWJ "\xe0\xa4\xb7");
+	/* Anywhere else: removed. */
+	clean_both(ZWJ "admin" ZWJ, "admin");
+	clean_both("a " ZWJ " b", "a  b");
+	clean_both("a" ZWJ ZWJ "b", "a" ZWJ "b");	/* doubled: one */
+	clean_both("!" ZWJ "\xf0\x9f\x92\xbb", "!\xf0\x9f\x92\xbb");
+	clean_both(ZWJ ZWNJ ZWJ, "");
+}
+
+static void
+clean_flags_and_selectors(void **state)
+{
+	(void)state;
+	/* 🏴 + g b e n g + CANCEL TAG: the flag of England stays whole. */
+	const char *england = "\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2\xf3\xa0\x81\xa5"
+	    "\xf3\xa0\x81\xae\xf3\xa0\x81\xa7\xf3\xa0\x81\xbf";
+	clean_both(england, england);
+	/* Tags without the flag, or without their end, are removed. */
+	clean_both("x\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2\xf3\xa0\x81\xbf", "x");
+	clean_both("\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2", "\xf0\x9f\x8f\xb4");
+	clean_both("\xf0\x9f\x8f\xb4\xf3\xa0\x81\xbf", "\xf0\x9f\x8f\xb4");
+	/* Too long to be a subdivision: removed. */
+	clean_both("\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa1\xf3\xa0\x81\xa1\xf3\xa0\x81\xa1\xf3\xa0\x81\xa1"
+	    "\xf3\xa0\x81\xa1\xf3\xa0\x81\xa1\xf3\xa0\x81\xa1\xf3\xa0\x81\xa1\xf3\xa0\x81\xbf",
+	    "\xf0\x9f\x8f\xb4");
+	/* A variation selector stays after something visible. */
+	clean_both("\xe2\x9d\xa4\xef\xb8\x8f", "\xe2\x9d\xa4\xef\xb8\x8f");	/* ❤️ */
+	clean_both("1\xef\xb8\x8f\xe2\x83\xa3", "1\xef\xb8\x8f\xe2\x83\xa3");	/* keycap 1 */
+	/* … and goes at the start, after a space or after a direction mark. */
+	clean_both("\xef\xb8\x8f" "a \xef\xb8\x8f" "b" RLM "\xef\xb8\x8f", "a b" RLM);
+}
+
+static void
+clean_invisible_only_is_empty(void **state)
+{
+	(void)state;
+	clean_both(ZWSP ZWNJ ZWJ LRM RLM WJ BOM SHY " " RLO PDF, "");
+	clean_both("\xe2\xa0\x80\xe2\xa0\x80", "");			/* braille blank */
+	clean_both("\xe3\x85\xa4", "");				/* Hangul filler */
+	clean_both("\xc2\xa0" ZWNJ "\xe3\x80\x80" TATWEEL, TATWEEL);	/* tatweel is visible */
+	clean_both("\xcc\x81\xcc\x81", "");				/* marks without a base */
+	clean_is(A("\n \n" ZWSP "\n\t\n"), false, "");
+	/* Visible things stay, even alone. */
+	clean_both(".", ".");
+	clean_both("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80");
+	clean_both("a\xe2\xa0\x80" "b", "a\xe2\xa0\x80" "b");
+}
+
+/* "x" followed by n copies of mark. */
+static char *
+pile(const char *base, const char *mark, size_t n)
+{
+	size_t bl = strlen(base), ml = strlen(mark);
+	char *s = malloc(bl + n * ml + 1);
+
+	assert_non_null(s);
+	memcpy(s, base, bl);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + bl + i * ml, mark, ml);
+	s[bl + n * ml] = '\0';
+	return s;
+}
+
+static void
+clean_zalgo(void **state)
+{
+	(void)state;
+	/* Z with 30 strokes and 30 tildes keeps three marks: the first three
+	 * in canonical order (the overlays, class 1). */
+	char *z = pile("Z", "\xcc\xb6\xcd\xa0", 30);
+	clean_both(z, "Z\xcc\xb6\xcc\xb6\xcc\xb6");
+	free(z);
+	/* Per base: every letter of a word gets its own three. */
+	clean_both("x\xcc\x80\xcc\x81\xcc\x82\xcc\x83" "q\xcc\x80\xcc\x81\xcc\x82\xcc\x83",
+	    "x\xcc\x80\xcc\x81\xcc\x82" "q\xcc\x80\xcc\x81\xcc\x82");
+	/* Counted after NFC: à is one letter, so it carries three more. */
+	clean_both("a\xcc\x80\xcc\x81\xcc\x82\xcc\x83", "\xc3\xa0\xcc\x81\xcc\x82\xcc\x83");
+	/* An invisible character does not start a new pile. */
+	clean_both("a\xcc\xb6\xcc\xb6\xcc\xb6" RLM "\xcc\xb6\xcc\xb6" ZWNJ "\xcc\xb6" ZWSP "\xcc\xb6",
+	    "a\xcc\xb6\xcc\xb6\xcc\xb6" RLM);
+	/* Persian and Arabic harakat are untouched: «بِّ», «ٱللَّٰهِ» (fatha,
+	 * shadda, superscript alef: three on one lam). */
+	clean_both("\xd8\xa8\xd9\x90\xd9\x91", "\xd8\xa8\xd9\x90\xd9\x91");
+	const char *allah = "\xd9\xb1\xd9\x84\xd9\x84\xd9\x8e\xd9\x91\xd9\xb0\xd9\x87\xd9\x90";
+	clean_both(allah, allah);
+	clean_both("مُحَمَّد رَسُولُ اللّٰه", "مُحَمَّد رَسُولُ اللّٰه");
+	/* A fourth (kasra) goes, after NFC has put them in order. */
+	clean_both("\xd9\x84\xd9\x8e\xd9\x91\xd9\xb0\xd9\x90", "\xd9\x84\xd9\x8e\xd9\x90\xd9\x91");
+	/* Vietnamese, composed or decomposed, keeps every mark. */
+	clean_both("Tiếng Việt có dấu: ặ ẫ ỗ ự ờ", "Tiếng Việt có dấu: ặ ẫ ỗ ự ờ");
+	clean_both("Vie\xcc\xa3\xcc\x82t", "Vi\xe1\xbb\x87t");
+	clean_both("a\xcc\xa3\xcc\x86\xcc\x83", "\xe1\xba\xb7\xcc\x83");	/* ặ + tilde: 3 */
+	/* Thai and Hindi: untouched. */
+	clean_both("ที่นี่ สวัสดี", "ที่นี่ สวัสดี");
+	clean_both("नमस्ते क्षत्रिय", "नमस्ते क्षत्रिय");
+}
+
+static void
+clean_lines(void **state)
+{
+	(void)state;
+	/* Trailing spaces of every line go; indentation stays. */
+	clean_is(A("a  \nb\t\n  c \xc2\xa0\nd"), false, "a\nb\n  c\nd");
+	/* Blank runs: at most two blank lines. */
+	clean_is(A("a\n\n\n\n\n\nb"), false, "a\n\n\nb");
+	clean_is(A("a\r\n\r\n\r\n\r\n\r\nb"), false, "a\n\n\nb");
+	clean_is(A("a\n \n\t\n" ZWSP "\n  \n\nb"), false, "a\n\n\nb");
+	clean_is(A("a\n\nb\n\n\nc"), false, "a\n\nb\n\n\nc");
+	clean_is(A("سلام\n\n\n\n\nدنیا \n"), false, "سلام\n\n\nدنیا");
+	/* Single line: nothing to do but trimming. */
+	clean_is(A("a \n\n\n\n b"), true, "a      b");
+}
+
+/* text_clean_rules' answer for in. */
+static enum text_status
+rules_status(const char *in, size_t len, bool single, bool refuse, size_t max_lines)
+{
+	struct arena *a = arena_new();
+	const struct text_rules r = { .single_line = single, .refuse_controls = refuse,
+		.max_lines = max_lines };
+	enum text_status st = TEXT_OK;
+	char *out = text_clean_rules(a, in, len, &r, &st);
+
+	if (st == TEXT_OK)
+		assert_non_null(out);
+	else
+		assert_null(out);
+	arena_free(a);
+	return st;
+}
+
+static void
+rules_refuse_controls(void **state)
+{
+	(void)state;
+	/* Without refuse_controls they are dropped (text_clean). */
+	assert_int_equal(rules_status(A("a\x01" "b"), false, false, 0), TEXT_OK);
+	/* With it: every C0 but tab and line breaks, DEL, C1. */
+	assert_int_equal(rules_status(A("a\x01" "b"), false, true, 0), TEXT_CONTROL);
+	assert_int_equal(rules_status(A("\x1b[31mred"), false, true, 0), TEXT_CONTROL);
+	assert_int_equal(rules_status(A("x\x7f"), false, true, 0), TEXT_CONTROL);
+	assert_int_equal(rules_status(A("x\xc2\x80"), false, true, 0), TEXT_CONTROL);
+	assert_int_equal(rules_status(A("x\xc2\x9b"), false, true, 0), TEXT_CONTROL);
+	assert_int_equal(rules_status(A("\x0b\x0c"), false, true, 0), TEXT_CONTROL);
+	assert_int_equal(rules_status(A("سلام\x08"), false, true, 0), TEXT_CONTROL);
+	/* Tabs and line breaks are text in a body. */
+	assert_int_equal(rules_status(A("a\tb\r\nc\rd\ne\xc2\x85" "f\xe2\x80\xa8"), false, true, 0),
+	    TEXT_OK);
+	/* In a single line (a name) they are refused too. */
+	assert_int_equal(rules_status(A("a\tb"), true, true, 0), TEXT_CONTROL);
+	assert_int_equal(rules_status(A("a\nb"), true, true, 0), TEXT_CONTROL);
+	assert_int_equal(rules_status(A("a\rb"), true, true, 0), TEXT_CONTROL);
+	assert_int_equal(rules_status(A("a\xc2\x85" "b"), true, true, 0), TEXT_CONTROL);
+	assert_int_equal(rules_status(A("a\xe2\x80\xa9" "b"), true, true, 0), TEXT_CONTROL);
+	assert_int_equal(rules_status(A("مریم احمدی"), true, true, 0), TEXT_OK);
+	/* Encoding comes first. */
+	assert_int_equal(rules_status(A("\x01\xff"), false, true, 0), TEXT_ENCODING);
+	assert_int_equal(rules_status(A("a\0b"), true, true, 0), TEXT_ENCODING);
+	/* Format characters are not controls: removed, not refused. */
+	assert_int_equal(rules_status(A("a" RLO "b"), true, true, 0), TEXT_OK);
+}
+
+static void
+rules_line_limit(void **state)
+{
+	(void)state;
+	char *in = malloc(4 * 200 + 1);
+	assert_non_null(in);
+
+	/* 100 lines are fine, 101 are not. */
+	for (int i = 0; i < 101; i++)
+		memcpy(in + 2 * i, "x\n", 2);
+	assert_int_equal(rules_status(in, 2 * 100 - 1, false, true, 100), TEXT_OK);
+	assert_int_equal(rules_status(in, 2 * 101 - 1, false, true, 100), TEXT_TOO_MANY_LINES);
+	/* Trailing line breaks and spaces are not lines. */
+	assert_int_equal(rules_status(in, 2 * 100, false, true, 100), TEXT_OK);
+	/* Collapsed blank runs count as what is left of them: 50 lines of
+	 * text with 3 blank lines between → 50 + 49 * 2 = 148 lines. */
+	for (int i = 0; i < 50; i++)
+		memcpy(in + 4 * i, "y\n\n\n", 4);
+	assert_int_equal(rules_status(in, 4 * 50, false, true, 148), TEXT_OK);
+	assert_int_equal(rules_status(in, 4 * 50, false, true, 147), TEXT_TOO_MANY_LINES);
+	/* Lines of invisible characters are blank lines. */
+	const char *ghosts = "a\n" ZWSP "\n" RLO "\n" ZWNJ "\n" BOM "\nb";
+	assert_int_equal(rules_status(ghosts, strlen(ghosts), false, true, 4), TEXT_OK);
+	/* A single line has one. */
+	assert_int_equal(rules_status(in, 4 * 50, true, false, 1), TEXT_OK);
+	free(in);
+}
+
+static void
+clean_hostile_floods(void **state)
+{
+	(void)state;
+	size_t n = 200000;
+	struct arena *a = arena_new();
+	const char *units[] = { ZWNJ, RLM, RLO, "\xcc\x81", "\n", " \n", ZWJ, "\xef\xb8\x8f",
+		"\xf3\xa0\x81\xa7" };
+
+	/* Nothing but one invisible or blank thing, many times: empty. */
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		char *in = pile("", units[u], n);
+		char *out = text_clean(a, in, strlen(in), false);
+		assert_non_null(out);
+		assert_string_equal(out, "");
+		free(in);
+	}
+	/* A letter and a pile of marks: three left. */
+	char *in = pile("x", "\xcc\x81", n);
+	char *out = text_clean(a, in, strlen(in), false);
+	assert_string_equal(out, "x\xcc\x81\xcc\x81\xcc\x81");
+	free(in);
+	/* Many words joined by ZWNJ: all kept. */
+	in = pile("a", ZWNJ "a", n);
+	out = text_clean(a, in, strlen(in), true);
+	assert_string_equal(out, in);
+	free(in);
+	/* A flood of flags and tags. */
+	in = pile("", "\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2\xf3\xa0\x81\xbf"
+	    "\xf3\xa0\x81\xbf", n / 4);
+	out = text_clean(a, in, strlen(in), false);
+	assert_int_equal(strlen(out), strlen(in) * 16 / 20);
+	free(in);
+	arena_free(a);
 }
 
 /* --- text_body_to_html --------------------------------------------------- */
@@ -462,6 +812,18 @@ main(void)
 		cmocka_unit_test(clean_trims_unicode_space),
 		cmocka_unit_test(clean_removes_controls),
 		cmocka_unit_test(clean_long_input),
+		cmocka_unit_test(clean_bidi_controls),
+		cmocka_unit_test(clean_invisible_format),
+		cmocka_unit_test(clean_direction_marks),
+		cmocka_unit_test(clean_zwnj),
+		cmocka_unit_test(clean_zwj),
+		cmocka_unit_test(clean_flags_and_selectors),
+		cmocka_unit_test(clean_invisible_only_is_empty),
+		cmocka_unit_test(clean_zalgo),
+		cmocka_unit_test(clean_lines),
+		cmocka_unit_test(rules_refuse_controls),
+		cmocka_unit_test(rules_line_limit),
+		cmocka_unit_test(clean_hostile_floods),
 		cmocka_unit_test(html_escapes),
 		cmocka_unit_test(html_links),
 		cmocka_unit_test(html_link_punctuation),
