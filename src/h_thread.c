@@ -2,6 +2,7 @@
  * thread.json and the per-article counts. */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "app.h"
@@ -130,7 +131,12 @@ handle_counts(const struct ctx *c, struct request *r, struct response *res)
 			view_error(c, r, res, 400, "error.article_invalid");
 			return;
 		}
-		articles[n++] = r->query.items[i].value;
+		/* A repeated id is answered once: JSON objects have unique keys. */
+		bool seen = false;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = strcmp(articles[k], r->query.items[i].value) == 0;
+		if (!seen)
+			articles[n++] = r->query.items[i].value;
 	}
 	if (n == 0) {
 		view_error(c, r, res, 400, "error.article_invalid");

@@ -5,6 +5,8 @@
  * accept does not notice signals, so shutdown writes to the pipe (and shuts
  * the listening socket down) to get every idle worker out. */
 #include <errno.h>
+#include <netdb.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -288,15 +290,49 @@ server_listen(const char *address, unsigned socket_mode, char *err, size_t errle
 		}
 		return fd;
 	}
-	/* host:port — libfcgi parses it (":port" binds all addresses). */
+	/* IPv4:port or [IPv6]:port (config.c checked the form). Opened here
+	 * rather than by libfcgi, which knows no IPv6 literals. */
 	if (FCGX_Init() != 0) {
 		snprintf(err, errlen, "cannot initialise FastCGI");
 		return -1;
 	}
-	int fd = FCGX_OpenSocket(address, 128);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot listen (address in use or invalid)", address);
+	const char *colon = strrchr(address, ':');
+	if (colon == NULL) {
+		snprintf(err, errlen, "%s: no port", address);
 		return -1;
 	}
+	char host[INET6_ADDRSTRLEN + 2];
+	size_t hlen = (size_t)(colon - address);
+	const char *h = address;
+	if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') {
+		h++;
+		hlen -= 2;
+	}
+	if (hlen >= sizeof(host)) {
+		snprintf(err, errlen, "%s: address too long", address);
+		return -1;
+	}
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+	}, *ai;
+	int gai = getaddrinfo(host, colon + 1, &hints, &ai);
+	if (gai != 0) {
+		snprintf(err, errlen, "%s: %s", address, gai_strerror(gai));
+		return -1;
+	}
+	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+		snprintf(err, errlen, "%s: cannot listen: %s", address, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return -1;
+	}
+	freeaddrinfo(ai);
 	return fd;
 }
