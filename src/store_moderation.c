@@ -1,2 +1,885 @@
-/* store_moderation.c — being written; see store_moderation.h. */
+/* store_moderation.c — the moderation queue, decisions, edits, site
+ * replies and the audit trail; see store_moderation.h. */
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "fold.h"
+#include "log.h"
+#include "store_db.h"
 #include "store_moderation.h"
+
+/* Paging bounds: the handlers show 50 a page; deeper than this nobody
+ * reads, and OFFSET costs grow with the page. */
+#define QUEUE_MAX_PER_PAGE 200
+#define QUEUE_MAX_PAGE 100000
+/* Search: only the start of q is read, at most this many words of at most
+ * this many bytes each. A longer word becomes a prefix of itself. */
+#define SEARCH_MAX_INPUT 4096
+#define SEARCH_MAX_TERMS 16
+#define SEARCH_MAX_TERM_BYTES 96
+/* Texts kept in an edit's audit entry, in code points. */
+#define AUDIT_TEXT_MAX 200
+
+static const char *const action_names[ACTION__MAX] = {
+	"approve",	/* ACTION_APPROVE */
+	"reject",	/* ACTION_REJECT */
+	"spam",		/* ACTION_SPAM */
+	"delete",	/* ACTION_DELETE */
+	"restore",	/* ACTION_RESTORE */
+};
+
+static const enum comment_status action_targets[ACTION__MAX] = {
+	COMMENT_APPROVED,	/* ACTION_APPROVE */
+	COMMENT_REJECTED,	/* ACTION_REJECT */
+	COMMENT_SPAM,		/* ACTION_SPAM */
+	COMMENT_DELETED,	/* ACTION_DELETE */
+	COMMENT_PENDING,	/* ACTION_RESTORE */
+};
+
+/* --- The queue ---
+ *
+ * A page is chosen by ids first, from an index alone where one covers the
+ * order (comments_queue is (status, created, id), comments_changed of
+ * schema 3 (status, updated, id)), and only the rows of the page are
+ * then read: a deep page skips index entries, not whole comments.
+ * ?1 status, ?2 article, ?3 the FTS5 expression, ?4 limit, ?5 offset; a
+ * statement ignores what it does not use. Pending comments come oldest first, the
+ * other tabs newest change first. Where the ids come from: */
+enum queue_source {
+	SRC_TAB,		/* the whole tab, in index order */
+	SRC_ARTICLE,		/* one article's (few) comments, sorted */
+	SRC_SCAN,		/* the tab in index order, kept if among the matches */
+	SRC_MATCHES,		/* the matches, kept if in the tab, sorted */
+	SRC_ARTICLE_SEARCH,	/* one article's comments, kept if among the matches */
+	SRC__MAX
+};
+
+#define IN_MATCHES " AND c.id IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?3)"
+#define IDS_TAB "SELECT c.id FROM comments c WHERE c.status = ?1"
+/* Through (article, status, …): the planner would otherwise read the whole
+ * tab in order and filter it. */
+#define IDS_ARTICLE \
+	"SELECT c.id FROM comments c INDEXED BY comments_thread" \
+	" WHERE c.status = ?1 AND c.article = ?2"
+#define IDS_MATCHES \
+	"SELECT c.id FROM comments_fts f CROSS JOIN comments c ON c.id = f.rowid" \
+	" WHERE f.comments_fts MATCH ?3 AND c.status = ?1"
+#define OLDEST " ORDER BY c.created, c.id"
+#define NEWEST " ORDER BY c.updated DESC, c.id DESC"
+#define PAGE(ids, order) \
+	"SELECT " COMMENT_COLUMNS ", p.name, p.body, u.name" \
+	" FROM (" ids order " LIMIT ?4 OFFSET ?5) k" \
+	" CROSS JOIN comments c ON c.id = k.id" \
+	" LEFT JOIN comments p ON p.id = c.parent" \
+	" LEFT JOIN users u ON u.id = c.updated_by" order
+
+static const char *const queue_sql[SRC__MAX][2] = {
+	{ PAGE(IDS_TAB, OLDEST), PAGE(IDS_TAB, NEWEST) },
+	{ PAGE(IDS_ARTICLE, OLDEST), PAGE(IDS_ARTICLE, NEWEST) },
+	{ PAGE(IDS_TAB IN_MATCHES, OLDEST), PAGE(IDS_TAB IN_MATCHES, NEWEST) },
+	{ PAGE(IDS_MATCHES, OLDEST), PAGE(IDS_MATCHES, NEWEST) },
+	{ PAGE(IDS_ARTICLE IN_MATCHES, OLDEST), PAGE(IDS_ARTICLE IN_MATCHES, NEWEST) },
+};
+
+/* The totals. A whole tab is counted by the triggers already; a search
+ * costs one look-up per match, never a pass over the tab. */
+static const char sql_count_tab[] = "SELECT n FROM status_counts WHERE status = ?1";
+static const char sql_count_article[] = "SELECT count(*) FROM (" IDS_ARTICLE ")";
+static const char sql_count_search[] = "SELECT count(*) FROM (" IDS_MATCHES ")";
+static const char sql_count_article_search[] =
+	"SELECT count(*) FROM (" IDS_ARTICLE IN_MATCHES ")";
+
+/* A search reads the tab in order when at least one comment in this many
+ * of the tab matches (the page is found after a short scan), else it
+ * sorts the matches. */
+#define QUEUE_DENSE 32
+
+static const char sql_counts_all[] = "SELECT status, n FROM status_counts";
+static const char sql_counts_article[] =
+	"SELECT status, count(*) FROM comments WHERE article = ?1 GROUP BY status";
+
+/* --- Decisions, edits, replies --- */
+static const char sql_current[] =
+	"SELECT c.status, c.version, c.updated, u.name, c.body, c.article FROM comments c"
+	" LEFT JOIN users u ON u.id = c.updated_by WHERE c.id = ?1";
+static const char sql_set_status[] =
+	"UPDATE comments SET status = ?1, version = version + 1, updated = ?2,"
+	" updated_by = ?3, reason = ?4 WHERE id = ?5";
+static const char sql_history_add[] =
+	"INSERT INTO comment_history (comment_id, at, user_id, body) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_set_body[] =
+	"UPDATE comments SET body = ?1, version = version + 1, updated = ?2, updated_by = ?3"
+	" WHERE id = ?4";
+static const char sql_reply[] =
+	"INSERT INTO comments (article, parent, name, email, body, status, created, updated,"
+	" remote_addr, user_agent, site_reply, reason, updated_by)"
+	" VALUES (?1, ?2, ?3, '', ?4, 'approved', ?5, ?5, ?6, '', 1, '', ?7)";
+static const char sql_history[] =
+	"SELECT h.at, u.name, h.body FROM comment_history h"
+	" LEFT JOIN users u ON u.id = h.user_id WHERE h.comment_id = ?1 ORDER BY h.id";
+
+/* --- The audit trail --- */
+static const char sql_audit_add[] =
+	"INSERT INTO audit (at, user_id, actor, remote_addr, action, comment_id, target,"
+	" before, after, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+#define AUDIT_COLUMNS \
+	"SELECT id, at, user_id, actor, remote_addr, action, comment_id, target, before," \
+	" after, reason FROM audit"
+static const char sql_audit_all[] = AUDIT_COLUMNS " ORDER BY id DESC LIMIT ?2 OFFSET ?3";
+static const char sql_audit_user[] =
+	AUDIT_COLUMNS " WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3";
+static const char sql_audit_count_all[] = "SELECT count(*) FROM audit";
+static const char sql_audit_count_user[] = "SELECT count(*) FROM audit WHERE user_id = ?1";
+
+const char *
+moderation_action_name(enum moderation_action a)
+{
+	if ((unsigned)a >= ACTION__MAX)
+		return "unknown";
+	return action_names[a];
+}
+
+int
+moderation_action_parse(const char *name, enum moderation_action *out)
+{
+	if (name == NULL)
+		return -1;
+	for (int i = 0; i < ACTION__MAX; i++)
+		if (strcmp(name, action_names[i]) == 0) {
+			*out = (enum moderation_action)i;
+			return 0;
+		}
+	return -1;
+}
+
+static enum store_result
+bind_check(struct store *st, int rc)
+{
+	return rc == SQLITE_OK ? STORE_OK : store_db_fail(st->db, rc, "bind");
+}
+
+/* A user id for a column that references users: NULL for "no user". */
+static int
+bind_user(sqlite3_stmt *s, int idx, int64_t user_id)
+{
+	return user_id > 0 ? sqlite3_bind_int64(s, idx, user_id) : sqlite3_bind_null(s, idx);
+}
+
+static sqlite3_stmt *
+prepare(struct store *st, const char *sql, const char *what, enum store_result *r)
+{
+	int rc;
+	sqlite3_stmt *s = store_prepare(st, sql, &rc);
+	if (s == NULL)
+		*r = store_db_fail(st->db, rc, what);
+	return s;
+}
+
+/* The first max code points of s, "…" appended when cut; for the audit,
+ * which shows what changed, not whole texts. Cuts only before a lead byte,
+ * so even a damaged s never yields a split sequence. */
+static char *
+audit_excerpt(struct arena *a, const char *s)
+{
+	if (s == NULL)
+		return arena_strdup(a, "");
+	size_t i = 0, points = 0;
+	while (s[i] != '\0') {
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && points++ == AUDIT_TEXT_MAX)
+			return arena_printf(a, "%.*s…", (int)i, s);
+		i++;
+	}
+	return arena_strdup(a, s);
+}
+
+/* Builds the FTS5 expression for q into out: the folded words, each a
+ * double-quoted string (a quote inside doubled), all of which must match;
+ * the last one — and a word cut at the length bound — also as a prefix.
+ * User text never reaches FTS5's syntax: inside quotes NEAR, AND, ^, *,
+ * column filters and parentheses are just characters, and folding has
+ * turned most of them into spaces already. Returns the number of words. */
+static int
+search_expr(struct buf *out, const char *q)
+{
+	size_t qlen = strnlen(q, SEARCH_MAX_INPUT);
+	struct buf folded = { 0 };
+	fold_append(&folded, q, qlen);
+	const char *p = buf_str(&folded);
+	int terms = 0;
+	while (*p != '\0' && terms < SEARCH_MAX_TERMS) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		size_t len = strcspn(p, " ");
+		size_t use = len;
+		bool cut = false;
+		if (use > SEARCH_MAX_TERM_BYTES) {
+			use = SEARCH_MAX_TERM_BYTES;
+			while (use > 0 && ((unsigned char)p[use] & 0xC0) == 0x80)
+				use--;
+			cut = true;
+		}
+		if (terms > 0)
+			buf_putc(out, ' ');
+		buf_putc(out, '"');
+		for (size_t i = 0; i < use; i++) {
+			if (p[i] == '"')
+				buf_putc(out, '"');
+			buf_putc(out, p[i]);
+		}
+		buf_putc(out, '"');
+		p += len;
+		terms++;
+		while (*p == ' ')
+			p++;
+		if (cut || *p == '\0' || terms == SEARCH_MAX_TERMS)
+			buf_putc(out, '*');
+	}
+	buf_free(&folded);
+	return terms;
+}
+
+static enum store_result
+queue_total(struct store *st, const char *sql, const char *status, const char *article,
+    const char *match, long long *total)
+{
+	enum store_result r = STORE_OK;
+	sqlite3_stmt *s = prepare(st, sql, "queue count", &r);
+	if (s == NULL)
+		return r;
+	int rc = store_bind_text(s, 1, status);
+	if (rc == SQLITE_OK && article != NULL)
+		rc = store_bind_text(s, 2, article);
+	if (rc == SQLITE_OK && match != NULL)
+		rc = store_bind_text(s, 3, match);
+	if ((r = bind_check(st, rc)) != STORE_OK)
+		goto out;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*total = sqlite3_column_int64(s, 0);
+	else if (rc == SQLITE_DONE)
+		*total = 0;
+	else
+		r = store_db_fail(st->db, rc, "queue count");
+out:
+	store_stmt_done(s);
+	return r;
+}
+
+static enum store_result
+queue_rows(struct store *st, struct arena *a, sqlite3_stmt *s, struct queue_item **out,
+    size_t *count)
+{
+	struct queue_item *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct queue_item *nr = arena_calloc(a, ncap, sizeof(*nr));
+			if (n > 0)
+				memcpy(nr, rows, n * sizeof(*nr));
+			rows = nr;
+			cap = ncap;
+		}
+		struct queue_item *it = &rows[n++];
+		if (store_row_comment(a, s, &it->c) != 0)
+			return STORE_ERROR;
+		it->parent_name = store_column_dup(a, s, 14);
+		it->parent_body = store_column_dup(a, s, 15);
+		it->updated_by = store_column_dup(a, s, 16);
+	}
+	if (rc != SQLITE_DONE)
+		return store_db_fail(st->db, rc, "queue");
+	*out = rows ? rows : arena_calloc(a, 1, sizeof(*rows));
+	*count = n;
+	return STORE_OK;
+}
+
+enum store_result
+store_queue(struct store *st, struct arena *a, const struct queue_query *qq,
+    struct queue_item **out, size_t *count, long long *total)
+{
+	*out = NULL;
+	*count = 0;
+	*total = 0;
+	if (qq == NULL || (unsigned)qq->status >= COMMENT_STATUS__MAX || qq->page < 1 ||
+	    qq->page > QUEUE_MAX_PAGE || qq->per_page < 1 ||
+	    qq->per_page > QUEUE_MAX_PER_PAGE) {
+		log_error("database: queue: invalid arguments");
+		return STORE_ERROR;
+	}
+	const char *article = qq->article != NULL && qq->article[0] != '\0' ? qq->article : NULL;
+	const char *status = comment_status_name(qq->status);
+	long long offset = (long long)(qq->page - 1) * qq->per_page;
+	struct buf match = { 0 };
+	const char *m = NULL;
+	if (qq->q != NULL && qq->q[0] != '\0') {
+		if (search_expr(&match, qq->q) == 0) {
+			/* Only punctuation or invisible characters: a search
+			 * for nothing finds nothing (never everything). */
+			*out = arena_calloc(a, 1, sizeof(**out));
+			return STORE_OK;
+		}
+		m = buf_str(&match);
+	}
+	sqlite3_stmt *s = NULL;
+	/* One snapshot, so the total and the page agree. */
+	enum store_result r = store_begin_read(st);
+	if (r != STORE_OK)
+		goto out;
+	enum queue_source src;
+	if (m == NULL) {
+		src = article ? SRC_ARTICLE : SRC_TAB;
+		r = queue_total(st, article ? sql_count_article : sql_count_tab, status, article,
+		    NULL, total);
+	} else if (article != NULL) {
+		src = SRC_ARTICLE_SEARCH;
+		r = queue_total(st, sql_count_article_search, status, article, m, total);
+	} else {
+		long long tab = 0;
+		r = queue_total(st, sql_count_search, status, NULL, m, total);
+		if (r == STORE_OK)
+			r = queue_total(st, sql_count_tab, status, NULL, NULL, &tab);
+		src = *total >= tab / QUEUE_DENSE ? SRC_SCAN : SRC_MATCHES;
+	}
+	if (r != STORE_OK)
+		goto out;
+	if (offset >= *total) {
+		*out = arena_calloc(a, 1, sizeof(**out));
+		goto out;
+	}
+	if ((s = prepare(st, queue_sql[src][qq->status != COMMENT_PENDING], "queue", &r)) ==
+	    NULL)
+		goto out;
+	int rc = store_bind_text(s, 1, status);
+	if (rc == SQLITE_OK && article != NULL)
+		rc = store_bind_text(s, 2, article);
+	if (rc == SQLITE_OK && m != NULL)
+		rc = store_bind_text(s, 3, m);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 4, qq->per_page);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 5, offset);
+	if ((r = bind_check(st, rc)) != STORE_OK)
+		goto out;
+	r = queue_rows(st, a, s, out, count);
+out:
+	store_stmt_done(s);
+	store_rollback(st);
+	buf_free(&match);
+	if (r != STORE_OK) {
+		*out = NULL;
+		*count = 0;
+		*total = 0;
+	}
+	return r;
+}
+
+enum store_result
+store_status_counts(struct store *st, const char *article, long long counts[COMMENT_STATUS__MAX])
+{
+	for (int i = 0; i < COMMENT_STATUS__MAX; i++)
+		counts[i] = 0;
+	bool by_article = article != NULL && article[0] != '\0';
+	enum store_result r = STORE_OK;
+	sqlite3_stmt *s = prepare(st, by_article ? sql_counts_article : sql_counts_all,
+	    "status counts", &r);
+	if (s == NULL)
+		return r;
+	int rc = by_article ? store_bind_text(s, 1, article) : SQLITE_OK;
+	if ((r = bind_check(st, rc)) != STORE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		enum comment_status cs;
+		if (comment_status_parse((const char *)sqlite3_column_text(s, 0), &cs) == 0)
+			counts[cs] = sqlite3_column_int64(s, 1);
+	}
+	if (rc != SQLITE_DONE)
+		r = store_db_fail(st->db, rc, "status counts");
+out:
+	store_stmt_done(s);
+	if (r != STORE_OK)
+		for (int i = 0; i < COMMENT_STATUS__MAX; i++)
+			counts[i] = 0;
+	return r;
+}
+
+/* A comment as a decision or an edit needs it, read inside the write
+ * transaction. body and article are wanted by some callers only. */
+struct current {
+	enum comment_status status;
+	int64_t version;
+	int64_t updated;
+	char *updated_by;
+	char *body;
+	char *article;
+};
+
+static enum store_result
+current_get(struct store *st, struct arena *a, int64_t id, struct current *cur)
+{
+	enum store_result r = STORE_OK;
+	sqlite3_stmt *s = prepare(st, sql_current, "comment", &r);
+	if (s == NULL)
+		return r;
+	if ((r = bind_check(st, sqlite3_bind_int64(s, 1, id))) != STORE_OK)
+		goto out;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (comment_status_parse((const char *)sqlite3_column_text(s, 0),
+		    &cur->status) != 0) {
+			log_error("database: comment %lld has an unknown status", (long long)id);
+			r = STORE_ERROR;
+			goto out;
+		}
+		cur->version = sqlite3_column_int64(s, 1);
+		cur->updated = sqlite3_column_int64(s, 2);
+		cur->updated_by = store_column_dup(a, s, 3);
+		cur->body = store_column_dup(a, s, 4);
+		cur->article = store_column_dup(a, s, 5);
+	} else if (rc == SQLITE_DONE)
+		r = STORE_NOT_FOUND;
+	else
+		r = store_db_fail(st->db, rc, "comment");
+out:
+	store_stmt_done(s);
+	return r;
+}
+
+static const struct actor cli_actor = { .user_id = 0, .name = "nazarctl", .remote_addr = "" };
+
+/* Writes one audit row inside the caller's transaction. */
+static enum store_result
+audit_write(struct store *st, time_t now, const struct actor *who, const char *action,
+    int64_t comment_id, const char *before, const char *after, const char *reason)
+{
+	struct audit_entry e = {
+		.at = (int64_t)now, .user_id = who->user_id, .actor = (char *)who->name,
+		.remote_addr = (char *)who->remote_addr, .action = (char *)action,
+		.comment_id = comment_id, .target = (char *)"", .before = (char *)before,
+		.after = (char *)after, .reason = (char *)reason,
+	};
+	return store_audit_add(st, &e);
+}
+
+static void
+result_conflict(struct moderation_result *res, const struct current *cur)
+{
+	res->result = STORE_CONFLICT;
+	res->status = cur->status;
+	res->updated = cur->updated;
+	res->updated_by = cur->updated_by;
+}
+
+/* One item of store_moderate, inside its transaction. Returns an error
+ * only when the transaction must be abandoned; the item's own outcome is
+ * in *res. */
+static enum store_result
+moderate_one(struct store *st, struct arena *a, const struct moderation *item,
+    enum moderation_action action, const char *reason, const struct actor *who, time_t now,
+    struct moderation_result *res)
+{
+	enum comment_status target = action_targets[action];
+	struct current cur;
+	res->updated_by = arena_strdup(a, "");
+	enum store_result r = current_get(st, a, item->id, &cur);
+	if (r == STORE_NOT_FOUND) {
+		res->result = STORE_NOT_FOUND;
+		return STORE_OK;
+	}
+	if (r != STORE_OK)
+		return r;
+	/* Already done — by this moderator's earlier submit or by another
+	 * one — undoes nothing, whatever version the page showed. */
+	res->status = cur.status;
+	if (cur.status == target) {
+		res->result = STORE_OK;
+		return STORE_OK;
+	}
+	if (item->version != 0 && item->version != cur.version) {
+		result_conflict(res, &cur);
+		return STORE_OK;
+	}
+	/* Restoring brings back what was taken off; unpublishing an approved
+	 * comment is not that, so it is refused like a change in between. */
+	if (action == ACTION_RESTORE && cur.status == COMMENT_APPROVED) {
+		result_conflict(res, &cur);
+		return STORE_OK;
+	}
+	const char *why = action == ACTION_REJECT || action == ACTION_SPAM ? reason : "";
+	sqlite3_stmt *s = prepare(st, sql_set_status, "moderate", &r);
+	if (s == NULL)
+		return r;
+	int rc = store_bind_text(s, 1, comment_status_name(target));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = bind_user(s, 3, who->user_id);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, why);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 5, item->id);
+	if ((r = bind_check(st, rc)) != STORE_OK) {
+		store_stmt_done(s);
+		return r;
+	}
+	if ((r = store_step_done(st, s, "moderate")) != STORE_OK)
+		return r;
+	r = audit_write(st, now, who, action_names[action], item->id,
+	    comment_status_name(cur.status), comment_status_name(target), why);
+	if (r != STORE_OK)
+		return r;
+	res->result = STORE_OK;
+	res->status = target;
+	res->updated = (int64_t)now;
+	res->updated_by = arena_strdup(a, who->name ? who->name : "");
+	return STORE_OK;
+}
+
+enum store_result
+store_moderate(struct store *st, struct arena *a, const struct moderation *items, size_t n,
+    enum moderation_action action, const char *reason, const struct actor *who, time_t now,
+    struct moderation_result *results)
+{
+	if ((unsigned)action >= ACTION__MAX || (n > 0 && (items == NULL || results == NULL))) {
+		log_error("database: moderate: invalid arguments");
+		return STORE_ERROR;
+	}
+	if (who == NULL)
+		who = &cli_actor;
+	for (size_t i = 0; i < n; i++)
+		results[i] = (struct moderation_result){ .result = STORE_NOT_FOUND };
+	if (n == 0)
+		return STORE_OK;
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if ((r = moderate_one(st, a, &items[i], action, reason ? reason : "", who, now,
+		    &results[i])) != STORE_OK) {
+			store_rollback(st);
+			return r;
+		}
+	return store_commit(st);
+}
+
+enum store_result
+store_edit_comment(struct store *st, struct arena *a, int64_t id, int64_t version,
+    const char *body, const struct actor *who, time_t now, struct moderation_result *result)
+{
+	struct moderation_result dummy;
+	if (result == NULL)
+		result = &dummy;
+	*result = (struct moderation_result){ .result = STORE_NOT_FOUND,
+	    .updated_by = arena_strdup(a, "") };
+	if (body == NULL) {
+		log_error("database: edit: no text");
+		return STORE_ERROR;
+	}
+	if (who == NULL)
+		who = &cli_actor;
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	sqlite3_stmt *s = NULL;
+	struct current cur;
+	if ((r = current_get(st, a, id, &cur)) != STORE_OK)
+		goto fail;
+	if (version != 0 && version != cur.version) {
+		result_conflict(result, &cur);
+		r = STORE_CONFLICT;
+		goto fail;
+	}
+	result->status = cur.status;
+	/* Saving the form unchanged changes nothing: no history, no audit. */
+	if (strcmp(body, cur.body) == 0) {
+		store_rollback(st);
+		result->result = STORE_OK;
+		result->updated = cur.updated;
+		result->updated_by = cur.updated_by;
+		return STORE_OK;
+	}
+	if ((s = prepare(st, sql_history_add, "history", &r)) == NULL)
+		goto fail;
+	int rc = sqlite3_bind_int64(s, 1, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = bind_user(s, 3, who->user_id);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, cur.body);
+	if ((r = bind_check(st, rc)) != STORE_OK)
+		goto fail;
+	r = store_step_done(st, s, "history");
+	s = NULL;
+	if (r != STORE_OK)
+		goto fail;
+	if ((s = prepare(st, sql_set_body, "edit", &r)) == NULL)
+		goto fail;
+	rc = store_bind_text(s, 1, body);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = bind_user(s, 3, who->user_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 4, id);
+	if ((r = bind_check(st, rc)) != STORE_OK)
+		goto fail;
+	r = store_step_done(st, s, "edit");
+	s = NULL;
+	if (r != STORE_OK)
+		goto fail;
+	if ((r = audit_write(st, now, who, "edit", id, audit_excerpt(a, cur.body),
+	    audit_excerpt(a, body), "")) != STORE_OK)
+		goto fail;
+	if ((r = store_commit(st)) != STORE_OK)
+		return r;
+	result->result = STORE_OK;
+	result->updated = (int64_t)now;
+	result->updated_by = arena_strdup(a, who->name ? who->name : "");
+	return STORE_OK;
+
+fail:
+	store_stmt_done(s);
+	store_rollback(st);
+	result->result = r;
+	return r;
+}
+
+enum store_result
+store_site_reply(struct store *st, int64_t parent, const char *display_name, const char *body,
+    const struct actor *who, time_t now, int64_t *id)
+{
+	if (id != NULL)
+		*id = 0;
+	if (display_name == NULL || body == NULL) {
+		log_error("database: site reply: incomplete");
+		return STORE_ERROR;
+	}
+	if (parent <= 0)
+		return STORE_NOT_FOUND;
+	if (who == NULL)
+		who = &cli_actor;
+	struct arena *a = arena_new();
+	sqlite3_stmt *s = NULL;
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		goto out;
+	struct current cur;
+	if ((r = current_get(st, a, parent, &cur)) != STORE_OK)
+		goto fail;
+	if (cur.status == COMMENT_DELETED) {
+		r = STORE_CONFLICT;
+		goto fail;
+	}
+	/* The reply belongs to the parent's article, by construction. */
+	if ((s = prepare(st, sql_reply, "site reply", &r)) == NULL)
+		goto fail;
+	int rc = store_bind_text(s, 1, cur.article);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, parent);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 3, display_name);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, body);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 6, who->remote_addr);
+	if (rc == SQLITE_OK)
+		rc = bind_user(s, 7, who->user_id);
+	if ((r = bind_check(st, rc)) != STORE_OK)
+		goto fail;
+	r = store_step_done(st, s, "site reply");
+	s = NULL;
+	if (r != STORE_OK)
+		goto fail;
+	int64_t new_id = sqlite3_last_insert_rowid(st->db);
+	if ((r = audit_write(st, now, who, "reply", new_id, "", audit_excerpt(a, body), "")) !=
+	    STORE_OK)
+		goto fail;
+	if ((r = store_commit(st)) != STORE_OK)
+		goto out;
+	if (id != NULL)
+		*id = new_id;
+	goto out;
+
+fail:
+	store_stmt_done(s);
+	store_rollback(st);
+out:
+	arena_free(a);
+	return r;
+}
+
+enum store_result
+store_comment_history(struct store *st, struct arena *a, int64_t id,
+    struct history_entry **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	enum store_result r = STORE_OK;
+	sqlite3_stmt *s = prepare(st, sql_history, "history", &r);
+	if (s == NULL)
+		return r;
+	struct history_entry *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc = sqlite3_bind_int64(s, 1, id);
+	if ((r = bind_check(st, rc)) != STORE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			struct history_entry *nr = arena_calloc(a, ncap, sizeof(*nr));
+			if (n > 0)
+				memcpy(nr, rows, n * sizeof(*nr));
+			rows = nr;
+			cap = ncap;
+		}
+		rows[n].at = sqlite3_column_int64(s, 0);
+		rows[n].by = store_column_dup(a, s, 1);
+		rows[n].body = store_column_dup(a, s, 2);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		r = store_db_fail(st->db, rc, "history");
+		goto out;
+	}
+	*out = rows ? rows : arena_calloc(a, 1, sizeof(*rows));
+	*count = n;
+out:
+	store_stmt_done(s);
+	return r;
+}
+
+enum store_result
+store_audit_add(struct store *st, const struct audit_entry *e)
+{
+	if (e == NULL || e->action == NULL || e->action[0] == '\0') {
+		log_error("database: audit: no action");
+		return STORE_ERROR;
+	}
+	enum store_result r = STORE_OK;
+	sqlite3_stmt *s = prepare(st, sql_audit_add, "audit", &r);
+	if (s == NULL)
+		return r;
+	int rc = sqlite3_bind_int64(s, 1, e->at);
+	if (rc == SQLITE_OK)
+		rc = bind_user(s, 2, e->user_id);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 3, e->actor);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, e->remote_addr);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 5, e->action);
+	if (rc == SQLITE_OK)
+		rc = e->comment_id > 0 ? sqlite3_bind_int64(s, 6, e->comment_id) :
+		    sqlite3_bind_null(s, 6);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 7, e->target);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 8, e->before);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 9, e->after);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 10, e->reason);
+	if ((r = bind_check(st, rc)) != STORE_OK) {
+		store_stmt_done(s);
+		return r;
+	}
+	/* Outside a transaction the INSERT commits by itself. */
+	return store_step_done(st, s, "audit");
+}
+
+static enum store_result
+audit_total(struct store *st, int64_t user_id, long long *total)
+{
+	enum store_result r = STORE_OK;
+	sqlite3_stmt *s = prepare(st, user_id > 0 ? sql_audit_count_user : sql_audit_count_all,
+	    "audit count", &r);
+	if (s == NULL)
+		return r;
+	int rc = user_id > 0 ? sqlite3_bind_int64(s, 1, user_id) : SQLITE_OK;
+	if ((r = bind_check(st, rc)) == STORE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			*total = sqlite3_column_int64(s, 0);
+		else
+			r = store_db_fail(st->db, rc, "audit count");
+	}
+	store_stmt_done(s);
+	return r;
+}
+
+enum store_result
+store_audit_list(struct store *st, struct arena *a, int64_t user_id, int page, int per_page,
+    struct audit_entry **out, size_t *count, long long *total)
+{
+	*out = NULL;
+	*count = 0;
+	*total = 0;
+	if (page < 1 || page > QUEUE_MAX_PAGE || per_page < 1 || per_page > QUEUE_MAX_PER_PAGE ||
+	    user_id < 0) {
+		log_error("database: audit: invalid arguments");
+		return STORE_ERROR;
+	}
+	struct audit_entry *rows = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *s = NULL;
+	enum store_result r = store_begin_read(st);
+	if (r != STORE_OK)
+		goto out;
+	if ((r = audit_total(st, user_id, total)) != STORE_OK)
+		goto out;
+	if ((s = prepare(st, user_id > 0 ? sql_audit_user : sql_audit_all, "audit", &r)) == NULL)
+		goto out;
+	int rc = user_id > 0 ? sqlite3_bind_int64(s, 1, user_id) : SQLITE_OK;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 2, per_page);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)(page - 1) * per_page);
+	if ((r = bind_check(st, rc)) != STORE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct audit_entry *nr = arena_calloc(a, ncap, sizeof(*nr));
+			if (n > 0)
+				memcpy(nr, rows, n * sizeof(*nr));
+			rows = nr;
+			cap = ncap;
+		}
+		struct audit_entry *e = &rows[n++];
+		e->id = sqlite3_column_int64(s, 0);
+		e->at = sqlite3_column_int64(s, 1);
+		e->user_id = sqlite3_column_int64(s, 2);
+		e->actor = store_column_dup(a, s, 3);
+		e->remote_addr = store_column_dup(a, s, 4);
+		e->action = store_column_dup(a, s, 5);
+		e->comment_id = sqlite3_column_int64(s, 6);
+		e->target = store_column_dup(a, s, 7);
+		e->before = store_column_dup(a, s, 8);
+		e->after = store_column_dup(a, s, 9);
+		e->reason = store_column_dup(a, s, 10);
+	}
+	if (rc != SQLITE_DONE) {
+		r = store_db_fail(st->db, rc, "audit");
+		goto out;
+	}
+	*out = rows ? rows : arena_calloc(a, 1, sizeof(*rows));
+	*count = n;
+out:
+	store_stmt_done(s);
+	store_rollback(st);
+	if (r != STORE_OK) {
+		*out = NULL;
+		*count = 0;
+		*total = 0;
+	}
+	return r;
+}
