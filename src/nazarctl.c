@@ -1,27 +1,39 @@
 /* nazarctl.c — the operator's command line: creating and migrating the
- * database, listing, showing, moderating and adding comments. */
+ * database, listing, showing, moderating and adding comments, managing
+ * moderators and reading the audit trail. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "arena.h"
+#include "auth.h"
 #include "config.h"
 #include "http.h"
 #include "log.h"
 #include "store.h"
+#include "store_moderation.h"
+#include "store_users.h"
+#include "text.h"
 #include "validate.h"
 
 #define EXIT_USAGE 2
 #define LIST_DEFAULT_LIMIT 100
 #define LIST_MAX_LIMIT 1000000
 #define LIST_BODY_CHARS 60
+#define DISPLAY_NAME_MAX_CHARS 80
+/* Audit entries are read in pages of this many (the store's maximum). */
+#define AUDIT_PAGE 200
 
 /* Everything a command needs; commands are (noun, verb) pairs so that
  * later nouns (user, audit, export, backup) slot into the same tables. */
@@ -48,6 +60,14 @@ usage(FILE *f)
 	    "       nazarctl [-c FILE] comment approve|reject|spam|delete ID...\n"
 	    "       nazarctl [-c FILE] comment add --article ID --name NAME [--email E]\n"
 	    "                [--parent ID] [--status S] [--body TEXT]   (body from stdin without --body)\n"
+	    "       nazarctl [-c FILE] user add NAME [--role admin|moderator] [--display-name TEXT]\n"
+	    "       nazarctl [-c FILE] user passwd NAME\n"
+	    "       nazarctl [-c FILE] user disable|enable NAME\n"
+	    "       nazarctl [-c FILE] user role NAME admin|moderator\n"
+	    "       nazarctl [-c FILE] user list\n"
+	    "       nazarctl [-c FILE] audit [--user NAME] [--limit N]\n"
+	    "  Passwords are read from the terminal (twice, not shown), or as one line\n"
+	    "  from standard input when it is not a terminal.\n"
 	    "  -c FILE  configuration file (default: $NAZAR_CONFIG or %s/nazar.conf)\n"
 	    "  -h       this help\n", NAZAR_SYSCONFDIR);
 }
@@ -598,9 +618,520 @@ cmd_comment(struct ctl *c, int argc, char **argv)
 	    "comment", argc - 1, argv + 1);
 }
 
+/* --- user --- */
+
+/* The terminal's settings while a password is typed without echo, so that
+ * a signal can put them back before the program ends. */
+static struct termios saved_tio;
+static volatile sig_atomic_t tio_changed;
+
+static void
+restore_tty(int sig)
+{
+	if (tio_changed)
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Reads one line from fd with read(2): stdio would keep copies of the
+ * password in buffers nobody wipes. The line without its "\n" (and a "\r"
+ * before it) goes to buf; longer than max bytes: *too_long, the rest of
+ * the line is read and dropped. Returns the length, or -1 at end of input
+ * before anything was read, or on a read error. */
+static ssize_t
+read_secret_line(int fd, char *buf, size_t max, bool *too_long)
+{
+	size_t n = 0;
+	bool any = false;
+	*too_long = false;
+	for (;;) {
+		char ch;
+		ssize_t got = read(fd, &ch, 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0) {
+			if (!any)
+				return -1;
+			break;
+		}
+		any = true;
+		if (ch == '\n')
+			break;
+		if (n < max)
+			buf[n++] = ch;
+		else
+			*too_long = true;
+		ch = 0;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+/* Reads a password: from a terminal, after a prompt on stderr, with echo
+ * off (and put back, even on a signal); else one line of standard input.
+ * -1 when nothing could be read. */
+static ssize_t
+read_password(const char *prompt, char *buf, size_t max, bool *too_long)
+{
+	bool tty = isatty(STDIN_FILENO);
+	struct sigaction sa, old[4], old_tstp;
+	static const int sigs[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	ssize_t n;
+
+	if (!tty)
+		return read_secret_line(STDIN_FILENO, buf, max, too_long);
+	if (tcgetattr(STDIN_FILENO, &saved_tio) != 0) {
+		fprintf(stderr, "nazarctl: cannot read the terminal's settings: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = restore_tty;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 4; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	/* Stopped with echo off, the shell would be left unusable. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGTSTP, &sa, &old_tstp);
+	struct termios t = saved_tio;
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
+	t.c_lflag |= ICANON;
+	tio_changed = 1;
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) != 0) {
+		fprintf(stderr, "nazarctl: cannot turn off the terminal's echo: %s\n",
+		    strerror(errno));
+		n = -1;
+	} else {
+		fputs(prompt, stderr);
+		fflush(stderr);
+		n = read_secret_line(STDIN_FILENO, buf, max, too_long);
+		fputc('\n', stderr);
+	}
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+	tio_changed = 0;
+	for (int i = 0; i < 4; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	sigaction(SIGTSTP, &old_tstp, NULL);
+	return n;
+}
+
+static const char *
+password_problem(enum auth_password_check pc)
+{
+	switch (pc) {
+	case AUTH_PW_TOO_SHORT:
+		return "the password is too short: at least 10 characters, please";
+	case AUTH_PW_TOO_LONG:
+		return "the password is too long: at most 1024 bytes";
+	case AUTH_PW_INVALID:
+		return "the password must be UTF-8 text without control characters";
+	default:
+		return NULL;
+	}
+}
+
+/* A new password, checked against the policy and hashed into hash.
+ * Nothing of the password outlives this function. 0, or 1 with a
+ * message naming the command. */
+static int
+new_password_hash(const char *cmd, char hash[AUTH_HASH_TEXT])
+{
+	struct {
+		char pw[AUTH_PASSWORD_MAX_BYTES + 1];
+		char again[AUTH_PASSWORD_MAX_BYTES + 1];
+	} b;
+	bool too_long = false, too_long2 = false;
+	int status = 1;
+	ssize_t n, n2;
+	bool tty = isatty(STDIN_FILENO);
+
+	if ((n = read_password("New password: ", b.pw, AUTH_PASSWORD_MAX_BYTES, &too_long)) < 0) {
+		fprintf(stderr, "nazarctl: %s: no password given\n", cmd);
+		goto out;
+	}
+	/* Checked before the second prompt: no need to type a bad one twice. */
+	enum auth_password_check pc = too_long ? AUTH_PW_TOO_LONG :
+	    auth_password_check(b.pw, (size_t)n);
+	if (pc != AUTH_PW_OK) {
+		fprintf(stderr, "nazarctl: %s: %s\n", cmd, password_problem(pc));
+		goto out;
+	}
+	if (tty) {
+		n2 = read_password("Again: ", b.again, AUTH_PASSWORD_MAX_BYTES, &too_long2);
+		if (n2 != n || too_long2 || sodium_memcmp(b.pw, b.again, (size_t)n) != 0) {
+			fprintf(stderr, "nazarctl: %s: the two passwords differ; nothing changed\n",
+			    cmd);
+			goto out;
+		}
+	}
+	if (auth_init(1, 0) != 0) {
+		fprintf(stderr, "nazarctl: %s: cannot start libsodium\n", cmd);
+		goto out;
+	}
+	if (auth_hash_password(b.pw, (size_t)n, hash) != AUTH_HASH_OK) {
+		fprintf(stderr, "nazarctl: %s: cannot hash the password (out of memory?)\n", cmd);
+		goto out;
+	}
+	status = 0;
+out:
+	sodium_memzero(&b, sizeof(b));
+	return status;
+}
+
+/* Writes the audit entry of a change made from the command line. */
+static int
+audit_change(struct ctl *c, const char *action, const char *target, const char *before,
+    const char *after)
+{
+	struct audit_entry e = {
+		.at = (int64_t)time(NULL), .user_id = 0, .actor = (char *)"nazarctl",
+		.remote_addr = (char *)"", .action = (char *)action, .target = (char *)target,
+		.before = (char *)(before ? before : ""), .after = (char *)(after ? after : ""),
+		.reason = (char *)"",
+	};
+	enum store_result r = store_audit_add(c->st, &e);
+	if (r != STORE_OK) {
+		fprintf(stderr, "nazarctl: the change was made, but its audit entry could not be "
+		    "written: %s\n", store_problem(r));
+		return 1;
+	}
+	return 0;
+}
+
+/* The user named on the command line; 1 with a message when absent. */
+static int
+find_user(struct ctl *c, const char *cmd, const char *name, struct user *u)
+{
+	enum store_result r = store_user_by_name(c->st, c->a, name, u, NULL);
+	if (r == STORE_OK)
+		return 0;
+	if (r == STORE_NOT_FOUND) {
+		fputs("nazarctl: no user \"", stderr);
+		for (const char *p = name; *p != '\0'; p++)
+			fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+		fputs("\"\n", stderr);
+	} else
+		fprintf(stderr, "nazarctl: %s: %s\n", cmd, store_problem(r));
+	return 1;
+}
+
+static int
+user_add(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "display-name", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum auth_role role = ROLE_MODERATOR;
+	const char *display = NULL;
+	int o;
+	optind = 0;
+	/* Options may come before or after the name. */
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'r':
+			if (auth_role_parse(optarg, &role) != 0)
+				return usage_error("unknown role \"%s\" (admin or moderator)", optarg);
+			break;
+		case 'd':
+			if (display != NULL)
+				return usage_error("user add: --display-name given twice");
+			display = optarg;
+			break;
+		default:
+			return bad_option(argv);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("user add takes one user name");
+	const char *name = argv[optind];
+	if (!auth_username_valid(name, strlen(name)))
+		return usage_error("user add: a user name is 1 to 64 letters, digits, '.', '_' "
+		    "or '-' (ASCII), starting with a letter or digit");
+	if (display != NULL) {
+		display = text_clean(c->a, display, strlen(display), true);
+		if (display == NULL || display[0] == '\0' ||
+		    utf8_length(display, strlen(display)) > DISPLAY_NAME_MAX_CHARS)
+			return usage_error("user add: --display-name must be UTF-8 text of 1 to %d "
+			    "characters", DISPLAY_NAME_MAX_CHARS);
+	} else
+		display = name;
+	if (open_current_store(c) != 0)
+		return 1;
+	/* Asked first, so nobody types a password for a name that is taken. */
+	struct user u;
+	enum store_result r = store_user_by_name(c->st, c->a, name, &u, NULL);
+	if (r == STORE_OK) {
+		fprintf(stderr, "nazarctl: user add: there is already a user %s\n", u.name);
+		return 1;
+	}
+	if (r != STORE_NOT_FOUND) {
+		fprintf(stderr, "nazarctl: user add: %s\n", store_problem(r));
+		return 1;
+	}
+	char hash[AUTH_HASH_TEXT];
+	if (new_password_hash("user add", hash) != 0)
+		return 1;
+	int64_t id;
+	r = store_user_add(c->st, name, display, role, hash, time(NULL), &id);
+	sodium_memzero(hash, sizeof(hash));
+	if (r == STORE_CONFLICT) {
+		fprintf(stderr, "nazarctl: user add: there is already a user %s\n", name);
+		return 1;
+	}
+	if (r != STORE_OK) {
+		fprintf(stderr, "nazarctl: user add: %s\n", store_problem(r));
+		return 1;
+	}
+	printf("added %s (%s)\n", name, auth_role_name(role));
+	return audit_change(c, "user_add", name, "", auth_role_name(role));
+}
+
+static int
+user_passwd(struct ctl *c, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("user passwd takes one user name");
+	if (open_current_store(c) != 0)
+		return 1;
+	struct user u;
+	if (find_user(c, "user passwd", argv[1], &u) != 0)
+		return 1;
+	char hash[AUTH_HASH_TEXT];
+	if (new_password_hash("user passwd", hash) != 0)
+		return 1;
+	enum store_result r = store_user_set_password(c->st, u.id, hash, NULL, time(NULL));
+	sodium_memzero(hash, sizeof(hash));
+	if (r != STORE_OK) {
+		fprintf(stderr, "nazarctl: user passwd: %s\n", store_problem(r));
+		return 1;
+	}
+	printf("new password for %s; their sessions have ended\n", u.name);
+	return audit_change(c, "user_password", u.name, "", "");
+}
+
+static int
+user_set_disabled(struct ctl *c, int argc, char **argv, bool disable)
+{
+	if (argc != 2)
+		return usage_error("user %s takes one user name", argv[0]);
+	if (open_current_store(c) != 0)
+		return 1;
+	struct user u;
+	if (find_user(c, argv[0], argv[1], &u) != 0)
+		return 1;
+	const char *state = disable ? "disabled" : "enabled";
+	if (u.disabled == disable) {
+		printf("%s is already %s\n", u.name, state);
+		return 0;
+	}
+	enum store_result r = store_user_set_disabled(c->st, u.id, disable, time(NULL));
+	if (r == STORE_CONFLICT) {
+		fprintf(stderr, "nazarctl: user disable: %s is the last enabled admin; make "
+		    "another user admin first\n", u.name);
+		return 1;
+	}
+	if (r != STORE_OK) {
+		fprintf(stderr, "nazarctl: user %s: %s\n", argv[0], store_problem(r));
+		return 1;
+	}
+	printf("%s %s%s\n", u.name, state, disable ? "; their sessions have ended" : "");
+	return audit_change(c, disable ? "user_disable" : "user_enable", u.name,
+	    disable ? "enabled" : "disabled", state);
+}
+
+static int
+user_disable(struct ctl *c, int argc, char **argv)
+{
+	return user_set_disabled(c, argc, argv, true);
+}
+
+static int
+user_enable(struct ctl *c, int argc, char **argv)
+{
+	return user_set_disabled(c, argc, argv, false);
+}
+
+static int
+user_role(struct ctl *c, int argc, char **argv)
+{
+	enum auth_role role;
+	if (argc != 3)
+		return usage_error("user role takes a user name and a role (admin or moderator)");
+	if (auth_role_parse(argv[2], &role) != 0)
+		return usage_error("unknown role \"%s\" (admin or moderator)", argv[2]);
+	if (open_current_store(c) != 0)
+		return 1;
+	struct user u;
+	if (find_user(c, "user role", argv[1], &u) != 0)
+		return 1;
+	if (u.role == role) {
+		printf("%s is already %s\n", u.name, auth_role_name(role));
+		return 0;
+	}
+	enum store_result r = store_user_set_role(c->st, u.id, role, time(NULL));
+	if (r == STORE_CONFLICT) {
+		fprintf(stderr, "nazarctl: user role: %s is the last enabled admin; make another "
+		    "user admin first\n", u.name);
+		return 1;
+	}
+	if (r != STORE_OK) {
+		fprintf(stderr, "nazarctl: user role: %s\n", store_problem(r));
+		return 1;
+	}
+	printf("%s is now %s\n", u.name, auth_role_name(role));
+	return audit_change(c, "user_role", u.name, auth_role_name(u.role), auth_role_name(role));
+}
+
+static int
+user_list(struct ctl *c, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return usage_error("user list takes no arguments");
+	if (open_current_store(c) != 0)
+		return 1;
+	struct user *users;
+	size_t n;
+	enum store_result r = store_user_list(c->st, c->a, &users, &n);
+	if (r != STORE_OK) {
+		fprintf(stderr, "nazarctl: user list: %s\n", store_problem(r));
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		put_clean(users[i].name, 0, false, "");
+		putchar('\t');
+		put_clean(users[i].display_name, 0, false, "");
+		printf("\t%s\t%s\t", auth_role_name(users[i].role),
+		    users[i].disabled ? "disabled" : "enabled");
+		put_time(users[i].created);
+		putchar('\n');
+	}
+	return 0;
+}
+
+static const struct command user_commands[] = {
+	{ "add", user_add },
+	{ "passwd", user_passwd },
+	{ "disable", user_disable },
+	{ "enable", user_enable },
+	{ "role", user_role },
+	{ "list", user_list },
+};
+
+/* --- audit --- */
+
+/* A field of the audit listing: "-" when empty. */
+static void
+put_field(const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		putchar('-');
+	else
+		put_clean(s, 0, false, "");
+}
+
+static int
+cmd_audit(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *user = NULL;
+	int limit = LIST_DEFAULT_LIMIT, o;
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (o) {
+		case 'u':
+			user = optarg;
+			break;
+		case 'n':
+			if (parse_limit(optarg, &limit) != 0)
+				return usage_error("--limit: \"%s\" is not a number from 1 to 1000000",
+				    optarg);
+			break;
+		default:
+			return bad_option(argv);
+		}
+	}
+	if (optind != argc)
+		return usage_error("audit: unexpected argument \"%s\"", argv[optind]);
+	if (open_current_store(c) != 0)
+		return 1;
+	int64_t user_id = 0;
+	if (user != NULL) {
+		struct user u;
+		if (find_user(c, "audit", user, &u) != 0)
+			return 1;
+		user_id = u.id;
+	}
+	int shown = 0;
+	for (int page = 1; shown < limit; page++) {
+		int want = limit - shown < AUDIT_PAGE ? limit - shown : AUDIT_PAGE;
+		struct audit_entry *rows;
+		size_t n;
+		long long total;
+		/* Pages of AUDIT_PAGE, the last one cut to the limit. */
+		enum store_result r = store_audit_list(c->st, c->a, user_id, page, AUDIT_PAGE, &rows,
+		    &n, &total);
+		if (r != STORE_OK) {
+			fprintf(stderr, "nazarctl: audit: %s\n", store_problem(r));
+			return 1;
+		}
+		for (size_t i = 0; i < n && (int)i < want; i++) {
+			const struct audit_entry *e = &rows[i];
+			put_time(e->at);
+			putchar('\t');
+			put_field(e->actor);
+			putchar('\t');
+			put_field(e->remote_addr);
+			putchar('\t');
+			put_field(e->action);
+			if (e->comment_id > 0)
+				printf("\t%lld\t", (long long)e->comment_id);
+			else
+				fputs("\t-\t", stdout);
+			put_field(e->target);
+			putchar('\t');
+			if ((e->before == NULL || e->before[0] == '\0') &&
+			    (e->after == NULL || e->after[0] == '\0'))
+				putchar('-');
+			else {
+				put_field(e->before);
+				fputs(" → ", stdout);
+				put_field(e->after);
+			}
+			putchar('\t');
+			put_field(e->reason);
+			putchar('\n');
+			shown++;
+		}
+		if (n < AUDIT_PAGE)
+			break;
+	}
+	return 0;
+}
+
+static int
+cmd_user(struct ctl *c, int argc, char **argv)
+{
+	return dispatch(c, user_commands, sizeof(user_commands) / sizeof(user_commands[0]),
+	    "user", argc - 1, argv + 1);
+}
+
 static const struct command commands[] = {
 	{ "init", cmd_init },
 	{ "comment", cmd_comment },
+	{ "user", cmd_user },
+	{ "audit", cmd_audit },
 };
 
 int
