@@ -18,6 +18,10 @@ log_set_level(enum log_level level)
 
 static void
 log_vwrite(enum log_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void
+log_vwrite(enum log_level level, const char *fmt, va_list ap)
 {
 	char line[2048];
 	struct timespec ts;
