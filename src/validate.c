@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "config.h"
 #include "http.h"
+#include "spoof.h"
 #include "text.h"
 #include "validate.h"
 
@@ -128,27 +129,53 @@ set_error(struct comment_form *out, enum form_field f, const char *key)
 	out->clean[f] = NULL;
 }
 
-/* Cleans one text field: valid UTF-8, NFC, trimmed; sets the encoding error
- * otherwise. Returns the clean text or NULL. */
+/* How each text field is cleaned. Controls are refused, not dropped: a
+ * reader who pasted one learns it, and a bot's escape sequences are not
+ * quietly turned into something else. */
+static const struct text_rules name_rules = { .single_line = true, .refuse_controls = true };
+static const struct text_rules email_rules = { .single_line = true, .refuse_controls = true };
+static const struct text_rules body_rules = { .refuse_controls = true,
+	.max_lines = BODY_MAX_LINES };
+
+/* Cleans one text field (text_clean_rules); sets the field's error when it
+ * is refused. Returns the clean text or NULL. */
 static const char *
 clean_text(struct arena *a, const struct kvlist *form, struct comment_form *out,
-    enum form_field f, bool single_line)
+    enum form_field f, const struct text_rules *rules)
 {
 	/* The value as received, not the displayable copy: invalid UTF-8 must
 	 * be refused, not silently stored with replacement characters. */
 	const char *raw = field(form, f);
-	char *clean = text_clean(a, raw, strlen(raw), single_line);
-	if (clean == NULL) {
+	enum text_status st;
+	char *clean = text_clean_rules(a, raw, strlen(raw), rules, &st);
+	switch (st) {
+	case TEXT_OK:
+		out->clean[f] = clean;
+		return clean;
+	case TEXT_CONTROL:
+		set_error(out, f, f == FIELD_EMAIL ? "error.email_invalid" : "error.control");
+		break;
+	case TEXT_TOO_MANY_LINES:
+		set_error(out, f, "error.body_lines");
+		break;
+	case TEXT_ENCODING:
+	default:
 		set_error(out, f, "error.encoding");
-		return NULL;
+		break;
 	}
-	out->clean[f] = clean;
-	return clean;
+	return NULL;
 }
 
 int
 validate_comment_form(struct arena *a, const struct kvlist *form, int max_length,
     struct comment_form *out)
+{
+	return validate_comment_form_protected(a, form, max_length, NULL, 0, out);
+}
+
+int
+validate_comment_form_protected(struct arena *a, const struct kvlist *form, int max_length,
+    const char *const *protected_names, size_t n_protected, struct comment_form *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (int f = 0; f < FIELD__MAX; f++)
@@ -174,20 +201,22 @@ validate_comment_form(struct arena *a, const struct kvlist *form, int max_length
 	} else
 		out->clean[FIELD_PARENT] = "";
 
-	const char *name = clean_text(a, form, out, FIELD_NAME, true);
+	const char *name = clean_text(a, form, out, FIELD_NAME, &name_rules);
 	if (name != NULL) {
 		size_t chars = utf8_length(name, strlen(name));
 		if (chars == 0)
 			set_error(out, FIELD_NAME, "error.name_required");
 		else if (chars > NAME_MAX_CHARS)
 			set_error(out, FIELD_NAME, "error.name_too_long");
+		else if (spoof_name_imitates(name, protected_names, n_protected))
+			set_error(out, FIELD_NAME, "error.name_reserved");
 	}
 
-	const char *email = clean_text(a, form, out, FIELD_EMAIL, true);
+	const char *email = clean_text(a, form, out, FIELD_EMAIL, &email_rules);
 	if (email != NULL && *email != '\0' && !validate_email(email))
 		set_error(out, FIELD_EMAIL, "error.email_invalid");
 
-	const char *body = clean_text(a, form, out, FIELD_BODY, false);
+	const char *body = clean_text(a, form, out, FIELD_BODY, &body_rules);
 	if (body != NULL) {
 		size_t chars = utf8_length(body, strlen(body));
 		if (chars == 0)

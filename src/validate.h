@@ -18,6 +18,9 @@ struct kvlist;
 #define ARTICLE_ID_MAX 200
 #define NAME_MAX_CHARS 80
 #define EMAIL_MAX_BYTES 254
+/* Lines in a comment, once blank runs are shortened (text.h). The
+ * catalog's error.body_lines says the number. */
+#define BODY_MAX_LINES 100
 
 enum form_field {
 	FIELD_ARTICLE,
@@ -44,11 +47,26 @@ struct comment_form {
 bool validate_article_id(const char *s);
 /* A plausible address: local@domain, bounded, no spaces or controls. */
 bool validate_email(const char *s);
-/* Checks every field of a posted comment (see the issue's rules: name 1–80
- * characters, body 1–max_length characters, e-mail optional, parent a
- * positive id). Returns the number of fields in error. */
+/*
+ * Checks every field of a posted comment. Name and body are cleaned by
+ * text_clean_rules (text.h: invisible and bidi characters removed, marks
+ * capped, lines tidied), then:
+ * - name: 1–80 characters; any control character, tab or line break is
+ *   refused (error.control); nothing visible is error.name_required;
+ * - body: 1–max_length characters and at most BODY_MAX_LINES lines
+ *   (error.body_lines); control characters other than tab and line breaks
+ *   are refused (error.control); nothing visible is error.body_required;
+ * - e-mail optional, a plausible address without controls;
+ * - parent a positive id.
+ * Returns the number of fields in error.
+ */
 int validate_comment_form(struct arena *a, const struct kvlist *form, int max_length,
     struct comment_form *out);
+/* The same, and a name that passes for one of the n protected names (the
+ * moderators' display names and sign-in names; see spoof_name_imitates in
+ * spoof.h) is refused with error.name_reserved. */
+int validate_comment_form_protected(struct arena *a, const struct kvlist *form, int max_length,
+    const char *const *protected_names, size_t n_protected, struct comment_form *out);
 /* Where to send the reader after posting: a relative path ("/news/1") or an
  * http(s) URL whose host:port is in allowed_return_hosts, without its
  * fragment. NULL when the value is not acceptable. */
