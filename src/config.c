@@ -29,14 +29,21 @@
 #define MSG_MAX 256
 
 enum section {
-	SEC_NONE, SEC_SERVER, SEC_DATABASE, SEC_SITE, SEC_MODERATION, SEC_ADMIN, SEC_LOG
+	SEC_NONE, SEC_SERVER, SEC_DATABASE, SEC_SITE, SEC_MODERATION, SEC_ANTISPAM, SEC_ADMIN,
+	SEC_LOG, SEC__MAX
 };
 
 static const char *const section_names[] = {
 	[SEC_NONE] = "", [SEC_SERVER] = "server", [SEC_DATABASE] = "database",
-	[SEC_SITE] = "site", [SEC_MODERATION] = "moderation", [SEC_ADMIN] = "admin",
-	[SEC_LOG] = "log",
+	[SEC_SITE] = "site", [SEC_MODERATION] = "moderation", [SEC_ANTISPAM] = "antispam",
+	[SEC_ADMIN] = "admin", [SEC_LOG] = "log",
 };
+_Static_assert(sizeof(section_names) / sizeof(section_names[0]) == SEC__MAX,
+    "a name for every section");
+
+/* For messages that list them all. */
+#define SECTION_LIST "[server], [database], [site], [moderation], [antispam], [admin]"
+
 
 /* A setter checks value and stores it; on a bad value it returns -1 and
  * writes what would have been allowed into msg ("must be ..."), to which
@@ -469,7 +476,7 @@ set_mode(struct config *cfg, const char *v, char *msg, size_t msglen)
 			return 0;
 		}
 	}
-	say(msg, msglen, "must be pre or post");
+	say(msg, msglen, "must be pre, post or trusted");
 	return -1;
 }
 
@@ -483,10 +490,8 @@ set_max_length(struct config *cfg, const char *v, char *msg, size_t msglen)
 	return 0;
 }
 
-/* --- [admin] --- */
-
-/* A number key of [admin] stored as an int field with its bounds. */
-#define ADMIN_NUMBER(fn, field, min, max) \
+/* A number key stored as an int field with its bounds. */
+#define INT_KEY(fn, field, min, max) \
 	static int \
 	fn(struct config *cfg, const char *v, char *msg, size_t msglen) \
 	{ \
@@ -496,12 +501,30 @@ set_max_length(struct config *cfg, const char *v, char *msg, size_t msglen)
 		cfg->field = (int)n; \
 		return 0; \
 	}
-ADMIN_NUMBER(set_session_idle, session_idle_minutes, 1, 1440)
-ADMIN_NUMBER(set_session_lifetime, session_lifetime_hours, 1, 720)
-ADMIN_NUMBER(set_login_user_failures, login_failures_per_user, 1, 1000)
-ADMIN_NUMBER(set_login_address_failures, login_failures_per_address, 1, 100000)
-ADMIN_NUMBER(set_login_window, login_window_minutes, 1, 1440)
-ADMIN_NUMBER(set_hash_concurrency, hash_concurrency, 1, 16)
+
+INT_KEY(set_trusted_after, trusted_after, 1, 1000)
+
+/* --- [antispam] --- */
+
+/* Up to a day: a form is read and answered within minutes. */
+INT_KEY(set_min_seconds, min_seconds, 0, 86400)
+INT_KEY(set_max_age_hours, max_age_hours, 1, 720)
+INT_KEY(set_posts_per_minute, posts_per_minute, 0, 100000)
+INT_KEY(set_posts_per_hour, posts_per_hour, 0, 1000000)
+INT_KEY(set_posts_per_article_minute, posts_per_article_minute, 0, 100000)
+INT_KEY(set_duplicate_window, duplicate_window_minutes, 0, 10080)
+INT_KEY(set_max_links, max_links, 0, 1000)
+INT_KEY(set_ipv4_prefix, ipv4_prefix, 0, 32)
+INT_KEY(set_ipv6_prefix, ipv6_prefix, 0, 128)
+
+/* --- [admin] --- */
+
+INT_KEY(set_session_idle, session_idle_minutes, 1, 1440)
+INT_KEY(set_session_lifetime, session_lifetime_hours, 1, 720)
+INT_KEY(set_login_user_failures, login_failures_per_user, 1, 1000)
+INT_KEY(set_login_address_failures, login_failures_per_address, 1, 100000)
+INT_KEY(set_login_window, login_window_minutes, 1, 1440)
+INT_KEY(set_hash_concurrency, hash_concurrency, 1, 16)
 
 /* reasons = a | b | c: "|" separates, since reasons are phrases that may
  * hold commas (Persian or English). */
@@ -577,6 +600,16 @@ static const struct key keys[] = {
 	{ SEC_SITE, "templates", set_templates },
 	{ SEC_MODERATION, "mode", set_mode },
 	{ SEC_MODERATION, "max_length", set_max_length },
+	{ SEC_MODERATION, "trusted_after", set_trusted_after },
+	{ SEC_ANTISPAM, "min_seconds", set_min_seconds },
+	{ SEC_ANTISPAM, "max_age_hours", set_max_age_hours },
+	{ SEC_ANTISPAM, "per_minute", set_posts_per_minute },
+	{ SEC_ANTISPAM, "per_hour", set_posts_per_hour },
+	{ SEC_ANTISPAM, "per_article_per_minute", set_posts_per_article_minute },
+	{ SEC_ANTISPAM, "duplicate_window_minutes", set_duplicate_window },
+	{ SEC_ANTISPAM, "max_links", set_max_links },
+	{ SEC_ANTISPAM, "ipv4_prefix", set_ipv4_prefix },
+	{ SEC_ANTISPAM, "ipv6_prefix", set_ipv6_prefix },
 	{ SEC_ADMIN, "session_idle_minutes", set_session_idle },
 	{ SEC_ADMIN, "session_lifetime_hours", set_session_lifetime },
 	{ SEC_ADMIN, "login_failures_per_user", set_login_user_failures },
@@ -607,6 +640,16 @@ config_defaults(struct config *cfg)
 	snprintf(cfg->templates, sizeof(cfg->templates), "%s", NAZAR_PKGDATADIR "/templates");
 	cfg->mode = MODERATION_PRE;
 	cfg->max_length = 5000;
+	cfg->trusted_after = 3;
+	cfg->min_seconds = 3;
+	cfg->max_age_hours = 24;
+	cfg->posts_per_minute = 10;
+	cfg->posts_per_hour = 60;
+	cfg->posts_per_article_minute = 5;
+	cfg->duplicate_window_minutes = 60;
+	cfg->max_links = 2;
+	cfg->ipv4_prefix = 24;
+	cfg->ipv6_prefix = 64;
 	cfg->session_idle_minutes = 30;
 	cfg->session_lifetime_hours = 12;
 	cfg->login_failures_per_user = 5;
@@ -623,6 +666,7 @@ moderation_mode_name(enum moderation_mode m)
 	switch (m) {
 	case MODERATION_PRE: return "pre";
 	case MODERATION_POST: return "post";
+	case MODERATION_TRUSTED: return "trusted";
 	default: return "unknown";
 	}
 }
@@ -756,7 +800,7 @@ parse_section(const char *p, size_t len, enum section *out)
 	p++;
 	len -= 2;
 	trim(&p, &len);
-	for (int s = SEC_SERVER; s <= SEC_LOG; s++) {
+	for (int s = SEC_SERVER; s < SEC__MAX; s++) {
 		if (strlen(section_names[s]) == len && memcmp(section_names[s], p, len) == 0) {
 			*out = (enum section)s;
 			return 0;
@@ -822,7 +866,7 @@ config_parse(const char *name, const char *text, size_t len, struct config *cfg,
 				line[plen] = '\0';
 				quote_value(shown, sizeof(shown), line);
 				set_error(err, errlen, "%s:%zu: unknown section %s; sections are "
-				    "[server], [database], [site], [moderation], [admin] and [log]",
+				    SECTION_LIST " and [log]",
 				    name, lineno, shown);
 				return -1;
 			}
@@ -855,7 +899,7 @@ config_parse(const char *name, const char *text, size_t len, struct config *cfg,
 		}
 		if (sec == SEC_NONE) {
 			set_error(err, errlen, "%s:%zu: key %s outside a section; put it under "
-			    "[server], [database], [site], [moderation], [admin] or [log]",
+			    SECTION_LIST " or [log]",
 			    name, lineno, shown);
 			return -1;
 		}

@@ -16,6 +16,7 @@
 enum moderation_mode {
 	MODERATION_PRE,		/* every comment held for a moderator (default) */
 	MODERATION_POST,	/* published at once, moderators remove later */
+	MODERATION_TRUSTED,	/* held, except for returning readers proven by their cookie */
 	MODERATION__MAX
 };
 
@@ -40,6 +41,18 @@ struct config {
 	/* [moderation] */
 	enum moderation_mode mode;
 	int max_length;			/* characters of a comment body; default 5000 */
+	int trusted_after;		/* approved comments that make a reader trusted; 3 */
+	/* [antispam]: limits on posts count the comments of one client address
+	 * group (ipv4_prefix / ipv6_prefix bits of the address); 0: no limit. */
+	int min_seconds;		/* a form posted sooner after it was served is spam; 3 */
+	int max_age_hours;		/* a form older than this is shown again; 24 */
+	int posts_per_minute;		/* from one address group; default 10 */
+	int posts_per_hour;		/* from one address group; default 60 */
+	int posts_per_article_minute;	/* from one address group on one article; 5 */
+	int duplicate_window_minutes;	/* the same text again is refused; 60, 0: off */
+	int max_links;			/* more links hold the comment; default 2 */
+	int ipv4_prefix;		/* 0..32; default 24 */
+	int ipv6_prefix;		/* 0..128; default 64 */
 	/* [admin] */
 	int session_idle_minutes;	/* sign-out after this long unused; default 30 */
 	int session_lifetime_hours;	/* and after this long in any case; default 12 */

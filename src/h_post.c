@@ -1,28 +1,41 @@
-/* h_post.c — POST post: a reader's comment, validated, stored and only then
- * acknowledged (303 back to the article, or 201 for JSON clients). */
+/* h_post.c — POST post: a reader's comment, validated, checked against
+ * spam and floods (antispam.h), stored and only then acknowledged (303
+ * back to the article, or 201 for JSON clients).
+ *
+ * A bot is answered exactly like a person (its comment goes to spam), so
+ * that it learns nothing; a person who trips a limit gets the form back
+ * with their text and a message saying what to do. */
 #include <stdio.h>
 #include <string.h>
 
+#include "antispam.h"
 #include "app.h"
 #include "arena.h"
 #include "buf.h"
 #include "catalog.h"
 #include "handlers.h"
 #include "json.h"
+#include "log.h"
 #include "reader.h"
 #include "request.h"
 #include "store.h"
+#include "store_antispam.h"
 #include "tmpl.h"
 #include "validate.h"
 #include "view.h"
 
 /* The form again, as typed, with the errors next to their fields: a whole
- * page for browsers, {"errors": {field: message}} for JSON clients. */
+ * page for browsers, {"errors": {field: message}} for JSON clients, who
+ * also get the token to send again with and, after a limit (429), the
+ * seconds to wait, as in Retry-After. */
 static void
 answer_invalid(const struct ctx *c, struct request *r, struct response *res, int status,
-    const struct comment_form *f, const char *general_error)
+    const struct comment_form *f, const char *general_error, int retry_after)
 {
+	const struct config *cfg = &c->app->cfg;
 	res->status = status;
+	if (retry_after > 0)
+		response_header(res, "Retry-After", arena_printf(r->arena, "%d", retry_after));
 	if (request_wants_json(r)) {
 		res->content_type = "application/json; charset=utf-8";
 		buf_puts(&res->body, "{\"errors\":{");
@@ -42,7 +55,18 @@ answer_invalid(const struct ctx *c, struct request *r, struct response *res, int
 			buf_puts(&res->body, "\"form\":");
 			json_string_str(&res->body, view_message(c, r, general_error));
 		}
-		buf_puts(&res->body, "}}\n");
+		buf_putc(&res->body, '}');
+		const char *article = f->clean[FIELD_ARTICLE];
+		if (article != NULL) {
+			buf_puts(&res->body, ",\"token\":");
+			json_string_str(&res->body, antispam_token_renew(r->arena, c->app->secret,
+			    kvlist_get(&r->form, ANTISPAM_TOKEN_FIELD), article, r->now,
+			    cfg->min_seconds, cfg->max_age_hours * 3600));
+		}
+		if (retry_after > 0)
+			buf_printf(&res->body, ",\"retry_after\":%d", retry_after);
+		buf_puts(&res->body, "}\n");
+		response_header(res, "Cache-Control", "no-store");
 		return;
 	}
 	const char *article = f->clean[FIELD_ARTICLE];
@@ -56,8 +80,78 @@ answer_invalid(const struct ctx *c, struct request *r, struct response *res, int
 	view_form(c, r, obj, article, f, general_error ? general_error : "error.form");
 	tval_set_str(r->arena, obj, "back_url", view_article_url(c, r, article));
 	view_render(c, res, "page", obj);
-	res->status = status;
+	if (res->status != 500)
+		res->status = status;
 	response_header(res, "Cache-Control", "no-store");
+}
+
+/* mode = trusted: whether this reader has earned publication at once. A
+ * database that does not answer leaves the comment held, which is safe. */
+static bool
+reader_trusted(const struct ctx *c, struct request *r, const struct comment_form *f)
+{
+	const struct config *cfg = &c->app->cfg;
+	struct reader_ids own;
+	view_reader_ids(c, r, &own);
+	long long approved;
+	bool listed;
+	if (store_author_standing(c->store, f->clean[FIELD_NAME], f->clean[FIELD_EMAIL],
+	    own.ids, own.count, cfg->trusted_after, &approved, &listed) != STORE_OK)
+		return false;
+	return antispam_trusted(f->clean[FIELD_EMAIL], approved, listed, cfg->trusted_after);
+}
+
+/* Stores the comment unless a limit or a duplicate refuses it; answers the
+ * refusal (429, 409, 422, 503) itself and then returns false. */
+static bool
+store_guarded(const struct ctx *c, struct request *r, struct response *res,
+    struct comment_form *f, struct comment *cm)
+{
+	const struct config *cfg = &c->app->cfg;
+	char group[ANTISPAM_GROUP_MAX];
+	unsigned char hash[ANTISPAM_HASH_BYTES];
+	antispam_address_group(r->remote_addr, cfg->ipv4_prefix, cfg->ipv6_prefix, group);
+	antispam_body_hash(cm->body, hash);
+	const struct post_guard g = {
+		.addr_group = group,
+		.body_hash = hash,
+		.per_minute = cfg->posts_per_minute,
+		.per_hour = cfg->posts_per_hour,
+		.per_article_per_minute = cfg->posts_per_article_minute,
+		.duplicate_window = cfg->duplicate_window_minutes * 60,
+	};
+	enum post_verdict verdict;
+	int retry_after;
+	switch (store_post_comment(c->store, cm, &g, r->now, &verdict, &retry_after)) {
+	case STORE_OK:
+		break;
+	case STORE_CONFLICT:
+	case STORE_NOT_FOUND:
+		f->error[FIELD_PARENT] = "error.parent_invalid";
+		f->error_count++;
+		answer_invalid(c, r, res, 422, f, NULL, 0);
+		return false;
+	default:
+		/* Nothing was committed: say so, and keep the text. */
+		answer_invalid(c, r, res, 503, f, "error.unavailable", 5);
+		return false;
+	}
+	switch (verdict) {
+	case POST_STORED:
+		return true;
+	case POST_DUPLICATE:
+		log_info("post refused: the same text again (from %s, article %s)", group,
+		    cm->article);
+		answer_invalid(c, r, res, 409, f, "error.duplicate", 0);
+		return false;
+	default:
+		log_info("post refused: %s limit reached by %s (article %s)",
+		    verdict == POST_LIMIT_HOUR ? "hourly" :
+		    verdict == POST_LIMIT_ARTICLE ? "per-article" : "per-minute", group,
+		    cm->article);
+		answer_invalid(c, r, res, 429, f, "error.rate_limited", retry_after);
+		return false;
+	}
 }
 
 void
@@ -72,9 +166,27 @@ handle_post(const struct ctx *c, struct request *r, struct response *res)
 		return;
 	}
 	if (f.error_count > 0) {
-		answer_invalid(c, r, res, 422, &f, NULL);
+		answer_invalid(c, r, res, 422, &f, NULL, 0);
 		return;
 	}
+
+	const struct antispam_input in = {
+		.honeypot = kvlist_get(&r->form, ANTISPAM_HONEYPOT_FIELD),
+		.token = antispam_token_check(c->app->secret,
+		    kvlist_get(&r->form, ANTISPAM_TOKEN_FIELD), f.clean[FIELD_ARTICLE], r->now,
+		    cfg->min_seconds, cfg->max_age_hours * 3600),
+		.links = antispam_count_links(f.clean[FIELD_BODY]),
+		.max_links = cfg->max_links,
+		.mode = cfg->mode,
+	};
+	struct antispam_decision d;
+	antispam_decide(&in, &d);
+	if (d.expired) {
+		answer_invalid(c, r, res, 422, &f, "error.form_expired", 0);
+		return;
+	}
+	if (d.ask_trust && reader_trusted(c, r, &f))
+		d.status = COMMENT_APPROVED;
 
 	struct comment cm = {
 		.article = (char *)f.clean[FIELD_ARTICLE],
@@ -82,27 +194,17 @@ handle_post(const struct ctx *c, struct request *r, struct response *res)
 		.name = (char *)f.clean[FIELD_NAME],
 		.email = (char *)f.clean[FIELD_EMAIL],
 		.body = (char *)f.clean[FIELD_BODY],
-		.status = cfg->mode == MODERATION_POST ? COMMENT_APPROVED : COMMENT_PENDING,
+		.status = d.status,
+		.reason = (char *)d.reason,
 		.remote_addr = (char *)r->remote_addr,
 		.user_agent = arena_strndup(r->arena, r->user_agent,
 		    strnlen(r->user_agent, 512)),
 	};
 	cm.user_agent = utf8_make_displayable(r->arena, cm.user_agent);
-	switch (store_insert_comment(c->store, &cm, r->now)) {
-	case STORE_OK:
-		break;
-	case STORE_CONFLICT:
-	case STORE_NOT_FOUND:
-		f.error[FIELD_PARENT] = "error.parent_invalid";
-		f.error_count++;
-		answer_invalid(c, r, res, 422, &f, NULL);
+	if (!store_guarded(c, r, res, &f, &cm))
 		return;
-	default:
-		/* Nothing was committed: say so, and keep the text. */
-		answer_invalid(c, r, res, 503, &f, "error.unavailable");
-		response_header(res, "Retry-After", "5");
-		return;
-	}
+	if (cm.status == COMMENT_SPAM)
+		log_info("comment %lld stored as spam: %s", (long long)cm.id, cm.reason);
 
 	/* Committed: from here on the comment is acknowledged. */
 	struct reader_ids own;
@@ -115,7 +217,9 @@ handle_post(const struct ctx *c, struct request *r, struct response *res)
 	response_header(res, "Set-Cookie", cookie);
 	response_header(res, "Cache-Control", "no-store");
 
-	const char *status = comment_status_name(cm.status);
+	/* Spam is answered as if held: a bot must not learn what it tripped. */
+	enum comment_status shown = cm.status == COMMENT_SPAM ? COMMENT_PENDING : cm.status;
+	const char *status = comment_status_name(shown);
 	if (request_wants_json(r)) {
 		res->status = 201;
 		res->content_type = "application/json; charset=utf-8";
@@ -123,7 +227,7 @@ handle_post(const struct ctx *c, struct request *r, struct response *res)
 		json_string_str(&res->body, status);
 		buf_puts(&res->body, ",\"message\":");
 		json_string_str(&res->body, catalog_get(c->app->strings,
-		    cm.status == COMMENT_PENDING ? "status.pending" : "status.approved"));
+		    shown == COMMENT_PENDING ? "status.pending" : "status.approved"));
 		buf_puts(&res->body, "}\n");
 		return;
 	}

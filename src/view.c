@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "antispam.h"
 #include "app.h"
 #include "arena.h"
 #include "buf.h"
@@ -210,8 +211,19 @@ view_form(const struct ctx *c, struct request *r, struct tval *obj, const char *
 	struct arena *a = r->arena;
 	struct tval *form = tval_object(a);
 	struct tval *errors = tval_object(a);
-	tval_set_str(a, form, "action", arena_printf(a, "%s/post", c->app->cfg.base_path));
+	const struct config *cfg = &c->app->cfg;
+	tval_set_str(a, form, "action", arena_printf(a, "%s/post", cfg->base_path));
 	tval_set_str(a, form, "article", article);
+	/* The token is the same for every reader of the article in the same
+	 * second, so a cached or SSI-included form stays valid. A form shown
+	 * again keeps the reader's token (antispam_token_renew). The honeypot
+	 * is never filled back in. */
+	tval_set_str(a, form, "token", f != NULL ?
+	    antispam_token_renew(a, c->app->secret, kvlist_get(&r->form, ANTISPAM_TOKEN_FIELD),
+		article, r->now, cfg->min_seconds, cfg->max_age_hours * 3600) :
+	    antispam_token_make(a, c->app->secret, article, r->now));
+	/* Only mode = post publishes every comment at once. */
+	tval_set_bool(a, form, "premoderated", cfg->mode != MODERATION_POST);
 	for (int i = FIELD_PARENT; i < FIELD__MAX; i++) {
 		const char *value = f ? f->raw[i] : NULL;
 		if (value == NULL) {

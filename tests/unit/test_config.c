@@ -81,7 +81,18 @@ defaults(void **state)
 	assert_int_equal(cfg.log_level, LOG_LEVEL_INFO);
 	assert_string_equal(moderation_mode_name(MODERATION_PRE), "pre");
 	assert_string_equal(moderation_mode_name(MODERATION_POST), "post");
+	assert_string_equal(moderation_mode_name(MODERATION_TRUSTED), "trusted");
 	assert_string_equal(moderation_mode_name(MODERATION__MAX), "unknown");
+	assert_int_equal(cfg.trusted_after, 3);
+	assert_int_equal(cfg.min_seconds, 3);
+	assert_int_equal(cfg.max_age_hours, 24);
+	assert_int_equal(cfg.posts_per_minute, 10);
+	assert_int_equal(cfg.posts_per_hour, 60);
+	assert_int_equal(cfg.posts_per_article_minute, 5);
+	assert_int_equal(cfg.duplicate_window_minutes, 60);
+	assert_int_equal(cfg.max_links, 2);
+	assert_int_equal(cfg.ipv4_prefix, 24);
+	assert_int_equal(cfg.ipv6_prefix, 64);
 
 	/* Empty files, blank lines and comments leave the defaults. */
 	static const char *const empty[] = {
@@ -194,10 +205,64 @@ other_keys(void **state)
 	assert_int_equal(c.mode, MODERATION_POST);
 	assert_int_equal(one("moderation", "mode", "pre", &c), 0);
 	assert_int_equal(c.mode, MODERATION_PRE);
+	assert_int_equal(one("moderation", "mode", "trusted", &c), 0);
+	assert_int_equal(c.mode, MODERATION_TRUSTED);
+	assert_int_equal(one("moderation", "trusted_after", "1", &c), 0);
+	assert_int_equal(c.trusted_after, 1);
+	assert_int_equal(one("moderation", "trusted_after", "1000", &c), 0);
+	assert_int_equal(c.trusted_after, 1000);
 	assert_int_equal(one("moderation", "max_length", "1", &c), 0);
 	assert_int_equal(c.max_length, 1);
 	assert_int_equal(one("moderation", "max_length", "100000", &c), 0);
 	assert_int_equal(c.max_length, 100000);
+
+	/* [antispam]: every key at both ends of its range. */
+	static const struct { const char *key, *lo, *hi; size_t off; int lo_v, hi_v; } as[] = {
+		{ "min_seconds", "0", "86400", offsetof(struct config, min_seconds), 0, 86400 },
+		{ "max_age_hours", "1", "720", offsetof(struct config, max_age_hours), 1, 720 },
+		{ "per_minute", "0", "100000", offsetof(struct config, posts_per_minute), 0,
+		    100000 },
+		{ "per_hour", "0", "1000000", offsetof(struct config, posts_per_hour), 0,
+		    1000000 },
+		{ "per_article_per_minute", "0", "100000",
+		    offsetof(struct config, posts_per_article_minute), 0, 100000 },
+		{ "duplicate_window_minutes", "0", "10080",
+		    offsetof(struct config, duplicate_window_minutes), 0, 10080 },
+		{ "max_links", "0", "1000", offsetof(struct config, max_links), 0, 1000 },
+		{ "ipv4_prefix", "0", "32", offsetof(struct config, ipv4_prefix), 0, 32 },
+		{ "ipv6_prefix", "0", "128", offsetof(struct config, ipv6_prefix), 0, 128 },
+	};
+	for (size_t i = 0; i < sizeof(as) / sizeof(as[0]); i++) {
+		int v;
+		assert_int_equal(one("antispam", as[i].key, as[i].lo, &c), 0);
+		memcpy(&v, (const char *)&c + as[i].off, sizeof(v));
+		assert_int_equal(v, as[i].lo_v);
+		assert_int_equal(one("antispam", as[i].key, as[i].hi, &c), 0);
+		memcpy(&v, (const char *)&c + as[i].off, sizeof(v));
+		assert_int_equal(v, as[i].hi_v);
+	}
+	/* The keys belong to their section and nowhere else. */
+	assert_int_equal(one("moderation", "max_links", "2", &c), -1);
+	assert_string_equal(err, "t.conf:2: unknown key \"max_links\" in [moderation]");
+	assert_int_equal(one("antispam", "trusted_after", "2", &c), -1);
+	assert_string_equal(err, "t.conf:2: unknown key \"trusted_after\" in [antispam]");
+	/* A whole section, values applied together. */
+	config_defaults(&c);
+	assert_int_equal(parse("[moderation]\nmode = trusted\ntrusted_after = 5\n"
+	    "[antispam]\nmin_seconds = 5\nmax_age_hours = 48\nper_minute = 4\n"
+	    "per_hour = 20\nper_article_per_minute = 2\nduplicate_window_minutes = 30\n"
+	    "max_links = 1\nipv4_prefix = 32\nipv6_prefix = 56\n", &c), 0);
+	assert_int_equal(c.mode, MODERATION_TRUSTED);
+	assert_int_equal(c.trusted_after, 5);
+	assert_int_equal(c.min_seconds, 5);
+	assert_int_equal(c.max_age_hours, 48);
+	assert_int_equal(c.posts_per_minute, 4);
+	assert_int_equal(c.posts_per_hour, 20);
+	assert_int_equal(c.posts_per_article_minute, 2);
+	assert_int_equal(c.duplicate_window_minutes, 30);
+	assert_int_equal(c.max_links, 1);
+	assert_int_equal(c.ipv4_prefix, 32);
+	assert_int_equal(c.ipv6_prefix, 56);
 
 	static const struct { const char *v; int level; } levels[] = {
 		{ "error", LOG_LEVEL_ERROR }, { "warn", LOG_LEVEL_WARN },
@@ -398,9 +463,34 @@ bad_values(void **state)
 		{ "site", "article_url", "https://a.ir/<{article}>", url_msg },
 		{ "site", "article_url", "https://a.ir/{Article}", url_msg },
 		{ "site", "templates", "", "must be the path of the template directory" },
-		{ "moderation", "mode", "none", "must be pre or post" },
-		{ "moderation", "mode", "PRE", "must be pre or post" },
-		{ "moderation", "mode", "", "must be pre or post" },
+		{ "moderation", "mode", "none", "must be pre, post or trusted" },
+		{ "moderation", "mode", "PRE", "must be pre, post or trusted" },
+		{ "moderation", "mode", "", "must be pre, post or trusted" },
+		{ "moderation", "mode", "Trusted", "must be pre, post or trusted" },
+		{ "moderation", "trusted_after", "0", "must be a number from 1 to 1000" },
+		{ "moderation", "trusted_after", "1001", "must be a number from 1 to 1000" },
+		{ "moderation", "trusted_after", "three", "must be a number from 1 to 1000" },
+		{ "antispam", "min_seconds", "86401", "must be a number from 0 to 86400" },
+		{ "antispam", "min_seconds", "-1", "must be a number from 0 to 86400" },
+		{ "antispam", "min_seconds", "3s", "must be a number from 0 to 86400" },
+		{ "antispam", "max_age_hours", "0", "must be a number from 1 to 720" },
+		{ "antispam", "max_age_hours", "721", "must be a number from 1 to 720" },
+		{ "antispam", "max_age_hours", "24h", "must be a number from 1 to 720" },
+		{ "antispam", "per_minute", "100001", "must be a number from 0 to 100000" },
+		{ "antispam", "per_minute", "", "must be a number from 0 to 100000" },
+		{ "antispam", "per_hour", "1000001", "must be a number from 0 to 1000000" },
+		{ "antispam", "per_hour", "۶۰", "must be a number from 0 to 1000000" },
+		{ "antispam", "per_article_per_minute", "100001",
+		    "must be a number from 0 to 100000" },
+		{ "antispam", "duplicate_window_minutes", "10081",
+		    "must be a number from 0 to 10080" },
+		{ "antispam", "max_links", "1001", "must be a number from 0 to 1000" },
+		{ "antispam", "max_links", "-1", "must be a number from 0 to 1000" },
+		{ "antispam", "ipv4_prefix", "33", "must be a number from 0 to 32" },
+		{ "antispam", "ipv4_prefix", "/24", "must be a number from 0 to 32" },
+		{ "antispam", "ipv6_prefix", "129", "must be a number from 0 to 128" },
+		{ "antispam", "ipv6_prefix", "18446744073709551680",
+		    "must be a number from 0 to 128" },
 		{ "moderation", "max_length", "0", "must be a number from 1 to 100000" },
 		{ "moderation", "max_length", "100001", "must be a number from 1 to 100000" },
 		{ "log", "level", "verbose", "must be error, warn, info or debug" },
@@ -485,25 +575,25 @@ syntax_errors(void **state)
 	    "t.conf:12: [server] workers: must be a number from 1 to 64, not \"abc\"");
 	expect_error("[servers]\n",
 	    "t.conf:1: unknown section \"[servers]\"; sections are [server], [database], "
-	    "[site], [moderation], [admin] and [log]");
+	    "[site], [moderation], [antispam], [admin] and [log]");
 	expect_error("[log]\n[Server]\n",
 	    "t.conf:2: unknown section \"[Server]\"; sections are [server], [database], "
-	    "[site], [moderation], [admin] and [log]");
+	    "[site], [moderation], [antispam], [admin] and [log]");
 	expect_error("[server\n",
 	    "t.conf:1: unknown section \"[server\"; sections are [server], [database], "
-	    "[site], [moderation], [admin] and [log]");
+	    "[site], [moderation], [antispam], [admin] and [log]");
 	expect_error("[]\n",
 	    "t.conf:1: unknown section \"[]\"; sections are [server], [database], "
-	    "[site], [moderation], [admin] and [log]");
+	    "[site], [moderation], [antispam], [admin] and [log]");
 	expect_error("[server]\nworker = 4\n", "t.conf:2: unknown key \"worker\" in [server]");
 	expect_error("[site]\nlisten = unix:/a\n", "t.conf:2: unknown key \"listen\" in [site]");
 	expect_error("[server]\nWorkers = 4\n", "t.conf:2: unknown key \"Workers\" in [server]");
 	expect_error("workers = 4\n",
 	    "t.conf:1: key \"workers\" outside a section; put it under [server], [database], "
-	    "[site], [moderation], [admin] or [log]");
+	    "[site], [moderation], [antispam], [admin] or [log]");
 	expect_error("# top\nname = x\n[site]\n",
 	    "t.conf:2: key \"name\" outside a section; put it under [server], [database], "
-	    "[site], [moderation], [admin] or [log]");
+	    "[site], [moderation], [antispam], [admin] or [log]");
 	expect_error("[server]\nworkers = 4\n[log]\n[server]\nworkers = 5\n",
 	    "t.conf:5: [server] workers: duplicate key (first set on line 2)");
 	expect_error("[server]\nworkers = 4\nworkers = 4\n",
@@ -715,6 +805,18 @@ shipped_example(void **state)
 	assert_int_equal(c.max_body_bytes, 65536);
 	assert_int_equal(c.max_length, 5000);
 	assert_int_equal(c.log_level, LOG_LEVEL_INFO);
+	struct config d;
+	config_defaults(&d);
+	assert_int_equal(c.trusted_after, d.trusted_after);
+	assert_int_equal(c.min_seconds, d.min_seconds);
+	assert_int_equal(c.max_age_hours, d.max_age_hours);
+	assert_int_equal(c.posts_per_minute, d.posts_per_minute);
+	assert_int_equal(c.posts_per_hour, d.posts_per_hour);
+	assert_int_equal(c.posts_per_article_minute, d.posts_per_article_minute);
+	assert_int_equal(c.duplicate_window_minutes, d.duplicate_window_minutes);
+	assert_int_equal(c.max_links, d.max_links);
+	assert_int_equal(c.ipv4_prefix, d.ipv4_prefix);
+	assert_int_equal(c.ipv6_prefix, d.ipv6_prefix);
 	assert_true(c.return_host_count >= 1);
 	assert_non_null(strstr(c.article_url, "{article}"));
 }

@@ -1,0 +1,338 @@
+/* antispam.c — the form token, address groups, link counting, duplicate
+ * digests and the decision about a posted comment; see antispam.h. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <sodium.h>
+
+#include "antispam.h"
+#include "arena.h"
+#include "buf.h"
+#include "fold.h"
+
+/* Token layout: [version][served u64 BE][article digest][tag], base64url.
+ * The tag covers a label and everything before it, so a token can never
+ * pass for a reader cookie (reader.c) signed with the same secret, nor the
+ * other way round. The article digest lets a genuine token for another
+ * article be told apart from a forged one. */
+#define TOKEN_VERSION 1
+#define ARTICLE_DIGEST_BYTES 16
+#define SIGNED_BYTES (1 + 8 + ARTICLE_DIGEST_BYTES)
+#define TAG_BYTES crypto_auth_hmacsha512256_BYTES
+#define RAW_BYTES (SIGNED_BYTES + TAG_BYTES)
+#define B64_VARIANT sodium_base64_VARIANT_URLSAFE_NO_PADDING
+/* Exactly this long, without padding: (57 * 4 + 2) / 3. */
+#define TOKEN_CHARS ((RAW_BYTES * 4 + 2) / 3)
+static const char token_label[] = "nazar form token";
+
+_Static_assert(crypto_auth_BYTES == TAG_BYTES, "crypto_auth is HMAC-SHA-512-256");
+_Static_assert(crypto_auth_hmacsha512256_KEYBYTES == 32, "a 32-byte secret");
+_Static_assert(TOKEN_CHARS == 76, "the length antispam.h promises");
+
+static void
+put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		p[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+static uint64_t
+get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static void
+article_digest(const char *article, unsigned char out[ARTICLE_DIGEST_BYTES])
+{
+	if (article == NULL)
+		article = "";
+	crypto_generichash(out, ARTICLE_DIGEST_BYTES, (const unsigned char *)article,
+	    strlen(article), NULL, 0);
+}
+
+/* The tag of raw[0 .. SIGNED_BYTES), behind the label (NUL included). */
+static void
+token_tag(const unsigned char key[32], const unsigned char *raw, unsigned char tag[TAG_BYTES])
+{
+	crypto_auth_hmacsha512256_state st;
+	crypto_auth_hmacsha512256_init(&st, key, 32);
+	crypto_auth_hmacsha512256_update(&st, (const unsigned char *)token_label,
+	    sizeof(token_label));
+	crypto_auth_hmacsha512256_update(&st, raw, SIGNED_BYTES);
+	crypto_auth_hmacsha512256_final(&st, tag);
+	sodium_memzero(&st, sizeof(st));
+}
+
+char *
+antispam_token_make(struct arena *a, const unsigned char key[32], const char *article,
+    time_t served)
+{
+	unsigned char raw[RAW_BYTES];
+	raw[0] = TOKEN_VERSION;
+	put_u64(raw + 1, (uint64_t)(served > 0 ? served : 0));
+	article_digest(article, raw + 9);
+	token_tag(key, raw, raw + SIGNED_BYTES);
+	char *out = arena_alloc(a, TOKEN_CHARS + 1);
+	sodium_bin2base64(out, TOKEN_CHARS + 1, raw, sizeof(raw), B64_VARIANT);
+	return out;
+}
+
+enum token_verdict
+antispam_token_check(const unsigned char key[32], const char *token, const char *article,
+    time_t now, int min_seconds, int max_age_seconds)
+{
+	unsigned char raw[RAW_BYTES], tag[TAG_BYTES], digest[ARTICLE_DIGEST_BYTES];
+	size_t rawlen;
+	const char *end;
+
+	if (token == NULL || token[0] == '\0')
+		return TOKEN_MISSING;
+	/* Anything but the exact length is not ours: not worth decoding. */
+	if (strnlen(token, TOKEN_CHARS + 1) != TOKEN_CHARS)
+		return TOKEN_FORGED;
+	if (sodium_base642bin(raw, sizeof(raw), token, TOKEN_CHARS, NULL, &rawlen, &end,
+	    B64_VARIANT) != 0 || end != token + TOKEN_CHARS || rawlen != RAW_BYTES ||
+	    raw[0] != TOKEN_VERSION)
+		return TOKEN_FORGED;
+	token_tag(key, raw, tag);
+	if (sodium_memcmp(tag, raw + SIGNED_BYTES, TAG_BYTES) != 0)
+		return TOKEN_FORGED;
+	article_digest(article, digest);
+	if (sodium_memcmp(digest, raw + 9, ARTICLE_DIGEST_BYTES) != 0)
+		return TOKEN_OTHER_ARTICLE;
+
+	uint64_t served = get_u64(raw + 1);
+	uint64_t t = now > 0 ? (uint64_t)now : 0;
+	/* Served "in the future" (a clock stepped back): too soon as well. */
+	if (served > t)
+		return TOKEN_TOO_SOON;
+	uint64_t age = t - served;
+	if (min_seconds > 0 && age < (uint64_t)min_seconds)
+		return TOKEN_TOO_SOON;
+	if (age > (uint64_t)(max_age_seconds > 0 ? max_age_seconds : 0))
+		return TOKEN_TOO_LATE;
+	return TOKEN_OK;
+}
+
+const char *
+antispam_token_renew(struct arena *a, const unsigned char key[32], const char *posted,
+    const char *article, time_t now, int min_seconds, int max_age_seconds)
+{
+	switch (antispam_token_check(key, posted, article, now, 0, max_age_seconds)) {
+	case TOKEN_OK:
+		return posted;
+	case TOKEN_TOO_LATE:
+		return antispam_token_make(a, key, article,
+		    now - (min_seconds > 0 ? min_seconds : 0));
+	default:
+		return antispam_token_make(a, key, article, now);
+	}
+}
+
+const char *
+antispam_token_reason(enum token_verdict v)
+{
+	switch (v) {
+	case TOKEN_MISSING: return ANTISPAM_REASON_TOKEN_MISSING;
+	case TOKEN_FORGED: return ANTISPAM_REASON_TOKEN_FORGED;
+	case TOKEN_OTHER_ARTICLE: return ANTISPAM_REASON_TOKEN_ARTICLE;
+	case TOKEN_TOO_SOON: return ANTISPAM_REASON_TOKEN_TOO_SOON;
+	default: return NULL;
+	}
+}
+
+/* --- address groups --- */
+
+static void
+mask_bits(unsigned char *bytes, size_t n, int prefix)
+{
+	for (size_t i = 0; i < n; i++) {
+		int keep = prefix - (int)(i * 8);
+		if (keep >= 8)
+			continue;
+		bytes[i] &= keep <= 0 ? 0 : (unsigned char)(0xff << (8 - keep));
+	}
+}
+
+static int
+clamp(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+int
+antispam_address_group(const char *addr, int ipv4_prefix, int ipv6_prefix,
+    char out[ANTISPAM_GROUP_MAX])
+{
+	char tmp[INET6_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN];
+
+	if (addr == NULL || addr[0] == '\0') {
+		snprintf(out, ANTISPAM_GROUP_MAX, "none");
+		return -1;
+	}
+	ipv4_prefix = clamp(ipv4_prefix, 0, 32);
+	ipv6_prefix = clamp(ipv6_prefix, 0, 128);
+	size_t len = strnlen(addr, sizeof(tmp));
+	size_t cut = strcspn(addr, "%");	/* stops at NUL too: bounded by len + 1 */
+	if (cut < len)
+		len = cut;
+	if (len < sizeof(tmp)) {
+		memcpy(tmp, addr, len);
+		tmp[len] = '\0';
+		struct in_addr v4;
+		struct in6_addr v6;
+		/* Address families are told apart by the text: a ':' is IPv6. */
+		if (strchr(tmp, ':') == NULL && inet_pton(AF_INET, tmp, &v4) == 1) {
+			unsigned char *b = (unsigned char *)&v4.s_addr;
+			mask_bits(b, 4, ipv4_prefix);
+			inet_ntop(AF_INET, &v4, text, sizeof(text));
+			snprintf(out, ANTISPAM_GROUP_MAX, "%s/%d", text, ipv4_prefix);
+			return 0;
+		}
+		if (inet_pton(AF_INET6, tmp, &v6) == 1) {
+			if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+				memcpy(&v4.s_addr, v6.s6_addr + 12, 4);
+				mask_bits((unsigned char *)&v4.s_addr, 4, ipv4_prefix);
+				inet_ntop(AF_INET, &v4, text, sizeof(text));
+				snprintf(out, ANTISPAM_GROUP_MAX, "%s/%d", text, ipv4_prefix);
+				return 0;
+			}
+			mask_bits(v6.s6_addr, 16, ipv6_prefix);
+			inet_ntop(AF_INET6, &v6, text, sizeof(text));
+			snprintf(out, ANTISPAM_GROUP_MAX, "%s/%d", text, ipv6_prefix);
+			return 0;
+		}
+	}
+	/* Not an IP address (a unix socket peer, a misconfigured proxy): its
+	 * own group, kept printable for logs. */
+	size_t o = (size_t)snprintf(out, ANTISPAM_GROUP_MAX, "raw:");
+	for (size_t i = 0; addr[i] != '\0' && i < 64 && o + 1 < ANTISPAM_GROUP_MAX; i++) {
+		unsigned char c = (unsigned char)addr[i];
+		out[o++] = c > 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	out[o] = '\0';
+	return -1;
+}
+
+/* --- links --- */
+
+static bool
+prefix_ci(const char *s, const char *prefix)
+{
+	for (; *prefix != '\0'; s++, prefix++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (c != (unsigned char)*prefix)
+			return false;
+	}
+	return true;
+}
+
+static bool
+ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* What can start a host name: an ASCII letter or digit, or any non-ASCII
+ * byte (internationalized names). */
+static bool
+host_start(unsigned char c)
+{
+	return ascii_alnum(c) || c >= 0x80;
+}
+
+size_t
+antispam_count_links(const char *body)
+{
+	size_t n = 0;
+	unsigned char prev = 0;
+
+	if (body == NULL)
+		return 0;
+	/* Every scheme counts, even inside another URL ("?r=http://…"): a
+	 * redirect is a link as well. A "www." counts unless it continues a
+	 * word or a URL ("awww.", "http://www.", "a.www."). */
+	for (const char *p = body; *p != '\0'; prev = (unsigned char)*p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c != 'h' && c != 'H' && c != 'w' && c != 'W')
+			continue;
+		if (prefix_ci(p, "https://"))
+			n += host_start((unsigned char)p[8]);
+		else if (prefix_ci(p, "http://"))
+			n += host_start((unsigned char)p[7]);
+		else if (prefix_ci(p, "www.") && host_start((unsigned char)p[4]) &&
+		    !ascii_alnum(prev) && prev != '.' && prev != '/' && prev != '-' &&
+		    prev != '_' && prev != '@')
+			n++;
+	}
+	return n;
+}
+
+/* --- duplicates --- */
+
+void
+antispam_body_hash(const char *body, unsigned char out[ANTISPAM_HASH_BYTES])
+{
+	struct buf b = { 0 };
+	if (body == NULL)
+		body = "";
+	size_t len = strlen(body);
+	fold_append(&b, body, len);
+	if (b.len > 0)
+		crypto_generichash(out, ANTISPAM_HASH_BYTES, (const unsigned char *)b.data, b.len,
+		    NULL, 0);
+	else
+		crypto_generichash(out, ANTISPAM_HASH_BYTES, (const unsigned char *)body, len,
+		    NULL, 0);
+	buf_free(&b);
+}
+
+/* --- trust and the decision --- */
+
+bool
+antispam_trusted(const char *email, long long approved, bool cookie_lists_one,
+    int trusted_after)
+{
+	/* A typed e-mail alone proves nothing: anyone can type it. */
+	return email != NULL && email[0] != '\0' && trusted_after > 0 &&
+	    approved >= trusted_after && cookie_lists_one;
+}
+
+void
+antispam_decide(const struct antispam_input *in, struct antispam_decision *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->reason = "";
+	const char *token_reason = antispam_token_reason(in->token);
+	if (in->honeypot != NULL && in->honeypot[0] != '\0') {
+		out->status = COMMENT_SPAM;
+		out->reason = ANTISPAM_REASON_HONEYPOT;
+	} else if (token_reason != NULL) {
+		out->status = COMMENT_SPAM;
+		out->reason = token_reason;
+	} else if (in->token == TOKEN_TOO_LATE) {
+		out->expired = true;
+		out->status = COMMENT_PENDING;
+	} else if (in->links > (size_t)(in->max_links > 0 ? in->max_links : 0)) {
+		out->status = COMMENT_PENDING;
+		out->reason = ANTISPAM_REASON_LINKS;
+	} else if (in->mode == MODERATION_POST) {
+		out->status = COMMENT_APPROVED;
+	} else {
+		out->status = COMMENT_PENDING;
+		out->ask_trust = in->mode == MODERATION_TRUSTED;
+	}
+}

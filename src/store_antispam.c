@@ -1,0 +1,339 @@
+/* store_antispam.c — rate limits, duplicates and trusted readers in SQLite;
+ * see store_antispam.h. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "log.h"
+#include "store_antispam.h"
+#include "store_db.h"
+
+/* To be appended to store.c's migrations as one step (followed there by
+ * the PRAGMA user_version of that step). addr_group is NULL for comments
+ * that did not come through the post form, so they are never counted.
+ * The partial author index serves the trusted-reader lookup only. */
+const char store_antispam_migration_sql[] =
+	"ALTER TABLE comments ADD COLUMN addr_group TEXT;"
+	"ALTER TABLE comments ADD COLUMN body_hash BLOB;"
+	"CREATE INDEX comments_addr ON comments (addr_group, created);"
+	"CREATE INDEX comments_addr_article ON comments (addr_group, article, created);"
+	"CREATE INDEX comments_body_hash ON comments (body_hash, created);"
+	"CREATE INDEX comments_author ON comments (lower(email), name)"
+	" WHERE status = 'approved';";
+
+/* The SQL of this file; each string's address keys the statement cache. */
+/* The ?3-th newest (0-based) comment of a group in the window: when it
+ * exists the group is at its limit, and when it leaves the window the
+ * group is below it again. */
+static const char sql_nth_group[] =
+	"SELECT created FROM comments WHERE addr_group = ?1 AND created > ?2"
+	" ORDER BY created DESC LIMIT 1 OFFSET ?3";
+static const char sql_nth_article[] =
+	"SELECT created FROM comments WHERE addr_group = ?1 AND article = ?4 AND created > ?2"
+	" ORDER BY created DESC LIMIT 1 OFFSET ?3";
+static const char sql_count_group[] =
+	"SELECT count(*) FROM comments WHERE addr_group = ?1 AND created > ?2";
+static const char sql_count_article[] =
+	"SELECT count(*) FROM comments WHERE addr_group = ?1 AND article = ?3 AND created > ?2";
+static const char sql_duplicates[] =
+	"SELECT count(*) FROM comments WHERE body_hash = ?1 AND created > ?2"
+	" AND (addr_group = ?3 OR article = ?4)";
+static const char sql_parent[] =
+	"SELECT article, status FROM comments WHERE id = ?1";
+static const char sql_insert[] =
+	"INSERT INTO comments (article, parent, name, email, body, status, created, updated,"
+	" remote_addr, user_agent, site_reply, reason, addr_group, body_hash)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, 0, ?10, ?11, ?12)";
+/* ?3 caps the count (only "enough or not" matters); ?4 is a JSON array of
+ * the reader's own ids. */
+static const char sql_standing[] =
+	"SELECT (SELECT count(*) FROM (SELECT 1 FROM comments"
+	"   WHERE lower(email) = lower(?1) AND name = ?2 AND status = 'approved' LIMIT ?3)),"
+	" EXISTS (SELECT 1 FROM comments WHERE id IN (SELECT value FROM json_each(?4))"
+	"   AND lower(email) = lower(?1) AND name = ?2 AND status = 'approved')";
+
+static enum store_result
+prepare(struct store *st, const char *sql, sqlite3_stmt **s, const char *what)
+{
+	int rc;
+	*s = store_prepare(st, sql, &rc);
+	return *s != NULL ? STORE_OK : store_db_fail(st->db, rc, what);
+}
+
+/* Steps s for one integer in column 0 (0 when there is no row). */
+static enum store_result
+one_int(struct store *st, sqlite3_stmt *s, int rc, const char *what, long long *out,
+    bool *found)
+{
+	enum store_result r = STORE_OK;
+	*out = 0;
+	if (found != NULL)
+		*found = false;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		if (found != NULL)
+			*found = true;
+	} else if (rc != SQLITE_DONE)
+		r = store_db_fail(st->db, rc, what);
+	store_stmt_done(s);
+	return r;
+}
+
+/* Whether the group (on article, unless NULL) has `limit` comments in the
+ * window ending at now; if so *retry_after is when it will not. */
+static enum store_result
+at_limit(struct store *st, const char *group, const char *article, int limit, int window,
+    time_t now, bool *over, int *retry_after)
+{
+	*over = false;
+	if (limit <= 0)
+		return STORE_OK;
+	sqlite3_stmt *s;
+	enum store_result r = prepare(st, article ? sql_nth_article : sql_nth_group, &s,
+	    "rate limit");
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_text(s, 1, group);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now - window);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 3, limit - 1);
+	if (rc == SQLITE_OK && article != NULL)
+		rc = store_bind_text(s, 4, article);
+	long long created;
+	if ((r = one_int(st, s, rc, "rate limit", &created, over)) != STORE_OK || !*over)
+		return r;
+	long long wait = created + window - (long long)now;
+	*retry_after = wait < 1 ? 1 : wait > window ? window : (int)wait;
+	return STORE_OK;
+}
+
+static enum store_result
+count_duplicates(struct store *st, const unsigned char *hash, const char *group,
+    const char *article, time_t since, long long *count)
+{
+	sqlite3_stmt *s;
+	enum store_result r = prepare(st, sql_duplicates, &s, "duplicates");
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_blob(s, 1, hash, STORE_BODY_HASH_BYTES, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)since);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 3, group);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, article);
+	return one_int(st, s, rc, "duplicates", count, NULL);
+}
+
+/* The same rule as store_insert_comment: a reply's parent must exist, be
+ * approved and belong to the same article. */
+static enum store_result
+parent_ok(struct store *st, int64_t parent, const char *article)
+{
+	sqlite3_stmt *s;
+	enum store_result r = prepare(st, sql_parent, &s, "parent");
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_int64(s, 1, parent);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const char *pa = (const char *)sqlite3_column_text(s, 0);
+		const char *ps = (const char *)sqlite3_column_text(s, 1);
+		r = pa != NULL && ps != NULL && strcmp(pa, article) == 0 &&
+		    strcmp(ps, "approved") == 0 ? STORE_OK : STORE_CONFLICT;
+	} else if (rc == SQLITE_DONE)
+		r = STORE_CONFLICT;
+	else
+		r = store_db_fail(st->db, rc, "parent");
+	store_stmt_done(s);
+	return r;
+}
+
+static enum store_result
+insert(struct store *st, const struct comment *c, const struct post_guard *g, time_t now,
+    int64_t *id)
+{
+	sqlite3_stmt *s;
+	enum store_result r = prepare(st, sql_insert, &s, "insert");
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_text(s, 1, c->article);
+	if (rc == SQLITE_OK)
+		rc = c->parent > 0 ? sqlite3_bind_int64(s, 2, c->parent) : sqlite3_bind_null(s, 2);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 3, c->name);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, c->email);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 5, c->body);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 6, comment_status_name(c->status));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 7, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 8, c->remote_addr);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 9, c->user_agent);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 10, c->reason);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 11, g->addr_group);
+	if (rc == SQLITE_OK && g->body_hash != NULL)
+		rc = sqlite3_bind_blob(s, 12, g->body_hash, STORE_BODY_HASH_BYTES,
+		    SQLITE_TRANSIENT);
+	else if (rc == SQLITE_OK)
+		rc = sqlite3_bind_null(s, 12);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		r = store_db_fail(st->db, rc, "insert");
+	else
+		*id = sqlite3_last_insert_rowid(st->db);
+	store_stmt_done(s);
+	return r;
+}
+
+enum store_result
+store_post_comment(struct store *st, struct comment *c, const struct post_guard *g,
+    time_t now, enum post_verdict *verdict, int *retry_after)
+{
+	*verdict = POST_STORED;
+	*retry_after = 0;
+	if (c->article == NULL || c->name == NULL || c->body == NULL ||
+	    (unsigned)c->status >= COMMENT_STATUS__MAX || g == NULL || g->addr_group == NULL) {
+		log_error("database: post: incomplete comment");
+		return STORE_ERROR;
+	}
+	if (c->parent < 0)
+		return STORE_CONFLICT;
+	/* The write lock first: the counts below must still hold when the
+	 * comment is inserted, whatever the other workers are doing. */
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	static const struct {
+		enum post_verdict verdict;
+		bool per_article;
+		int window;
+	} limits[] = {
+		{ POST_LIMIT_MINUTE, false, 60 },
+		{ POST_LIMIT_HOUR, false, 3600 },
+		{ POST_LIMIT_ARTICLE, true, 60 },
+	};
+	const int limit_of[] = { g->per_minute, g->per_hour, g->per_article_per_minute };
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		bool over;
+		r = at_limit(st, g->addr_group, limits[i].per_article ? c->article : NULL,
+		    limit_of[i], limits[i].window, now, &over, retry_after);
+		if (r != STORE_OK)
+			goto fail;
+		if (over) {
+			*verdict = limits[i].verdict;
+			goto refuse;
+		}
+	}
+	if (g->duplicate_window > 0 && g->body_hash != NULL) {
+		long long n;
+		r = count_duplicates(st, g->body_hash, g->addr_group, c->article,
+		    now - g->duplicate_window, &n);
+		if (r != STORE_OK)
+			goto fail;
+		if (n > 0) {
+			*verdict = POST_DUPLICATE;
+			goto refuse;
+		}
+	}
+	if (c->parent > 0 && (r = parent_ok(st, c->parent, c->article)) != STORE_OK)
+		goto fail;
+	int64_t id;
+	if ((r = insert(st, c, g, now, &id)) != STORE_OK)
+		goto fail;
+	/* Only a committed comment is reported back as stored. */
+	if ((r = store_commit(st)) != STORE_OK)
+		return r;
+	c->id = id;
+	c->created = (int64_t)now;
+	return STORE_OK;
+
+refuse:
+	store_rollback(st);
+	return STORE_OK;
+fail:
+	store_rollback(st);
+	*verdict = POST_STORED;
+	*retry_after = 0;
+	return r;
+}
+
+enum store_result
+store_count_recent(struct store *st, const char *addr_group, const char *article,
+    time_t since, long long *count)
+{
+	sqlite3_stmt *s;
+	enum store_result r = prepare(st, article ? sql_count_article : sql_count_group, &s,
+	    "count recent");
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_text(s, 1, addr_group);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)since);
+	if (rc == SQLITE_OK && article != NULL)
+		rc = store_bind_text(s, 3, article);
+	return one_int(st, s, rc, "count recent", count, NULL);
+}
+
+enum store_result
+store_count_duplicates(struct store *st, const unsigned char *body_hash,
+    const char *addr_group, const char *article, time_t since, long long *count)
+{
+	return count_duplicates(st, body_hash, addr_group, article, since, count);
+}
+
+enum store_result
+store_author_standing(struct store *st, const char *name, const char *email,
+    const int64_t *own_ids, size_t own_count, int enough, long long *approved, bool *listed)
+{
+	*approved = 0;
+	*listed = false;
+	if (name == NULL || email == NULL || email[0] == '\0' || enough <= 0)
+		return STORE_OK;
+	struct buf ids = { 0 };
+	buf_putc(&ids, '[');
+	int first = 1;
+	for (size_t i = 0; own_ids != NULL && i < own_count; i++) {
+		if (own_ids[i] <= 0)
+			continue;
+		buf_printf(&ids, "%s%lld", first ? "" : ",", (long long)own_ids[i]);
+		first = 0;
+	}
+	buf_putc(&ids, ']');
+	sqlite3_stmt *s;
+	enum store_result r = prepare(st, sql_standing, &s, "standing");
+	if (r != STORE_OK)
+		goto out;
+	int rc = store_bind_text(s, 1, email);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 2, name);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 3, enough);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(s, 4, buf_str(&ids), (int)ids.len, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*approved = sqlite3_column_int64(s, 0);
+		*listed = sqlite3_column_int(s, 1) != 0;
+	} else
+		r = store_db_fail(st->db, rc, "standing");
+	store_stmt_done(s);
+out:
+	buf_free(&ids);
+	return r;
+}

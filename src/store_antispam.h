@@ -1,0 +1,77 @@
+/* store_antispam.h — recent comments counted per client address group, per
+ * article and per text, and a reader's standing for mode = trusted.
+ *
+ * A reader's comment is stored through store_post_comment: the rate limits
+ * and the duplicate check are read in the same BEGIN IMMEDIATE transaction
+ * that inserts the comment, so concurrent workers cannot together let
+ * through more than a limit allows. A refused post writes nothing.
+ *
+ * Windows are sliding: a comment created at t counts in a window of w
+ * seconds while now - w < t. Comments without an address group (written by
+ * nazarctl or a moderator, or before these columns existed) never count. */
+#ifndef NAZAR_STORE_ANTISPAM_H
+#define NAZAR_STORE_ANTISPAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "store.h"
+
+/* The schema this module needs, to be appended to store.c's migrations
+ * (and applied by the tests' fixtures until it is): two columns on
+ * comments and the indexes behind every query here. */
+extern const char store_antispam_migration_sql[];
+
+/* Bytes of the text digest (antispam.h: ANTISPAM_HASH_BYTES). */
+#define STORE_BODY_HASH_BYTES 16
+
+struct post_guard {
+	const char *addr_group;		/* antispam_address_group() */
+	const unsigned char *body_hash;	/* STORE_BODY_HASH_BYTES: antispam_body_hash() */
+	/* The limits of one address group; 0: no limit. */
+	int per_minute;
+	int per_hour;
+	int per_article_per_minute;
+	int duplicate_window;		/* seconds; 0: no duplicate check */
+};
+
+enum post_verdict {
+	POST_STORED,
+	POST_LIMIT_MINUTE,		/* per_minute reached: nothing stored */
+	POST_LIMIT_HOUR,		/* per_hour reached */
+	POST_LIMIT_ARTICLE,		/* per_article_per_minute reached */
+	POST_DUPLICATE			/* the same text within duplicate_window, from
+					 * the same group or on the same article */
+};
+
+/* Stores c like store_insert_comment (id and created set; the parent must
+ * be approved and of the same article, else STORE_CONFLICT) together with
+ * its address group and text digest — unless the group has already posted
+ * per_minute comments in the last 60 s, per_hour in the last 3600 s or
+ * per_article_per_minute on c->article in the last 60 s, or the same text
+ * came from the group or on the article within duplicate_window. Then
+ * *verdict says which, nothing is written and, for a limit, *retry_after
+ * is the number of seconds until one more post would be accepted (≥ 1).
+ * Limits are checked before duplicates. */
+enum store_result store_post_comment(struct store *st, struct comment *c,
+    const struct post_guard *g, time_t now, enum post_verdict *verdict, int *retry_after);
+
+/* Comments of addr_group created after `since` (on article, unless NULL). */
+enum store_result store_count_recent(struct store *st, const char *addr_group,
+    const char *article, time_t since, long long *count);
+
+/* Comments with the text digest created after `since`, from addr_group or
+ * on article. */
+enum store_result store_count_duplicates(struct store *st, const unsigned char *body_hash,
+    const char *addr_group, const char *article, time_t since, long long *count);
+
+/* A reader's standing: *approved is the number of approved comments under
+ * exactly this name and this e-mail (compared without ASCII case), counted
+ * up to `enough`; *listed is whether own_ids (the reader's signed cookie)
+ * holds one of them. An empty e-mail has no standing. */
+enum store_result store_author_standing(struct store *st, const char *name, const char *email,
+    const int64_t *own_ids, size_t own_count, int enough, long long *approved, bool *listed);
+
+#endif
