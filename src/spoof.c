@@ -332,7 +332,8 @@ skeleton_append(struct buf *out, const char *s, bool compact)
 	uint32_t held = 0;	/* an r or v waiting for its n or v */
 	for (size_t i = 0; i < folded.len;) {
 		utf8proc_int32_t c;
-		utf8proc_ssize_t k = utf8proc_iterate(f + i, (utf8proc_ssize_t)(folded.len - i), &c);
+		utf8proc_ssize_t k = utf8proc_iterate(f + i, (utf8proc_ssize_t)(folded.len - i),
+		    &c);
 		if (k <= 0)
 			abort();	/* fold_append's output is valid */
 		i += (size_t)k;
