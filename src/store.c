@@ -213,6 +213,12 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER comments_fts_delete AFTER DELETE ON comments BEGIN"
 	" DELETE FROM comments_fts WHERE rowid = old.id; END;"
 	"PRAGMA user_version = 2;",
+
+	/* 2 → 3: the queue's tabs other than pending list the newest change
+	 * first (ORDER BY updated DESC, id DESC); without this index every page
+	 * sorts the whole tab (0.4 s for 850,000 approved comments). */
+	"CREATE INDEX comments_changed ON comments (status, updated);"
+	"PRAGMA user_version = 3;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
