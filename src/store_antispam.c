@@ -252,7 +252,7 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 	}
 	if (c->parent > 0 && (r = parent_ok(st, c->parent, c->article)) != STORE_OK)
 		goto fail;
-	int64_t id;
+	int64_t id = 0;
 	if ((r = insert(st, c, g, now, &id)) != STORE_OK)
 		goto fail;
 	/* Only a committed comment is reported back as stored. */
