@@ -15,15 +15,6 @@
  * the PRAGMA user_version of that step). addr_group is NULL for comments
  * that did not come through the post form, so they are never counted.
  * The partial author index serves the trusted-reader lookup only. */
-const char store_antispam_migration_sql[] =
-	"ALTER TABLE comments ADD COLUMN addr_group TEXT;"
-	"ALTER TABLE comments ADD COLUMN body_hash BLOB;"
-	"CREATE INDEX comments_addr ON comments (addr_group, created);"
-	"CREATE INDEX comments_addr_article ON comments (addr_group, article, created);"
-	"CREATE INDEX comments_body_hash ON comments (body_hash, created);"
-	"CREATE INDEX comments_author ON comments (lower(email), name)"
-	" WHERE status = 'approved';";
-
 /* The SQL of this file; each string's address keys the statement cache. */
 /* The ?3-th newest (0-based) comment of a group in the window: when it
  * exists the group is at its limit, and when it leaves the window the

@@ -19,11 +19,6 @@
 
 #include "store.h"
 
-/* The schema this module needs, to be appended to store.c's migrations
- * (and applied by the tests' fixtures until it is): two columns on
- * comments and the indexes behind every query here. */
-extern const char store_antispam_migration_sql[];
-
 /* Bytes of the text digest (antispam.h: ANTISPAM_HASH_BYTES). */
 #define STORE_BODY_HASH_BYTES 16
 

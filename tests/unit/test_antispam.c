@@ -537,20 +537,6 @@ struct sfx {
 };
 
 /* Applies the module's schema unless store.c's migrations already did. */
-static void
-apply_antispam_schema(sqlite3 *db)
-{
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info("
-	    "'comments') WHERE name = 'addr_group'", -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	int have = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	if (!have)
-		assert_int_equal(sqlite3_exec(db, store_antispam_migration_sql, NULL, NULL, NULL),
-		    SQLITE_OK);
-}
-
 static int
 store_setup(void **state)
 {
@@ -563,7 +549,6 @@ store_setup(void **state)
 	assert_int_equal(store_open(f->path, 1000, &f->st, err, sizeof(err)), STORE_OK);
 	int from;
 	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
-	apply_antispam_schema(f->st->db);
 	f->a = arena_new();
 	*state = f;
 	return 0;
@@ -965,7 +950,6 @@ post_setup(void **state)
 	if (app_init(&f->app, conf, err, sizeof(err)) != 0)
 		fail_msg("app_init: %s", err);
 	assert_int_equal(ctx_open(&f->ctx, &f->app), 0);
-	apply_antispam_schema(f->ctx.store->db);
 	f->a = arena_new();
 	f->ready = true;
 	return 0;

@@ -70,15 +70,12 @@ setup(void **state)
 	assert_int_equal(store_open(f->path, 1000, &f->st, err, sizeof(err)), STORE_OK);
 	int from = -1;
 	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
-	/* The moderators the decisions are recorded against, and the index
-	 * that serves the newest-change-first tabs (schema 3; a no-op once
-	 * the migration has created it). */
+	/* The moderators the decisions are recorded against. */
 	exec_sql(f,
 	    "INSERT INTO users (id, name, display_name, role, pwhash, created, updated) VALUES"
 	    " (1, 'admin', 'مدیر سایت', 'admin', 'x', 0, 0),"
 	    " (2, 'maryam', 'مریم', 'moderator', 'x', 0, 0),"
-	    " (3, 'reza', 'رضا', 'moderator', 'x', 0, 0);"
-	    "CREATE INDEX IF NOT EXISTS comments_changed ON comments (status, updated);");
+	    " (3, 'reza', 'رضا', 'moderator', 'x', 0, 0);");
 	f->a = arena_new();
 	*state = f;
 	return 0;
