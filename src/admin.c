@@ -78,7 +78,19 @@ admin_same_origin(const struct request *r)
 	size_t sl = strlen(scheme);
 	if (strncasecmp(r->origin, scheme, sl) != 0)
 		return false;
-	return r->host[0] != '\0' && strcasecmp(r->origin + sl, r->host) == 0;
+	const char *o = r->origin + sl;
+	if (r->host[0] == '\0')
+		return false;
+	if (strcasecmp(o, r->host) == 0)
+		return true;
+	/* nginx's stock fastcgi_params pass HTTP_HOST as $host, without the
+	 * port; a browser's Origin names it unless it is the scheme's default.
+	 * Then the host plus SERVER_PORT must be what the Origin says. */
+	if (strchr(r->host, ':') != NULL || r->host[0] == '[' || r->server_port[0] == '\0')
+		return false;
+	size_t hl = strlen(r->host);
+	return strncasecmp(o, r->host, hl) == 0 && o[hl] == ':' &&
+	    strcmp(o + hl + 1, r->server_port) == 0;
 }
 
 bool

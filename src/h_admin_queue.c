@@ -238,6 +238,12 @@ moderate_return(struct request *r)
 			return "/queue";
 	if (strstr(ret, "//") != NULL || strstr(ret, "/..") != NULL)
 		return "/queue";
+	/* Encoded dots and slashes in the path would be decoded by the
+	 * browser into a way out of the admin ("%2e%2e/"). */
+	size_t plen = strcspn(ret, "?");
+	for (size_t i = 0; i < plen; i++)
+		if (ret[i] == '%')
+			return "/queue";
 	return ret;
 }
 

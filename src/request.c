@@ -65,6 +65,7 @@ request_read(struct request *r, const struct request_source *src, const struct c
 	r->remote_addr = env_or_empty(envp, "REMOTE_ADDR");
 	r->user_agent = env_or_empty(envp, "HTTP_USER_AGENT");
 	r->host = env_or_empty(envp, "HTTP_HOST");
+	r->server_port = env_or_empty(envp, "SERVER_PORT");
 	r->origin = env_or_empty(envp, "HTTP_ORIGIN");
 	r->fetch_site = env_or_empty(envp, "HTTP_SEC_FETCH_SITE");
 	const char *https = request_env(envp, "HTTPS");

@@ -39,6 +39,7 @@ struct request {
 	const char *remote_addr;	/* REMOTE_ADDR only: never X-Forwarded-For */
 	const char *user_agent;
 	const char *host;
+	const char *server_port;	/* SERVER_PORT, "" when absent */
 	const char *origin;		/* Origin header, "" when absent */
 	const char *fetch_site;		/* Sec-Fetch-Site header, "" when absent */
 	bool https;

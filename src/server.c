@@ -21,6 +21,7 @@
 
 #include <fcgiapp.h>
 
+#include "admin.h"
 #include "app.h"
 #include "arena.h"
 #include "buf.h"
@@ -46,6 +47,9 @@ server_handle(const struct ctx *c, const struct request_source *src,
 		const char *key = status < 416 && keys[status] ? keys[status] : "error.bad_request";
 		if (r.path == NULL)
 			r.path = "";
+		/* A refused admin request is still an admin response. */
+		if (strcmp(r.path, "/admin") == 0 || strncmp(r.path, "/admin/", 7) == 0)
+			admin_security_headers(&res);
 		view_error(c, &r, &res, status, key);
 	} else
 		route_dispatch(c, &r, &res);
