@@ -24,6 +24,11 @@ static const char *const required_strings[] = {
 	"error.unsupported", "error.internal",
 	"status.pending", "status.approved", "status.continue",
 	"count.zero", "count.one", "count.other",
+	"error.control", "error.body_lines", "error.name_reserved",
+	"error.form_expired", "error.rate_limited", "error.duplicate",
+	"admin.error.login_failed", "admin.error.unavailable", "admin.error.csrf",
+	"admin.error.cross_site", "admin.error.signed_out", "admin.error.forbidden",
+	"site_badge",
 };
 
 const char *

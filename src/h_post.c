@@ -19,6 +19,7 @@
 #include "reader.h"
 #include "request.h"
 #include "store.h"
+#include "store_users.h"
 #include "store_antispam.h"
 #include "tmpl.h"
 #include "validate.h"
@@ -154,12 +155,36 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 	}
 }
 
+/* The names a reader may not pass for: every moderator's sign-in and
+ * display name (disabled ones too: their names are on old site replies)
+ * and the site's own badge. When the users cannot be read, the badge alone
+ * is protected rather than the post refused. */
+static const char **
+protected_names(const struct ctx *c, struct request *r, size_t *n)
+{
+	struct user *users = NULL;
+	size_t nusers = 0;
+	if (store_user_list(c->store, r->arena, &users, &nusers) != STORE_OK)
+		nusers = 0;
+	const char **names = arena_calloc(r->arena, 2 * nusers + 1, sizeof(*names));
+	*n = 0;
+	for (size_t i = 0; i < nusers; i++) {
+		names[(*n)++] = users[i].name;
+		names[(*n)++] = users[i].display_name;
+	}
+	names[(*n)++] = catalog_get(c->app->strings, "site_badge");
+	return names;
+}
+
 void
 handle_post(const struct ctx *c, struct request *r, struct response *res)
 {
 	const struct config *cfg = &c->app->cfg;
 	struct comment_form f;
-	validate_comment_form(r->arena, &r->form, cfg->max_length, &f);
+	size_t nprotected;
+	const char **protected = protected_names(c, r, &nprotected);
+	validate_comment_form_protected(r->arena, &r->form, cfg->max_length, protected,
+	    nprotected, &f);
 	/* Without a valid article there is no thread to show the form in. */
 	if (f.error[FIELD_ARTICLE] != NULL) {
 		view_error(c, r, res, 400, "error.article_invalid");

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "antispam.h"
 #include "app.h"
 #include "arena.h"
 #include "buf.h"
@@ -112,6 +113,14 @@ handle_thread_json(const struct ctx *c, struct request *r, struct response *res)
 		view_error(c, r, res, 503, "error.unavailable");
 		return;
 	}
+	/* JSON front ends post too: they need the form token (and field
+	 * names) as much as the HTML form does. */
+	struct tval *form = tval_object(r->arena);
+	tval_set_str(r->arena, form, "action", arena_printf(r->arena, "%s/post",
+	    c->app->cfg.base_path));
+	tval_set_str(r->arena, form, "token", antispam_token_make(r->arena, c->app->secret,
+	    article, r->now));
+	tval_set(r->arena, obj, "form", form);
 	thread_headers(r, res);
 	tval_to_json(&res->body, obj);
 	buf_putc(&res->body, '\n');
