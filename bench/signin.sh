@@ -194,7 +194,8 @@ nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/log/nginx-error.log" &
 pids+=("$!")
 wait_for_port "$port" 10 || die "nginx did not start"
 
-echo "nazar $("$bin/nazar" -V | awk '{ print $2 }'), $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+echo "nazar $("$bin/nazar" -V | awk '{ print $2 }'), $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)," \
+	"load average $(cut -d ' ' -f 1-3 /proc/loadavg) at the start"
 
 # 1. The parameters: from libsodium, and as stored by nazarctl.
 "$dir/pwhash" "$verifies" >"$dir/pwhash.out" || die "the Argon2id probe failed"
