@@ -10,6 +10,9 @@
 	var items = Array.prototype.slice.call(form.querySelectorAll('.nazar-item'));
 	if (items.length === 0) { return; }
 	var current = -1;
+	/* The keys only work with this script: say so only now. */
+	var hint = document.querySelector('.nazar-keys');
+	if (hint) { hint.hidden = false; }
 
 	function focusItem(i) {
 		if (i < 0 || i >= items.length) { return; }

@@ -479,7 +479,8 @@ status_texts(void **state)
 	static const struct { int code; const char *text; } t[] = {
 		{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" },
 		{ 303, "See Other" }, { 304, "Not Modified" }, { 400, "Bad Request" },
-		{ 403, "Forbidden" }, { 404, "Not Found" }, { 405, "Method Not Allowed" },
+		{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
+		{ 405, "Method Not Allowed" },
 		{ 409, "Conflict" }, { 413, "Content Too Large" },
 		{ 415, "Unsupported Media Type" }, { 422, "Unprocessable Content" },
 		{ 429, "Too Many Requests" }, { 500, "Internal Server Error" },
