@@ -1,0 +1,84 @@
+/* store_blocklist.h — the blocklist's entries in SQLite: added, removed,
+ * listed a page at a time and loaded whole for compiling (blocklist.h).
+ *
+ * The table and its triggers come with schema version 5
+ * (STORE_BLOCKLIST_MIGRATION below). Every change to the table raises the
+ * generation kept in settings under 'blocklist_generation' (the triggers
+ * do it, so hand edits count too), which tells the workers' cache when to
+ * compile the list again. Patterns are unique per kind in their canonical
+ * form (blocklist_normalize): adding "كلاهبردار" when "کلاهبردار" is there
+ * is STORE_CONFLICT. */
+#ifndef NAZAR_STORE_BLOCKLIST_H
+#define NAZAR_STORE_BLOCKLIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "blocklist.h"
+#include "store.h"
+
+struct arena;
+
+/* Schema 4 → 5, one migration step (store.c's migrations[4]): the table,
+ * the unique canonical form per kind, and the generation with the
+ * triggers that raise it. */
+#define STORE_BLOCKLIST_MIGRATION \
+	"CREATE TABLE blocklist (" \
+	" id INTEGER PRIMARY KEY," \
+	" kind TEXT NOT NULL CHECK (kind IN ('word','email','address'))," \
+	" pattern TEXT NOT NULL," \
+	" folded TEXT NOT NULL," \
+	" action TEXT NOT NULL CHECK (action IN ('hold','spam'))," \
+	" note TEXT NOT NULL DEFAULT ''," \
+	" created INTEGER NOT NULL," \
+	" created_by TEXT NOT NULL DEFAULT '');" \
+	"CREATE UNIQUE INDEX blocklist_kind_folded ON blocklist (kind, folded);" \
+	"INSERT OR IGNORE INTO settings (key, value) VALUES ('blocklist_generation', 0);" \
+	"CREATE TRIGGER blocklist_generation_insert AFTER INSERT ON blocklist BEGIN" \
+	" UPDATE settings SET value = value + 1 WHERE key = 'blocklist_generation'; END;" \
+	"CREATE TRIGGER blocklist_generation_update AFTER UPDATE ON blocklist BEGIN" \
+	" UPDATE settings SET value = value + 1 WHERE key = 'blocklist_generation'; END;" \
+	"CREATE TRIGGER blocklist_generation_delete AFTER DELETE ON blocklist BEGIN" \
+	" UPDATE settings SET value = value + 1 WHERE key = 'blocklist_generation'; END;" \
+	"PRAGMA user_version = 5;"
+
+/* Page sizes store_blocklist_list accepts. */
+#define STORE_BLOCKLIST_MAX_PER_PAGE 500
+#define STORE_BLOCKLIST_MAX_PAGE 100000
+/* Bytes of a search query that are read. */
+#define STORE_BLOCKLIST_QUERY_MAX 200
+
+/* Adds e (id ignored; kind, action, pattern, folded, created required;
+ * note and created_by may be NULL) and sets *id. STORE_CONFLICT when the
+ * kind already has an entry with the same folded form; nothing written. */
+enum store_result store_blocklist_add(struct store *st, const struct blocklist_entry *e,
+    int64_t *id);
+
+/* Removes the entry with this id and gives what it was in *removed (in
+ * the arena, for the audit); STORE_NOT_FOUND when there is none. */
+enum store_result store_blocklist_remove(struct store *st, struct arena *a, int64_t id,
+    struct blocklist_entry *removed);
+
+/* The entry with this id, or the one of this kind and canonical form. */
+enum store_result store_blocklist_get(struct store *st, struct arena *a, int64_t id,
+    struct blocklist_entry *out);
+enum store_result store_blocklist_find(struct store *st, struct arena *a,
+    enum blocklist_kind kind, const char *folded, struct blocklist_entry *out);
+
+/* One page (1-based) of entries, newest first: of one kind (kind < 0:
+ * all) and, when q is neither NULL nor "", those whose pattern or note
+ * holds q (without ASCII case) or whose canonical form holds q's folding.
+ * *total counts every matching entry. */
+enum store_result store_blocklist_list(struct store *st, struct arena *a, int kind,
+    const char *q, int page, int per_page, struct blocklist_entry **out, size_t *count,
+    long long *total);
+
+/* Every entry, oldest first, and the generation they belong to, read in
+ * one snapshot. */
+enum store_result store_blocklist_load(struct store *st, struct arena *a,
+    struct blocklist_entry **out, size_t *count, int64_t *generation);
+
+/* The generation alone (0 before the first change). */
+enum store_result store_blocklist_generation(struct store *st, int64_t *generation);
+
+#endif
