@@ -308,6 +308,8 @@ admin_dispatch(const struct ctx *c, struct request *r, struct response *res)
 		admin_account(c, r, res);
 	else if (strcmp(p, "/audit") == 0 && get)
 		admin_audit(c, r, res);
+	else if (strcmp(p, "/blocklist") == 0 && (get || post))
+		admin_blocklist(c, r, res);
 	else if (comment_path(p, &id, &verb) && (*verb == '\0' ? get : post))
 		admin_comment(c, r, res, id, verb);
 	else {

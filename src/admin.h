@@ -103,5 +103,6 @@ void admin_comment(const struct ctx *c, struct request *r, struct response *res,
 void admin_users(const struct ctx *c, struct request *r, struct response *res);
 void admin_account(const struct ctx *c, struct request *r, struct response *res);
 void admin_audit(const struct ctx *c, struct request *r, struct response *res);
+void admin_blocklist(const struct ctx *c, struct request *r, struct response *res);
 
 #endif

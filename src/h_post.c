@@ -11,6 +11,7 @@
 #include "antispam.h"
 #include "app.h"
 #include "arena.h"
+#include "blocklist.h"
 #include "buf.h"
 #include "catalog.h"
 #include "handlers.h"
@@ -212,6 +213,14 @@ handle_post(const struct ctx *c, struct request *r, struct response *res)
 	}
 	if (d.ask_trust && reader_trusted(c, r, &f))
 		d.status = COMMENT_APPROVED;
+
+	/* Blocklist (blocklist.h): a matching entry holds the comment, even in
+	 * post and trusted mode, or sends it to spam; the reason names it. */
+	const struct blocklist_subject bs = {
+		.name = f.clean[FIELD_NAME], .email = f.clean[FIELD_EMAIL],
+		.body = f.clean[FIELD_BODY], .remote_addr = r->remote_addr,
+	};
+	(void)blocklist_screen(c->store, r->arena, &bs, r->now, &d.status, &d.reason);
 
 	struct comment cm = {
 		.article = (char *)f.clean[FIELD_ARTICLE],
