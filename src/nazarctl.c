@@ -1,6 +1,6 @@
 /* nazarctl.c — the operator's command line: creating and migrating the
  * database, listing, showing, moderating and adding comments, managing
- * moderators and reading the audit trail. */
+ * moderators, the blocklist, and reading the audit trail. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -18,10 +18,12 @@
 
 #include "arena.h"
 #include "auth.h"
+#include "blocklist.h"
 #include "config.h"
 #include "http.h"
 #include "log.h"
 #include "store.h"
+#include "store_blocklist.h"
 #include "store_moderation.h"
 #include "store_users.h"
 #include "text.h"
@@ -34,9 +36,12 @@
 #define DISPLAY_NAME_MAX_CHARS 80
 /* Audit entries are read in pages of this many (the store's maximum). */
 #define AUDIT_PAGE 200
+/* Blocklist entries are listed in pages of this many. */
+#define BLOCK_PAGE 500
 
 /* Everything a command needs; commands are (noun, verb) pairs so that
- * later nouns (user, audit, export, backup) slot into the same tables. */
+ * later nouns (user, audit, block, export, backup) slot into the same
+ * tables. */
 struct ctl {
 	const char *config_path;
 	struct config cfg;
@@ -66,6 +71,10 @@ usage(FILE *f)
 	    "       nazarctl [-c FILE] user role NAME admin|moderator\n"
 	    "       nazarctl [-c FILE] user list\n"
 	    "       nazarctl [-c FILE] audit [--user NAME] [--limit N]\n"
+	    "       nazarctl [-c FILE] block add word|email|address PATTERN [--action hold|spam]\n"
+	    "                [--note TEXT]\n"
+	    "       nazarctl [-c FILE] block remove ID | block remove KIND PATTERN\n"
+	    "       nazarctl [-c FILE] block list [--kind word|email|address]\n"
 	    "  Passwords are read from the terminal (twice, not shown), or as one line\n"
 	    "  from standard input when it is not a terminal.\n"
 	    "  -c FILE  configuration file (default: $NAZAR_CONFIG or %s/nazar.conf)\n"
@@ -783,16 +792,17 @@ out:
 	return status;
 }
 
-/* Writes the audit entry of a change made from the command line. */
+/* Writes the audit entry of a change made from the command line, with a
+ * reason (NULL: none). */
 static int
-audit_change(struct ctl *c, const char *action, const char *target, const char *before,
-    const char *after)
+audit_change_why(struct ctl *c, const char *action, const char *target, const char *before,
+    const char *after, const char *reason)
 {
 	struct audit_entry e = {
 		.at = (int64_t)time(NULL), .user_id = 0, .actor = (char *)"nazarctl",
 		.remote_addr = (char *)"", .action = (char *)action, .target = (char *)target,
 		.before = (char *)(before ? before : ""), .after = (char *)(after ? after : ""),
-		.reason = (char *)"",
+		.reason = (char *)(reason ? reason : ""),
 	};
 	enum store_result r = store_audit_add(c->st, &e);
 	if (r != STORE_OK) {
@@ -801,6 +811,13 @@ audit_change(struct ctl *c, const char *action, const char *target, const char *
 		return 1;
 	}
 	return 0;
+}
+
+static int
+audit_change(struct ctl *c, const char *action, const char *target, const char *before,
+    const char *after)
+{
+	return audit_change_why(c, action, target, before, after, NULL);
 }
 
 /* The user named on the command line; 1 with a message when absent. */
@@ -1120,6 +1137,227 @@ cmd_audit(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* --- block --- */
+
+static int
+parse_kind(const char *s, enum blocklist_kind *k)
+{
+	if (blocklist_kind_parse(s, k) == 0)
+		return 0;
+	return usage_error("unknown kind \"%s\" (word, email or address)", s);
+}
+
+/* An entry as "KIND PATTERN", for messages and the audit. */
+static const char *
+block_target(struct ctl *c, enum blocklist_kind kind, const char *pattern)
+{
+	return arena_printf(c->a, "%s %s", blocklist_kind_name(kind), pattern);
+}
+
+static int
+block_add(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "action", required_argument, NULL, 'a' },
+		{ "note", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct text_rules note_rules = { .single_line = true };
+	enum blocklist_action action = BLOCK_HOLD;
+	const char *note = NULL;
+	int o;
+	optind = 0;
+	/* Options may come before or after the kind and pattern; "--" ends
+	 * them, for a pattern that starts with '-'. */
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'a':
+			if (blocklist_action_parse(optarg, &action) != 0)
+				return usage_error("unknown action \"%s\" (hold or spam)", optarg);
+			break;
+		case 'n':
+			if (note != NULL)
+				return usage_error("block add: --note given twice");
+			note = optarg;
+			break;
+		default:
+			return bad_option(argv);
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error("block add takes a kind (word, email or address) and a pattern");
+	enum blocklist_kind kind;
+	if (parse_kind(argv[optind], &kind) != 0)
+		return EXIT_USAGE;
+	const char *clean, *folded;
+	enum blocklist_pattern_status ps = blocklist_normalize(c->a, kind, argv[optind + 1],
+	    &clean, &folded);
+	if (ps != BLOCK_PATTERN_OK)
+		return usage_error("block add: %s", blocklist_pattern_message(ps));
+	if (note != NULL) {
+		enum text_status ts;
+		size_t len = strlen(note);
+		note = len > BLOCKLIST_NOTE_MAX ? NULL :
+		    text_clean_rules(c->a, note, len, &note_rules, &ts);
+		if (note == NULL)
+			return usage_error("block add: --note must be UTF-8 text of at most %d bytes",
+			    BLOCKLIST_NOTE_MAX);
+	}
+	if (open_current_store(c) != 0)
+		return 1;
+	const struct blocklist_entry e = {
+		.kind = kind, .action = action, .pattern = (char *)clean, .folded = (char *)folded,
+		.note = (char *)note, .created = (int64_t)time(NULL), .created_by = (char *)"nazarctl",
+	};
+	int64_t id;
+	enum store_result r = store_blocklist_add(c->st, &e, &id);
+	if (r == STORE_CONFLICT) {
+		struct blocklist_entry old;
+		fputs("nazarctl: block add: already on the list", stderr);
+		if (store_blocklist_find(c->st, c->a, kind, folded, &old) == STORE_OK) {
+			fprintf(stderr, " as %lld: ", (long long)old.id);
+			for (const char *p = old.pattern; *p != '\0'; p++)
+				fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+		}
+		fputc('\n', stderr);
+		return 1;
+	}
+	if (r != STORE_OK) {
+		fprintf(stderr, "nazarctl: block add: %s\n", store_problem(r));
+		return 1;
+	}
+	printf("added %lld: ", (long long)id);
+	put_clean(block_target(c, kind, clean), 0, false, "");
+	printf(" (%s", blocklist_action_name(action));
+	if (strcmp(clean, folded) != 0) {
+		fputs("; matches as ", stdout);
+		put_clean(folded, 0, false, "");
+	}
+	puts(")");
+	return audit_change_why(c, "block_add", block_target(c, kind, clean), "",
+	    blocklist_action_name(action), note);
+}
+
+static int
+block_remove(struct ctl *c, int argc, char **argv)
+{
+	int64_t id = 0;
+	enum blocklist_kind kind = BLOCK_WORD;
+	const char *folded = NULL;
+	if (argc == 2) {
+		if (parse_id(argv[1], &id) != 0)
+			return usage_error("block remove: \"%s\" is not an entry id (or give a kind "
+			    "and a pattern)", argv[1]);
+	} else if (argc == 3) {
+		if (parse_kind(argv[1], &kind) != 0)
+			return EXIT_USAGE;
+		const char *clean;
+		enum blocklist_pattern_status ps = blocklist_normalize(c->a, kind, argv[2], &clean,
+		    &folded);
+		if (ps != BLOCK_PATTERN_OK)
+			return usage_error("block remove: %s", blocklist_pattern_message(ps));
+	} else
+		return usage_error("block remove takes an entry id, or a kind and a pattern");
+	if (open_current_store(c) != 0)
+		return 1;
+	enum store_result r;
+	if (folded != NULL) {
+		/* The pattern in any spelling: its canonical form finds it. */
+		struct blocklist_entry e;
+		r = store_blocklist_find(c->st, c->a, kind, folded, &e);
+		if (r == STORE_OK)
+			id = e.id;
+	} else
+		r = STORE_OK;
+	struct blocklist_entry gone;
+	if (r == STORE_OK)
+		r = store_blocklist_remove(c->st, c->a, id, &gone);
+	if (r == STORE_NOT_FOUND) {
+		fputs("nazarctl: block remove: no such entry\n", stderr);
+		return 1;
+	}
+	if (r != STORE_OK) {
+		fprintf(stderr, "nazarctl: block remove: %s\n", store_problem(r));
+		return 1;
+	}
+	printf("removed %lld: ", (long long)gone.id);
+	put_clean(block_target(c, gone.kind, gone.pattern), 0, false, "");
+	putchar('\n');
+	return audit_change_why(c, "block_remove", block_target(c, gone.kind, gone.pattern),
+	    blocklist_action_name(gone.action), "", NULL);
+}
+
+static int
+block_list(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int kind = -1, o;
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (o) {
+		case 'k': {
+			enum blocklist_kind k;
+			if (parse_kind(optarg, &k) != 0)
+				return EXIT_USAGE;
+			kind = (int)k;
+			break;
+		}
+		default:
+			return bad_option(argv);
+		}
+	}
+	if (optind != argc)
+		return usage_error("block list: unexpected argument \"%s\"", argv[optind]);
+	if (open_current_store(c) != 0)
+		return 1;
+	/* Newest first, like the admin page; one line an entry, tab-separated:
+	 * id, kind, action, pattern, canonical form, added, by, note. */
+	for (int page = 1; page <= STORE_BLOCKLIST_MAX_PAGE; page++) {
+		struct blocklist_entry *e;
+		size_t n;
+		long long total;
+		enum store_result r = store_blocklist_list(c->st, c->a, kind, NULL, page, BLOCK_PAGE,
+		    &e, &n, &total);
+		if (r != STORE_OK) {
+			fprintf(stderr, "nazarctl: block list: %s\n", store_problem(r));
+			return 1;
+		}
+		for (size_t i = 0; i < n; i++) {
+			printf("%lld\t%s\t%s\t", (long long)e[i].id, blocklist_kind_name(e[i].kind),
+			    blocklist_action_name(e[i].action));
+			put_field(e[i].pattern);
+			putchar('\t');
+			put_field(e[i].folded);
+			putchar('\t');
+			put_time(e[i].created);
+			putchar('\t');
+			put_field(e[i].created_by);
+			putchar('\t');
+			put_field(e[i].note);
+			putchar('\n');
+		}
+		if (n < BLOCK_PAGE)
+			break;
+	}
+	return 0;
+}
+
+static const struct command block_commands[] = {
+	{ "add", block_add },
+	{ "remove", block_remove },
+	{ "list", block_list },
+};
+
+static int
+cmd_block(struct ctl *c, int argc, char **argv)
+{
+	return dispatch(c, block_commands, sizeof(block_commands) / sizeof(block_commands[0]),
+	    "block", argc - 1, argv + 1);
+}
+
 static int
 cmd_user(struct ctl *c, int argc, char **argv)
 {
@@ -1132,6 +1370,7 @@ static const struct command commands[] = {
 	{ "comment", cmd_comment },
 	{ "user", cmd_user },
 	{ "audit", cmd_audit },
+	{ "block", cmd_block },
 };
 
 int
