@@ -251,8 +251,13 @@ handle_post(const struct ctx *c, struct request *r, struct response *res)
 	response_header(res, "Set-Cookie", cookie);
 	response_header(res, "Cache-Control", "no-store");
 
-	/* Spam is answered as if held: a bot must not learn what it tripped. */
-	enum comment_status shown = cm.status == COMMENT_SPAM ? COMMENT_PENDING : cm.status;
+	/* Spam is answered as a person's comment would be in this mode (held
+	 * in pre mode, published in post mode): a bot must not learn that it
+	 * tripped anything. Trusted mode holds unproven readers, so "pending"
+	 * is what a person gets there too. */
+	enum comment_status shown = cm.status;
+	if (cm.status == COMMENT_SPAM)
+		shown = cfg->mode == MODERATION_POST ? COMMENT_APPROVED : COMMENT_PENDING;
 	const char *status = comment_status_name(shown);
 	if (request_wants_json(r)) {
 		res->status = 201;
