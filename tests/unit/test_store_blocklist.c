@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
 
 #include <cmocka.h>
 #include <sodium.h>
@@ -443,6 +444,72 @@ cache_without_the_table(void **state)
 	blocklist_cache_free(bc);
 	store_close(st);
 	remove_dir(dir);
+}
+
+/* Workers with their own connections use one cache while the list
+ * changes under them: each sees a whole list of some generation, never a
+ * torn or freed one (ASan would see a use after free). */
+struct worker {
+	const char *path;
+	struct blocklist_cache *bc;
+	int seen_max;
+	int bad;
+};
+
+static void *
+worker_run(void *arg)
+{
+	struct worker *w = arg;
+	struct store *st;
+	char err[256];
+	if (store_open(w->path, 5000, &st, err, sizeof(err)) != STORE_OK) {
+		w->bad++;
+		return NULL;
+	}
+	const struct blocklist_subject s = { .body = "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9" };
+	for (int i = 0; i < 300; i++) {
+		const struct blocklist *bl = blocklist_cache_acquire(w->bc, st, T0 + i);
+		int n = (int)blocklist_size(bl);
+		struct blocklist_match m;
+		bool hit = blocklist_match(bl, &s, &m);
+		/* Entries are added as w0, w1, …: a list of n > 0 holds w0. */
+		if (n > 10 || hit != (n > 0) || (hit && m.id <= 0))
+			w->bad++;
+		if (n > w->seen_max)
+			w->seen_max = n;
+		blocklist_cache_release(w->bc, bl);
+	}
+	store_close(st);
+	return NULL;
+}
+
+static void
+cache_shared_by_threads(void **state)
+{
+	struct fx *f = *state;
+	struct blocklist_cache *bc = blocklist_cache_new();
+	struct worker w[4];
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .path = f->path, .bc = bc };
+		assert_int_equal(pthread_create(&t[i], NULL, worker_run, &w[i]), 0);
+	}
+	char p[16];
+	int64_t id;
+	for (int i = 0; i < 10; i++) {
+		snprintf(p, sizeof(p), "w%d", i);
+		assert_int_equal(add(f, BLOCK_WORD, p, BLOCK_HOLD, NULL, &id), STORE_OK);
+		usleep(2000);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(w[i].bad, 0);
+	}
+	/* Afterwards everyone gets the last list. */
+	const struct blocklist *bl = blocklist_cache_acquire(bc, f->st, T0 + 1000);
+	assert_int_equal(blocklist_size(bl), 10);
+	blocklist_cache_release(bc, bl);
+	blocklist_cache_free(bc);
 }
 
 /* --- the post handler and the admin page, end to end --- */
@@ -939,6 +1006,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(cache_follows_generation, setup, teardown),
 		cmocka_unit_test_setup_teardown(cache_survives_a_broken_database, setup, teardown),
 		cmocka_unit_test(cache_without_the_table),
+		cmocka_unit_test_setup_teardown(cache_shared_by_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_path, app_setup, app_teardown),
 		cmocka_unit_test_setup_teardown(blocklist_screen_rules, app_setup, app_teardown),
 		cmocka_unit_test_setup_teardown(admin_page, app_setup, app_teardown),
