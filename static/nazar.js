@@ -1,4 +1,4 @@
-/* nazar — the readers' conveniences on a comment thread. Everything works
+/* nazar - the readers' conveniences on a comment thread. Everything works
    without this file (plain forms, 303 redirects, the reply link opens
    nazar's own page); with it a reader
    - posts without a page reload and sees the comment in place, held;

@@ -195,7 +195,9 @@ async function journey(browser, user, password, display) {
   const ctxOpts = { locale: 'fa-IR', viewport: { width: 1280, height: 900 } };
 
   // --- 1. a reader posts two comments and sees them held ---
-  const reader = await browser.newContext(ctxOpts);
+  // JavaScript off: the plain form and its 303 (reader.test.js covers the
+  // script, which posts without leaving the page).
+  const reader = await browser.newContext({ ...ctxOpts, javaScriptEnabled: false });
   const rp = await reader.newPage();
   rp.setDefaultTimeout(20000);
   const readerName = 'پرویز ناصری';

@@ -11,16 +11,20 @@
 // Env (see run.sh): NAZAR_URL (this test's article page), NAZAR_BASE,
 // NAZAR_CONF, NAZARCTL, NAZAR_TMP (screenshots go there), CHROMIUM (default
 // /usr/bin/chromium), NAZAR_SCREENSHOTS_DIR (optional: the screenshots are
-// copied there as reader-PAGE-fa-WIDTH.png).
+// copied there as reader-PAGE-LOCALE-WIDTH.png).
 //
 // The host pages (an iframe around the embed, two threads in one page) are
 // answered by the test itself on nginx's own origin (page.route), so that
-// nothing has to be written into nginx's document root.
+// nothing has to be written into nginx's document root. So is the English
+// site: run.sh's nazar speaks Persian, so under /en-comments/ the test runs
+// nazar as plain CGI with an English config and a database of its own, and
+// serves an English article page around its thread (as SSI would, with the
+// reader's cookie).
 'use strict';
 
 const fs = require('fs');
 const path = require('path');
-const { execFileSync } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 const { chromium } = require('playwright-core');
 
 const articleUrl = process.env.NAZAR_URL;
@@ -84,9 +88,9 @@ function ctl(...args) {
   return execFileSync(nazarctl, ['-c', conf, ...args], { encoding: 'utf8' }).trim();
 }
 
-async function shot(page, name, width) {
+async function shot(page, name, width, locale = 'fa') {
   if (!tmp) return;
-  const file = path.join(tmp, `reader-${name}-fa-${width}.png`);
+  const file = path.join(tmp, `reader-${name}-${locale}-${width}.png`);
   await page.screenshot({ path: file, fullPage: true });
   if (shotsDir) fs.copyFileSync(file, path.join(shotsDir, path.basename(file)));
 }
@@ -152,6 +156,7 @@ async function main() {
     await twoThreads(browser, problems, other);
     await embed(browser, problems, first);
     await phone(browser, problems, firstReply);
+    await english(browser, problems);
   } finally {
     await browser.close().catch(() => {});
   }
@@ -159,7 +164,7 @@ async function main() {
   // address), or is the browser's own favicon request; the 422 of the
   // invalid post and the failures of the network step are the point.
   const real = problems.filter((p) => !(p.console && /^Failed to load resource/.test(p.console)) &&
-    !(p.step === 'invalid' && p.status === 422 && /\/comments\/post$/.test(p.url)) &&
+    !(p.step === 'invalid' && p.status === 422 && /comments\/post$/.test(p.url)) &&
     (p.step !== 'network' || p.exception));
   ok(real.length === 0, 'no page logged an error, threw, or failed a request', describe(real));
 }
@@ -508,6 +513,202 @@ async function phone(browser, problems, deepest) {
     return extra;
   });
   ok(globals.length === 1 && globals[0] === 'nazar', 'the script adds one global, window.nazar', globals);
+  await ctx.close();
+}
+
+// --- the English site, through nazar as CGI ---
+const srcStatic = path.join(__dirname, '..', '..', 'static');
+const nazarBin = nazarctl ? path.join(path.dirname(nazarctl), 'nazar') : '';
+
+function englishConf() {
+  const dir = tmp || fs.mkdtempSync(path.join(require('os').tmpdir(), 'nazar-reader-'));
+  const file = path.join(dir, 'en.conf');
+  const set = {
+    listen: `unix:${path.join(dir, 'en.sock')}`,
+    base_path: '/en-comments',
+    path: path.join(dir, 'en.db'),
+    name: 'Example News',
+    locale: 'en',
+    timezone: 'Europe/London',
+    article_url: `${base}/en/news/{article}`,
+    reasons: 'Insults | Advertising | Off topic',
+  };
+  const text = fs.readFileSync(conf, 'utf8').split('\n').map((line) => {
+    const m = /^([a-z_]+) = /.exec(line);
+    return m && set[m[1]] !== undefined ? `${m[1]} = ${set[m[1]]}` : line;
+  }).join('\n');
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+// One request through `nazar` as CGI: { status, headers, body, problem }.
+function cgi(enConf, method, pathInfo, query, headers, body) {
+  const env = {
+    PATH: process.env.PATH || '/usr/bin:/bin',
+    GATEWAY_INTERFACE: 'CGI/1.1',
+    NAZAR_CONFIG: enConf,
+    SERVER_PROTOCOL: 'HTTP/1.1',
+    REMOTE_ADDR: '127.0.0.1',
+    REQUEST_METHOD: method,
+    PATH_INFO: pathInfo,
+    QUERY_STRING: query,
+  };
+  for (const k of ['ASAN_OPTIONS', 'UBSAN_OPTIONS']) if (process.env[k]) env[k] = process.env[k];
+  const pass = { accept: 'HTTP_ACCEPT', cookie: 'HTTP_COOKIE', host: 'HTTP_HOST',
+    'user-agent': 'HTTP_USER_AGENT', origin: 'HTTP_ORIGIN', 'sec-fetch-site': 'HTTP_SEC_FETCH_SITE',
+    'content-type': 'CONTENT_TYPE' };
+  for (const [h, v] of Object.entries(pass)) if (headers[h] !== undefined) env[v] = headers[h];
+  if (body) env.CONTENT_LENGTH = String(body.length);
+  return new Promise((resolve) => {
+    const child = spawn(nazarBin, [], { env });
+    const out = [];
+    let err = '';
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', (e) => resolve({ status: 500, headers: {}, body: '', problem: String(e) }));
+    child.on('close', (code) => {
+      const all = Buffer.concat(out);
+      const text = all.toString('latin1');
+      const cut = text.search(/\r?\n\r?\n/);
+      const head = cut < 0 ? text : text.slice(0, cut);
+      const bodyStart = cut < 0 ? all.length : cut + text.slice(cut).match(/^\r?\n\r?\n/)[0].length;
+      const res = { status: 200, headers: {}, body: all.subarray(bodyStart),
+        problem: code === 0 ? '' : `nazar (CGI) exited ${code}: ${err.slice(-600)}` };
+      for (const line of head.split(/\r?\n/)) {
+        const i = line.indexOf(':');
+        if (i < 0) continue;
+        const k = line.slice(0, i).trim().toLowerCase();
+        const v = line.slice(i + 1).trim();
+        if (k === 'status') res.status = parseInt(v, 10);
+        else res.headers[k] = res.headers[k] ? `${res.headers[k]}\n${v}` : v;
+      }
+      resolve(res);
+    });
+    child.stdin.end(body || '');
+  });
+}
+
+async function englishSite(ctx, problems, enConf) {
+  const answer = async (route, res) => {
+    if (res.problem) problems.push({ step: 'en', url: route.request().url(), error: res.problem, exception: true });
+    await route.fulfill({ status: res.status, headers: res.headers, body: res.body });
+  };
+  await ctx.route(`${base}/en-comments/**`, async (route) => {
+    const req = route.request();
+    const url = new URL(req.url());
+    const file = /^\/en-comments\/static\/([a-z]+\.(css|js))$/.exec(url.pathname);
+    if (file) {
+      await route.fulfill({ status: 200, body: fs.readFileSync(path.join(srcStatic, file[1])),
+        contentType: file[2] === 'css' ? 'text/css; charset=utf-8' : 'application/javascript; charset=utf-8' });
+      return;
+    }
+    await answer(route, await cgi(enConf, req.method(), url.pathname.replace(/^\/en-comments/, ''),
+      url.search.replace(/^\?/, ''), await req.allHeaders(), req.postDataBuffer()));
+  });
+  await ctx.route(`${base}/en/news/*`, async (route) => {
+    const req = route.request();
+    const id = new URL(req.url()).pathname.replace(/.*\//, '');
+    const headers = await req.allHeaders();
+    const res = await cgi(enConf, 'GET', '/thread', `article=${encodeURIComponent(id)}`,
+      { cookie: headers.cookie, host: headers.host, accept: 'text/html' }, null);
+    if (res.problem) problems.push({ step: 'en', url: req.url(), error: res.problem, exception: true });
+    await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8',
+      body: '<!doctype html><html lang="en" dir="ltr"><head><meta charset="utf-8">' +
+        '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+        '<title>The new central library opens</title>' +
+        '<link rel="stylesheet" href="/en-comments/static/nazar.css"></head><body><main>' +
+        '<article><h1>The new central library opens its doors</h1><p>After four years of ' +
+        'building work the new central library opened on Friday morning.</p></article>' +
+        `${res.body.toString('utf8')}</main></body></html>` });
+  });
+}
+
+async function english(browser, problems) {
+  if (!fs.existsSync(nazarBin)) {
+    ok(false, 'the English site: nazar is next to nazarctl', nazarBin);
+    return;
+  }
+  const enConf = englishConf();
+  execFileSync(nazarctl, ['-c', enConf, 'init'], { stdio: 'ignore' });
+  const enArticle = 'library-en';
+  const asked = execFileSync(nazarctl, ['-c', enConf, 'comment', 'add', '--article', enArticle,
+    '--name', 'Sara Jones', '--status', 'approved', '--body', 'Is it open on Fridays?'],
+  { encoding: 'utf8' }).trim();
+  const url = `${base}/en/news/${enArticle}`;
+  const ctx = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  await englishSite(ctx, problems, enConf);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(20000);
+  const state = { step: 'en' };
+  watch(page, problems, state);
+  await page.goto(url);
+  const look = await page.evaluate(() => {
+    const s = document.querySelector('section.nazar');
+    return { js: s.classList.contains('nazar-js'), dir: getComputedStyle(s).direction,
+      remember: document.querySelector('.nazar-remember label').textContent };
+  });
+  ok(look.js && look.dir === 'ltr' && look.remember === 'Remember my name and e-mail on this device',
+    'en: the thread is enhanced, left to right, the script\'s controls in English', look);
+
+  const long = 'x'.repeat(5001);
+  await page.fill('#nazar-name', 'Ann Smith');
+  await page.fill('#nazar-email', 'ann@localhost');
+  await page.fill('#nazar-body', long);
+  await setMarker(page);
+  state.step = 'invalid';
+  await page.click('.nazar-form button[type=submit]');
+  await page.waitForSelector('#nazar-body-error');
+  state.step = 'en';
+  const e = { email: await fieldError(page, 'email'), body: await fieldError(page, 'body') };
+  ok(await sameDocument(page) && e.email.beside && e.body.beside && e.email.invalid === 'true' &&
+    /e-mail/i.test(e.email.text) && /at most 5,?000 characters/.test(e.body.text) && e.body.value === long,
+  'en: errors in English next to their fields, the text kept', e);
+
+  const body = 'Will the reading room stay open during the holidays?';
+  await page.fill('#nazar-email', '');
+  await page.fill('#nazar-body', body);
+  await page.click('.nazar-form button[type=submit]');
+  const mine = page.locator('.nazar-just-posted');
+  await mine.waitFor();
+  const id = ((await mine.getAttribute('id')) || '').replace('nazar-comment-', '');
+  ok(await sameDocument(page) && (await mine.innerText()).includes('Awaiting moderation') &&
+    (await page.locator('.nazar-live').innerText()).includes('awaits moderation'),
+  'en: posted in place, "Awaiting moderation", the status in English');
+  await page.reload();
+  ok(/^\d+$/.test(id) && await page.locator(`#nazar-comment-${id}.nazar-pending`).count() === 1,
+    'en: after a reload still there, held');
+
+  await page.click(`#nazar-comment-${asked} > footer a.nazar-reply`);
+  const ltr = await page.evaluate((a) => {
+    const form = document.querySelector('.nazar-form');
+    const range = document.createRange();
+    range.selectNodeContents(form.querySelector('.nazar-field label'));
+    const text = range.getBoundingClientRect();
+    const input = form.querySelector('.nazar-field input').getBoundingClientRect();
+    return { inside: form.parentNode.id === `nazar-comment-${a}`, heading: form.querySelector('h3').textContent,
+      cancel: form.querySelector('.nazar-cancel').textContent, textLeft: text.left,
+      textRight: text.right, inputLeft: input.left, inputRight: input.right };
+  }, asked);
+  ok(ltr.inside && ltr.heading === 'Your reply' && ltr.cancel === 'Cancel reply' &&
+    Math.abs(ltr.textLeft - ltr.inputLeft) < 2 && ltr.textRight < ltr.inputRight - 20,
+  'en: the reply form opens under the comment, in English, labels at the left edge', ltr);
+
+  state.step = 'network';
+  await page.route('**/en-comments/post', (route) => route.abort('internetdisconnected'));
+  await page.fill('#nazar-name', 'Ann Smith');
+  await page.fill('#nazar-body', 'Kept after a failure.');
+  await page.click('.nazar-form button[type=submit]');
+  await page.waitForFunction(() => /could not be reached/.test(document.querySelector('.nazar-live').textContent))
+    .catch(async (err) => { throw new Error(`${err.message}: ${await page.locator('.nazar-live').innerText()}`); });
+  ok(await page.inputValue('#nazar-body') === 'Kept after a failure.',
+    'en: a failed network is explained in English, the text kept');
+  await page.unroute('**/en-comments/post');
+  state.step = 'en';
+
+  await page.setViewportSize({ width: 360, height: 740 });
+  const f = await fits(page);
+  ok(f.scroll <= f.inner && f.wide.length === 0, 'en: at 360 px, with the reply form open, nothing overflows', f);
+  await shot(page, 'reply', 360, 'en');
   await ctx.close();
 }
 
