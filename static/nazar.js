@@ -125,10 +125,14 @@
 	/* Takes the new comment from the thread as the server now renders it
 	   for this reader (the response to the post set the cookie that shows
 	   a held comment to its author), and puts it where it belongs: after
-	   the comment before it, or first in its list. False when it is not
+	   the comment before it, or first in its list. Null when it is not
 	   on this page of the thread. */
 	function insertComment(ui, html, id) {
 		var doc = new DOMParser().parseFromString(html, 'text/html');
+		/* Published at once (mode = post): the count changed too. */
+		var count = doc.querySelector('.nazar-count');
+		var localCount = $(ui.section, '.nazar-count');
+		if (count && localCount) { localCount.textContent = count.textContent; }
 		var fresh = doc.getElementById('nazar-comment-' + id);
 		if (!fresh || !fresh.classList.contains('nazar-comment') ||
 		    document.getElementById('nazar-comment-' + id)) { return null; }
@@ -191,6 +195,8 @@
 			.then(function (html) {
 				var node = html ? insertComment(ui, html, data.id) : null;
 				if (node) {
+					var older = ui.section.querySelectorAll('.nazar-just-posted');
+					for (var i = 0; i < older.length; i++) { older[i].classList.remove('nazar-just-posted'); }
 					node.classList.add('nazar-just-posted');
 					node.setAttribute('tabindex', '-1');
 					node.focus();
@@ -286,10 +292,8 @@
 		if (!link) { return; }
 		ui.replyLink = null;
 		link.setAttribute('aria-expanded', 'false');
-		if (ui.home) {
-			ui.home.parentNode.insertBefore(ui.form, ui.home.nextSibling);
-			ui.home.hidden = true;
-		}
+		ui.anchor.parentNode.insertBefore(ui.form, ui.anchor.nextSibling);
+		if (ui.home) { ui.home.hidden = true; }
 		ui.field('parent').value = ui.parent;
 		setTitle(ui, ui.parent !== '');
 		ui.cancel.hidden = true;
@@ -350,6 +354,14 @@
 		if (!ui.fields.name || !ui.fields.body || !ui.submit || !ui.live) { return; }
 		section.classList.add('nazar-js');
 		ownIds(form);
+		/* Where the form goes back to: after the "new comment" button, or
+		   (a template without one) after a marker of its own. */
+		ui.anchor = ui.home;
+		if (!ui.anchor) {
+			ui.anchor = document.createElement('span');
+			ui.anchor.hidden = true;
+			form.parentNode.insertBefore(ui.anchor, form);
+		}
 		ui.parent = ui.field('parent').value;
 
 		form.addEventListener('submit', function (e) {
@@ -366,12 +378,13 @@
 				if (!comment || link.parentNode.parentNode !== comment) { return; }
 				e.preventDefault();
 				openReply(ui, comment, link);
-			} else if (t && t.closest && (t.closest('.nazar-cancel') || t.closest('.nazar-new')) &&
-			    t.closest('button')) {
+			} else if (t && t.closest && t.closest('button.nazar-cancel, .nazar-new button')) {
+				/* Cancel: back to the reply link. New comment: into the
+				   form, back at the end of the thread. */
 				e.preventDefault();
-				var from = ui.replyLink;
-				closeReply(ui, !!t.closest('.nazar-cancel'));
-				if (!from || t.closest('.nazar-new')) { focusForm(ui); }
+				var cancel = !!t.closest('.nazar-cancel');
+				closeReply(ui, cancel);
+				if (!cancel) { focusForm(ui); }
 			}
 		});
 

@@ -325,6 +325,21 @@ async function desktop(browser, problems, first) {
     !await page.locator('.nazar-new').isVisible(),
   'Escape closes it: the form is back at the end, the focus back on the reply link', closed);
 
+  // The cancel button does the same; "new comment" at the end of the
+  // thread takes the form back there and into it.
+  const where = () => page.evaluate(() => ({
+    home: document.querySelector('.nazar-form').previousElementSibling.classList.contains('nazar-new'),
+    focus: document.activeElement && (document.activeElement.id || document.activeElement.className),
+  }));
+  await link.click();
+  await page.click('.nazar-cancel');
+  const byCancel = await where();
+  await link.click();
+  await page.click('.nazar-new button');
+  const byNew = await where();
+  ok(byCancel.home && byCancel.focus === 'nazar-reply' && byNew.home && byNew.focus === 'nazar-body',
+    'the cancel button closes it too; "new comment" takes the form back and focuses it', { byCancel, byNew });
+
   await link.click();
   await page.fill('#nazar-body', 'بله، از ساعت ده صبح باز است.');
   await page.click('.nazar-form button[type=submit]');
