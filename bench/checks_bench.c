@@ -298,18 +298,6 @@ open_db(const char *dir, const struct blocklist_entry *e)
 		fprintf(stderr, "checks_bench: %s\n", err);
 		exit(1);
 	}
-	/* Schema 5's table, until store.c migrates to it by itself. */
-	char *msg = NULL;
-	sqlite3_exec(st->db, "SELECT 1 FROM blocklist", NULL, NULL, &msg);
-	if (msg != NULL) {
-		sqlite3_free(msg);
-		msg = NULL;
-		if (sqlite3_exec(st->db, "BEGIN;" STORE_BLOCKLIST_MIGRATION "COMMIT;", NULL, NULL,
-		    &msg) != SQLITE_OK) {
-			fprintf(stderr, "checks_bench: migration: %s\n", msg);
-			exit(1);
-		}
-	}
 	sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
 	for (size_t i = 0; i < ENTRIES; i++) {
 		sqlite3_stmt *s;

@@ -232,6 +232,28 @@ static const char *const migrations[] = {
 	"CREATE INDEX comments_author ON comments (lower(email), name)"
 	" WHERE status = 'approved';"
 	"PRAGMA user_version = 4;",
+
+	/* 4 → 5: the blocklist (store_blocklist.h), unique per kind in its
+	 * canonical form, and a generation the triggers raise on every change
+	 * (hand edits too) so the workers know when to compile it again. */
+	"CREATE TABLE blocklist ("
+	" id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK (kind IN ('word','email','address')),"
+	" pattern TEXT NOT NULL,"
+	" folded TEXT NOT NULL,"
+	" action TEXT NOT NULL CHECK (action IN ('hold','spam')),"
+	" note TEXT NOT NULL DEFAULT '',"
+	" created INTEGER NOT NULL,"
+	" created_by TEXT NOT NULL DEFAULT '');"
+	"CREATE UNIQUE INDEX blocklist_kind_folded ON blocklist (kind, folded);"
+	"INSERT OR IGNORE INTO settings (key, value) VALUES ('blocklist_generation', 0);"
+	"CREATE TRIGGER blocklist_generation_insert AFTER INSERT ON blocklist BEGIN"
+	" UPDATE settings SET value = value + 1 WHERE key = 'blocklist_generation'; END;"
+	"CREATE TRIGGER blocklist_generation_update AFTER UPDATE ON blocklist BEGIN"
+	" UPDATE settings SET value = value + 1 WHERE key = 'blocklist_generation'; END;"
+	"CREATE TRIGGER blocklist_generation_delete AFTER DELETE ON blocklist BEGIN"
+	" UPDATE settings SET value = value + 1 WHERE key = 'blocklist_generation'; END;"
+	"PRAGMA user_version = 5;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -1,8 +1,7 @@
 /* store_blocklist.h — the blocklist's entries in SQLite: added, removed,
  * listed a page at a time and loaded whole for compiling (blocklist.h).
  *
- * The table and its triggers come with schema version 5
- * (STORE_BLOCKLIST_MIGRATION below). Every change to the table raises the
+ * The table and its triggers come with schema version 5 (store.c). Every change to the table raises the
  * generation kept in settings under 'blocklist_generation' (the triggers
  * do it, so hand edits count too), which tells the workers' cache when to
  * compile the list again. Patterns are unique per kind in their canonical
@@ -18,29 +17,6 @@
 #include "store.h"
 
 struct arena;
-
-/* Schema 4 → 5, one migration step (store.c's migrations[4]): the table,
- * the unique canonical form per kind, and the generation with the
- * triggers that raise it. */
-#define STORE_BLOCKLIST_MIGRATION \
-	"CREATE TABLE blocklist (" \
-	" id INTEGER PRIMARY KEY," \
-	" kind TEXT NOT NULL CHECK (kind IN ('word','email','address'))," \
-	" pattern TEXT NOT NULL," \
-	" folded TEXT NOT NULL," \
-	" action TEXT NOT NULL CHECK (action IN ('hold','spam'))," \
-	" note TEXT NOT NULL DEFAULT ''," \
-	" created INTEGER NOT NULL," \
-	" created_by TEXT NOT NULL DEFAULT '');" \
-	"CREATE UNIQUE INDEX blocklist_kind_folded ON blocklist (kind, folded);" \
-	"INSERT OR IGNORE INTO settings (key, value) VALUES ('blocklist_generation', 0);" \
-	"CREATE TRIGGER blocklist_generation_insert AFTER INSERT ON blocklist BEGIN" \
-	" UPDATE settings SET value = value + 1 WHERE key = 'blocklist_generation'; END;" \
-	"CREATE TRIGGER blocklist_generation_update AFTER UPDATE ON blocklist BEGIN" \
-	" UPDATE settings SET value = value + 1 WHERE key = 'blocklist_generation'; END;" \
-	"CREATE TRIGGER blocklist_generation_delete AFTER DELETE ON blocklist BEGIN" \
-	" UPDATE settings SET value = value + 1 WHERE key = 'blocklist_generation'; END;" \
-	"PRAGMA user_version = 5;"
 
 /* Page sizes store_blocklist_list accepts. */
 #define STORE_BLOCKLIST_MAX_PER_PAGE 500

@@ -5,11 +5,7 @@
  * to end, the post handler (hold even in post mode, spam, the reason, the
  * reader's answer) and the admin page (list, add, 422 and 409 with the form
  * kept, remove, audit, the reason in the queue).
- *
- * SCHEMA 5: until store.c's migrations carry STORE_BLOCKLIST_MIGRATION
- * (store_blocklist.h), every fixture here applies it by hand after
- * store_migrate — see apply_blocklist_migration. Once the migration is in
- * store.c, that function is to go. */
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -42,28 +38,6 @@
 #include "store_users.h"
 
 #define T0 1700000000
-
-/* SCHEMA 5: to be removed once store.c migrates to version 5 itself. */
-static void
-apply_blocklist_migration(struct store *st)
-{
-	int v = -1;
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	if (v >= 5)
-		return;	/* store.c has it now */
-	assert_int_equal(v, 4);
-	char *msg = NULL;
-	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE;" STORE_BLOCKLIST_MIGRATION "COMMIT;",
-	    NULL, NULL, &msg);
-	if (rc != SQLITE_OK)
-		fail_msg("migration 4 to 5: %s", msg ? msg : sqlite3_errstr(rc));
-	sqlite3_free(msg);
-}
 
 static void
 exec_sql(struct store *st, const char *sql)
@@ -109,7 +83,6 @@ setup(void **state)
 	assert_int_equal(store_open(f->path, 1000, &f->st, err, sizeof(err)), STORE_OK);
 	int from;
 	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
-	apply_blocklist_migration(f->st);
 	f->a = arena_new();
 	*state = f;
 	return 0;
@@ -554,7 +527,6 @@ app_setup(void **state)
 	if (app_init(&f->app, conf, err, sizeof(err)) != 0)
 		fail_msg("app_init: %s", err);
 	assert_int_equal(ctx_open(&f->ctx, &f->app), 0);
-	apply_blocklist_migration(f->ctx.store);
 	char sql[128];
 	snprintf(sql, sizeof(sql), "UPDATE settings SET value = %lld WHERE key = "
 	    "'blocklist_generation'", (long long)generation_base);
