@@ -35,7 +35,7 @@ request_path(struct arena *a, char **envp, const char *base)
 {
 	const char *pi = request_env(envp, "PATH_INFO");
 	if (pi != NULL && *pi != '\0')
-		return pi;
+		return pi[0] == '/' ? pi : NULL;	/* a path, or nothing of ours */
 	const char *uri = request_env(envp, "DOCUMENT_URI");
 	size_t len;
 	if (uri == NULL || *uri == '\0') {
