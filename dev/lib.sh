@@ -212,6 +212,7 @@ http {
 	types {
 		text/html html;
 		text/css css;
+		application/javascript js;
 		application/json json;
 	}
 	default_type application/octet-stream;
