@@ -89,6 +89,7 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 	app->arena = arena_new();
 	app->strings_value = tval_object(app->arena);
 	catalog_to_tval(app->strings, app->arena, app->strings_value);
+	tval_freeze(app->arena, app->strings_value);
 
 	/* A sign-in that finds every hashing slot taken is answered 503 at
 	 * once: waiting for a slot holds a worker, and a flood of sign-ins

@@ -45,6 +45,7 @@ struct tval {
 	struct tval **items;		/* TVAL_LIST */
 	struct tmember *members;	/* TVAL_OBJECT, in insertion order */
 	size_t len, cap;
+	struct tmember *sorted;		/* by key, after tval_freeze; else NULL */
 };
 
 static struct tval *
@@ -147,6 +148,7 @@ tval_set(struct arena *a, struct tval *obj, const char *key, struct tval *v)
 			obj->members[i].val = v;
 			return;
 		}
+	obj->sorted = NULL;	/* a frozen object that changes is thawed */
 	tval_grow(a, obj, sizeof(struct tmember));
 	obj->members[obj->len].key = arena_strdup(a, key);
 	obj->members[obj->len].val = v;
@@ -182,6 +184,44 @@ tval_push(struct arena *a, struct tval *list, struct tval *v)
 	list->items[list->len++] = v;
 }
 
+static int
+cmp_members(const void *x, const void *y)
+{
+	return strcmp(((const struct tmember *)x)->key, ((const struct tmember *)y)->key);
+}
+
+void
+tval_freeze(struct arena *a, struct tval *obj)
+{
+	if (obj == NULL || obj->type != TVAL_OBJECT || obj->len == 0)
+		return;
+	struct tmember *m = arena_calloc(a, obj->len, sizeof(*m));
+	memcpy(m, obj->members, obj->len * sizeof(*m));
+	qsort(m, obj->len, sizeof(*m), cmp_members);
+	obj->sorted = m;
+}
+
+/* Binary search of a frozen object for key[0..len). */
+static const struct tval *
+sorted_find(const struct tval *obj, const char *key, size_t len)
+{
+	size_t lo = 0, hi = obj->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *mk = obj->sorted[mid].key;
+		int r = strncmp(mk, key, len);
+		if (r == 0)
+			r = mk[len] == '\0' ? 0 : 1;	/* a longer key sorts after */
+		if (r == 0)
+			return obj->sorted[mid].val;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 struct tval *
 tval_get(const struct tval *obj, const char *key)
 {
@@ -189,6 +229,8 @@ tval_get(const struct tval *obj, const char *key)
 
 	if (obj == NULL || obj->type != TVAL_OBJECT || key == NULL)
 		return NULL;
+	if (obj->sorted != NULL)
+		return (struct tval *)sorted_find(obj, key, strlen(key));
 	for (i = 0; i < obj->len; i++)
 		if (strcmp(obj->members[i].key, key) == 0)
 			return obj->members[i].val;
@@ -204,6 +246,8 @@ tval_getn(const struct tval *obj, const char *key, size_t len)
 
 	if (obj == NULL || obj->type != TVAL_OBJECT)
 		return NULL;
+	if (obj->sorted != NULL)
+		return sorted_find(obj, key, len);
 	for (i = 0; i < obj->len; i++)
 		if (strncmp(obj->members[i].key, key, len) == 0 &&
 		    obj->members[i].key[len] == '\0')

@@ -47,6 +47,10 @@ void tval_set_number(struct arena *a, struct tval *obj, const char *key, double 
 void tval_push(struct arena *a, struct tval *list, struct tval *v);
 /* Member of an object, or NULL. */
 struct tval *tval_get(const struct tval *obj, const char *key);
+/* Indexes an object's keys for binary search (iteration keeps insertion
+ * order): for big objects read many times, such as the strings every page
+ * looks up. Setting a key afterwards drops the index. */
+void tval_freeze(struct arena *a, struct tval *obj);
 size_t tval_list_length(const struct tval *list);
 const char *tval_string(const struct tval *v);	/* NULL unless TVAL_STRING */
 /* Walking lists and objects (NULL past the end or for another type). */

@@ -88,6 +88,39 @@ teardown(void **state)
 	return 0;
 }
 
+/* A frozen object answers the same lookups as before, by binary search,
+ * including dotted names in templates and keys that are prefixes of
+ * others; a later set thaws it. */
+static void
+frozen_objects(void **state)
+{
+	struct arena *a = *state;
+	struct tval *root = tval_object(a), *t = tval_object(a);
+	char key[32];
+	for (int i = 0; i < 300; i++) {
+		snprintf(key, sizeof(key), "k%03d", 299 - i);
+		tval_set_str(a, t, key, key + 1);
+	}
+	tval_set_str(a, t, "k", "short");
+	tval_set_str(a, t, "k0000", "longer");
+	tval_set(a, root, "t", t);
+	tval_freeze(a, t);
+	assert_string_equal(tval_string(tval_get(t, "k000")), "000");
+	assert_string_equal(tval_string(tval_get(t, "k299")), "299");
+	assert_string_equal(tval_string(tval_get(t, "k")), "short");
+	assert_string_equal(tval_string(tval_get(t, "k0000")), "longer");
+	assert_null(tval_get(t, "k00"));
+	assert_null(tval_get(t, "k300"));
+	assert_null(tval_get(t, ""));
+	assert_string_equal(render_with(a, "{{t.k150}} {{t.k}} {{t.k0000}}[{{t.k00}}]", root),
+	    "150 short longer[]");
+	/* Iteration keeps insertion order. */
+	assert_string_equal(tval_object_key_at(t, 0), "k299");
+	tval_set_str(a, t, "new", "after");
+	assert_string_equal(tval_string(tval_get(t, "new")), "after");
+	assert_string_equal(tval_string(tval_get(t, "k123")), "123");
+}
+
 static void
 html_escaper(void **state)
 {
@@ -706,6 +739,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(json_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(json_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(load_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(frozen_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_rendering, setup, teardown),
 	};
 
