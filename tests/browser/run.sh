@@ -10,6 +10,10 @@
 #   NAZAR_CONF     nazar's config (for nazarctl -c)
 #   NAZARCTL       the nazarctl of the build under test
 #   NAZAR_TMP      a directory of its own, removed afterwards
+#   NAZAR_EN_URL   the same article on the English site, served by a second
+#                  nazar (locale en, a database of its own) under
+#                  /en-comments/ (admin: $NAZAR_BASE/en-comments/admin/)
+#   NAZAR_EN_CONF  that nazar's config (for nazarctl -c)
 #   CHROMIUM       the browser (default /usr/bin/chromium)
 # A test prints TAP (its plan last or first); its cases are renumbered and
 # prefixed with NAME. A missing or wrong plan, or a non-zero exit without a
@@ -29,15 +33,24 @@ export NAZAR_SRCDIR=${NAZAR_SRCDIR:-$(cd "$here/../.." && pwd)}
 need_programs nginx curl ss node npm
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || t_skip_all "chromium is not installed"
 
-# playwright-core only: no browser download, the pinned version, and no
-# lock file (it has no dependencies of its own).
-want=$(sed -nE 's/.*"playwright-core": *"([^"]+)".*/\1/p' "$here/package.json")
-have=$(sed -nE 's/^  "version": *"([^"]+)".*/\1/p' \
-	"$here/node_modules/playwright-core/package.json" 2>/dev/null)
-if [ "$want" != "$have" ]; then
-	(cd "$here" && npm install --no-audit --no-fund --no-package-lock \
-		--no-update-notifier --loglevel=error) >&2 ||
-		{ echo "1..1"; echo "not ok 1 - npm install playwright-core"; exit 1; }
+# The packages of package-lock.json, exactly (playwright-core, axe-core,
+# vnu-jar): npm ci when any installed version differs. No install scripts:
+# playwright-core downloads no browser, vnu-jar no Java runtime (Debian's
+# java runs vnu.jar).
+lock_matches() {
+	(cd "$here" && node -e '
+		const lock = require("./package-lock.json");
+		for (const [dir, p] of Object.entries(lock.packages)) {
+			if (!dir) continue;
+			let have = null;
+			try { have = require(`./${dir}/package.json`).version; } catch (e) {}
+			if (have !== p.version) process.exit(1);
+		}') 2>/dev/null
+}
+if ! lock_matches; then
+	(cd "$here" && npm ci --ignore-scripts --no-audit --no-fund \
+		--no-update-notifier --loglevel=error) >&2 && lock_matches ||
+		{ echo "1..1"; echo "not ok 1 - npm ci (package-lock.json)"; exit 1; }
 fi
 
 tests=()
@@ -55,12 +68,29 @@ done
 [ ${#tests[@]} -gt 0 ] || t_skip_all "no browser test selected"
 
 it_setup
+# The English site beside the Persian one, behind the same nginx: its own
+# nazar under /en-comments/ and its article pages under /en/news/.
+en_locations="
+		location /en-comments/ {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_pass unix:$T_DIR/nazar-en.sock;
+			client_max_body_size 64k;
+		}
+		location /en-comments/static/ {
+			alias $NAZAR_SRCDIR/static/;
+		}
+		location /en/news/ {
+			ssi on;
+			default_type text/html;
+			try_files \$uri.html =404;
+		}"
 # nginx first: a free port can be taken by someone else before nginx binds
 # it (the machine is shared), so another is tried, twice at most.
 tries=0
 while :; do
 	port=$(free_port)
-	write_nginx_conf "$T_DIR/nginx.conf" "$T_DIR" "$port" "unix:$T_DIR/nazar.sock"
+	write_nginx_conf "$T_DIR/nginx.conf" "$T_DIR" "$port" "unix:$T_DIR/nazar.sock" \
+		"$en_locations"
 	start_nginx "$T_DIR/nginx.conf" "$port" >"$T_DIR/nginx-start.out" && break
 	tries=$((tries + 1))
 	if [ $tries -ge 3 ]; then
@@ -73,11 +103,23 @@ done
 write_nazar_conf "$T_DIR/nazar.conf" "$T_DIR/nazar.sock" "$T_DIR/nazar.db" "$port" fa
 # A person fills the form in seconds; the test in well under the minimum.
 printf '\n[antispam]\nmin_seconds = 0\n' >>"$T_DIR/nazar.conf"
+write_nazar_conf "$T_DIR/nazar-en.conf" "$T_DIR/nazar-en.sock" "$T_DIR/nazar-en.db" "$port" en
+sed -i -e 's|^base_path = .*|base_path = /en-comments|' \
+	-e 's|/news/{article}$|/en/news/{article}|' "$T_DIR/nazar-en.conf"
+printf '\n[antispam]\nmin_seconds = 0\n' >>"$T_DIR/nazar-en.conf"
+mkdir -p "$T_DIR/www/en/news"
 for name in "${tests[@]}"; do
 	write_demo_article "$T_DIR/www/news/browser-$name.html" "browser-$name" fa
+	write_demo_article "$T_DIR/www/en/news/browser-$name.html" "browser-$name" en
+	sed -i 's|/comments/|/en-comments/|g' "$T_DIR/www/en/news/browser-$name.html"
 done
-"$NAZARCTL" -c "$T_DIR/nazar.conf" init >/dev/null 2>&1 ||
-	{ echo "1..1"; echo "not ok 1 - nazarctl init"; exit 1; }
+for c in nazar nazar-en; do
+	"$NAZARCTL" -c "$T_DIR/$c.conf" init >/dev/null 2>&1 ||
+		{ echo "1..1"; echo "not ok 1 - nazarctl init ($c.conf)"; exit 1; }
+done
+start_nazar nazar-en "$T_DIR/nazar-en.conf" ||
+	{ echo "1..1"; echo "not ok 1 - the English nazar starts"; exit 1; }
+en_pid=$NAZAR_PID
 start_nazar nazar "$T_DIR/nazar.conf" || { echo "1..1"; echo "not ok 1 - nazar starts"; exit 1; }
 
 # merge NAME FILE STATUS — prints the TAP of FILE renumbered from t_count,
@@ -136,6 +178,8 @@ for name in "${tests[@]}"; do
 	NAZAR_URL="http://127.0.0.1:$port/news/browser-$name" \
 		NAZAR_BASE="http://127.0.0.1:$port" NAZAR_CONF="$T_DIR/nazar.conf" \
 		NAZARCTL="$NAZARCTL" NAZAR_TMP="$T_DIR/$name" \
+		NAZAR_EN_URL="http://127.0.0.1:$port/en/news/browser-$name" \
+		NAZAR_EN_CONF="$T_DIR/nazar-en.conf" \
 		timeout -k 5 180 node "$here/$name.test.js" >"$T_DIR/$name.tap" 2>"$T_DIR/$name.log"
 	rc=$?
 	before=$t_failed
@@ -151,6 +195,13 @@ if stop_nazar; then
 else
 	t_notok "nazar exits 0 after SIGTERM, without sanitizer reports" \
 		"$(tail -n 30 "$T_DIR/nazar.log")"
+fi
+NAZAR_PID=$en_pid
+if stop_nazar; then
+	t_ok "the English nazar exits 0 after SIGTERM, without sanitizer reports"
+else
+	t_notok "the English nazar exits 0 after SIGTERM, without sanitizer reports" \
+		"$(tail -n 30 "$T_DIR/nazar-en.log")"
 fi
 t_done
 [ "$t_failed" -eq 0 ]
