@@ -91,7 +91,13 @@ echo "nazar $("$bin/nazar" -V | awk '{ print $2 }'), $(nproc) cores, wrk -t$thre
 	"$workers nazar workers, $comments comments, $size bytes"
 static_rps=$(run_wrk "$static_url")
 thread_rps=$(run_wrk "$thread_url")
+# The smallest FastCGI answer nazar gives (health: one SQLite ping, a
+# 40-byte body): what nginx → FastCGI → nazar costs before any work.
+health_rps=$(run_wrk "${thread_url%%/thread?*}/health")
 printf 'static file (nginx alone):   %10.0f req/s\n' "$static_rps"
+printf 'health (FastCGI, no work):   %10.0f req/s\n' "$health_rps"
 printf 'thread fragment (nazar):     %10.0f req/s\n' "$thread_rps"
-awk -v a="$thread_rps" -v b="$static_rps" \
-	'BEGIN { printf "ratio thread/static:         %10.3f\n", (b > 0 ? a / b : 0) }'
+awk -v a="$thread_rps" -v b="$static_rps" -v h="$health_rps" \
+	'BEGIN { printf "ratio thread/static:         %10.3f\n", (b > 0 ? a / b : 0);
+	         printf "ratio health/static:         %10.3f\n", (b > 0 ? h / b : 0);
+	         printf "ratio thread/health:         %10.3f\n", (h > 0 ? a / h : 0) }'
