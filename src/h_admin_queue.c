@@ -150,7 +150,16 @@ admin_queue(const struct ctx *c, struct request *r, struct response *res)
 	}
 	const char *q = kvlist_get(&r->query, "q");
 	if (q != NULL) {
-		q = text_clean(a, q, strnlen(q, QUEUE_MAX_Q_BYTES), true);
+		/* Cut at a character boundary: a cut sequence would make the
+		 * whole query invalid, and the search would silently become
+		 * the whole tab. */
+		size_t qlen = strnlen(q, QUEUE_MAX_Q_BYTES + 1);
+		if (qlen > QUEUE_MAX_Q_BYTES) {
+			qlen = QUEUE_MAX_Q_BYTES;
+			while (qlen > 0 && ((unsigned char)q[qlen] & 0xC0) == 0x80)
+				qlen--;
+		}
+		q = text_clean(a, q, qlen, true);
 		if (q == NULL)
 			q = "";
 	}
