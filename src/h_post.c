@@ -156,10 +156,14 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 	}
 }
 
-/* The names a reader may not pass for: every moderator's sign-in and
- * display name (disabled ones too: their names are on old site replies)
- * and the site's own badge. When the users cannot be read, the badge alone
- * is protected rather than the post refused. */
+/* The names a reader may not pass for: every moderator's display name
+ * (disabled ones too: their names are on old site replies) and the site's
+ * own badge. Sign-in names are not among them: they are never shown to
+ * readers, and refusing them would tell anyone which accounts exist (the
+ * sign-in page answers an unknown user like a wrong password). A display
+ * name left empty is the sign-in name, and protected as such. When the
+ * users cannot be read, the badge alone is protected rather than the post
+ * refused. */
 static const char **
 protected_names(const struct ctx *c, struct request *r, size_t *n)
 {
@@ -167,12 +171,10 @@ protected_names(const struct ctx *c, struct request *r, size_t *n)
 	size_t nusers = 0;
 	if (store_user_list(c->store, r->arena, &users, &nusers) != STORE_OK)
 		nusers = 0;
-	const char **names = arena_calloc(r->arena, 2 * nusers + 1, sizeof(*names));
+	const char **names = arena_calloc(r->arena, nusers + 1, sizeof(*names));
 	*n = 0;
-	for (size_t i = 0; i < nusers; i++) {
-		names[(*n)++] = users[i].name;
+	for (size_t i = 0; i < nusers; i++)
 		names[(*n)++] = users[i].display_name;
-	}
 	names[(*n)++] = catalog_get(c->app->strings, "site_badge");
 	return names;
 }
