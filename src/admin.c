@@ -277,8 +277,28 @@ comment_path(const char *p, long long *id, const char **verb)
 	return false;
 }
 
+/* After any admin request: passwords typed into a form (sign-in, account,
+ * users) are wiped from the request's memory, which is not cleared when
+ * the arena is freed. */
+static void
+wipe_passwords(struct request *r)
+{
+	for (size_t i = 0; i < r->form.count; i++)
+		if (strstr(r->form.items[i].key, "password") != NULL)
+			sodium_memzero((char *)r->form.items[i].value, r->form.items[i].value_len);
+}
+
+static void dispatch(const struct ctx *c, struct request *r, struct response *res);
+
 void
 admin_dispatch(const struct ctx *c, struct request *r, struct response *res)
+{
+	dispatch(c, r, res);
+	wipe_passwords(r);
+}
+
+static void
+dispatch(const struct ctx *c, struct request *r, struct response *res)
 {
 	const char *p = r->path + 6;	/* after "/admin" */
 	bool get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;

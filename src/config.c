@@ -360,8 +360,14 @@ set_article_url(struct config *cfg, const char *v, char *msg, size_t msglen)
 		rest = v + 8;
 	else if (strncmp(v, "http://", 7) == 0)
 		rest = v + 7;
-	bool ok = rest != NULL && *rest != '\0' && *rest != '/' &&
-	    strstr(v, "{article}") != NULL;
+	const char *art = strstr(v, "{article}");
+	bool ok = rest != NULL && *rest != '\0' && *rest != '/' && art != NULL;
+	/* The host must end before {article}: an article id is whatever a
+	 * request says, and ".evil.example" after the host would move it. */
+	if (ok) {
+		size_t host = strcspn(rest, "/?#");
+		ok = rest + host < art;
+	}
 	/* It ends up in href attributes and Location headers. */
 	for (const char *p = v; ok && *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
@@ -370,7 +376,7 @@ set_article_url(struct config *cfg, const char *v, char *msg, size_t msglen)
 	}
 	if (!ok) {
 		say(msg, msglen, "must be empty or an http:// or https:// address "
-		    "containing {article}, without spaces or quotes");
+		    "containing {article} after the host, without spaces or quotes");
 		return -1;
 	}
 	return copy_field(cfg->article_url, sizeof(cfg->article_url), v, msg, msglen);

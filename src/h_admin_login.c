@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "admin.h"
+#include "antispam.h"
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
@@ -109,6 +110,10 @@ admin_login(const struct ctx *c, struct request *r, struct response *res)
 	/* Shown back in the form and written to the audit: bounded and valid. */
 	char *shown = utf8_make_displayable(r->arena,
 	    arena_strndup(r->arena, username, strnlen(username, USERNAME_MAX_BYTES)));
+	/* It goes into the audit and the log: no line breaks or escapes. */
+	for (char *p = shown; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 
 	unsigned char pre[AUTH_TOKEN_BYTES];
 	const char *pre_text = kvlist_get(&r->cookies, admin_cookie_name(c, r, "nazar_pre"));
@@ -118,10 +123,15 @@ admin_login(const struct ctx *c, struct request *r, struct response *res)
 		return;
 	}
 
+	/* Failures are counted per address group (/24, /64 as configured for
+	 * posting): an attacker rotating through their own IPv6 /64 is one
+	 * address, not 2^64 of them. */
+	char group[ANTISPAM_GROUP_MAX];
+	(void)antispam_address_group(r->remote_addr, cfg->ipv4_prefix, cfg->ipv6_prefix, group);
 	long long ufail, afail;
 	int64_t uold, aold;
 	int window = cfg->login_window_minutes * 60;
-	if (store_login_failures(c->store, shown, r->remote_addr, r->now - window, &ufail, &uold,
+	if (store_login_failures(c->store, shown, group, r->now - window, &ufail, &uold,
 	    &afail, &aold) != STORE_OK) {
 		response_header(res, "Retry-After", "5");
 		login_form(c, r, res, 503, shown, "admin.error.unavailable");
@@ -152,13 +162,14 @@ admin_login(const struct ctx *c, struct request *r, struct response *res)
 	if (pwlen <= AUTH_PASSWORD_MAX_BYTES)
 		hr = auth_verify_password(known ? stored : NULL, password, pwlen, &ok, &rehash,
 		    newhash);
+	sodium_memzero((char *)password, pwlen);	/* the request's copy */
 	if (hr != AUTH_HASH_OK) {
 		response_header(res, "Retry-After", "2");
 		login_form(c, r, res, 503, shown, "admin.error.busy");
 		return;
 	}
 	if (!ok) {
-		(void)store_login_failure_add(c->store, shown, r->remote_addr, r->now);
+		(void)store_login_failure_add(c->store, shown, group, r->now);
 		audit_login(c, r, known ? u.id : 0, shown, "login_failed",
 		    known ? "password" : "user");
 		login_form(c, r, res, 401, shown, "admin.error.login_failed");
@@ -180,6 +191,11 @@ admin_login(const struct ctx *c, struct request *r, struct response *res)
 		return;
 	}
 	(void)store_login_failures_clear(c->store, u.name);
+	/* Housekeeping on the rare event of a sign-in: failures past the
+	 * window and sessions past their limits are of no use any more. */
+	(void)store_login_failures_purge(c->store, r->now - window);
+	(void)store_session_purge(c->store, r->now - cfg->session_idle_minutes * 60,
+	    r->now - cfg->session_lifetime_hours * 3600);
 	if (rehash && store_user_set_password(c->store, u.id, newhash, hash, r->now) == STORE_OK)
 		log_info("password hash of %s upgraded", u.name);
 	sodium_memzero(newhash, sizeof(newhash));

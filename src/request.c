@@ -3,6 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "arena.h"
 #include "config.h"
 #include "http.h"
@@ -123,7 +125,11 @@ request_read(struct request *r, const struct request_source *src, const struct c
 		.max_fields = admin ? REQUEST_MAX_ADMIN_FIELDS : REQUEST_MAX_FIELDS, .max_key = 64,
 		.max_value = cfg->max_body_bytes, .too_long_status = 413,
 	};
-	return http_parse_urlencoded(r->arena, body, length, &blim, &r->form);
+	int rc = http_parse_urlencoded(r->arena, body, length, &blim, &r->form);
+	/* The decoded fields are copies; the raw body may hold a password,
+	 * and arena memory is not cleared when it is freed. */
+	sodium_memzero(body, length);
+	return rc;
 }
 
 bool

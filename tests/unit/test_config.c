@@ -386,7 +386,7 @@ bad_values(void **state)
 	static const char base_msg[] = "must be a path such as /comments: starting with '/', "
 	    "made of A-Z a-z 0-9 / _ . -, without \"//\", \"..\" or a trailing '/'";
 	static const char url_msg[] = "must be empty or an http:// or https:// address "
-	    "containing {article}, without spaces or quotes";
+	    "containing {article} after the host, without spaces or quotes";
 	static const struct bad_value t[] = {
 		{ "server", "listen", "", listen_msg },
 		{ "server", "listen", "unix:", listen_msg },
@@ -460,6 +460,8 @@ bad_values(void **state)
 		{ "site", "article_url", "https:///{article}", url_msg },
 		{ "site", "article_url", "https://a.ir/{article} x", url_msg },
 		{ "site", "article_url", "https://a.ir/\"{article}", url_msg },
+		{ "site", "article_url", "https://news.example{article}", url_msg },
+		{ "site", "article_url", "https://news.example{article}/x", url_msg },
 		{ "site", "article_url", "https://a.ir/<{article}>", url_msg },
 		{ "site", "article_url", "https://a.ir/{Article}", url_msg },
 		{ "site", "templates", "", "must be the path of the template directory" },
