@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -400,6 +402,57 @@ auth_login_csrf_matches(const unsigned char secret[32],
 	    sodium_memcmp(got, mac, sizeof(mac)) == 0;
 	sodium_memzero(mac, sizeof(mac));
 	sodium_memzero(got, sizeof(got));
+	return ok;
+}
+
+/* The device cookie: "<user id>.<issued>.<MAC>", the MAC (truncated to
+ * AUTH_TOKEN_BYTES, base64url) over a label, the id and the time. */
+static const char device_label[] = "nazar known device";
+
+static void
+device_mac(const unsigned char secret[32], long long user_id, long long issued,
+    char text[AUTH_TOKEN_TEXT])
+{
+	char msg[sizeof(device_label) + 48];
+	int n = snprintf(msg, sizeof(msg), "%s|%lld|%lld", device_label, user_id, issued);
+	unsigned char mac[crypto_auth_BYTES];
+	crypto_auth(mac, (const unsigned char *)msg, (size_t)n, secret);
+	auth_token_encode(mac, text);	/* the first AUTH_TOKEN_BYTES of it */
+	sodium_memzero(mac, sizeof(mac));
+}
+
+void
+auth_device_cookie(const unsigned char secret[32], int64_t user_id, time_t now,
+    char out[AUTH_DEVICE_TEXT])
+{
+	char mac[AUTH_TOKEN_TEXT];
+	device_mac(secret, (long long)user_id, (long long)now, mac);
+	snprintf(out, AUTH_DEVICE_TEXT, "%lld.%lld.%s", (long long)user_id, (long long)now, mac);
+}
+
+bool
+auth_device_cookie_valid(const unsigned char secret[32], const char *text, int64_t user_id,
+    time_t now, int max_age_s)
+{
+	if (text == NULL || strlen(text) >= AUTH_DEVICE_TEXT)
+		return false;
+	char *end;
+	errno = 0;
+	long long uid = strtoll(text, &end, 10);
+	if (errno != 0 || end == text || *end != '.' || text[0] < '0' || text[0] > '9')
+		return false;
+	const char *p = end + 1;
+	long long issued = strtoll(p, &end, 10);
+	if (errno != 0 || end == p || *end != '.' || p[0] < '0' || p[0] > '9')
+		return false;
+	if (uid != (long long)user_id || issued > (long long)now ||
+	    (long long)now - issued > (long long)max_age_s)
+		return false;
+	char want[AUTH_TOKEN_TEXT];
+	device_mac(secret, uid, issued, want);
+	bool ok = strlen(end + 1) == strlen(want) &&
+	    sodium_memcmp(end + 1, want, strlen(want)) == 0;
+	sodium_memzero(want, sizeof(want));
 	return ok;
 }
 

@@ -105,6 +105,16 @@ void auth_login_csrf(const unsigned char secret[32],
 bool auth_login_csrf_matches(const unsigned char secret[32],
     const unsigned char presession[AUTH_TOKEN_BYTES], const char *form_value);
 
+/* The known-device cookie, set at a successful sign-in: proof that this
+ * browser signed in as user_id before. Its holder is exempt from the
+ * per-user-name throttle (not from the per-address one), so that an
+ * attacker who keeps failing on a name cannot lock its moderator out. */
+#define AUTH_DEVICE_TEXT 96
+void auth_device_cookie(const unsigned char secret[32], int64_t user_id, time_t now,
+    char out[AUTH_DEVICE_TEXT]);
+bool auth_device_cookie_valid(const unsigned char secret[32], const char *text,
+    int64_t user_id, time_t now, int max_age_s);
+
 /* Session expiry: idle for longer than idle_s, or older than lifetime_s. */
 bool auth_session_expired(int64_t created, int64_t last_seen, time_t now, int idle_s,
     int lifetime_s);

@@ -29,6 +29,8 @@
 /* Longer user names are not ours; they are still answered like a wrong
  * password (and counted), just cut for the log and the audit. */
 #define USERNAME_MAX_BYTES 64
+/* How long a browser is remembered as one a user signed in from. */
+#define DEVICE_MAX_AGE (90 * 24 * 3600)
 
 /* The pre-session value of the sign-in form: from the cookie when it is
  * well-formed, else a new one, sent as a cookie. */
@@ -128,6 +130,15 @@ admin_login(const struct ctx *c, struct request *r, struct response *res)
 	 * address, not 2^64 of them. */
 	char group[ANTISPAM_GROUP_MAX];
 	(void)antispam_address_group(r->remote_addr, cfg->ipv4_prefix, cfg->ipv6_prefix, group);
+	struct user u;
+	char *stored = NULL;
+	enum store_result sr = store_user_by_name(c->store, r->arena, shown, &u, &stored);
+	if (sr != STORE_OK && sr != STORE_NOT_FOUND) {
+		response_header(res, "Retry-After", "5");
+		login_form(c, r, res, 503, shown, "admin.error.unavailable");
+		return;
+	}
+
 	long long ufail, afail;
 	int64_t uold, aold;
 	int window = cfg->login_window_minutes * 60;
@@ -137,6 +148,13 @@ admin_login(const struct ctx *c, struct request *r, struct response *res)
 		login_form(c, r, res, 503, shown, "admin.error.unavailable");
 		return;
 	}
+	/* A browser that signed in as this user before is not held back by
+	 * failures on the user name: those may be an attacker's, who could
+	 * otherwise keep the moderator out for ever, one try per window. */
+	if (sr == STORE_OK && auth_device_cookie_valid(c->app->secret,
+	    kvlist_get(&r->cookies, admin_cookie_name(c, r, "nazar_device")), u.id, r->now,
+	    DEVICE_MAX_AGE))
+		ufail = 0;
 	int wait = auth_throttle_wait(ufail, uold, afail, aold, cfg->login_failures_per_user,
 	    cfg->login_failures_per_address, window, r->now);
 	if (wait > 0) {
@@ -146,14 +164,6 @@ admin_login(const struct ctx *c, struct request *r, struct response *res)
 		return;
 	}
 
-	struct user u;
-	char *stored = NULL;
-	enum store_result sr = store_user_by_name(c->store, r->arena, shown, &u, &stored);
-	if (sr != STORE_OK && sr != STORE_NOT_FOUND) {
-		response_header(res, "Retry-After", "5");
-		login_form(c, r, res, 503, shown, "admin.error.unavailable");
-		return;
-	}
 	bool known = sr == STORE_OK && !u.disabled && strlen(username) <= USERNAME_MAX_BYTES;
 	bool ok = false, rehash = false;
 	char newhash[AUTH_HASH_TEXT];
@@ -208,6 +218,10 @@ admin_login(const struct ctx *c, struct request *r, struct response *res)
 	response_header(res, "Set-Cookie", arena_printf(r->arena, "%s=%s; %s",
 	    admin_cookie_name(c, r, "nazar_admin"), text, attrs));
 	sodium_memzero(text, sizeof(text));
+	char device[AUTH_DEVICE_TEXT];
+	auth_device_cookie(c->app->secret, u.id, r->now, device);
+	response_header(res, "Set-Cookie", arena_printf(r->arena, "%s=%s; Max-Age=%d; %s",
+	    admin_cookie_name(c, r, "nazar_device"), device, DEVICE_MAX_AGE, attrs));
 	/* The pre-session value has done its job; a new one comes with the
 	 * next sign-in form. */
 	response_header(res, "Set-Cookie", arena_printf(r->arena, "%s=; Max-Age=0; %s",

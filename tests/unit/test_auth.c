@@ -698,6 +698,40 @@ limiter(void **state)
 	assert_int_equal(auth_init(2, 2000), 0);
 }
 
+/* The known-device cookie: bound to the user id, the secret and its age;
+ * anything else about it is refused. */
+static void
+device_cookie(void **state)
+{
+	(void)state;
+	const time_t now = 1800000000;
+	const int age = 90 * 24 * 3600;
+	char c[AUTH_DEVICE_TEXT];
+	auth_device_cookie(secret, 42, now, c);
+	assert_true(auth_device_cookie_valid(secret, c, 42, now, age));
+	assert_true(auth_device_cookie_valid(secret, c, 42, now + age, age));
+	assert_false(auth_device_cookie_valid(secret, c, 42, now + age + 1, age));
+	assert_false(auth_device_cookie_valid(secret, c, 43, now, age));
+	assert_false(auth_device_cookie_valid(other_secret, c, 42, now, age));
+	assert_false(auth_device_cookie_valid(secret, c, 42, now - 1, age));	/* from the future */
+	/* Every one-character change is refused. */
+	size_t n = strlen(c);
+	for (size_t i = 0; i < n; i++) {
+		char t[AUTH_DEVICE_TEXT];
+		memcpy(t, c, n + 1);
+		t[i] = t[i] == 'A' ? 'B' : 'A';
+		assert_false(auth_device_cookie_valid(secret, t, 42, now, age));
+	}
+	char longer[AUTH_DEVICE_TEXT * 2];
+	snprintf(longer, sizeof(longer), "%sAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", c);
+	assert_false(auth_device_cookie_valid(secret, longer, 42, now, age));
+	static const char *const junk[] = { "", ".", "42", "42.", "42..", "-42.1800000000.x",
+	    "42.-1.x", " 42.1800000000.x", "42.1800000000", "99999999999999999999.1.x" };
+	for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++)
+		assert_false(auth_device_cookie_valid(secret, junk[i], 42, now, age));
+	assert_false(auth_device_cookie_valid(secret, NULL, 42, now, age));
+}
+
 int
 main(void)
 {
@@ -719,6 +753,7 @@ main(void)
 		cmocka_unit_test(throttle_bounds),
 		cmocka_unit_test(session_expiry),
 		cmocka_unit_test(limiter),
+		cmocka_unit_test(device_cookie),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
