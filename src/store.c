@@ -72,8 +72,10 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT count(*), count(*) FILTER (WHERE parent IS NULL) FROM comments "
 	"WHERE article = ?1 AND status = 'approved'",
 	/* STMT_THREAD: ?1 article, ?2 limit, ?3 offset, ?4 JSON array of the
-	 * reader's own ids, ?5 whether own pending top-level comments belong
-	 * on this page (page 1 only). UNION, not UNION ALL: a damaged
+	 * reader's own ids, ?5 whether own held top-level comments belong
+	 * on this page (page 1 only). The reader's own comments come back
+	 * while pending and after a rejection (so they learn the outcome
+	 * instead of seeing their words vanish); never as spam or deleted. UNION, not UNION ALL: a damaged
 	 * database with a parent cycle must not make the recursion endless.
 	 * Replies are found through the parent index: without it SQLite
 	 * picks the (article, ...) index and rereads the whole article once
@@ -87,13 +89,14 @@ static const char *const stmts[STMT__MAX] = {
 	"  SELECT id FROM top"
 	"  UNION"
 	"  SELECT id FROM comments"
-	"   WHERE ?5 AND article = ?1 AND status = 'pending' AND parent IS NULL"
+	"   WHERE ?5 AND article = ?1 AND status IN ('pending', 'rejected') AND parent IS NULL"
 	"   AND id IN own"
 	"  UNION"
 	"  SELECT c.id FROM tree t JOIN comments c INDEXED BY comments_parent"
 	"   ON c.parent = t.id"
 	"   WHERE c.article = ?1"
-	"   AND (c.status = 'approved' OR (c.status = 'pending' AND c.id IN own)))"
+	"   AND (c.status = 'approved'"
+	"    OR (c.status IN ('pending', 'rejected') AND c.id IN own)))"
 	" SELECT " COMMENT_COLUMNS " FROM tree t JOIN comments c ON c.id = t.id"
 	" ORDER BY c.created, c.id",
 	/* STMT_COUNTS: ?1 JSON array of article ids; one row per element */

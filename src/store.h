@@ -91,8 +91,9 @@ enum store_result store_get_comment(struct store *st, struct arena *a, int64_t i
 /* One page of an article's thread, in display order-independent form:
  * the approved top-level comments of page `page` (1-based, per_page of
  * them, oldest first), all approved descendants of those, plus — wherever
- * they would appear — the pending comments whose ids are in own_ids (the
- * reader's own held comments). Rows are ordered by created, id.
+ * they would appear — the pending and rejected comments whose ids are in
+ * own_ids (the reader's own: held, or refused by a moderator, so that the
+ * author learns the outcome). Rows are ordered by created, id.
  * *approved_total is the article's number of approved comments and
  * *top_total its number of approved top-level comments (for paging). */
 enum store_result store_thread(struct store *st, struct arena *a, const char *article,

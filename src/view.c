@@ -81,6 +81,9 @@ comment_value(const struct ctx *c, struct arena *a, const struct comment *cm, in
 	buf_reset(&b);
 	tval_set_str(a, o, "status", comment_status_name(cm->status));
 	tval_set_bool(a, o, "pending", cm->status == COMMENT_PENDING);
+	/* Only its author is ever shown a rejected comment (store_thread). */
+	tval_set_bool(a, o, "rejected", cm->status == COMMENT_REJECTED);
+	tval_set_bool(a, o, "unpublished", cm->status != COMMENT_APPROVED);
 	tval_set_bool(a, o, "site_reply", cm->site_reply);
 	tval_set_number(a, o, "depth", depth);
 	/* A reply link that works without JavaScript: nazar's own page with

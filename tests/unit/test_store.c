@@ -420,7 +420,11 @@ own_pending(void **state)
 	int64_t theirs = add(f, "art", a, COMMENT_PENDING, T0 + 170);
 	int64_t mine_rejected = add(f, "art", a, COMMENT_REJECTED, T0 + 180);
 	int64_t mine_elsewhere = add(f, "zzz", 0, COMMENT_PENDING, T0 + 190);
+	int64_t mine_spam = add(f, "art", a, COMMENT_SPAM, T0 + 200);
+	int64_t mine_deleted = add(f, "art", 0, COMMENT_DELETED, T0 + 210);
+	int64_t theirs_rejected = add(f, "art", a, COMMENT_REJECTED, T0 + 220);
 	(void)theirs;
+	(void)theirs_rejected;
 
 	struct comment *rows;
 	size_t n;
@@ -430,14 +434,18 @@ own_pending(void **state)
 	int64_t only_a[] = { a };
 	assert_ids(rows, n, only_a, 1);
 
-	int64_t own[] = { mine_reply, mine_top, mine_rejected, mine_elsewhere, -5, 0, 999 };
-	assert_int_equal(store_thread(f->st, f->a, "art", 1, 50, own, 7, &rows, &n, &approved,
+	/* The reader's own: held ones, and refused ones (so that they learn
+	 * the outcome); never their spam or deleted ones, never others'. */
+	int64_t own[] = { mine_reply, mine_top, mine_rejected, mine_elsewhere, -5, 0, 999,
+	    mine_spam, mine_deleted };
+	assert_int_equal(store_thread(f->st, f->a, "art", 1, 50, own, 9, &rows, &n, &approved,
 	    &top), STORE_OK);
-	int64_t want[] = { a, mine_top, mine_reply };
-	assert_ids(rows, n, want, 3);
+	int64_t want[] = { a, mine_top, mine_reply, mine_rejected };
+	assert_ids(rows, n, want, 4);
 	assert_int_equal(rows[1].status, COMMENT_PENDING);
 	assert_int_equal(rows[2].status, COMMENT_PENDING);
 	assert_int_equal(rows[2].parent, a);
+	assert_int_equal(rows[3].status, COMMENT_REJECTED);
 	/* Held comments are not counted as published. */
 	assert_int_equal(approved, 1);
 	assert_int_equal(top, 1);
@@ -449,7 +457,7 @@ own_pending(void **state)
 	assert_ids(rows, n, want1, 2);
 
 	/* Own pending top-level comments show on page 1 only. */
-	assert_int_equal(store_thread(f->st, f->a, "art", 2, 50, own, 7, &rows, &n, &approved,
+	assert_int_equal(store_thread(f->st, f->a, "art", 2, 50, own, 9, &rows, &n, &approved,
 	    &top), STORE_OK);
 	assert_int_equal(n, 0);
 }
