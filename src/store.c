@@ -64,8 +64,8 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT article, status FROM comments WHERE id = ?1",
 	/* STMT_INSERT */
 	"INSERT INTO comments (article, parent, name, email, body, status, created, updated, "
-	"remote_addr, user_agent, site_reply, reason) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11)",
+	"remote_addr, user_agent, site_reply, reason, addr_group, body_hash) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	/* STMT_GET */
 	"SELECT " COMMENT_COLUMNS " FROM comments c WHERE c.id = ?1",
 	/* STMT_TOTALS */
@@ -749,8 +749,8 @@ store_secret(struct store *st, unsigned char key[32])
 }
 
 /* STORE_OK when parent exists, is approved and belongs to article. */
-static enum store_result
-parent_ok(struct store *st, int64_t parent, const char *article)
+enum store_result
+store_parent_ok(struct store *st, int64_t parent, const char *article)
 {
 	int rc;
 	sqlite3_stmt *s = stmt_get(st, STMT_PARENT, &rc);
@@ -775,27 +775,13 @@ out:
 }
 
 enum store_result
-store_insert_comment(struct store *st, struct comment *c, time_t now)
+store_insert_row(struct store *st, const struct comment *c, const char *addr_group,
+    const unsigned char *body_hash, size_t hash_len, time_t now, int64_t *id)
 {
-	if (c->article == NULL || c->name == NULL || c->body == NULL ||
-	    (unsigned)c->status >= COMMENT_STATUS__MAX) {
-		log_error("database: insert: incomplete comment");
-		return STORE_ERROR;
-	}
-	if (c->parent < 0)
-		return STORE_CONFLICT;
-	enum store_result r = run(st, STMT_BEGIN_IMMEDIATE);
-	if (r != STORE_OK)
-		return r;
-	sqlite3_stmt *s = NULL;
-	if (c->parent > 0 && (r = parent_ok(st, c->parent, c->article)) != STORE_OK)
-		goto fail;
 	int rc;
-	s = stmt_get(st, STMT_INSERT, &rc);
-	if (s == NULL) {
-		r = store_db_fail(st->db, rc, "insert");
-		goto fail;
-	}
+	sqlite3_stmt *s = stmt_get(st, STMT_INSERT, &rc);
+	if (s == NULL)
+		return store_db_fail(st->db, rc, "insert");
 	rc = store_bind_text(s, 1, c->article);
 	if (rc == SQLITE_OK)
 		rc = c->parent > 0 ? sqlite3_bind_int64(s, 2, c->parent) : sqlite3_bind_null(s, 2);
@@ -818,14 +804,40 @@ store_insert_comment(struct store *st, struct comment *c, time_t now)
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 11, c->reason);
 	if (rc == SQLITE_OK)
+		rc = addr_group != NULL ? store_bind_text(s, 12, addr_group) :
+		    sqlite3_bind_null(s, 12);
+	if (rc == SQLITE_OK)
+		rc = body_hash != NULL ? sqlite3_bind_blob(s, 13, body_hash, (int)hash_len,
+		    SQLITE_TRANSIENT) : sqlite3_bind_null(s, 13);
+	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE) {
+	enum store_result r = STORE_OK;
+	if (rc != SQLITE_DONE)
 		r = store_db_fail(st->db, rc, "insert");
-		goto fail;
-	}
-	int64_t id = sqlite3_last_insert_rowid(st->db);
+	else
+		*id = sqlite3_last_insert_rowid(st->db);
 	store_stmt_done(s);
-	s = NULL;
+	return r;
+}
+
+enum store_result
+store_insert_comment(struct store *st, struct comment *c, time_t now)
+{
+	if (c->article == NULL || c->name == NULL || c->body == NULL ||
+	    (unsigned)c->status >= COMMENT_STATUS__MAX) {
+		log_error("database: insert: incomplete comment");
+		return STORE_ERROR;
+	}
+	if (c->parent < 0)
+		return STORE_CONFLICT;
+	enum store_result r = run(st, STMT_BEGIN_IMMEDIATE);
+	if (r != STORE_OK)
+		return r;
+	int64_t id = 0;
+	if (c->parent > 0 && (r = store_parent_ok(st, c->parent, c->article)) != STORE_OK)
+		goto fail;
+	if ((r = store_insert_row(st, c, NULL, NULL, 0, now, &id)) != STORE_OK)
+		goto fail;
 	/* Only a committed comment is reported back as stored. */
 	if ((r = store_commit(st)) != STORE_OK)
 		return r;
@@ -834,7 +846,6 @@ store_insert_comment(struct store *st, struct comment *c, time_t now)
 	return STORE_OK;
 
 fail:
-	store_stmt_done(s);
 	store_rollback(st);
 	return r;
 }

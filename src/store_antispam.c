@@ -32,12 +32,6 @@ static const char sql_count_article[] =
 static const char sql_duplicates[] =
 	"SELECT count(*) FROM comments WHERE body_hash = ?1 AND created > ?2"
 	" AND (addr_group = ?3 OR article = ?4)";
-static const char sql_parent[] =
-	"SELECT article, status FROM comments WHERE id = ?1";
-static const char sql_insert[] =
-	"INSERT INTO comments (article, parent, name, email, body, status, created, updated,"
-	" remote_addr, user_agent, site_reply, reason, addr_group, body_hash)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, 0, ?10, ?11, ?12)";
 /* ?3 caps the count (only "enough or not" matters); ?4 is a JSON array of
  * the reader's own ids. */
 static const char sql_standing[] =
@@ -122,75 +116,6 @@ count_duplicates(struct store *st, const unsigned char *hash, const char *group,
 	return one_int(st, s, rc, "duplicates", count, NULL);
 }
 
-/* The same rule as store_insert_comment: a reply's parent must exist, be
- * approved and belong to the same article. */
-static enum store_result
-parent_ok(struct store *st, int64_t parent, const char *article)
-{
-	sqlite3_stmt *s;
-	enum store_result r = prepare(st, sql_parent, &s, "parent");
-	if (r != STORE_OK)
-		return r;
-	int rc = sqlite3_bind_int64(s, 1, parent);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		const char *pa = (const char *)sqlite3_column_text(s, 0);
-		const char *ps = (const char *)sqlite3_column_text(s, 1);
-		r = pa != NULL && ps != NULL && strcmp(pa, article) == 0 &&
-		    strcmp(ps, "approved") == 0 ? STORE_OK : STORE_CONFLICT;
-	} else if (rc == SQLITE_DONE)
-		r = STORE_CONFLICT;
-	else
-		r = store_db_fail(st->db, rc, "parent");
-	store_stmt_done(s);
-	return r;
-}
-
-static enum store_result
-insert(struct store *st, const struct comment *c, const struct post_guard *g, time_t now,
-    int64_t *id)
-{
-	sqlite3_stmt *s;
-	enum store_result r = prepare(st, sql_insert, &s, "insert");
-	if (r != STORE_OK)
-		return r;
-	int rc = store_bind_text(s, 1, c->article);
-	if (rc == SQLITE_OK)
-		rc = c->parent > 0 ? sqlite3_bind_int64(s, 2, c->parent) : sqlite3_bind_null(s, 2);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 3, c->name);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 4, c->email);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 5, c->body);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 6, comment_status_name(c->status));
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 7, (sqlite3_int64)now);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 8, c->remote_addr);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 9, c->user_agent);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 10, c->reason);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 11, g->addr_group);
-	if (rc == SQLITE_OK && g->body_hash != NULL)
-		rc = sqlite3_bind_blob(s, 12, g->body_hash, STORE_BODY_HASH_BYTES,
-		    SQLITE_TRANSIENT);
-	else if (rc == SQLITE_OK)
-		rc = sqlite3_bind_null(s, 12);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE)
-		r = store_db_fail(st->db, rc, "insert");
-	else
-		*id = sqlite3_last_insert_rowid(st->db);
-	store_stmt_done(s);
-	return r;
-}
-
 enum store_result
 store_post_comment(struct store *st, struct comment *c, const struct post_guard *g,
     time_t now, enum post_verdict *verdict, int *retry_after)
@@ -241,10 +166,11 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 			goto refuse;
 		}
 	}
-	if (c->parent > 0 && (r = parent_ok(st, c->parent, c->article)) != STORE_OK)
+	if (c->parent > 0 && (r = store_parent_ok(st, c->parent, c->article)) != STORE_OK)
 		goto fail;
 	int64_t id = 0;
-	if ((r = insert(st, c, g, now, &id)) != STORE_OK)
+	if ((r = store_insert_row(st, c, g->addr_group, g->body_hash, STORE_BODY_HASH_BYTES, now,
+	    &id)) != STORE_OK)
 		goto fail;
 	/* Only a committed comment is reported back as stored. */
 	if ((r = store_commit(st)) != STORE_OK)

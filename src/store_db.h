@@ -7,6 +7,10 @@
 #ifndef NAZAR_STORE_DB_H
 #define NAZAR_STORE_DB_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
 #include <sqlite3.h>
 
 #include "store.h"
@@ -59,6 +63,16 @@ int store_bind_text(sqlite3_stmt *s, int idx, const char *v);
 char *store_column_dup(struct arena *a, sqlite3_stmt *s, int col);
 /* A row of COMMENT_COLUMNS (from column 0); -1 for an unknown status. */
 int store_row_comment(struct arena *a, sqlite3_stmt *s, struct comment *c);
+/* The rule for a reply, inside the caller's write transaction: the parent
+ * exists, is approved and belongs to article (else STORE_CONFLICT). */
+enum store_result store_parent_ok(struct store *st, int64_t parent, const char *article);
+/* Inserts one comment row inside the caller's write transaction and sets
+ * *id; addr_group and body_hash (the anti-spam counts, store_antispam.h)
+ * may be NULL for comments that do not count. */
+enum store_result store_insert_row(struct store *st, const struct comment *c,
+    const char *addr_group, const unsigned char *body_hash, size_t hash_len, time_t now,
+    int64_t *id);
+
 /* Steps s, reading COMMENT_COLUMNS rows into an arena array. */
 enum store_result store_collect(struct store *st, struct arena *a, sqlite3_stmt *s,
     const char *what, struct comment **out, size_t *count);
