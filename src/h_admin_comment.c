@@ -109,6 +109,11 @@ edit(const struct ctx *c, struct request *r, struct response *res,
 		return;
 	}
 	long long version = admin_int_param(kvlist_get(&r->form, "version"), 1, INT64_MAX, 0);
+	if (version == 0) {	/* 0 would skip the check: never from the web */
+		comment_page(c, r, res, s, id, 400, typed,
+		    view_message(c, r, "admin.error.no_version"), NULL, NULL);
+		return;
+	}
 	struct actor who = { .user_id = s->user.id, .name = s->user.name,
 	    .remote_addr = r->remote_addr };
 	struct moderation_result mr = { 0 };

@@ -340,10 +340,17 @@ admin_moderate(const struct ctx *c, struct request *r, struct response *res)
 		admin_message(c, r, res, &s, 400, "admin.error.none_selected", ret);
 		return;
 	}
+	/* Every decision names the version the moderator saw: without it two
+	 * moderators could undo each other silently (store_moderate would not
+	 * check), so a form or client that leaves it out is refused. */
 	for (size_t i = 0; i < n; i++) {
 		char key[40];
 		snprintf(key, sizeof(key), "version_%lld", (long long)items[i].id);
 		items[i].version = admin_int_param(kvlist_get(&r->form, key), 1, INT64_MAX, 0);
+		if (items[i].version == 0) {
+			admin_message(c, r, res, &s, 400, "admin.error.no_version", ret);
+			return;
+		}
 	}
 	/* A reason only from the configured list: the audit must not become a
 	 * free-text channel, and the list is what the newsroom agreed on. */
