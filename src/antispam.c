@@ -217,7 +217,7 @@ antispam_address_group(const char *addr, int ipv4_prefix, int ipv6_prefix,
 	/* Not an IP address (a unix socket peer, a misconfigured proxy): its
 	 * own group, kept printable for logs. */
 	size_t o = (size_t)snprintf(out, ANTISPAM_GROUP_MAX, "raw:");
-	for (size_t i = 0; addr[i] != '\0' && i < 64 && o + 1 < ANTISPAM_GROUP_MAX; i++) {
+	for (size_t i = 0; i < 64 && addr[i] != '\0' && o + 1 < ANTISPAM_GROUP_MAX; i++) {
 		unsigned char c = (unsigned char)addr[i];
 		out[o++] = c > 0x20 && c < 0x7f ? (char)c : '?';
 	}
