@@ -36,30 +36,8 @@ const axePath = require.resolve('axe-core/axe.min.js');
 const vnuJar = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build', 'dist', 'vnu.jar');
 const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-// --- TAP ---
-let n = 0;
-let failed = 0;
-function ok(cond, what, diag) {
-  n++;
-  if (cond) {
-    console.log(`ok ${n} - ${what}`);
-  } else {
-    failed++;
-    console.log(`not ok ${n} - ${what}`);
-    if (diag !== undefined) {
-      console.log(String(typeof diag === 'string' ? diag : JSON.stringify(diag, null, 1))
-        .slice(0, 4000).split('\n').map((l) => `# ${l}`).join('\n'));
-    }
-  }
-  return cond;
-}
+const { tap, ok, chromiumArgs } = require('./tap');
 
-// Nothing may leave the machine: every name but the loopback address is
-// unresolvable, and Chromium's own background traffic is off.
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-dev-shm-usage', '--no-proxy-server',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
 
 // The two sites run.sh serves: the same nazar in Persian under /comments/
 // and in English under /en-comments/, each with its own database.
@@ -462,12 +440,12 @@ function vnu() {
 }
 
 main().then(() => {
-  console.log(`1..${n}`);
-  process.exit(failed ? 1 : 0);
+  console.log(`1..${tap.n}`);
+  process.exit(tap.failed ? 1 : 0);
 }, (err) => {
-  n++;
-  console.log(`not ok ${n} - the browser test ran to the end`);
+  tap.n++;
+  console.log(`not ok ${tap.n} - the browser test ran to the end`);
   console.log(String(err && err.stack || err).split('\n').map((l) => `# ${l}`).join('\n'));
-  console.log(`1..${n}`);
+  console.log(`1..${tap.n}`);
   process.exit(1);
 });

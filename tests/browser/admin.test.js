@@ -30,23 +30,7 @@ const shotsDir = process.env.NAZAR_SCREENSHOTS_DIR || '';
 const article = articleUrl ? articleUrl.replace(/.*\//, '') : '';
 const admin = `${base}/comments/admin`;
 
-// --- TAP ---
-let n = 0;
-let failed = 0;
-function ok(cond, what, diag) {
-  n++;
-  if (cond) {
-    console.log(`ok ${n} - ${what}`);
-  } else {
-    failed++;
-    console.log(`not ok ${n} - ${what}`);
-    if (diag !== undefined) {
-      console.log(String(typeof diag === 'string' ? diag : JSON.stringify(diag, null, 1))
-        .slice(0, 2000).split('\n').map((l) => `# ${l}`).join('\n'));
-    }
-  }
-  return cond;
-}
+const { tap, ok, chromiumArgs } = require('./tap');
 
 // --- Persian text ---
 const faDigits = '۰۱۲۳۴۵۶۷۸۹';
@@ -84,12 +68,6 @@ async function jalaliTime(loc) {
 }
 
 // --- the browser ---
-// Nothing may leave the machine: every name but the loopback address is
-// unresolvable, and Chromium's own background traffic is off.
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-dev-shm-usage', '--no-proxy-server',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
 
 // Console errors, uncaught exceptions, CSP violations and failed
 // subresources of a page, each tagged with what the page was showing.
@@ -473,12 +451,12 @@ async function journey(browser, user, password, display) {
 }
 
 main().then(() => {
-  console.log(`1..${n}`);
-  process.exit(failed ? 1 : 0);
+  console.log(`1..${tap.n}`);
+  process.exit(tap.failed ? 1 : 0);
 }, (err) => {
-  n++;
-  console.log(`not ok ${n} - the browser test ran to the end`);
+  tap.n++;
+  console.log(`not ok ${tap.n} - the browser test ran to the end`);
   console.log(String(err && err.stack || err).split('\n').map((l) => `# ${l}`).join('\n'));
-  console.log(`1..${n}`);
+  console.log(`1..${tap.n}`);
   process.exit(1);
 });

@@ -35,23 +35,7 @@ const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const shotsDir = process.env.NAZAR_SCREENSHOTS_DIR || '';
 const tmp = process.env.NAZAR_TMP || fs.mkdtempSync(path.join(os.tmpdir(), 'nazar-journey-'));
 
-// --- TAP ---
-let n = 0;
-let failed = 0;
-function ok(cond, what, diag) {
-  n++;
-  if (cond) {
-    console.log(`ok ${n} - ${what}`);
-  } else {
-    failed++;
-    console.log(`not ok ${n} - ${what}`);
-    if (diag !== undefined) {
-      console.log(String(typeof diag === 'string' ? diag : JSON.stringify(diag, null, 1))
-        .slice(0, 2000).split('\n').map((l) => `# ${l}`).join('\n'));
-    }
-  }
-  return cond;
-}
+const { tap, ok, chromiumArgs } = require('./tap');
 
 // The two sites run.sh serves: the same nazar in Persian under /comments/
 // and in English under /en-comments/, each with its own database.
@@ -101,12 +85,6 @@ async function dateOf(loc, locale) {
 }
 
 // --- the browser ---
-// Nothing may leave the machine: every name but the loopback address is
-// unresolvable, and Chromium's own background traffic is off.
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-dev-shm-usage', '--no-proxy-server',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
 
 // Exceptions thrown by a page's scripts: there must be none.
 const thrown = [];
@@ -456,12 +434,12 @@ async function keyboard(browser, s) {
 }
 
 main().then(() => {
-  console.log(`1..${n}`);
-  process.exit(failed ? 1 : 0);
+  console.log(`1..${tap.n}`);
+  process.exit(tap.failed ? 1 : 0);
 }, (err) => {
-  n++;
-  console.log(`not ok ${n} - the browser test ran to the end`);
+  tap.n++;
+  console.log(`not ok ${tap.n} - the browser test ran to the end`);
   console.log(String(err && err.stack || err).split('\n').map((l) => `# ${l}`).join('\n'));
-  console.log(`1..${n}`);
+  console.log(`1..${tap.n}`);
   process.exit(1);
 });

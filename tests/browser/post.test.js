@@ -14,18 +14,7 @@ const articleUrl = process.env.NAZAR_URL;
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const shot = process.env.NAZAR_SHOT || '';
 
-let n = 0;
-let failed = 0;
-function ok(cond, what, diag) {
-  n++;
-  if (cond) {
-    console.log(`ok ${n} - ${what}`);
-  } else {
-    failed++;
-    console.log(`not ok ${n} - ${what}`);
-    if (diag) console.log(String(diag).split('\n').map((l) => `# ${l}`).join('\n'));
-  }
-}
+const { tap, ok, chromiumArgs } = require('./tap');
 
 // Each reader gets a fresh profile: no cookies from an earlier run.
 async function reader(dirs) {
@@ -99,12 +88,12 @@ async function main() {
 }
 
 main().then(() => {
-  console.log(`1..${n}`);
-  process.exit(failed ? 1 : 0);
+  console.log(`1..${tap.n}`);
+  process.exit(tap.failed ? 1 : 0);
 }, (err) => {
-  n++;
-  console.log(`not ok ${n} - the browser test ran to the end`);
+  tap.n++;
+  console.log(`not ok ${tap.n} - the browser test ran to the end`);
   console.log(String(err && err.stack || err).split('\n').map((l) => `# ${l}`).join('\n'));
-  console.log(`1..${n}`);
+  console.log(`1..${tap.n}`);
   process.exit(1);
 });

@@ -41,28 +41,8 @@ const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const article = articleUrl ? articleUrl.replace(/.*\//, '') : '';
 const admin = `${base}/comments/admin`;
 
-// --- TAP ---
-let n = 0;
-let failed = 0;
-function ok(cond, what, diag) {
-  n++;
-  if (cond) {
-    console.log(`ok ${n} - ${what}`);
-  } else {
-    failed++;
-    console.log(`not ok ${n} - ${what}`);
-    if (diag !== undefined) {
-      console.log(String(typeof diag === 'string' ? diag : JSON.stringify(diag, null, 1))
-        .slice(0, 3000).split('\n').map((l) => `# ${l}`).join('\n'));
-    }
-  }
-  return cond;
-}
+const { tap, ok, chromiumArgs } = require('./tap');
 
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-dev-shm-usage', '--no-proxy-server',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
 
 // --- the payloads: § is each one's own number ---
 const PAYLOADS = [
@@ -633,12 +613,12 @@ async function readerPosts(browser) {
 }
 
 main().then(() => {
-  console.log(`1..${n}`);
-  process.exit(failed ? 1 : 0);
+  console.log(`1..${tap.n}`);
+  process.exit(tap.failed ? 1 : 0);
 }, (err) => {
-  n++;
-  console.log(`not ok ${n} - the browser test ran to the end`);
+  tap.n++;
+  console.log(`not ok ${tap.n} - the browser test ran to the end`);
   console.log(String(err && err.stack || err).split('\n').map((l) => `# ${l}`).join('\n'));
-  console.log(`1..${n}`);
+  console.log(`1..${tap.n}`);
   process.exit(1);
 });
