@@ -28,6 +28,7 @@
 #include "store.h"
 #include "store_antispam.h"
 #include "store_db.h"
+#include "store_fixture.h"
 
 #define T0 1700000000
 #define DAY (24 * 3600)
@@ -529,28 +530,11 @@ decisions(void **state)
 
 /* --- the store: counting windows --- */
 
-struct sfx {
-	char dir[64];
-	char path[128];
-	struct store *st;
-	struct arena *a;
-};
 
-/* Applies the module's schema unless store.c's migrations already did. */
 static int
 store_setup(void **state)
 {
-	struct sfx *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	strcpy(f->dir, "/tmp/nazar-antispam-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/nazar.db", f->dir);
-	char err[256];
-	assert_int_equal(store_open(f->path, 1000, &f->st, err, sizeof(err)), STORE_OK);
-	int from;
-	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
-	f->a = arena_new();
-	*state = f;
+	*state = store_fixture_new("antispam");
 	return 0;
 }
 
@@ -570,11 +554,7 @@ remove_db(const char *dir)
 static int
 store_teardown(void **state)
 {
-	struct sfx *f = *state;
-	store_close(f->st);
-	arena_free(f->a);
-	remove_db(f->dir);
-	free(f);
+	store_fixture_free(*state);
 	return 0;
 }
 
@@ -583,7 +563,7 @@ static const unsigned char hash_b[STORE_BODY_HASH_BYTES] = "bbbbbbbbbbbbbbb";
 
 /* Posts through store_post_comment; returns the verdict (id in *id). */
 static enum post_verdict
-post(struct sfx *f, const struct post_guard *g, const char *article, enum comment_status s,
+post(struct store_fixture *f, const struct post_guard *g, const char *article, enum comment_status s,
     time_t when, int64_t parent, int64_t *id, int *retry)
 {
 	struct comment c = {
@@ -605,7 +585,7 @@ post(struct sfx *f, const struct post_guard *g, const char *article, enum commen
 }
 
 static long long
-recent(struct sfx *f, const char *grp, const char *article, time_t since)
+recent(struct store_fixture *f, const char *grp, const char *article, time_t since)
 {
 	long long n = -1;
 	assert_int_equal(store_count_recent(f->st, grp, article, since, &n), STORE_OK);
@@ -613,7 +593,7 @@ recent(struct sfx *f, const char *grp, const char *article, time_t since)
 }
 
 static size_t
-rows(struct sfx *f)
+rows(struct store_fixture *f)
 {
 	struct comment *r;
 	size_t n;
@@ -624,7 +604,7 @@ rows(struct sfx *f)
 static void
 store_windows(void **state)
 {
-	struct sfx *f = *state;
+	struct store_fixture *f = *state;
 	struct post_guard g = { .addr_group = "203.0.113.0/24", .body_hash = hash_a };
 	const time_t at[] = { T0 - 3600, T0 - 61, T0 - 60, T0 - 59, T0 - 1, T0 };
 	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
@@ -662,7 +642,7 @@ store_windows(void **state)
 static void
 store_rate_limits(void **state)
 {
-	struct sfx *f = *state;
+	struct store_fixture *f = *state;
 	struct post_guard g = { .addr_group = "g1", .body_hash = NULL, .per_minute = 3 };
 	int retry = -1;
 	assert_int_equal(post(f, &g, "a", COMMENT_PENDING, T0, 0, NULL, NULL), POST_STORED);
@@ -732,7 +712,7 @@ store_rate_limits(void **state)
 static void
 store_duplicates(void **state)
 {
-	struct sfx *f = *state;
+	struct store_fixture *f = *state;
 	struct post_guard g = { .addr_group = "g1", .body_hash = hash_a,
 	    .duplicate_window = 600 };
 	assert_int_equal(post(f, &g, "a", COMMENT_PENDING, T0, 0, NULL, NULL), POST_STORED);
@@ -774,7 +754,7 @@ store_duplicates(void **state)
 static void
 store_post_details(void **state)
 {
-	struct sfx *f = *state;
+	struct store_fixture *f = *state;
 	struct post_guard g = { .addr_group = "2001:db8::/64", .body_hash = hash_a };
 	struct comment c = {
 		.article = (char *)"a", .name = (char *)"سارا", .email = (char *)"s@x.ir",
@@ -831,7 +811,7 @@ store_post_details(void **state)
 static void
 store_locked(void **state)
 {
-	struct sfx *f = *state;
+	struct store_fixture *f = *state;
 	struct store *quick;
 	char err[256];
 	assert_int_equal(store_open(f->path, 10, &quick, err, sizeof(err)), STORE_OK);
@@ -857,7 +837,7 @@ store_locked(void **state)
 static void
 store_standing(void **state)
 {
-	struct sfx *f = *state;
+	struct store_fixture *f = *state;
 	struct post_guard g = { .addr_group = "g" };
 	int64_t ids[6];
 	const struct { const char *name, *email; enum comment_status s; } t[] = {

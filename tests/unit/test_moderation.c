@@ -20,6 +20,7 @@
 #include "store_db.h"
 #include "store_moderation.h"
 #include "text.h"
+#include "store_fixture.h"
 
 #define T0 1700000000
 #define NIDS(a) (sizeof(a) / sizeof((a)[0]))
@@ -29,15 +30,9 @@ static const struct actor maryam = { 2, "maryam", "192.0.2.2" };
 static const struct actor reza = { 3, "reza", "2001:db8::3" };
 static const struct actor cli = { 0, "nazarctl", "" };
 
-struct fx {
-	char dir[64];
-	char path[128];
-	struct store *st;
-	struct arena *a;
-};
 
 static void
-exec_sql(struct fx *f, const char *sql)
+exec_sql(struct store_fixture *f, const char *sql)
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(f->st->db, sql, NULL, NULL, &msg);
@@ -47,7 +42,7 @@ exec_sql(struct fx *f, const char *sql)
 }
 
 static long long
-raw_int(struct fx *f, const char *sql)
+raw_int(struct store_fixture *f, const char *sql)
 {
 	sqlite3_stmt *s;
 	long long v = -1;
@@ -61,22 +56,13 @@ raw_int(struct fx *f, const char *sql)
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	strcpy(f->dir, "/tmp/nazar-moderation-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/nazar.db", f->dir);
-	char err[256];
-	assert_int_equal(store_open(f->path, 1000, &f->st, err, sizeof(err)), STORE_OK);
-	int from = -1;
-	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
+	struct store_fixture *f = store_fixture_new("moderation");
 	/* The moderators the decisions are recorded against. */
 	exec_sql(f,
 	    "INSERT INTO users (id, name, display_name, role, pwhash, created, updated) VALUES"
 	    " (1, 'admin', 'مدیر سایت', 'admin', 'x', 0, 0),"
 	    " (2, 'maryam', 'مریم', 'moderator', 'x', 0, 0),"
 	    " (3, 'reza', 'رضا', 'moderator', 'x', 0, 0);");
-	f->a = arena_new();
 	*state = f;
 	return 0;
 }
@@ -84,22 +70,12 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct fx *f = *state;
-	store_close(f->st);
-	arena_free(f->a);
-	const char *names[] = { "nazar.db", "nazar.db-wal", "nazar.db-shm" };
-	for (size_t i = 0; i < NIDS(names); i++) {
-		char p[160];
-		snprintf(p, sizeof(p), "%s/%s", f->dir, names[i]);
-		(void)unlink(p);
-	}
-	assert_int_equal(rmdir(f->dir), 0);
-	free(f);
+	store_fixture_free(*state);
 	return 0;
 }
 
 static int64_t
-add_full(struct fx *f, const char *article, int64_t parent, enum comment_status s, time_t when,
+add_full(struct store_fixture *f, const char *article, int64_t parent, enum comment_status s, time_t when,
     const char *name, const char *email, const char *body)
 {
 	struct comment c = {
@@ -112,13 +88,13 @@ add_full(struct fx *f, const char *article, int64_t parent, enum comment_status 
 }
 
 static int64_t
-add(struct fx *f, const char *article, enum comment_status s, time_t when, const char *body)
+add(struct store_fixture *f, const char *article, enum comment_status s, time_t when, const char *body)
 {
 	return add_full(f, article, 0, s, when, "خواننده", "", body);
 }
 
 static struct queue_item *
-queue(struct fx *f, enum comment_status status, const char *article, const char *q, int page,
+queue(struct store_fixture *f, enum comment_status status, const char *article, const char *q, int page,
     int per_page, size_t *n, long long *total)
 {
 	struct queue_query qq = { .status = status, .article = article, .q = q, .page = page,
@@ -132,7 +108,7 @@ queue(struct fx *f, enum comment_status status, const char *article, const char 
 /* The first page (up to 200) of a tab is exactly want, in that order, and
  * the total says so too. */
 static void
-expect_ids(struct fx *f, enum comment_status status, const char *article, const char *q,
+expect_ids(struct store_fixture *f, enum comment_status status, const char *article, const char *q,
     const int64_t *want, size_t nwant)
 {
 	size_t n;
@@ -147,13 +123,13 @@ expect_ids(struct fx *f, enum comment_status status, const char *article, const 
 }
 
 static void
-expect_none(struct fx *f, enum comment_status status, const char *q)
+expect_none(struct store_fixture *f, enum comment_status status, const char *q)
 {
 	expect_ids(f, status, NULL, q, NULL, 0);
 }
 
 static struct moderation_result
-moderate1(struct fx *f, int64_t id, int64_t version, enum moderation_action action,
+moderate1(struct store_fixture *f, int64_t id, int64_t version, enum moderation_action action,
     const char *reason, const struct actor *who, time_t now)
 {
 	struct moderation item = { id, version };
@@ -164,7 +140,7 @@ moderate1(struct fx *f, int64_t id, int64_t version, enum moderation_action acti
 }
 
 static struct comment
-get(struct fx *f, int64_t id)
+get(struct store_fixture *f, int64_t id)
 {
 	struct comment c;
 	assert_int_equal(store_get_comment(f->st, f->a, id, &c), STORE_OK);
@@ -172,7 +148,7 @@ get(struct fx *f, int64_t id)
 }
 
 static long long
-audit_rows(struct fx *f)
+audit_rows(struct store_fixture *f)
 {
 	return raw_int(f, "SELECT count(*) FROM audit");
 }
@@ -204,7 +180,7 @@ action_names(void **state)
 static void
 queue_pending_oldest_first(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = add(f, "art-1", COMMENT_PENDING, T0 + 30, "a");
 	int64_t b = add(f, "art-1", COMMENT_PENDING, T0 + 10, "b");
 	int64_t c = add(f, "art-2", COMMENT_PENDING, T0 + 20, "c");
@@ -257,7 +233,7 @@ queue_pending_oldest_first(void **state)
 static void
 queue_newest_change_first(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t w = add(f, "a", COMMENT_APPROVED, T0 + 5, "w");
 	int64_t x = add(f, "a", COMMENT_PENDING, T0 + 1, "x");
 	int64_t y = add(f, "b", COMMENT_PENDING, T0 + 2, "y");
@@ -302,7 +278,7 @@ queue_newest_change_first(void **state)
 static void
 queue_reply_context(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t p = add_full(f, "a", 0, COMMENT_APPROVED, T0, "سارا", "s@example.ir",
 	    "متن اصلی که پاسخ دارد");
 	int64_t r = add_full(f, "a", p, COMMENT_PENDING, T0 + 1, "علی", "", "پاسخ من");
@@ -323,7 +299,7 @@ queue_reply_context(void **state)
 static void
 queue_bad_args(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	(void)add(f, "a", COMMENT_PENDING, T0, "x");
 	struct {
 		int status, page, per_page;
@@ -361,7 +337,7 @@ queue_bad_args(void **state)
 static void
 search_persian(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t c1 = add(f, "a", COMMENT_PENDING, T0 + 1, "این یک كلاهبردار است");
 	int64_t c2 = add(f, "a", COMMENT_PENDING, T0 + 2, "کلاه‌بردار دیگری");
 	int64_t c3 = add(f, "a", COMMENT_PENDING, T0 + 3, "علي آقا گفت");
@@ -440,7 +416,7 @@ search_persian(void **state)
 static void
 search_hostile(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t hello = add(f, "a", COMMENT_PENDING, T0 + 1, "hello world");
 	(void)add(f, "a", COMMENT_PENDING, T0 + 2, "spam offer");
 	(void)add(f, "a", COMMENT_PENDING, T0 + 3, "سلام دنیا");
@@ -510,7 +486,7 @@ search_hostile(void **state)
 
 /* The counts against a GROUP BY over the table itself. */
 static void
-check_counts(struct fx *f, const char *article)
+check_counts(struct store_fixture *f, const char *article)
 {
 	long long counts[COMMENT_STATUS__MAX];
 	assert_int_equal(store_status_counts(f->st, article, counts), STORE_OK);
@@ -531,7 +507,7 @@ check_counts(struct fx *f, const char *article)
 static void
 counts_follow_moderation(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	long long counts[COMMENT_STATUS__MAX];
 	assert_int_equal(store_status_counts(f->st, NULL, counts), STORE_OK);
 	for (int i = 0; i < COMMENT_STATUS__MAX; i++)
@@ -614,7 +590,7 @@ struct audit_row {
 
 /* The audit rows for a comment, oldest first. */
 static size_t
-audit_of(struct fx *f, int64_t comment_id, struct audit_row *rows, size_t max)
+audit_of(struct store_fixture *f, int64_t comment_id, struct audit_row *rows, size_t max)
 {
 	sqlite3_stmt *s;
 	assert_int_equal(sqlite3_prepare_v2(f->st->db,
@@ -642,7 +618,7 @@ audit_of(struct fx *f, int64_t comment_id, struct audit_row *rows, size_t max)
 static void
 moderate_batch(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = add(f, "art", COMMENT_PENDING, T0, "a");
 	int64_t b = add(f, "art", COMMENT_PENDING, T0 + 1, "b");
 	int64_t c = add(f, "art", COMMENT_PENDING, T0 + 2, "c");
@@ -722,7 +698,7 @@ moderate_batch(void **state)
 static void
 moderate_all_or_nothing(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = add(f, "art", COMMENT_PENDING, T0, "a");
 	int64_t b = add(f, "art", COMMENT_PENDING, T0 + 1, "b");
 	struct moderation items[] = { { a, 0 }, { b, 0 } };
@@ -746,7 +722,7 @@ moderate_all_or_nothing(void **state)
 static void
 moderate_conflict(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t c = add(f, "art", COMMENT_PENDING, T0, "متن");
 	/* Both moderators saw version 1; maryam approves first. */
 	struct moderation_result r = moderate1(f, c, 1, ACTION_APPROVE, NULL, &maryam, T0 + 50);
@@ -791,7 +767,7 @@ moderate_conflict(void **state)
 static void
 moderate_idempotent(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t c = add(f, "art", COMMENT_PENDING, T0, "متن");
 	struct moderation_result r = moderate1(f, c, 1, ACTION_APPROVE, NULL, &maryam, T0 + 10);
 	assert_int_equal(r.result, STORE_OK);
@@ -816,7 +792,7 @@ moderate_idempotent(void **state)
 static void
 moderate_delete_restore(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = add(f, "art", COMMENT_APPROVED, T0, "a");
 	int64_t b = add(f, "art", COMMENT_PENDING, T0 + 1, "b");
 	long long rows_before = raw_int(f, "SELECT count(*) FROM comments");
@@ -880,7 +856,7 @@ moderate_delete_restore(void **state)
 static void
 edit_keeps_history(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t c = add(f, "art", COMMENT_PENDING, T0, "متن اول");
 	struct history_entry *h;
 	size_t n;
@@ -954,7 +930,7 @@ edit_keeps_history(void **state)
 static void
 edit_audit_excerpt(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	/* Before: 300 code points of two bytes. After: 200 of them, a ZWNJ
 	 * of three bytes, 10 more. Both are cut after 200 code points. */
 	char before[700], after[700];
@@ -994,7 +970,7 @@ edit_audit_excerpt(void **state)
 static void
 site_reply(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t p = add(f, "news/1", COMMENT_APPROVED, T0, "پرسش خواننده");
 	int64_t id = 0;
 	assert_int_equal(store_site_reply(f->st, p, "مدیر سایت", "پاسخ سایت", &admin, T0 + 5,
@@ -1063,7 +1039,7 @@ site_reply(void **state)
 static void
 audit_list_paging(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	for (int i = 0; i < 25; i++) {
 		int64_t user = i % 5 == 4 ? 0 : (i % 2 ? 1 : 2);
 		struct audit_entry e = {
@@ -1138,7 +1114,7 @@ audit_list_paging(void **state)
 static void
 audit_add_rules(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct audit_entry e = { .at = T0, .actor = (char *)"someone", .action = (char *)"login_failed" };
 	/* NULL text fields are stored as "". */
 	assert_int_equal(store_audit_add(f->st, &e), STORE_OK);
@@ -1174,7 +1150,7 @@ audit_add_rules(void **state)
  * none reads the whole comments table, and the whole-tab pages come from
  * their index in order, with only the page itself sorted. */
 static void
-check_plans(struct fx *f)
+check_plans(struct store_fixture *f)
 {
 	int checked = 0, tabs = 0;
 	for (int i = 0; i < f->st->cached; i++) {
@@ -1214,7 +1190,7 @@ check_plans(struct fx *f)
 static void
 big_table(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	/* 10,000 comments in one statement, through the triggers as every
 	 * comment goes: i % 4 == 0 approved, else pending; every hundredth
 	 * (i % 100 == 1) carries كلاهبردار, the others "معمولی"; one has a

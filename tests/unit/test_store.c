@@ -14,18 +14,13 @@
 
 #include "arena.h"
 #include "store.h"
+#include "store_fixture.h"
 
 #define T0 1700000000
 
-struct fx {
-	char dir[64];
-	char path[128];
-	struct store *st;
-	struct arena *a;
-};
 
 static void
-path_in(const struct fx *f, char *out, size_t len, const char *name)
+path_in(const struct store_fixture *f, char *out, size_t len, const char *name)
 {
 	int n = snprintf(out, len, "%s/%s", f->dir, name);
 	assert_true(n > 0 && (size_t)n < len);
@@ -34,23 +29,12 @@ path_in(const struct fx *f, char *out, size_t len, const char *name)
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	strcpy(f->dir, "/tmp/nazar-store-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	path_in(f, f->path, sizeof(f->path), "nazar.db");
-	char err[256];
-	assert_int_equal(store_open(f->path, 1000, &f->st, err, sizeof(err)), STORE_OK);
-	int from = -1;
-	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
-	assert_int_equal(from, 0);
-	f->a = arena_new();
-	*state = f;
+	*state = store_fixture_new("store");
 	return 0;
 }
 
 static void
-rm_in(const struct fx *f, const char *name)
+rm_in(const struct store_fixture *f, const char *name)
 {
 	char p[160];
 	path_in(f, p, sizeof(p), name);
@@ -60,22 +44,13 @@ rm_in(const struct fx *f, const char *name)
 static int
 teardown(void **state)
 {
-	struct fx *f = *state;
-	store_close(f->st);
-	arena_free(f->a);
-	const char *names[] = { "nazar.db", "nazar.db-wal", "nazar.db-shm", "other.db",
-	    "other.db-wal", "other.db-shm", "garbage.db", "fresh.db", "fresh.db-wal",
-	    "fresh.db-shm" };
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		rm_in(f, names[i]);
-	assert_int_equal(rmdir(f->dir), 0);
-	free(f);
+	store_fixture_free(*state);
 	return 0;
 }
 
 /* Inserts a comment and returns its id (asserting success). */
 static int64_t
-add(struct fx *f, const char *article, int64_t parent, enum comment_status s, time_t when)
+add(struct store_fixture *f, const char *article, int64_t parent, enum comment_status s, time_t when)
 {
 	struct comment c = {
 		.article = (char *)article, .parent = parent, .name = (char *)"n",
@@ -113,7 +88,7 @@ raw_int(const char *path, const char *sql)
 }
 
 static size_t
-total_rows(struct fx *f)
+total_rows(struct store_fixture *f)
 {
 	struct comment *rows;
 	size_t n;
@@ -141,7 +116,7 @@ status_names(void **state)
 static void
 migrate_fresh(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	char err[256];
 	assert_int_equal(store_check_schema(f->st, err, sizeof(err)), STORE_OK);
 	assert_int_equal(store_ping(f->st), STORE_OK);
@@ -172,7 +147,7 @@ migrate_fresh(void **state)
 static void
 migrate_twice(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	char err[256];
 	unsigned char k1[32], k2[32];
 	assert_int_equal(store_secret(f->st, k1), STORE_OK);
@@ -195,7 +170,7 @@ migrate_twice(void **state)
 static void
 migrate_from_v1(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	char old[160], err[256];
 	path_in(f, old, sizeof(old), "other.db");
 	assert_int_equal(raw_exec(old,
@@ -246,7 +221,7 @@ migrate_from_v1(void **state)
 static void
 newer_refused(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	char err[256];
 	int from = -1;
 	assert_int_equal(raw_exec(f->path, "PRAGMA user_version = 7"), SQLITE_OK);
@@ -266,7 +241,7 @@ newer_refused(void **state)
 static void
 insert_get(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct comment c = {
 		.article = (char *)"news/1403/01/15-خبر",
 		.name = (char *)"مریم رضایی",
@@ -323,7 +298,7 @@ insert_get(void **state)
 static void
 reply_rules(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t pending = add(f, "a", 0, COMMENT_PENDING, T0);
 	int64_t approved = add(f, "a", 0, COMMENT_APPROVED, T0 + 1);
 	int64_t rejected = add(f, "a", 0, COMMENT_REJECTED, T0 + 2);
@@ -360,7 +335,7 @@ assert_ids(const struct comment *rows, size_t n, const int64_t *want, size_t nwa
 static void
 thread_nesting(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = add(f, "art", 0, COMMENT_APPROVED, T0 + 100);
 	int64_t b = add(f, "art", 0, COMMENT_APPROVED, T0 + 200);
 	int64_t a1 = add(f, "art", a, COMMENT_APPROVED, T0 + 300);
@@ -413,7 +388,7 @@ thread_nesting(void **state)
 static void
 own_pending(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = add(f, "art", 0, COMMENT_APPROVED, T0 + 100);
 	int64_t mine_top = add(f, "art", 0, COMMENT_PENDING, T0 + 150);
 	int64_t mine_reply = add(f, "art", a, COMMENT_PENDING, T0 + 160);
@@ -465,7 +440,7 @@ own_pending(void **state)
 static void
 pagination(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t tops_ids[120];
 	for (int i = 0; i < 120; i++) {
 		tops_ids[i] = add(f, "p", 0, COMMENT_APPROVED, T0 + i);
@@ -500,7 +475,7 @@ pagination(void **state)
 static void
 thread_uses_indexes(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	char *plan = store_thread_plan(f->st, f->a);
 	assert_non_null(plan);
 	/* Top-level comments come from the thread index, replies from the
@@ -516,7 +491,7 @@ thread_uses_indexes(void **state)
 static void
 counts(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	for (int i = 0; i < 3; i++)
 		(void)add(f, "a", 0, COMMENT_APPROVED, T0 + i);
 	(void)add(f, "a", 0, COMMENT_PENDING, T0);
@@ -542,7 +517,7 @@ counts(void **state)
 static void
 set_status(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t id = add(f, "a", 0, COMMENT_PENDING, T0);
 	struct comment *rows;
 	size_t n;
@@ -573,7 +548,7 @@ set_status(void **state)
 static void
 list_filters(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t p1 = add(f, "a", 0, COMMENT_PENDING, T0 + 1);
 	int64_t a1 = add(f, "a", 0, COMMENT_APPROVED, T0 + 2);
 	int64_t p2 = add(f, "b", 0, COMMENT_PENDING, T0 + 3);
@@ -617,7 +592,7 @@ list_filters(void **state)
 static void
 busy(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t id = add(f, "a", 0, COMMENT_APPROVED, T0);
 	char err[256];
 	struct store *st;
@@ -653,7 +628,7 @@ busy(void **state)
 static void
 open_errors(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	char err[256], path[160];
 	struct store *st = (struct store *)f;
 
@@ -685,7 +660,7 @@ open_errors(void **state)
 static void
 write_error(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	(void)add(f, "a", 0, COMMENT_APPROVED, T0);
 	/* Damage the schema behind the store's back: the insert statement no
 	 * longer prepares, which is an error, not a conflict or busy. */
@@ -705,7 +680,7 @@ write_error(void **state)
 static void
 secret(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	unsigned char k1[32], k2[32], zero[32] = { 0 };
 	assert_int_equal(store_secret(f->st, k1), STORE_OK);
 	assert_memory_not_equal(k1, zero, 32);

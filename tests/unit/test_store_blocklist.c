@@ -36,6 +36,7 @@
 #include "store_db.h"
 #include "store_moderation.h"
 #include "store_users.h"
+#include "store_fixture.h"
 
 #define T0 1700000000
 
@@ -64,44 +65,24 @@ remove_dir(const char *dir)
 
 /* --- the store --- */
 
-struct fx {
-	char dir[64];
-	char path[128];
-	struct store *st;
-	struct arena *a;
-};
 
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	strcpy(f->dir, "/tmp/nazar-blocklist-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/nazar.db", f->dir);
-	char err[256];
-	assert_int_equal(store_open(f->path, 1000, &f->st, err, sizeof(err)), STORE_OK);
-	int from;
-	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
-	f->a = arena_new();
-	*state = f;
+	*state = store_fixture_new("blocklist");
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	struct fx *f = *state;
-	store_close(f->st);
-	arena_free(f->a);
-	remove_dir(f->dir);
-	free(f);
+	store_fixture_free(*state);
 	return 0;
 }
 
 /* Adds a pattern as a moderator would (normalized first). */
 static enum store_result
-add(struct fx *f, enum blocklist_kind k, const char *pattern, enum blocklist_action act,
+add(struct store_fixture *f, enum blocklist_kind k, const char *pattern, enum blocklist_action act,
     const char *note, int64_t *id)
 {
 	const char *clean, *folded;
@@ -114,7 +95,7 @@ add(struct fx *f, enum blocklist_kind k, const char *pattern, enum blocklist_act
 }
 
 static int64_t
-generation(struct fx *f)
+generation(struct store_fixture *f)
 {
 	int64_t g = -1;
 	assert_int_equal(store_blocklist_generation(f->st, &g), STORE_OK);
@@ -124,7 +105,7 @@ generation(struct fx *f)
 static void
 add_get_remove(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	assert_int_equal(generation(f), 0);
 	int64_t id1, id2, id3;
 	assert_int_equal(add(f, BLOCK_WORD, "كلاهبردار", BLOCK_SPAM, "کلاهبرداری تلفنی", &id1),
@@ -202,7 +183,7 @@ add_get_remove(void **state)
 static void
 list_and_search(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t id;
 	char p[64];
 	for (int i = 0; i < 120; i++) {
@@ -298,7 +279,7 @@ list_and_search(void **state)
 static void
 load_all(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct blocklist_entry *e;
 	size_t n;
 	int64_t gen = -1;
@@ -325,7 +306,7 @@ load_all(void **state)
 static void
 cache_follows_generation(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct blocklist_cache *bc = blocklist_cache_new();
 	const struct blocklist *l0 = blocklist_cache_acquire(bc, f->st, T0);
 	assert_int_equal(blocklist_size(l0), 0);
@@ -369,7 +350,7 @@ cache_follows_generation(void **state)
 static void
 cache_survives_a_broken_database(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct blocklist_cache *bc = blocklist_cache_new();
 	int64_t id;
 	assert_int_equal(add(f, BLOCK_WORD, "casino", BLOCK_HOLD, NULL, &id), STORE_OK);
@@ -459,7 +440,7 @@ worker_run(void *arg)
 static void
 cache_shared_by_threads(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct blocklist_cache *bc = blocklist_cache_new();
 	struct worker w[4];
 	pthread_t t[4];

@@ -18,54 +18,29 @@
 #include "auth.h"
 #include "store.h"
 #include "store_users.h"
+#include "store_fixture.h"
 
 #define T0 1700000000
 #define WINDOW 900
 
-struct fx {
-	char dir[64];
-	char path[128];
-	struct store *st;
-	struct arena *a;
-};
 
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	strcpy(f->dir, "/tmp/nazar-users-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/nazar.db", f->dir);
-	char err[256];
-	assert_int_equal(store_open(f->path, 1000, &f->st, err, sizeof(err)), STORE_OK);
-	int from = -1;
-	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_OK);
-	f->a = arena_new();
-	*state = f;
+	*state = store_fixture_new("users");
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	struct fx *f = *state;
-	store_close(f->st);
-	arena_free(f->a);
-	const char *names[] = { "nazar.db", "nazar.db-wal", "nazar.db-shm" };
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		char p[160];
-		snprintf(p, sizeof(p), "%s/%s", f->dir, names[i]);
-		(void)unlink(p);
-	}
-	assert_int_equal(rmdir(f->dir), 0);
-	free(f);
+	store_fixture_free(*state);
 	return 0;
 }
 
 /* Hashes are opaque to the store: any text will do, and no Argon2 runs. */
 static int64_t
-add_user(struct fx *f, const char *name, enum auth_role role)
+add_user(struct store_fixture *f, const char *name, enum auth_role role)
 {
 	int64_t id = 0;
 	char hash[64];
@@ -84,7 +59,7 @@ token(unsigned char h[AUTH_TOKEN_BYTES], int n)
 }
 
 static void
-new_session(struct fx *f, int n, int64_t user, time_t when)
+new_session(struct store_fixture *f, int n, int64_t user, time_t when)
 {
 	unsigned char h[AUTH_TOKEN_BYTES], csrf[AUTH_TOKEN_BYTES];
 	token(h, n);
@@ -94,7 +69,7 @@ new_session(struct fx *f, int n, int64_t user, time_t when)
 }
 
 static enum store_result
-get_session(struct fx *f, int n, struct session *s)
+get_session(struct store_fixture *f, int n, struct session *s)
 {
 	unsigned char h[AUTH_TOKEN_BYTES];
 	token(h, n);
@@ -102,7 +77,7 @@ get_session(struct fx *f, int n, struct session *s)
 }
 
 static bool
-has_session(struct fx *f, int n)
+has_session(struct store_fixture *f, int n)
 {
 	struct session s;
 	enum store_result r = get_session(f, n, &s);
@@ -130,7 +105,7 @@ raw_int(const char *path, const char *sql)
 static void
 user_add_get(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t id = 0;
 	assert_int_equal(store_user_add(f->st, "Maryam", "مریم رضایی", ROLE_ADMIN,
 	    "$argon2id$v=19$m=65536,t=2,p=1$x$y", T0, &id), STORE_OK);
@@ -175,7 +150,7 @@ user_add_get(void **state)
 static void
 user_conflict(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t id = add_user(f, "ali", ROLE_MODERATOR), other = -5;
 	assert_int_equal(store_user_add(f->st, "ALI", "Another", ROLE_ADMIN, "h", T0, &other),
 	    STORE_CONFLICT);
@@ -202,7 +177,7 @@ user_conflict(void **state)
 static void
 user_list(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct user *list;
 	size_t n = 9;
 	assert_int_equal(store_user_list(f->st, f->a, &list, &n), STORE_OK);
@@ -231,7 +206,7 @@ user_list(void **state)
 static void
 set_password_sessions(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = add_user(f, "a", ROLE_MODERATOR), b = add_user(f, "b", ROLE_MODERATOR);
 	for (int i = 1; i <= 3; i++)
 		new_session(f, i, a, T0);
@@ -265,7 +240,7 @@ set_password_sessions(void **state)
 static void
 disable_ends_sessions(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t admin = add_user(f, "root", ROLE_ADMIN), mod = add_user(f, "mod", ROLE_MODERATOR);
 	new_session(f, 1, mod, T0);
 	new_session(f, 2, mod, T0);
@@ -290,7 +265,7 @@ disable_ends_sessions(void **state)
 static void
 last_admin(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	long long n = -1;
 	assert_int_equal(store_user_count_admins(f->st, &n), STORE_OK);
 	assert_int_equal(n, 0);
@@ -335,7 +310,7 @@ last_admin(void **state)
 static void
 sessions(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t u = add_user(f, "s", ROLE_MODERATOR);
 	unsigned char h[AUTH_TOKEN_BYTES], csrf[AUTH_TOKEN_BYTES];
 	token(h, 1);
@@ -383,7 +358,7 @@ sessions(void **state)
 static void
 session_purge(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	int64_t u = add_user(f, "p", ROLE_MODERATOR);
 	const int idle = 1800, life = 43200;
 	time_t now = T0 + life + 10;
@@ -421,7 +396,7 @@ session_purge(void **state)
 static void
 failures(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	long long uc, ac;
 	int64_t uo, ao;
 	for (int i = 0; i < 5; i++)
@@ -479,7 +454,7 @@ failures(void **state)
 static void
 failures_hostile(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	long long uc, ac;
 	int64_t uo, ao;
 	/* 10 KB names and addresses are kept cut, and still counted together. */
@@ -518,7 +493,7 @@ failures_hostile(void **state)
 /* The store's counts and auth_throttle_wait together, on an injected
  * clock: five failures block the name for the rest of the window. */
 static int
-throttle_at(struct fx *f, const char *user, const char *addr, time_t now)
+throttle_at(struct store_fixture *f, const char *user, const char *addr, time_t now)
 {
 	long long uc, ac;
 	int64_t uo, ao;
@@ -530,7 +505,7 @@ throttle_at(struct fx *f, const char *user, const char *addr, time_t now)
 static void
 throttle_with_store(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(throttle_at(f, "Maryam", "192.0.2.1", T0 + 60 * i), 0);
 		assert_int_equal(store_login_failure_add(f->st, "Maryam", "192.0.2.1", T0 + 60 * i),
