@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "codec.h"
 #include "antispam.h"
 #include "arena.h"
 #include "buf.h"
@@ -32,24 +33,6 @@ static const char token_label[] = "nazar form token";
 _Static_assert(crypto_auth_BYTES == TAG_BYTES, "crypto_auth is HMAC-SHA-512-256");
 _Static_assert(crypto_auth_hmacsha512256_KEYBYTES == 32, "a 32-byte secret");
 _Static_assert(TOKEN_CHARS == 76, "the length antispam.h promises");
-
-static void
-put_u64(unsigned char *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (unsigned char)(v & 0xff);
-		v >>= 8;
-	}
-}
-
-static uint64_t
-get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 static void
 article_digest(const char *article, unsigned char out[ARTICLE_DIGEST_BYTES])
@@ -79,7 +62,7 @@ antispam_token_make(struct arena *a, const unsigned char key[32], const char *ar
 {
 	unsigned char raw[RAW_BYTES];
 	raw[0] = TOKEN_VERSION;
-	put_u64(raw + 1, (uint64_t)(served > 0 ? served : 0));
+	be64_put(raw + 1, (uint64_t)(served > 0 ? served : 0));
 	article_digest(article, raw + 9);
 	token_tag(key, raw, raw + SIGNED_BYTES);
 	char *out = arena_alloc(a, TOKEN_CHARS + 1);
@@ -93,16 +76,14 @@ antispam_token_check(const unsigned char key[32], const char *token, const char 
 {
 	unsigned char raw[RAW_BYTES], tag[TAG_BYTES], digest[ARTICLE_DIGEST_BYTES];
 	size_t rawlen;
-	const char *end;
 
 	if (token == NULL || token[0] == '\0')
 		return TOKEN_MISSING;
 	/* Anything but the exact length is not ours: not worth decoding. */
 	if (strnlen(token, TOKEN_CHARS + 1) != TOKEN_CHARS)
 		return TOKEN_FORGED;
-	if (sodium_base642bin(raw, sizeof(raw), token, TOKEN_CHARS, NULL, &rawlen, &end,
-	    B64_VARIANT) != 0 || end != token + TOKEN_CHARS || rawlen != RAW_BYTES ||
-	    raw[0] != TOKEN_VERSION)
+	if (b64url_decode(token, TOKEN_CHARS, raw, sizeof(raw), &rawlen) != 0 ||
+	    rawlen != RAW_BYTES || raw[0] != TOKEN_VERSION)
 		return TOKEN_FORGED;
 	token_tag(key, raw, tag);
 	if (sodium_memcmp(tag, raw + SIGNED_BYTES, TAG_BYTES) != 0)
@@ -111,7 +92,7 @@ antispam_token_check(const unsigned char key[32], const char *token, const char 
 	if (sodium_memcmp(digest, raw + 9, ARTICLE_DIGEST_BYTES) != 0)
 		return TOKEN_OTHER_ARTICLE;
 
-	uint64_t served = get_u64(raw + 1);
+	uint64_t served = be64_get(raw + 1);
 	uint64_t t = now > 0 ? (uint64_t)now : 0;
 	/* Served "in the future" (a clock stepped back): too soon as well. */
 	if (served > t)

@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "codec.h"
 #include "auth.h"
 #include "log.h"
 #include "text.h"
@@ -320,35 +321,21 @@ auth_token_encode(const unsigned char token[AUTH_TOKEN_BYTES], char text[AUTH_TO
 	sodium_bin2base64(text, AUTH_TOKEN_TEXT, token, AUTH_TOKEN_BYTES, B64_VARIANT);
 }
 
-static bool
-b64_char(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	    c == '-' || c == '_';
-}
-
 int
 auth_token_decode(const char *text, unsigned char token[AUTH_TOKEN_BYTES])
 {
 	unsigned char raw[AUTH_TOKEN_BYTES];
 	size_t rawlen = 0;
-	const char *end = NULL;
 
 	memset(token, 0, AUTH_TOKEN_BYTES);
 	if (text == NULL || strnlen(text, TOKEN_CHARS + 1) != TOKEN_CHARS)
 		return -1;
-	/* The alphabet is checked here: libsodium 1.0.18 decodes bytes above
-	 * 0x7f as if they were base64 characters. It does refuse non-zero
-	 * padding bits, so each token then has exactly one text. */
-	for (size_t i = 0; i < TOKEN_CHARS; i++)
-		if (!b64_char(text[i]))
-			return -1;
-	int rc = sodium_base642bin(raw, sizeof(raw), text, TOKEN_CHARS, NULL, &rawlen, &end,
-	    B64_VARIANT);
-	if (rc == 0 && rawlen == AUTH_TOKEN_BYTES && end == text + TOKEN_CHARS)
+	int rc = -1;
+	if (b64url_decode(text, TOKEN_CHARS, raw, sizeof(raw), &rawlen) == 0 &&
+	    rawlen == AUTH_TOKEN_BYTES) {
 		memcpy(token, raw, AUTH_TOKEN_BYTES);
-	else
-		rc = -1;
+		rc = 0;
+	}
 	sodium_memzero(raw, sizeof(raw));
 	return rc == 0 ? 0 : -1;
 }

@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "codec.h"
 #include "arena.h"
 #include "reader.h"
 
@@ -21,31 +22,12 @@
 _Static_assert(crypto_auth_KEYBYTES == 32, "reader.h promises a 32-byte key");
 _Static_assert(crypto_auth_BYTES == 32, "the tag is 32 bytes");
 
-static void
-put_u64(unsigned char *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (unsigned char)(v & 0xff);
-		v >>= 8;
-	}
-}
-
-static uint64_t
-get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 int
 reader_cookie_parse(const unsigned char key[32], const char *value, time_t now,
     struct reader_ids *out)
 {
 	unsigned char raw[MAX_RAW];
 	size_t rawlen, len;
-	const char *end;
 
 	memset(out, 0, sizeof(*out));
 	if (value == NULL)
@@ -53,8 +35,7 @@ reader_cookie_parse(const unsigned char key[32], const char *value, time_t now,
 	len = strnlen(value, MAX_ENCODED + 1);
 	if (len == 0 || len > MAX_ENCODED)
 		return -1;
-	if (sodium_base642bin(raw, sizeof(raw), value, len, NULL, &rawlen, &end,
-	    B64_VARIANT) != 0 || end != value + len)
+	if (b64url_decode(value, len, raw, sizeof(raw), &rawlen) != 0)
 		return -1;
 	/* The structure must be exact before the tag is worth checking. */
 	if (rawlen < HEAD_BYTES + TAG_BYTES || raw[0] != COOKIE_VERSION)
@@ -65,12 +46,12 @@ reader_cookie_parse(const unsigned char key[32], const char *value, time_t now,
 	size_t signed_len = rawlen - TAG_BYTES;
 	if (crypto_auth_verify(raw + signed_len, raw, signed_len, key) != 0)
 		return -1;
-	uint64_t expiry = get_u64(raw + 1);
+	uint64_t expiry = be64_get(raw + 1);
 	if (now < 0 || expiry <= (uint64_t)now)
 		return -1;
 	struct reader_ids ids = { .count = 0 };
 	for (size_t i = 0; i < count; i++) {
-		uint64_t id = get_u64(raw + HEAD_BYTES + i * ID_BYTES);
+		uint64_t id = be64_get(raw + HEAD_BYTES + i * ID_BYTES);
 		if (id == 0 || id > INT64_MAX)
 			return -1;
 		ids.ids[ids.count++] = (int64_t)id;
@@ -105,13 +86,13 @@ reader_cookie_make(struct arena *a, const unsigned char key[32], const struct re
 	size_t n = HEAD_BYTES, count = 0;
 
 	raw[0] = COOKIE_VERSION;
-	put_u64(raw + 1, (uint64_t)(now > 0 ? now : 0) + READER_LIFETIME);
+	be64_put(raw + 1, (uint64_t)(now > 0 ? now : 0) + READER_LIFETIME);
 	/* Skip invalid ids: a cookie carrying one would be refused whole. */
 	size_t have = ids == NULL ? 0 : ids->count > READER_MAX_IDS ? READER_MAX_IDS : ids->count;
 	for (size_t i = 0; i < have; i++) {
 		if (ids->ids[i] <= 0)
 			continue;
-		put_u64(raw + n, (uint64_t)ids->ids[i]);
+		be64_put(raw + n, (uint64_t)ids->ids[i]);
 		n += ID_BYTES;
 		count++;
 	}
