@@ -46,6 +46,24 @@ password_error(enum auth_password_check pc)
 	}
 }
 
+/* A new password: checked against the policy, then hashed. NULL when hash
+ * holds it; else the message key, with *status 422 (policy) or 503 (no
+ * hashing slot free: try again). */
+static const char *
+hash_new_password(const char *password, char hash[AUTH_HASH_TEXT], int *status)
+{
+	const char *pe = password_error(auth_password_check(password, strlen(password)));
+	if (pe != NULL) {
+		*status = 422;
+		return pe;
+	}
+	if (auth_hash_password(password, strlen(password), hash) != AUTH_HASH_OK) {
+		*status = 503;
+		return "admin.error.busy";
+	}
+	return NULL;
+}
+
 static const char *
 form_value(struct request *r, const char *key)
 {
@@ -123,15 +141,13 @@ user_add(const struct ctx *c, struct request *r, struct response *res,
 		users_page(c, r, res, s, 422, "admin.error.bad_request");
 		return;
 	}
-	const char *pe = password_error(auth_password_check(password, strlen(password)));
-	if (pe != NULL) {
-		users_page(c, r, res, s, 422, pe);
-		return;
-	}
 	char hash[AUTH_HASH_TEXT];
-	if (auth_hash_password(password, strlen(password), hash) != AUTH_HASH_OK) {
-		response_header(res, "Retry-After", "2");
-		users_page(c, r, res, s, 503, "admin.error.busy");
+	int status;
+	const char *problem = hash_new_password(password, hash, &status);
+	if (problem != NULL) {
+		if (status == 503)
+			response_header(res, "Retry-After", "2");
+		users_page(c, r, res, s, status, problem);
 		return;
 	}
 	int64_t id;
@@ -204,15 +220,13 @@ user_change(const struct ctx *c, struct request *r, struct response *res,
 	}
 	/* password: an admin's reset of someone's password. */
 	const char *password = form_value(r, "password");
-	const char *pe = password_error(auth_password_check(password, strlen(password)));
-	if (pe != NULL) {
-		users_page(c, r, res, s, 422, pe);
-		return;
-	}
 	char hash[AUTH_HASH_TEXT];
-	if (auth_hash_password(password, strlen(password), hash) != AUTH_HASH_OK) {
-		response_header(res, "Retry-After", "2");
-		users_page(c, r, res, s, 503, "admin.error.busy");
+	int status;
+	const char *problem = hash_new_password(password, hash, &status);
+	if (problem != NULL) {
+		if (status == 503)
+			response_header(res, "Retry-After", "2");
+		users_page(c, r, res, s, status, problem);
 		return;
 	}
 	/* Resetting one's own password here keeps this session, like the
@@ -308,9 +322,12 @@ admin_account(const struct ctx *c, struct request *r, struct response *res)
 		return;
 	}
 	char hash[AUTH_HASH_TEXT];
-	if (auth_hash_password(new1, strlen(new1), hash) != AUTH_HASH_OK) {
-		response_header(res, "Retry-After", "2");
-		account_page(c, r, res, &s, 503, "admin.error.busy");
+	int status;
+	const char *problem = hash_new_password(new1, hash, &status);
+	if (problem != NULL) {
+		if (status == 503)
+			response_header(res, "Retry-After", "2");
+		account_page(c, r, res, &s, status, problem);
 		return;
 	}
 	enum store_result sr = store_user_set_password(c->store, s.user.id, hash, s.token_hash,
