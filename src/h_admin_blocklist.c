@@ -33,28 +33,6 @@ form_value(struct request *r, const char *key)
 	return v ? v : "";
 }
 
-/* What the audit and the log call an entry: "word کلاهبردار". */
-static const char *
-entry_target(struct arena *a, enum blocklist_kind kind, const char *pattern)
-{
-	return arena_printf(a, "%s %s", blocklist_kind_name(kind), pattern);
-}
-
-static void
-audit(const struct ctx *c, struct request *r, const struct admin_session *s,
-    const char *action, const char *target, const char *before, const char *after,
-    const char *reason)
-{
-	struct audit_entry e = {
-		.at = r->now, .user_id = s->user.id, .actor = s->user.name,
-		.remote_addr = (char *)r->remote_addr, .action = (char *)action,
-		.target = (char *)target, .before = (char *)before, .after = (char *)after,
-		.reason = (char *)reason,
-	};
-	if (store_audit_add(c->store, &e) != STORE_OK)
-		log_error("audit: %s of %s by %s not recorded", action, target, s->user.name);
-}
-
 /* The page's URL (below admin_path) for a filter, a search and a page. */
 static const char *
 page_url(struct arena *a, int kind, const char *q, long long page)
@@ -215,7 +193,8 @@ block_add(const struct ctx *c, struct request *r, struct response *res,
 		.created_by = s->user.name,
 	};
 	int64_t id;
-	enum store_result sr = store_blocklist_add(c->store, &e, &id);
+	enum store_result sr = store_blocklist_add(c->store, &e,
+	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, &id);
 	if (sr == STORE_CONFLICT) {
 		blocklist_page(c, r, res, s, 409, "admin.error.block_exists");
 		return;
@@ -225,8 +204,6 @@ block_add(const struct ctx *c, struct request *r, struct response *res,
 		blocklist_page(c, r, res, s, 503, "admin.error.unavailable");
 		return;
 	}
-	audit(c, r, s, "block_add", entry_target(r->arena, kind, clean), "",
-	    blocklist_action_name(action), note);
 	admin_redirect(c, r, res, "/blocklist?done=block_added");
 }
 
@@ -240,7 +217,8 @@ block_remove(const struct ctx *c, struct request *r, struct response *res,
 		return;
 	}
 	struct blocklist_entry gone;
-	enum store_result sr = store_blocklist_remove(c->store, r->arena, id, &gone);
+	enum store_result sr = store_blocklist_remove(c->store, r->arena, id,
+	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, r->now, &gone);
 	if (sr == STORE_NOT_FOUND) {
 		blocklist_page(c, r, res, s, 404, "admin.error.no_block");
 		return;
@@ -250,8 +228,6 @@ block_remove(const struct ctx *c, struct request *r, struct response *res,
 		blocklist_page(c, r, res, s, 503, "admin.error.unavailable");
 		return;
 	}
-	audit(c, r, s, "block_remove", entry_target(r->arena, gone.kind, gone.pattern),
-	    blocklist_action_name(gone.action), "", "");
 	admin_redirect(c, r, res, "/blocklist?done=block_removed");
 }
 

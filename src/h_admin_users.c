@@ -151,7 +151,8 @@ user_add(const struct ctx *c, struct request *r, struct response *res,
 		return;
 	}
 	int64_t id;
-	enum store_result sr = store_user_add(c->store, name, display, role, hash, r->now, &id);
+	enum store_result sr = store_user_add(c->store, name, display, role, hash,
+	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, r->now, &id);
 	sodium_memzero(hash, sizeof(hash));
 	if (sr == STORE_CONFLICT) {
 		users_page(c, r, res, s, 409, "admin.error.user_exists");
@@ -162,7 +163,6 @@ user_add(const struct ctx *c, struct request *r, struct response *res,
 		users_page(c, r, res, s, 503, "admin.error.unavailable");
 		return;
 	}
-	audit(c, r, s, "user_add", name, "", auth_role_name(role));
 	admin_redirect(c, r, res, "/users?done=user_added");
 }
 
@@ -194,10 +194,9 @@ user_change(const struct ctx *c, struct request *r, struct response *res,
 			users_page(c, r, res, s, 422, "admin.error.last_admin");
 			return;
 		}
-		if (store_user_set_disabled(c->store, u.id, disable, r->now) != STORE_OK)
+		if (store_user_set_disabled(c->store, u.id, disable, &(struct actor){ s->user.id,
+		    s->user.name, r->remote_addr }, r->now) != STORE_OK)
 			goto unavailable;
-		audit(c, r, s, disable ? "user_disable" : "user_enable", u.name,
-		    u.disabled ? "disabled" : "enabled", disable ? "disabled" : "enabled");
 		admin_redirect(c, r, res, disable ? "/users?done=user_disabled" :
 		    "/users?done=user_enabled");
 		return;
@@ -212,9 +211,9 @@ user_change(const struct ctx *c, struct request *r, struct response *res,
 			users_page(c, r, res, s, 422, "admin.error.last_admin");
 			return;
 		}
-		if (store_user_set_role(c->store, u.id, role, r->now) != STORE_OK)
+		if (store_user_set_role(c->store, u.id, role, &(struct actor){ s->user.id,
+		    s->user.name, r->remote_addr }, r->now) != STORE_OK)
 			goto unavailable;
-		audit(c, r, s, "user_role", u.name, auth_role_name(u.role), auth_role_name(role));
 		admin_redirect(c, r, res, "/users?done=user_role");
 		return;
 	}
@@ -232,11 +231,11 @@ user_change(const struct ctx *c, struct request *r, struct response *res,
 	/* Resetting one's own password here keeps this session, like the
 	 * account page; anyone else's sessions all end. */
 	sr = store_user_set_password(c->store, u.id, hash,
-	    u.id == s->user.id ? s->token_hash : NULL, r->now);
+	    u.id == s->user.id ? s->token_hash : NULL,
+	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, r->now);
 	sodium_memzero(hash, sizeof(hash));
 	if (sr != STORE_OK)
 		goto unavailable;
-	audit(c, r, s, "user_password", u.name, "", "");
 	admin_redirect(c, r, res, "/users?done=user_password");
 	return;
 
@@ -331,13 +330,12 @@ admin_account(const struct ctx *c, struct request *r, struct response *res)
 		return;
 	}
 	enum store_result sr = store_user_set_password(c->store, s.user.id, hash, s.token_hash,
-	    r->now);
+	    &(struct actor){ s.user.id, s.user.name, r->remote_addr }, r->now);
 	sodium_memzero(hash, sizeof(hash));
 	if (sr != STORE_OK) {
 		response_header(res, "Retry-After", "5");
 		account_page(c, r, res, &s, 503, "admin.error.unavailable");
 		return;
 	}
-	audit(c, r, &s, "password", s.user.name, "", "");
 	admin_redirect(c, r, res, "/account?done=1");
 }

@@ -792,33 +792,8 @@ out:
 	return status;
 }
 
-/* Writes the audit entry of a change made from the command line, with a
- * reason (NULL: none). */
-static int
-audit_change_why(struct ctl *c, const char *action, const char *target, const char *before,
-    const char *after, const char *reason)
-{
-	struct audit_entry e = {
-		.at = (int64_t)time(NULL), .user_id = 0, .actor = (char *)"nazarctl",
-		.remote_addr = (char *)"", .action = (char *)action, .target = (char *)target,
-		.before = (char *)(before ? before : ""), .after = (char *)(after ? after : ""),
-		.reason = (char *)(reason ? reason : ""),
-	};
-	enum store_result r = store_audit_add(c->st, &e);
-	if (r != STORE_OK) {
-		fprintf(stderr, "nazarctl: the change was made, but its audit entry could not be "
-		    "written: %s\n", store_problem(r));
-		return 1;
-	}
-	return 0;
-}
-
-static int
-audit_change(struct ctl *c, const char *action, const char *target, const char *before,
-    const char *after)
-{
-	return audit_change_why(c, action, target, before, after, NULL);
-}
+/* Who acts from the command line, for the audit trail. */
+static const struct actor cli_actor = { .user_id = 0, .name = "nazarctl", .remote_addr = "" };
 
 /* The user named on the command line; 1 with a message when absent. */
 static int
@@ -896,7 +871,7 @@ user_add(struct ctl *c, int argc, char **argv)
 	if (new_password_hash("user add", hash) != 0)
 		return 1;
 	int64_t id;
-	r = store_user_add(c->st, name, display, role, hash, time(NULL), &id);
+	r = store_user_add(c->st, name, display, role, hash, &cli_actor, time(NULL), &id);
 	sodium_memzero(hash, sizeof(hash));
 	if (r == STORE_CONFLICT) {
 		fprintf(stderr, "nazarctl: user add: there is already a user %s\n", name);
@@ -907,7 +882,7 @@ user_add(struct ctl *c, int argc, char **argv)
 		return 1;
 	}
 	printf("added %s (%s)\n", name, auth_role_name(role));
-	return audit_change(c, "user_add", name, "", auth_role_name(role));
+	return 0;
 }
 
 static int
@@ -923,14 +898,15 @@ user_passwd(struct ctl *c, int argc, char **argv)
 	char hash[AUTH_HASH_TEXT];
 	if (new_password_hash("user passwd", hash) != 0)
 		return 1;
-	enum store_result r = store_user_set_password(c->st, u.id, hash, NULL, time(NULL));
+	enum store_result r = store_user_set_password(c->st, u.id, hash, NULL, &cli_actor,
+	    time(NULL));
 	sodium_memzero(hash, sizeof(hash));
 	if (r != STORE_OK) {
 		fprintf(stderr, "nazarctl: user passwd: %s\n", store_problem(r));
 		return 1;
 	}
 	printf("new password for %s; their sessions have ended\n", u.name);
-	return audit_change(c, "user_password", u.name, "", "");
+	return 0;
 }
 
 static int
@@ -948,7 +924,8 @@ user_set_disabled(struct ctl *c, int argc, char **argv, bool disable)
 		printf("%s is already %s\n", u.name, state);
 		return 0;
 	}
-	enum store_result r = store_user_set_disabled(c->st, u.id, disable, time(NULL));
+	enum store_result r = store_user_set_disabled(c->st, u.id, disable, &cli_actor,
+	    time(NULL));
 	if (r == STORE_CONFLICT) {
 		fprintf(stderr, "nazarctl: user disable: %s is the last enabled admin; make "
 		    "another user admin first\n", u.name);
@@ -959,8 +936,7 @@ user_set_disabled(struct ctl *c, int argc, char **argv, bool disable)
 		return 1;
 	}
 	printf("%s %s%s\n", u.name, state, disable ? "; their sessions have ended" : "");
-	return audit_change(c, disable ? "user_disable" : "user_enable", u.name,
-	    disable ? "enabled" : "disabled", state);
+	return 0;
 }
 
 static int
@@ -992,7 +968,7 @@ user_role(struct ctl *c, int argc, char **argv)
 		printf("%s is already %s\n", u.name, auth_role_name(role));
 		return 0;
 	}
-	enum store_result r = store_user_set_role(c->st, u.id, role, time(NULL));
+	enum store_result r = store_user_set_role(c->st, u.id, role, &cli_actor, time(NULL));
 	if (r == STORE_CONFLICT) {
 		fprintf(stderr, "nazarctl: user role: %s is the last enabled admin; make another "
 		    "user admin first\n", u.name);
@@ -1003,7 +979,7 @@ user_role(struct ctl *c, int argc, char **argv)
 		return 1;
 	}
 	printf("%s is now %s\n", u.name, auth_role_name(role));
-	return audit_change(c, "user_role", u.name, auth_role_name(u.role), auth_role_name(role));
+	return 0;
 }
 
 static int
@@ -1210,7 +1186,7 @@ block_add(struct ctl *c, int argc, char **argv)
 		.note = (char *)note, .created = (int64_t)time(NULL), .created_by = (char *)"nazarctl",
 	};
 	int64_t id;
-	enum store_result r = store_blocklist_add(c->st, &e, &id);
+	enum store_result r = store_blocklist_add(c->st, &e, &cli_actor, &id);
 	if (r == STORE_CONFLICT) {
 		struct blocklist_entry old;
 		fputs("nazarctl: block add: already on the list", stderr);
@@ -1234,8 +1210,7 @@ block_add(struct ctl *c, int argc, char **argv)
 		put_clean(folded, 0, false, "");
 	}
 	puts(")");
-	return audit_change_why(c, "block_add", block_target(c, kind, clean), "",
-	    blocklist_action_name(action), note);
+	return 0;
 }
 
 static int
@@ -1271,7 +1246,7 @@ block_remove(struct ctl *c, int argc, char **argv)
 		r = STORE_OK;
 	struct blocklist_entry gone;
 	if (r == STORE_OK)
-		r = store_blocklist_remove(c->st, c->a, id, &gone);
+		r = store_blocklist_remove(c->st, c->a, id, &cli_actor, time(NULL), &gone);
 	if (r == STORE_NOT_FOUND) {
 		fputs("nazarctl: block remove: no such entry\n", stderr);
 		return 1;
@@ -1283,8 +1258,7 @@ block_remove(struct ctl *c, int argc, char **argv)
 	printf("removed %lld: ", (long long)gone.id);
 	put_clean(block_target(c, gone.kind, gone.pattern), 0, false, "");
 	putchar('\n');
-	return audit_change_why(c, "block_remove", block_target(c, gone.kind, gone.pattern),
-	    blocklist_action_name(gone.action), "", NULL);
+	return 0;
 }
 
 static int
