@@ -43,21 +43,14 @@ static const char sql_standing[] =
 static enum store_result
 one_int(struct store *st, sqlite3_stmt *s, int rc, long long *out, bool *found)
 {
-	*out = 0;
-	if (found != NULL)
-		*found = false;
+	int64_t v = 0;
 	enum store_result r = store_bind_check(st, s, rc);
 	if (r == STORE_OK)
-		r = store_step_one(st, s);
-	if (r == STORE_NOT_FOUND)
-		return STORE_OK;
-	if (r != STORE_OK)
-		return r;
-	*out = sqlite3_column_int64(s, 0);
+		r = store_step_ints(st, s, &v, 1);
+	*out = v;
 	if (found != NULL)
-		*found = true;
-	store_stmt_done(s);
-	return STORE_OK;
+		*found = r == STORE_OK;
+	return r == STORE_NOT_FOUND ? STORE_OK : r;
 }
 
 /* Whether the group (on article, unless NULL) has `limit` comments in the
@@ -112,17 +105,14 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 {
 	*verdict = POST_STORED;
 	*retry_after = 0;
-	if (c->article == NULL || c->name == NULL || c->body == NULL ||
-	    (unsigned)c->status >= COMMENT_STATUS__MAX || g == NULL || g->addr_group == NULL) {
-		log_error("database: post: incomplete comment");
+	if (g == NULL || g->addr_group == NULL) {
+		log_error("database: post: no address group");
 		return STORE_ERROR;
 	}
-	if (c->parent < 0)
-		return STORE_CONFLICT;
 	/* The write lock first: the counts below must still hold when the
 	 * comment is inserted, whatever the other workers are doing. */
-	enum store_result r = store_begin_write(st);
-	if (r != STORE_OK)
+	enum store_result r = store_comment_check(c, "post");
+	if (r != STORE_OK || (r = store_begin_write(st)) != STORE_OK)
 		return r;
 	static const struct {
 		enum post_verdict verdict;
@@ -156,18 +146,8 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 			goto refuse;
 		}
 	}
-	if (c->parent > 0 && (r = store_parent_ok(st, c->parent, c->article)) != STORE_OK)
-		goto fail;
-	int64_t id = 0;
-	if ((r = store_insert_row(st, c, g->addr_group, g->body_hash, STORE_BODY_HASH_BYTES, now,
-	    &id)) != STORE_OK)
-		goto fail;
-	/* Only a committed comment is reported back as stored. */
-	if ((r = store_commit(st)) != STORE_OK)
-		return r;
-	c->id = id;
-	c->created = (int64_t)now;
-	return STORE_OK;
+	return store_insert_commit(st, c, g->addr_group, g->body_hash, STORE_BODY_HASH_BYTES,
+	    now);
 
 refuse:
 	store_rollback(st);

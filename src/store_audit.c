@@ -85,10 +85,10 @@ audit_total(struct store *st, int64_t user_id, long long *total)
 	int rc = user_id > 0 ? sqlite3_bind_int64(s, 1, user_id) : SQLITE_OK;
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
 		return r;
-	if ((r = store_step_one(st, s)) != STORE_OK)
+	int64_t v;
+	if ((r = store_step_ints(st, s, &v, 1)) != STORE_OK)
 		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
-	*total = sqlite3_column_int64(s, 0);
-	store_stmt_done(s);
+	*total = v;
 	return STORE_OK;
 }
 

@@ -286,10 +286,10 @@ list_total(struct store *st, int kind, const char *q, const char *qfold, long lo
 	if (r != STORE_OK ||
 	    (r = store_bind_check(st, s, bind_filter(s, kind, q, qfold))) != STORE_OK)
 		return r;
-	if ((r = store_step_one(st, s)) != STORE_OK)
+	int64_t v;
+	if ((r = store_step_ints(st, s, &v, 1)) != STORE_OK)
 		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
-	*total = sqlite3_column_int64(s, 0);
-	store_stmt_done(s);
+	*total = v;
 	return STORE_OK;
 }
 
@@ -352,10 +352,8 @@ read_generation(struct store *st, int64_t *generation)
 	*generation = 0;
 	sqlite3_stmt *s;
 	enum store_result r = store_prepare(st, sql_generation, &s);
-	if (r != STORE_OK || (r = store_step_one(st, s)) != STORE_OK)
+	if (r != STORE_OK || (r = store_step_ints(st, s, generation, 1)) != STORE_OK)
 		return r == STORE_NOT_FOUND ? STORE_OK : r;
-	*generation = sqlite3_column_int64(s, 0);
-	store_stmt_done(s);
 	return STORE_OK;
 }
 

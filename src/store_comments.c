@@ -149,8 +149,8 @@ store_ids_json(struct buf *b, const int64_t *ids, size_t n)
 }
 
 /* STORE_OK when parent exists, is approved and belongs to article. */
-enum store_result
-store_parent_ok(struct store *st, int64_t parent, const char *article)
+static enum store_result
+parent_ok(struct store *st, int64_t parent, const char *article)
 {
 	sqlite3_stmt *s;
 	enum store_result r = store_prepare(st, sql_parent, &s);
@@ -167,8 +167,8 @@ store_parent_ok(struct store *st, int64_t parent, const char *article)
 	return r;
 }
 
-enum store_result
-store_insert_row(struct store *st, const struct comment *c, const char *addr_group,
+static enum store_result
+insert_row(struct store *st, const struct comment *c, const char *addr_group,
     const unsigned char *body_hash, size_t hash_len, time_t now, int64_t *id)
 {
 	sqlite3_stmt *s;
@@ -209,33 +209,41 @@ store_insert_row(struct store *st, const struct comment *c, const char *addr_gro
 }
 
 enum store_result
-store_insert_comment(struct store *st, struct comment *c, time_t now)
+store_comment_check(const struct comment *c, const char *what)
 {
 	if (c->article == NULL || c->name == NULL || c->body == NULL ||
 	    (unsigned)c->status >= COMMENT_STATUS__MAX) {
-		log_error("database: insert: incomplete comment");
+		log_error("database: %s: incomplete comment", what);
 		return STORE_ERROR;
 	}
-	if (c->parent < 0)
-		return STORE_CONFLICT;
-	enum store_result r = store_begin_write(st);
-	if (r != STORE_OK)
-		return r;
+	return c->parent < 0 ? STORE_CONFLICT : STORE_OK;
+}
+
+enum store_result
+store_insert_commit(struct store *st, struct comment *c, const char *addr_group,
+    const unsigned char *body_hash, size_t hash_len, time_t now)
+{
 	int64_t id = 0;
-	if (c->parent > 0 && (r = store_parent_ok(st, c->parent, c->article)) != STORE_OK)
-		goto fail;
-	if ((r = store_insert_row(st, c, NULL, NULL, 0, now, &id)) != STORE_OK)
-		goto fail;
-	/* Only a committed comment is reported back as stored. */
+	enum store_result r = STORE_OK;
+	if ((c->parent > 0 && (r = parent_ok(st, c->parent, c->article)) != STORE_OK) ||
+	    (r = insert_row(st, c, addr_group, body_hash, hash_len, now, &id)) != STORE_OK) {
+		store_rollback(st);
+		return r;
+	}
 	if ((r = store_commit(st)) != STORE_OK)
 		return r;
 	c->id = id;
 	c->created = (int64_t)now;
 	return STORE_OK;
+}
 
-fail:
-	store_rollback(st);
-	return r;
+enum store_result
+store_insert_comment(struct store *st, struct comment *c, time_t now)
+{
+	enum store_result r = store_comment_check(c, "insert");
+	if (r != STORE_OK || (r = store_begin_write(st)) != STORE_OK)
+		return r;
+	return store_insert_commit(st, c, NULL, NULL, 0, now);
 }
 
 enum store_result
@@ -261,11 +269,11 @@ thread_totals(struct store *st, const char *article, long long *approved, long l
 	if (r != STORE_OK ||
 	    (r = store_bind_check(st, s, store_bind_text(s, 1, article))) != STORE_OK)
 		return r;
-	if ((r = store_step_one(st, s)) != STORE_OK)
+	int64_t v[2];
+	if ((r = store_step_ints(st, s, v, 2)) != STORE_OK)
 		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
-	*approved = sqlite3_column_int64(s, 0);
-	*top = sqlite3_column_int64(s, 1);
-	store_stmt_done(s);
+	*approved = v[0];
+	*top = v[1];
 	return STORE_OK;
 }
 

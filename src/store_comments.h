@@ -28,15 +28,19 @@ int store_row_comment(struct arena *a, sqlite3_stmt *s, void *c);
 /* Steps s, reading COMMENT_COLUMNS rows into an arena array. */
 enum store_result store_collect(struct store *st, struct arena *a, sqlite3_stmt *s,
     struct comment **out, size_t *count);
-/* The rule for a reply, inside the caller's write transaction: the parent
- * exists, is approved and belongs to article (else STORE_CONFLICT). */
-enum store_result store_parent_ok(struct store *st, int64_t parent, const char *article);
-/* Inserts one comment row inside the caller's write transaction and sets
- * *id; addr_group and body_hash (the anti-spam counts, store_antispam.h)
- * may be NULL for comments that do not count. */
-enum store_result store_insert_row(struct store *st, const struct comment *c,
-    const char *addr_group, const unsigned char *body_hash, size_t hash_len, time_t now,
-    int64_t *id);
+/* STORE_OK when c may be stored: STORE_ERROR (logged) when it lacks what
+ * every comment needs (article, name, body, a known status),
+ * STORE_CONFLICT for a negative parent. */
+enum store_result store_comment_check(const struct comment *c, const char *what);
+/* Ends the write transaction the caller began by storing c: the parent,
+ * when set, must exist, be approved and belong to the same article (else
+ * STORE_CONFLICT); then the row is inserted, with addr_group and
+ * body_hash (the anti-spam counts, store_antispam.h; NULL for comments
+ * that do not count), and committed. Only a committed comment is
+ * reported back as stored: c->id and c->created are set then. On
+ * failure the transaction is rolled back. */
+enum store_result store_insert_commit(struct store *st, struct comment *c,
+    const char *addr_group, const unsigned char *body_hash, size_t hash_len, time_t now);
 /* "[1,2,3]": ids for json_each, the positive ones only. */
 void store_ids_json(struct buf *b, const int64_t *ids, size_t n);
 

@@ -149,6 +149,20 @@ store_step_one(struct store *st, sqlite3_stmt *s)
 }
 
 enum store_result
+store_step_ints(struct store *st, sqlite3_stmt *s, int64_t *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		v[i] = 0;
+	enum store_result r = store_step_one(st, s);
+	if (r != STORE_OK)
+		return r;
+	for (int i = 0; i < n; i++)
+		v[i] = sqlite3_column_int64(s, i);
+	store_stmt_done(s);
+	return STORE_OK;
+}
+
+enum store_result
 store_step_done(struct store *st, sqlite3_stmt *s)
 {
 	int rc;

@@ -78,6 +78,10 @@ enum store_result store_step(struct store *st, sqlite3_stmt *s, bool *row);
  * store_stmt_done), STORE_NOT_FOUND when there is none (the statement is
  * done with then, as on failure). */
 enum store_result store_step_one(struct store *st, sqlite3_stmt *s);
+/* The first row of s as n integer columns in v[0 .. n-1] (NULL reads as
+ * 0), done with s: STORE_NOT_FOUND (v all 0) when there is no row. For
+ * counts and single values. */
+enum store_result store_step_ints(struct store *st, sqlite3_stmt *s, int64_t *v, int n);
 /* Runs a statement to completion, ignoring rows, and is done with it. */
 enum store_result store_step_done(struct store *st, sqlite3_stmt *s);
 /* store_step_done for a write that may break a constraint: a taken name, a

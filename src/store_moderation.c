@@ -222,13 +222,12 @@ queue_total(struct store *st, const char *sql, const char *status, const char *a
 		rc = store_bind_text(s, 2, article);
 	if (rc == SQLITE_OK && match != NULL)
 		rc = store_bind_text(s, 3, match);
-	*total = 0;
-	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
-	    (r = store_step_one(st, s)) != STORE_OK)
-		return r == STORE_NOT_FOUND ? STORE_OK : r;
-	*total = sqlite3_column_int64(s, 0);
-	store_stmt_done(s);
-	return STORE_OK;
+	int64_t v = 0;
+	if ((r = store_bind_check(st, s, rc)) == STORE_OK &&
+	    (r = store_step_ints(st, s, &v, 1)) == STORE_NOT_FOUND)
+		r = STORE_OK;
+	*total = v;
+	return r;
 }
 
 /* A row of the queue's PAGE: COMMENT_COLUMNS and the parent's name and

@@ -174,13 +174,12 @@ static enum store_result
 user_version(struct store *st, int *v)
 {
 	sqlite3_stmt *s;
+	int64_t version;
 	enum store_result r = store_prepare(st, sql_user_version, &s);
-	if (r == STORE_OK && (r = store_step_one(st, s)) == STORE_OK) {
-		*v = sqlite3_column_int(s, 0);
-		store_stmt_done(s);
-	} else if (r == STORE_NOT_FOUND)
-		r = STORE_ERROR;
-	return r;
+	if (r != STORE_OK || (r = store_step_ints(st, s, &version, 1)) != STORE_OK)
+		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
+	*v = (int)version;
+	return STORE_OK;
 }
 
 /* Creates the secret unless there is one; inside the migration transaction. */

@@ -399,11 +399,11 @@ store_user_count_admins(struct store *st, long long *count)
 {
 	*count = 0;
 	sqlite3_stmt *s;
+	int64_t v;
 	enum store_result r = store_prepare(st, sql_count_admins, &s);
-	if (r != STORE_OK || (r = store_step_one(st, s)) != STORE_OK)
+	if (r != STORE_OK || (r = store_step_ints(st, s, &v, 1)) != STORE_OK)
 		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
-	*count = sqlite3_column_int64(s, 0);
-	store_stmt_done(s);
+	*count = v;
 	return STORE_OK;
 }
 
@@ -592,11 +592,11 @@ failure_count(struct store *st, const char *sql, const char *key, size_t klen, t
 		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)since);
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
 		return r;
-	if ((r = store_step_one(st, s)) != STORE_OK)
+	int64_t v[2];	/* count(*), min(at): NULL reads as 0 */
+	if ((r = store_step_ints(st, s, v, 2)) != STORE_OK)
 		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
-	*count = sqlite3_column_int64(s, 0);
-	*oldest = sqlite3_column_int64(s, 1);	/* NULL reads as 0 */
-	store_stmt_done(s);
+	*count = v[0];
+	*oldest = v[1];
 	return STORE_OK;
 }
 
