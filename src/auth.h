@@ -39,6 +39,8 @@ bool auth_role_allows(enum auth_role r, enum auth_permission p);
 /* A user name: 1 to 64 ASCII letters, digits, '.', '_' or '-', starting
  * with a letter or digit. Compared without regard to ASCII case. */
 bool auth_username_valid(const char *name, size_t len);
+/* Characters of a user's display name (shown on replies and in the audit). */
+#define DISPLAY_NAME_MAX_CHARS 80
 
 /* Sets up libsodium and the hash limiter, and hashes the dummy password
  * (one Argon2id computation); call once before threads start (again only

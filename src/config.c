@@ -18,6 +18,8 @@
 #include "config.h"
 #include "locale.h"
 #include "log.h"
+#include "num.h"
+#include "utf8.h"
 
 /* The file is read whole into memory; a configuration bigger than this is
  * not a configuration. */
@@ -677,53 +679,6 @@ moderation_mode_name(enum moderation_mode m)
 	}
 }
 
-/* Length of the UTF-8 sequence at s (at most len bytes), or 0 when it is
- * not valid: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t
-utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (len < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-static bool
-utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq(p + i, len - i);
-		if (n == 0)
-			return false;
-		i += n;
-	}
-	return true;
-}
-
 static bool
 is_blank(char c)
 {
@@ -767,13 +722,9 @@ quote_value(char *out, size_t outlen, const char *v)
 			out[o++] = (char)c;
 	}
 	if (v[i] != '\0') {
-		/* Stopped inside a character: drop its first bytes too. */
-		if (((unsigned char)v[i] & 0xc0) == 0x80) {
-			while (o > 1 && ((unsigned char)out[o - 1] & 0xc0) == 0x80)
-				o--;
-			if (o > 1 && (unsigned char)out[o - 1] >= 0xc0)
-				o--;
-		}
+		/* Stopped inside a character: drop its first bytes too (they
+		 * were copied as they are). */
+		o -= i - utf8_cut(v, i + 1, i);
 		if (o + 5 < outlen) {
 			memcpy(out + o, "...", 3);
 			o += 3;

@@ -19,8 +19,6 @@
 #include "validate.h"
 #include "view.h"
 
-#define DISPLAY_NAME_MAX_CHARS 80
-
 static void
 audit(const struct ctx *c, struct request *r, const struct admin_session *s,
     const char *action, const char *target, const char *before, const char *after)

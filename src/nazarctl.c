@@ -27,13 +27,13 @@
 #include "store_moderation.h"
 #include "store_users.h"
 #include "text.h"
+#include "utf8.h"
 #include "validate.h"
 
 #define EXIT_USAGE 2
 #define LIST_DEFAULT_LIMIT 100
 #define LIST_MAX_LIMIT 1000000
 #define LIST_BODY_CHARS 60
-#define DISPLAY_NAME_MAX_CHARS 80
 /* Audit entries are read in pages of this many (the store's maximum). */
 #define AUDIT_PAGE 200
 /* Blocklist entries are listed in pages of this many. */
@@ -152,13 +152,9 @@ static void
 put_clean(const char *s, size_t max, bool keep_newlines, const char *newline_prefix)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t chars = 0;
-	while (*p != '\0') {
-		if ((*p & 0xc0) != 0x80) {
-			if (max > 0 && chars == max)
-				break;
-			chars++;
-		}
+	size_t len = strlen(s);
+	const unsigned char *end = p + (max > 0 ? utf8_cut_chars(s, len, max) : len);
+	while (p < end) {
 		if (*p == '\n' && keep_newlines) {
 			putchar('\n');
 			fputs(newline_prefix, stdout);

@@ -8,13 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "utf8.h"	/* utf8_valid, utf8_length: the checks on what is typed */
+
 struct arena;
 struct buf;
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-bool utf8_valid(const char *s, size_t len);
-/* Number of code points in valid UTF-8. */
-size_t utf8_length(const char *s, size_t len);
 
 /* Why text_clean_rules refused a text. */
 enum text_status {
