@@ -15,6 +15,7 @@
 #include "codec.h"
 #include "auth.h"
 #include "log.h"
+#include "num.h"
 #include "text.h"
 
 #define B64_VARIANT sodium_base64_VARIANT_URLSAFE_NO_PADDING
@@ -423,22 +424,20 @@ auth_device_cookie_valid(const unsigned char secret[32], const char *text, int64
 {
 	if (text == NULL || strlen(text) >= AUTH_DEVICE_TEXT)
 		return false;
-	char *end;
-	errno = 0;
-	long long uid = strtoll(text, &end, 10);
-	if (errno != 0 || end == text || *end != '.' || text[0] < '0' || text[0] > '9')
+	/* "uid.issued.mac" */
+	size_t len = strlen(text), used;
+	int64_t uid, issued;
+	if (!num_parse_prefix(text, len, 0, INT64_MAX, &uid, &used) || text[used] != '.')
 		return false;
-	const char *p = end + 1;
-	long long issued = strtoll(p, &end, 10);
-	if (errno != 0 || end == p || *end != '.' || p[0] < '0' || p[0] > '9')
+	const char *p = text + used + 1;
+	if (!num_parse_prefix(p, len - used - 1, 0, INT64_MAX, &issued, &used) || p[used] != '.')
 		return false;
-	if (uid != (long long)user_id || issued > (long long)now ||
-	    (long long)now - issued > (long long)max_age_s)
+	const char *mac = p + used + 1;
+	if (uid != user_id || issued > (int64_t)now || (int64_t)now - issued > (int64_t)max_age_s)
 		return false;
 	char want[AUTH_TOKEN_TEXT];
-	device_mac(secret, uid, issued, want);
-	bool ok = strlen(end + 1) == strlen(want) &&
-	    sodium_memcmp(end + 1, want, strlen(want)) == 0;
+	device_mac(secret, (long long)uid, (long long)issued, want);
+	bool ok = strlen(mac) == strlen(want) && sodium_memcmp(mac, want, strlen(want)) == 0;
 	sodium_memzero(want, sizeof(want));
 	return ok;
 }

@@ -86,32 +86,14 @@ copy_field(char *dst, size_t dstlen, const char *value, char *msg, size_t msglen
 	return 0;
 }
 
-/* Unsigned decimal: ASCII digits only, no sign, no spaces, overflow-checked. */
-static bool
-parse_decimal(const char *s, unsigned long long max, unsigned long long *out)
-{
-	unsigned long long n = 0;
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		unsigned d = (unsigned)(*s - '0');
-		if (n > (max - d) / 10)
-			return false;
-		n = n * 10 + d;
-	}
-	*out = n;
-	return true;
-}
-
 static int
-set_number(const char *value, unsigned long long min, unsigned long long max,
-    unsigned long long *out, char *msg, size_t msglen)
+set_number(const char *value, int64_t min, int64_t max, int64_t *out, char *msg,
+    size_t msglen)
 {
-	unsigned long long n;
-	if (!parse_decimal(value, max, &n) || n < min) {
-		say(msg, msglen, "must be a number from %llu to %llu", min, max);
+	int64_t n;
+	if (!num_parse(value, min, max, &n)) {
+		say(msg, msglen, "must be a number from %lld to %lld", (long long)min,
+		    (long long)max);
 		return -1;
 	}
 	*out = n;
@@ -121,8 +103,8 @@ set_number(const char *value, unsigned long long min, unsigned long long max,
 static bool
 valid_port(const char *s)
 {
-	unsigned long long n;
-	return strlen(s) <= 5 && parse_decimal(s, 65535, &n) && n >= 1;
+	int64_t n;
+	return strlen(s) <= 5 && num_parse(s, 1, 65535, &n);
 }
 
 /* host is a DNS name (letters, digits, hyphens; labels of 1-63 bytes, no
@@ -234,7 +216,7 @@ set_socket_mode(struct config *cfg, const char *v, char *msg, size_t msglen)
 static int
 set_workers(struct config *cfg, const char *v, char *msg, size_t msglen)
 {
-	unsigned long long n;
+	int64_t n;
 	if (set_number(v, 1, 64, &n, msg, msglen) != 0)
 		return -1;
 	cfg->workers = (int)n;
@@ -268,7 +250,7 @@ set_base_path(struct config *cfg, const char *v, char *msg, size_t msglen)
 static int
 set_max_body_bytes(struct config *cfg, const char *v, char *msg, size_t msglen)
 {
-	unsigned long long n;
+	int64_t n;
 	if (set_number(v, 1024, 10485760, &n, msg, msglen) != 0)
 		return -1;
 	cfg->max_body_bytes = (size_t)n;
@@ -290,7 +272,7 @@ set_db_path(struct config *cfg, const char *v, char *msg, size_t msglen)
 static int
 set_busy_timeout(struct config *cfg, const char *v, char *msg, size_t msglen)
 {
-	unsigned long long n;
+	int64_t n;
 	if (set_number(v, 0, 600000, &n, msg, msglen) != 0)
 		return -1;
 	cfg->busy_timeout_ms = (int)n;
@@ -491,7 +473,7 @@ set_mode(struct config *cfg, const char *v, char *msg, size_t msglen)
 static int
 set_max_length(struct config *cfg, const char *v, char *msg, size_t msglen)
 {
-	unsigned long long n;
+	int64_t n;
 	if (set_number(v, 1, 100000, &n, msg, msglen) != 0)
 		return -1;
 	cfg->max_length = (int)n;
@@ -503,7 +485,7 @@ set_max_length(struct config *cfg, const char *v, char *msg, size_t msglen)
 	static int \
 	fn(struct config *cfg, const char *v, char *msg, size_t msglen) \
 	{ \
-		unsigned long long n; \
+		int64_t n; \
 		if (set_number(v, min, max, &n, msg, msglen) != 0) \
 			return -1; \
 		cfg->field = (int)n; \
