@@ -748,17 +748,168 @@ parse_section(const char *p, size_t len, enum section *out)
 	return -1;
 }
 
+/* Where config_parse is in a file, and what it has read so far. */
+struct parse_state {
+	const char *name;		/* of the file, for messages */
+	size_t lineno;
+	enum section sec;
+	int seen_line[NKEYS];		/* where each key was set; 0: not yet */
+	struct config next;		/* the values read, applied at the end */
+	char *err;
+	size_t errlen;
+};
+
+/* A line as it is in the file: not too long, no NUL, UTF-8. */
+static int
+check_line(struct parse_state *ps, const char *p, size_t plen)
+{
+	if (plen > CONFIG_MAX_LINE) {
+		set_error(ps->err, ps->errlen, "%s:%zu: line longer than %d bytes", ps->name,
+		    ps->lineno, CONFIG_MAX_LINE);
+		return -1;
+	}
+	if (memchr(p, '\0', plen) != NULL) {
+		set_error(ps->err, ps->errlen, "%s:%zu: NUL byte in line", ps->name, ps->lineno);
+		return -1;
+	}
+	if (!utf8_valid(p, plen)) {
+		set_error(ps->err, ps->errlen, "%s:%zu: not valid UTF-8", ps->name, ps->lineno);
+		return -1;
+	}
+	return 0;
+}
+
+/* p[0..plen) quoted for a message, in shown (128 bytes). */
+static void
+quote_span(char shown[128], const char *p, size_t plen)
+{
+	char line[CONFIG_MAX_LINE + 1];
+	memcpy(line, p, plen);
+	line[plen] = '\0';
+	quote_value(shown, 128, line);
+}
+
+/* The key k[0..klen) of the current section: its index in keys[], or -1
+ * with the error set (empty, outside a section, unknown, set twice). */
+static int
+find_key(struct parse_state *ps, const char *k, size_t klen)
+{
+	char shown[128];
+	quote_span(shown, k, klen);
+	if (klen == 0) {
+		set_error(ps->err, ps->errlen, "%s:%zu: missing key before '='", ps->name,
+		    ps->lineno);
+		return -1;
+	}
+	if (ps->sec == SEC_NONE) {
+		set_error(ps->err, ps->errlen, "%s:%zu: key %s outside a section; put it under "
+		    SECTION_LIST " or [log]", ps->name, ps->lineno, shown);
+		return -1;
+	}
+	size_t ki;
+	for (ki = 0; ki < NKEYS; ki++)
+		if (keys[ki].section == ps->sec && strlen(keys[ki].name) == klen &&
+		    memcmp(keys[ki].name, k, klen) == 0)
+			break;
+	if (ki == NKEYS) {
+		set_error(ps->err, ps->errlen, "%s:%zu: unknown key %s in [%s]", ps->name,
+		    ps->lineno, shown, section_names[ps->sec]);
+		return -1;
+	}
+	if (ps->seen_line[ki] != 0) {
+		set_error(ps->err, ps->errlen, "%s:%zu: [%s] %s: duplicate key (first set on "
+		    "line %d)", ps->name, ps->lineno, section_names[ps->sec], keys[ki].name,
+		    ps->seen_line[ki]);
+		return -1;
+	}
+	ps->seen_line[ki] = (int)ps->lineno;
+	return (int)ki;
+}
+
+/* Sets key ki from the value v[0..vlen) as written (trimmed). A value in
+ * double quotes keeps its spaces; there are no escapes inside, the quotes
+ * just delimit. */
+static int
+set_value(struct parse_state *ps, size_t ki, const char *v, size_t vlen)
+{
+	const char *sec = section_names[ps->sec], *key = keys[ki].name;
+	char line[CONFIG_MAX_LINE + 1], shown[128], msg[MSG_MAX];
+
+	if (vlen > 0 && v[0] == '"') {
+		if (vlen < 2 || v[vlen - 1] != '"') {
+			set_error(ps->err, ps->errlen, "%s:%zu: [%s] %s: missing closing '\"'",
+			    ps->name, ps->lineno, sec, key);
+			return -1;
+		}
+		v++;
+		vlen -= 2;
+	}
+	memcpy(line, v, vlen);
+	line[vlen] = '\0';
+	quote_value(shown, sizeof(shown), line);
+	for (size_t i = 0; i < vlen; i++) {
+		unsigned char c = (unsigned char)line[i];
+		if (c < 0x20 || c == 0x7f) {
+			set_error(ps->err, ps->errlen, "%s:%zu: [%s] %s: must not contain "
+			    "control characters, not %s", ps->name, ps->lineno, sec, key, shown);
+			return -1;
+		}
+	}
+	msg[0] = '\0';
+	int rc = keys[ki].set(&ps->next, line, msg, sizeof(msg));
+	if (rc == SET_COMPLETE) {
+		set_error(ps->err, ps->errlen, "%s:%zu: [%s] %s: %s", ps->name, ps->lineno,
+		    sec, key, msg);
+		return -1;
+	}
+	if (rc != 0) {
+		set_error(ps->err, ps->errlen, "%s:%zu: [%s] %s: %s, not %s", ps->name,
+		    ps->lineno, sec, key, msg, shown);
+		return -1;
+	}
+	return 0;
+}
+
+/* One line, trimmed, neither empty nor a comment: a section header or a
+ * "key = value". */
+static int
+parse_line(struct parse_state *ps, const char *p, size_t plen)
+{
+	char shown[128];
+
+	if (p[0] == '[') {
+		if (parse_section(p, plen, &ps->sec) != 0) {
+			quote_span(shown, p, plen);
+			set_error(ps->err, ps->errlen, "%s:%zu: unknown section %s; sections are "
+			    SECTION_LIST " and [log]", ps->name, ps->lineno, shown);
+			return -1;
+		}
+		return 0;
+	}
+	const char *eq = memchr(p, '=', plen);
+	if (eq == NULL) {
+		quote_span(shown, p, plen);
+		set_error(ps->err, ps->errlen, "%s:%zu: expected \"key = value\", not %s",
+		    ps->name, ps->lineno, shown);
+		return -1;
+	}
+	const char *k = p, *v = eq + 1;
+	size_t klen = (size_t)(eq - p), vlen = plen - klen - 1;
+	trim(&k, &klen);
+	trim(&v, &vlen);
+	int ki = find_key(ps, k, klen);
+	return ki < 0 ? -1 : set_value(ps, (size_t)ki, v, vlen);
+}
+
 int
 config_parse(const char *name, const char *text, size_t len, struct config *cfg,
     char *err, size_t errlen)
 {
 	/* Work on a copy so that a bad file leaves cfg as it was. */
-	struct config next = *cfg;
-	int seen_line[NKEYS] = { 0 };
-	enum section sec = SEC_NONE;
-	char msg[MSG_MAX], shown[128];
-	char line[CONFIG_MAX_LINE + 1];
-	size_t lineno = 0;
+	struct parse_state st = { .name = name, .sec = SEC_NONE, .next = *cfg, .err = err,
+	    .errlen = errlen };
+	struct parse_state *ps = &st;
+	int rc = 0;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
@@ -771,132 +922,25 @@ config_parse(const char *name, const char *text, size_t len, struct config *cfg,
 		text += 3;
 		len -= 3;
 	}
-
-	for (size_t pos = 0; pos < len;) {
+	for (size_t pos = 0; pos < len && rc == 0;) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t end = nl != NULL ? (size_t)(nl - text) : len;
 		const char *p = text + pos;
 		size_t plen = end - pos;
 		pos = end + 1;
-		lineno++;
+		ps->lineno++;
 
 		if (plen > 0 && p[plen - 1] == '\r')
 			plen--;
-		if (plen > CONFIG_MAX_LINE) {
-			set_error(err, errlen, "%s:%zu: line longer than %d bytes", name,
-			    lineno, CONFIG_MAX_LINE);
-			return -1;
-		}
-		if (memchr(p, '\0', plen) != NULL) {
-			set_error(err, errlen, "%s:%zu: NUL byte in line", name, lineno);
-			return -1;
-		}
-		if (!utf8_valid(p, plen)) {
-			set_error(err, errlen, "%s:%zu: not valid UTF-8", name, lineno);
-			return -1;
-		}
+		if ((rc = check_line(ps, p, plen)) != 0)
+			break;
 		trim(&p, &plen);
-		if (plen == 0 || p[0] == '#' || p[0] == ';')
-			continue;
-
-		if (p[0] == '[') {
-			if (parse_section(p, plen, &sec) != 0) {
-				memcpy(line, p, plen);
-				line[plen] = '\0';
-				quote_value(shown, sizeof(shown), line);
-				set_error(err, errlen, "%s:%zu: unknown section %s; sections are "
-				    SECTION_LIST " and [log]",
-				    name, lineno, shown);
-				return -1;
-			}
-			continue;
-		}
-
-		const char *eq = memchr(p, '=', plen);
-		if (eq == NULL) {
-			memcpy(line, p, plen);
-			line[plen] = '\0';
-			quote_value(shown, sizeof(shown), line);
-			set_error(err, errlen, "%s:%zu: expected \"key = value\", not %s",
-			    name, lineno, shown);
-			return -1;
-		}
-		const char *k = p;
-		size_t klen = (size_t)(eq - p);
-		const char *v = eq + 1;
-		size_t vlen = plen - klen - 1;
-		trim(&k, &klen);
-		trim(&v, &vlen);
-
-		char key[CONFIG_MAX_LINE + 1];
-		memcpy(key, k, klen);
-		key[klen] = '\0';
-		quote_value(shown, sizeof(shown), key);
-		if (klen == 0) {
-			set_error(err, errlen, "%s:%zu: missing key before '='", name, lineno);
-			return -1;
-		}
-		if (sec == SEC_NONE) {
-			set_error(err, errlen, "%s:%zu: key %s outside a section; put it under "
-			    SECTION_LIST " or [log]",
-			    name, lineno, shown);
-			return -1;
-		}
-		size_t ki;
-		for (ki = 0; ki < NKEYS; ki++)
-			if (keys[ki].section == sec && strcmp(keys[ki].name, key) == 0)
-				break;
-		if (ki == NKEYS) {
-			set_error(err, errlen, "%s:%zu: unknown key %s in [%s]", name, lineno,
-			    shown, section_names[sec]);
-			return -1;
-		}
-		if (seen_line[ki] != 0) {
-			set_error(err, errlen, "%s:%zu: [%s] %s: duplicate key (first set on "
-			    "line %d)", name, lineno, section_names[sec], keys[ki].name,
-			    seen_line[ki]);
-			return -1;
-		}
-		seen_line[ki] = (int)lineno;
-
-		/* A value in double quotes keeps its spaces; there are no escapes
-		 * inside, the quotes just delimit. */
-		if (vlen > 0 && v[0] == '"') {
-			if (vlen < 2 || v[vlen - 1] != '"') {
-				set_error(err, errlen, "%s:%zu: [%s] %s: missing closing '\"'",
-				    name, lineno, section_names[sec], keys[ki].name);
-				return -1;
-			}
-			v++;
-			vlen -= 2;
-		}
-		memcpy(line, v, vlen);
-		line[vlen] = '\0';
-		quote_value(shown, sizeof(shown), line);
-		for (size_t i = 0; i < vlen; i++) {
-			unsigned char c = (unsigned char)line[i];
-			if (c < 0x20 || c == 0x7f) {
-				set_error(err, errlen, "%s:%zu: [%s] %s: must not contain control "
-				    "characters, not %s", name, lineno, section_names[sec],
-				    keys[ki].name, shown);
-				return -1;
-			}
-		}
-		msg[0] = '\0';
-		int rc = keys[ki].set(&next, line, msg, sizeof(msg));
-		if (rc == SET_COMPLETE) {
-			set_error(err, errlen, "%s:%zu: [%s] %s: %s", name, lineno,
-			    section_names[sec], keys[ki].name, msg);
-			return -1;
-		}
-		if (rc != 0) {
-			set_error(err, errlen, "%s:%zu: [%s] %s: %s, not %s", name, lineno,
-			    section_names[sec], keys[ki].name, msg, shown);
-			return -1;
-		}
+		if (plen > 0 && p[0] != '#' && p[0] != ';')
+			rc = parse_line(ps, p, plen);
 	}
-	*cfg = next;
-	return 0;
+	if (rc == 0)
+		*cfg = ps->next;
+	return rc;
 }
 
 int
