@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "fold.h"
 #include "netaddr.h"
+#include "text.h"
 
 _Static_assert(ANTISPAM_GROUP_MAX >= NETADDR_TEXT_MAX, "an address group fits");
 
@@ -170,33 +171,6 @@ antispam_address_group(const char *addr, int ipv4_prefix, int ipv6_prefix,
 
 /* --- links --- */
 
-static bool
-prefix_ci(const char *s, const char *prefix)
-{
-	for (; *prefix != '\0'; s++, prefix++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (c != (unsigned char)*prefix)
-			return false;
-	}
-	return true;
-}
-
-static bool
-ascii_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* What can start a host name: an ASCII letter or digit, or any non-ASCII
- * byte (internationalized names). */
-static bool
-host_start(unsigned char c)
-{
-	return ascii_alnum(c) || c >= 0x80;
-}
-
 size_t
 antispam_count_links(const char *body)
 {
@@ -212,13 +186,10 @@ antispam_count_links(const char *body)
 		unsigned char c = (unsigned char)*p;
 		if (c != 'h' && c != 'H' && c != 'w' && c != 'W')
 			continue;
-		if (prefix_ci(p, "https://"))
-			n += host_start((unsigned char)p[8]);
-		else if (prefix_ci(p, "http://"))
-			n += host_start((unsigned char)p[7]);
-		else if (prefix_ci(p, "www.") && host_start((unsigned char)p[4]) &&
-		    !ascii_alnum(prev) && prev != '.' && prev != '/' && prev != '-' &&
-		    prev != '_' && prev != '@')
+		bool www;
+		size_t start = text_link_start(p, &www);
+		if (start > 0 && text_host_start((unsigned char)p[start]) &&
+		    (!www || !text_link_glued(prev)))
 			n++;
 	}
 	return n;

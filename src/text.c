@@ -458,6 +458,34 @@ prefix_ci(const char *s, const char *prefix)
 	return true;
 }
 
+size_t
+text_link_start(const char *s, bool *www)
+{
+	*www = false;
+	if (prefix_ci(s, "https://"))
+		return 8;
+	if (prefix_ci(s, "http://"))
+		return 7;
+	if (prefix_ci(s, "www.")) {
+		*www = true;
+		return 4;
+	}
+	return 0;
+}
+
+bool
+text_host_start(unsigned char c)
+{
+	return is_ascii_alnum(c) || c >= 0x80;
+}
+
+bool
+text_link_glued(unsigned char prev)
+{
+	return is_ascii_alnum(prev) || prev == '.' || prev == '/' || prev == '@' ||
+	    prev == '-' || prev == '_';
+}
+
 /* Code points that end a URL: white space, what would end an HTML
  * attribute, controls and the invisible direction marks that Persian text
  * carries around links. ZWNJ and ZWJ do not: they are part of words. */
@@ -515,19 +543,10 @@ link_at(const char *s, unsigned char prev, bool *www)
 	const unsigned char *u = (const unsigned char *)s;
 
 	/* "xhttp://" or "awww." are not links: words are not cut apart. */
-	if (is_ascii_alnum(prev) || prev == '.' || prev == '/' || prev == '@' ||
-	    prev == '-' || prev == '_')
-		return 0;
-	if (prefix_ci(s, "https://"))
-		start = 8, *www = false;
-	else if (prefix_ci(s, "http://"))
-		start = 7, *www = false;
-	else if (prefix_ci(s, "www."))
-		start = 4, *www = true;
-	else
+	if (text_link_glued(prev) || (start = text_link_start(s, www)) == 0)
 		return 0;
 	/* Something that can start a host name must follow. */
-	if (!is_ascii_alnum(u[start]) && u[start] < 0x80)
+	if (!text_host_start(u[start]))
 		return 0;
 
 	size_t len = start, opens = 0, closes = 0;

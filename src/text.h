@@ -64,6 +64,16 @@ char *text_clean_rules(struct arena *a, const char *s, size_t len, const struct 
  * s is not UTF-8 or holds a NUL. */
 char *text_clean(struct arena *a, const char *s, size_t len, bool single_line);
 
+/* Where links start (text_body_to_html makes them, antispam.h counts
+ * them): the length of the "https://", "http://" or "www." s starts with,
+ * in any ASCII case (*www set for the last), or 0; whether c can start a
+ * host name (an ASCII letter or digit, or any non-ASCII byte); whether a
+ * link after prev would continue a word or a URL ("xhttp://", "awww.",
+ * "a.www."). */
+size_t text_link_start(const char *s, bool *www);
+bool text_host_start(unsigned char c);
+bool text_link_glued(unsigned char prev);
+
 /* Plain text body → HTML: everything escaped, "\n" → "<br>\n",
  * http:// and https:// URLs (and www. ones) become
  * <a href="…" rel="nofollow ugc noopener" target="_blank">…</a>;
