@@ -26,9 +26,8 @@ _Static_assert(ANTISPAM_GROUP_MAX >= NETADDR_TEXT_MAX, "an address group fits");
 #define SIGNED_BYTES (1 + 8 + ARTICLE_DIGEST_BYTES)
 #define TAG_BYTES crypto_auth_hmacsha512256_BYTES
 #define RAW_BYTES (SIGNED_BYTES + TAG_BYTES)
-#define B64_VARIANT sodium_base64_VARIANT_URLSAFE_NO_PADDING
 /* Exactly this long, without padding: (57 * 4 + 2) / 3. */
-#define TOKEN_CHARS ((RAW_BYTES * 4 + 2) / 3)
+#define TOKEN_CHARS B64URL_CHARS(RAW_BYTES)
 static const char token_label[] = "nazar form token";
 
 _Static_assert(crypto_auth_BYTES == TAG_BYTES, "crypto_auth is HMAC-SHA-512-256");
@@ -67,7 +66,7 @@ antispam_token_make(struct arena *a, const unsigned char key[32], const char *ar
 	article_digest(article, raw + 9);
 	token_tag(key, raw, raw + SIGNED_BYTES);
 	char *out = arena_alloc(a, TOKEN_CHARS + 1);
-	sodium_bin2base64(out, TOKEN_CHARS + 1, raw, sizeof(raw), B64_VARIANT);
+	b64url_encode(out, raw, sizeof(raw));
 	return out;
 }
 

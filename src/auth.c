@@ -18,19 +18,17 @@
 #include "num.h"
 #include "text.h"
 
-#define B64_VARIANT sodium_base64_VARIANT_URLSAFE_NO_PADDING
 /* Characters of an encoded token, without the NUL. */
 #define TOKEN_CHARS (AUTH_TOKEN_TEXT - 1)
 #define PW_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PW_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
-#define USERNAME_MAX 64
 
 /* Binds the sign-in form's MAC to its purpose: the same server secret
  * signs the readers' cookies, whose layout never starts with this text. */
 static const char login_csrf_label[] = "nazar login csrf";
 
 _Static_assert(AUTH_HASH_TEXT >= crypto_pwhash_STRBYTES, "room for a crypto_pwhash_str string");
-_Static_assert(sodium_base64_ENCODED_LEN(AUTH_TOKEN_BYTES, B64_VARIANT) == AUTH_TOKEN_TEXT,
+_Static_assert(B64URL_CHARS(AUTH_TOKEN_BYTES) + 1 == AUTH_TOKEN_TEXT,
     "AUTH_TOKEN_TEXT is the encoded size of a token");
 _Static_assert(crypto_generichash_BYTES == AUTH_TOKEN_BYTES, "a 32-byte BLAKE2b digest");
 _Static_assert(crypto_auth_BYTES == AUTH_TOKEN_BYTES, "a login CSRF value is one MAC");
@@ -99,7 +97,7 @@ auth_role_allows(enum auth_role r, enum auth_permission p)
 bool
 auth_username_valid(const char *name, size_t len)
 {
-	if (name == NULL || len == 0 || len > USERNAME_MAX)
+	if (name == NULL || len == 0 || len > AUTH_USERNAME_MAX)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
@@ -319,7 +317,7 @@ auth_token_new(unsigned char token[AUTH_TOKEN_BYTES])
 void
 auth_token_encode(const unsigned char token[AUTH_TOKEN_BYTES], char text[AUTH_TOKEN_TEXT])
 {
-	sodium_bin2base64(text, AUTH_TOKEN_TEXT, token, AUTH_TOKEN_BYTES, B64_VARIANT);
+	b64url_encode(text, token, AUTH_TOKEN_BYTES);
 }
 
 int

@@ -36,6 +36,8 @@ int auth_role_parse(const char *name, enum auth_role *out);	/* 0 or -1 */
 enum auth_permission { PERM_MODERATE, PERM_MANAGE_USERS, PERM_AUDIT_ALL };
 bool auth_role_allows(enum auth_role r, enum auth_permission p);
 
+/* Bytes of a user name; longer ones are no user's. */
+#define AUTH_USERNAME_MAX 64
 /* A user name: 1 to 64 ASCII letters, digits, '.', '_' or '-', starting
  * with a letter or digit. Compared without regard to ASCII case. */
 bool auth_username_valid(const char *name, size_t len);
