@@ -117,7 +117,7 @@ check_utf8(const char *in, size_t len, size_t count)
 	size_t max = len > 0 ? u[0] % (len + 1) : 0;
 	size_t cut = utf8_cut(in, len, max);
 	FUZZ_CHECK(cut <= max && cut <= len);
-	FUZZ_CHECK(cut == len || (u[cut] & 0xc0) != 0x80);
+	FUZZ_CHECK(cut == 0 || cut == len || (u[cut] & 0xc0) != 0x80);
 	for (size_t k = cut + 1; k <= max && k < len; k++)
 		FUZZ_CHECK((u[k] & 0xc0) == 0x80);
 	size_t chars = utf8_cut_chars(in, len, max);
