@@ -1,9 +1,7 @@
 /* config.c — reads nazar.conf, a small INI file, strictly: every key is
  * known, every value checked, every problem reported as FILE:LINE. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +16,7 @@
 #include "config.h"
 #include "locale.h"
 #include "log.h"
+#include "netaddr.h"
 #include "num.h"
 #include "utf8.h"
 
@@ -136,28 +135,19 @@ valid_dns_name(const char *s, size_t len)
 	return label > 0 && s[len - 1] != '-';
 }
 
+/* Address literals are told apart by the text: a ':' is IPv6. */
 static bool
 valid_ipv4(const char *s, size_t len)
 {
-	char tmp[INET_ADDRSTRLEN];
-	struct in_addr in;
-	if (len == 0 || len >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	return inet_pton(AF_INET, tmp, &in) == 1;
+	unsigned char a[NETADDR_BYTES];
+	return memchr(s, ':', len) == NULL && netaddr_parse(s, len, a);
 }
 
 static bool
 valid_ipv6(const char *s, size_t len)
 {
-	char tmp[INET6_ADDRSTRLEN];
-	struct in6_addr in6;
-	if (len == 0 || len >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	return inet_pton(AF_INET6, tmp, &in6) == 1;
+	unsigned char a[NETADDR_BYTES];
+	return memchr(s, ':', len) != NULL && netaddr_parse(s, len, a);
 }
 
 /* --- [server] --- */
