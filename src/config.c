@@ -933,6 +933,13 @@ config_parse(const char *name, const char *text, size_t len, struct config *cfg,
 	return rc;
 }
 
+const char *
+config_default_path(void)
+{
+	const char *env = getenv("NAZAR_CONFIG");
+	return env != NULL && *env != '\0' ? env : NAZAR_SYSCONFDIR "/nazar.conf";
+}
+
 int
 config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 {

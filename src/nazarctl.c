@@ -725,21 +725,6 @@ read_password(const char *prompt, char *buf, size_t max, bool *too_long)
 	return n;
 }
 
-static const char *
-password_problem(enum auth_password_check pc)
-{
-	switch (pc) {
-	case AUTH_PW_TOO_SHORT:
-		return "the password is too short: at least 10 characters, please";
-	case AUTH_PW_TOO_LONG:
-		return "the password is too long: at most 1024 bytes";
-	case AUTH_PW_INVALID:
-		return "the password must be UTF-8 text without control characters";
-	default:
-		return NULL;
-	}
-}
-
 /* A new password, checked against the policy and hashed into hash.
  * Nothing of the password outlives this function. 0, or 1 with a
  * message naming the command. */
@@ -763,7 +748,7 @@ new_password_hash(const char *cmd, char hash[AUTH_HASH_TEXT])
 	enum auth_password_check pc = too_long ? AUTH_PW_TOO_LONG :
 	    auth_password_check(b.pw, (size_t)n);
 	if (pc != AUTH_PW_OK) {
-		fprintf(stderr, "nazarctl: %s: %s\n", cmd, password_problem(pc));
+		fprintf(stderr, "nazarctl: %s: %s\n", cmd, auth_password_message(pc));
 		goto out;
 	}
 	if (tty) {
@@ -1406,10 +1391,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (c.config_path == NULL) {
-		const char *env = getenv("NAZAR_CONFIG");
-		c.config_path = env != NULL && env[0] != '\0' ? env : NAZAR_SYSCONFDIR "/nazar.conf";
-	}
+	if (c.config_path == NULL)
+		c.config_path = config_default_path();
 	opterr = 0;
 	c.a = arena_new();
 	int status = cmd->run(&c, argc - optind, argv + optind);
