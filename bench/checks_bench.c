@@ -35,6 +35,7 @@
 
 #include "arena.h"
 #include "blocklist.h"
+#include "blocklist_cache.h"
 #include "buf.h"
 #include "fold.h"
 #include "log.h"

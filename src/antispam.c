@@ -1,11 +1,8 @@
 /* antispam.c — the form token, address groups, link counting, duplicate
  * digests and the decision about a posted comment; see antispam.h. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include <sodium.h>
 
@@ -14,6 +11,10 @@
 #include "arena.h"
 #include "buf.h"
 #include "fold.h"
+#include "netaddr.h"
+#include "text.h"
+
+_Static_assert(ANTISPAM_GROUP_MAX >= NETADDR_TEXT_MAX, "an address group fits");
 
 /* Token layout: [version][served u64 BE][article digest][tag], base64url.
  * The tag covers a label and everything before it, so a token can never
@@ -25,9 +26,8 @@
 #define SIGNED_BYTES (1 + 8 + ARTICLE_DIGEST_BYTES)
 #define TAG_BYTES crypto_auth_hmacsha512256_BYTES
 #define RAW_BYTES (SIGNED_BYTES + TAG_BYTES)
-#define B64_VARIANT sodium_base64_VARIANT_URLSAFE_NO_PADDING
 /* Exactly this long, without padding: (57 * 4 + 2) / 3. */
-#define TOKEN_CHARS ((RAW_BYTES * 4 + 2) / 3)
+#define TOKEN_CHARS B64URL_CHARS(RAW_BYTES)
 static const char token_label[] = "nazar form token";
 
 _Static_assert(crypto_auth_BYTES == TAG_BYTES, "crypto_auth is HMAC-SHA-512-256");
@@ -66,7 +66,7 @@ antispam_token_make(struct arena *a, const unsigned char key[32], const char *ar
 	article_digest(article, raw + 9);
 	token_tag(key, raw, raw + SIGNED_BYTES);
 	char *out = arena_alloc(a, TOKEN_CHARS + 1);
-	sodium_bin2base64(out, TOKEN_CHARS + 1, raw, sizeof(raw), B64_VARIANT);
+	b64url_encode(out, raw, sizeof(raw));
 	return out;
 }
 
@@ -134,17 +134,6 @@ antispam_token_reason(enum token_verdict v)
 
 /* --- address groups --- */
 
-static void
-mask_bits(unsigned char *bytes, size_t n, int prefix)
-{
-	for (size_t i = 0; i < n; i++) {
-		int keep = prefix - (int)(i * 8);
-		if (keep >= 8)
-			continue;
-		bytes[i] &= keep <= 0 ? 0 : (unsigned char)(0xff << (8 - keep));
-	}
-}
-
 static int
 clamp(int v, int lo, int hi)
 {
@@ -155,45 +144,18 @@ int
 antispam_address_group(const char *addr, int ipv4_prefix, int ipv6_prefix,
     char out[ANTISPAM_GROUP_MAX])
 {
-	char tmp[INET6_ADDRSTRLEN];
-	char text[INET6_ADDRSTRLEN];
+	unsigned char ip[NETADDR_BYTES];
 
 	if (addr == NULL || addr[0] == '\0') {
 		snprintf(out, ANTISPAM_GROUP_MAX, "none");
 		return -1;
 	}
-	ipv4_prefix = clamp(ipv4_prefix, 0, 32);
-	ipv6_prefix = clamp(ipv6_prefix, 0, 128);
-	size_t len = strnlen(addr, sizeof(tmp));
-	size_t cut = strcspn(addr, "%");	/* stops at NUL too: bounded by len + 1 */
-	if (cut < len)
-		len = cut;
-	if (len < sizeof(tmp)) {
-		memcpy(tmp, addr, len);
-		tmp[len] = '\0';
-		struct in_addr v4;
-		struct in6_addr v6;
-		/* Address families are told apart by the text: a ':' is IPv6. */
-		if (strchr(tmp, ':') == NULL && inet_pton(AF_INET, tmp, &v4) == 1) {
-			unsigned char *b = (unsigned char *)&v4.s_addr;
-			mask_bits(b, 4, ipv4_prefix);
-			inet_ntop(AF_INET, &v4, text, sizeof(text));
-			snprintf(out, ANTISPAM_GROUP_MAX, "%s/%d", text, ipv4_prefix);
-			return 0;
-		}
-		if (inet_pton(AF_INET6, tmp, &v6) == 1) {
-			if (IN6_IS_ADDR_V4MAPPED(&v6)) {
-				memcpy(&v4.s_addr, v6.s6_addr + 12, 4);
-				mask_bits((unsigned char *)&v4.s_addr, 4, ipv4_prefix);
-				inet_ntop(AF_INET, &v4, text, sizeof(text));
-				snprintf(out, ANTISPAM_GROUP_MAX, "%s/%d", text, ipv4_prefix);
-				return 0;
-			}
-			mask_bits(v6.s6_addr, 16, ipv6_prefix);
-			inet_ntop(AF_INET6, &v6, text, sizeof(text));
-			snprintf(out, ANTISPAM_GROUP_MAX, "%s/%d", text, ipv6_prefix);
-			return 0;
-		}
+	if (netaddr_parse_client(addr, ip)) {
+		int prefix = netaddr_is_v4(ip) ? NETADDR_V4_OFFSET + clamp(ipv4_prefix, 0, 32) :
+		    clamp(ipv6_prefix, 0, 128);
+		netaddr_mask(ip, prefix);
+		netaddr_range_text(ip, prefix, out);	/* ANTISPAM_GROUP_MAX > NETADDR_TEXT_MAX */
+		return 0;
 	}
 	/* Not an IP address (a unix socket peer, a misconfigured proxy): its
 	 * own group, kept printable for logs. */
@@ -207,33 +169,6 @@ antispam_address_group(const char *addr, int ipv4_prefix, int ipv6_prefix,
 }
 
 /* --- links --- */
-
-static bool
-prefix_ci(const char *s, const char *prefix)
-{
-	for (; *prefix != '\0'; s++, prefix++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (c != (unsigned char)*prefix)
-			return false;
-	}
-	return true;
-}
-
-static bool
-ascii_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* What can start a host name: an ASCII letter or digit, or any non-ASCII
- * byte (internationalized names). */
-static bool
-host_start(unsigned char c)
-{
-	return ascii_alnum(c) || c >= 0x80;
-}
 
 size_t
 antispam_count_links(const char *body)
@@ -250,13 +185,10 @@ antispam_count_links(const char *body)
 		unsigned char c = (unsigned char)*p;
 		if (c != 'h' && c != 'H' && c != 'w' && c != 'W')
 			continue;
-		if (prefix_ci(p, "https://"))
-			n += host_start((unsigned char)p[8]);
-		else if (prefix_ci(p, "http://"))
-			n += host_start((unsigned char)p[7]);
-		else if (prefix_ci(p, "www.") && host_start((unsigned char)p[4]) &&
-		    !ascii_alnum(prev) && prev != '.' && prev != '/' && prev != '-' &&
-		    prev != '_' && prev != '@')
+		bool www;
+		size_t start = text_link_start(p, &www);
+		if (start > 0 && text_host_start((unsigned char)p[start]) &&
+		    (!www || !text_link_glued(prev)))
 			n++;
 	}
 	return n;

@@ -28,7 +28,7 @@ struct arena;
 #define ANTISPAM_TOKEN_FIELD "token"
 
 /* Room for any address group, NUL included ("2001:db8:…::/64", "raw:…"). */
-#define ANTISPAM_GROUP_MAX 80
+#define ANTISPAM_GROUP_MAX 80	/* > NETADDR_TEXT_MAX */
 /* Bytes of the digest of a comment's folded text (duplicate detection). */
 #define ANTISPAM_HASH_BYTES 16
 

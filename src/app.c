@@ -31,13 +31,6 @@ static const char *const required_strings[] = {
 	"site_badge",
 };
 
-const char *
-app_default_config_path(void)
-{
-	const char *env = getenv("NAZAR_CONFIG");
-	return env != NULL && *env != '\0' ? env : NAZAR_SYSCONFDIR "/nazar.conf";
-}
-
 int
 app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 {

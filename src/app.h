@@ -38,10 +38,6 @@ struct ctx {
 int app_init(struct app *app, const char *config_path, char *err, size_t errlen);
 void app_free(struct app *app);
 
-/* The config file to use when none is given: $NAZAR_CONFIG, else the
- * compiled-in default under sysconfdir. */
-const char *app_default_config_path(void);
-
 /* Opens a connection for one worker; logs and returns -1 on failure. */
 int ctx_open(struct ctx *c, const struct app *app);
 void ctx_close(struct ctx *c);

@@ -15,21 +15,20 @@
 #include "codec.h"
 #include "auth.h"
 #include "log.h"
+#include "num.h"
 #include "text.h"
 
-#define B64_VARIANT sodium_base64_VARIANT_URLSAFE_NO_PADDING
 /* Characters of an encoded token, without the NUL. */
 #define TOKEN_CHARS (AUTH_TOKEN_TEXT - 1)
 #define PW_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PW_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
-#define USERNAME_MAX 64
 
 /* Binds the sign-in form's MAC to its purpose: the same server secret
  * signs the readers' cookies, whose layout never starts with this text. */
 static const char login_csrf_label[] = "nazar login csrf";
 
 _Static_assert(AUTH_HASH_TEXT >= crypto_pwhash_STRBYTES, "room for a crypto_pwhash_str string");
-_Static_assert(sodium_base64_ENCODED_LEN(AUTH_TOKEN_BYTES, B64_VARIANT) == AUTH_TOKEN_TEXT,
+_Static_assert(B64URL_CHARS(AUTH_TOKEN_BYTES) + 1 == AUTH_TOKEN_TEXT,
     "AUTH_TOKEN_TEXT is the encoded size of a token");
 _Static_assert(crypto_generichash_BYTES == AUTH_TOKEN_BYTES, "a 32-byte BLAKE2b digest");
 _Static_assert(crypto_auth_BYTES == AUTH_TOKEN_BYTES, "a login CSRF value is one MAC");
@@ -98,7 +97,7 @@ auth_role_allows(enum auth_role r, enum auth_permission p)
 bool
 auth_username_valid(const char *name, size_t len)
 {
-	if (name == NULL || len == 0 || len > USERNAME_MAX)
+	if (name == NULL || len == 0 || len > AUTH_USERNAME_MAX)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
@@ -201,6 +200,35 @@ auth_slot_release(void)
 		lim.in_use--;
 	pthread_cond_signal(&lim.cv);
 	pthread_mutex_unlock(&lim.mu);
+}
+
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+const char *
+auth_password_message_key(enum auth_password_check pc)
+{
+	switch (pc) {
+	case AUTH_PW_OK: return NULL;
+	case AUTH_PW_TOO_SHORT: return "admin.error.password_short";
+	case AUTH_PW_TOO_LONG: return "admin.error.password_long";
+	default: return "admin.error.password_invalid";
+	}
+}
+
+const char *
+auth_password_message(enum auth_password_check pc)
+{
+	switch (pc) {
+	case AUTH_PW_OK: return NULL;
+	case AUTH_PW_TOO_SHORT:
+		return "the password is too short: at least " XSTR(AUTH_PASSWORD_MIN_CHARS)
+		    " characters, please";
+	case AUTH_PW_TOO_LONG:
+		return "the password is too long: at most " XSTR(AUTH_PASSWORD_MAX_BYTES) " bytes";
+	default:
+		return "the password must be UTF-8 text without control characters";
+	}
 }
 
 enum auth_password_check
@@ -318,7 +346,7 @@ auth_token_new(unsigned char token[AUTH_TOKEN_BYTES])
 void
 auth_token_encode(const unsigned char token[AUTH_TOKEN_BYTES], char text[AUTH_TOKEN_TEXT])
 {
-	sodium_bin2base64(text, AUTH_TOKEN_TEXT, token, AUTH_TOKEN_BYTES, B64_VARIANT);
+	b64url_encode(text, token, AUTH_TOKEN_BYTES);
 }
 
 int
@@ -423,22 +451,20 @@ auth_device_cookie_valid(const unsigned char secret[32], const char *text, int64
 {
 	if (text == NULL || strlen(text) >= AUTH_DEVICE_TEXT)
 		return false;
-	char *end;
-	errno = 0;
-	long long uid = strtoll(text, &end, 10);
-	if (errno != 0 || end == text || *end != '.' || text[0] < '0' || text[0] > '9')
+	/* "uid.issued.mac" */
+	size_t len = strlen(text), used;
+	int64_t uid, issued;
+	if (!num_parse_prefix(text, len, 0, INT64_MAX, &uid, &used) || text[used] != '.')
 		return false;
-	const char *p = end + 1;
-	long long issued = strtoll(p, &end, 10);
-	if (errno != 0 || end == p || *end != '.' || p[0] < '0' || p[0] > '9')
+	const char *p = text + used + 1;
+	if (!num_parse_prefix(p, len - used - 1, 0, INT64_MAX, &issued, &used) || p[used] != '.')
 		return false;
-	if (uid != (long long)user_id || issued > (long long)now ||
-	    (long long)now - issued > (long long)max_age_s)
+	const char *mac = p + used + 1;
+	if (uid != user_id || issued > (int64_t)now || (int64_t)now - issued > (int64_t)max_age_s)
 		return false;
 	char want[AUTH_TOKEN_TEXT];
-	device_mac(secret, uid, issued, want);
-	bool ok = strlen(end + 1) == strlen(want) &&
-	    sodium_memcmp(end + 1, want, strlen(want)) == 0;
+	device_mac(secret, (long long)uid, (long long)issued, want);
+	bool ok = strlen(mac) == strlen(want) && sodium_memcmp(mac, want, strlen(want)) == 0;
 	sodium_memzero(want, sizeof(want));
 	return ok;
 }

@@ -36,9 +36,13 @@ int auth_role_parse(const char *name, enum auth_role *out);	/* 0 or -1 */
 enum auth_permission { PERM_MODERATE, PERM_MANAGE_USERS, PERM_AUDIT_ALL };
 bool auth_role_allows(enum auth_role r, enum auth_permission p);
 
+/* Bytes of a user name; longer ones are no user's. */
+#define AUTH_USERNAME_MAX 64
 /* A user name: 1 to 64 ASCII letters, digits, '.', '_' or '-', starting
  * with a letter or digit. Compared without regard to ASCII case. */
 bool auth_username_valid(const char *name, size_t len);
+/* Characters of a user's display name (shown on replies and in the audit). */
+#define DISPLAY_NAME_MAX_CHARS 80
 
 /* Sets up libsodium and the hash limiter, and hashes the dummy password
  * (one Argon2id computation); call once before threads start (again only
@@ -63,6 +67,11 @@ enum auth_password_check {
 /* The policy for a new password; checked before any hashing, so a huge
  * password costs nothing. Accepted passwords are used exactly as typed. */
 enum auth_password_check auth_password_check(const char *pw, size_t len);
+/* Why a password was refused: the catalog key of the message
+ * ("admin.error.password_short", …) and a plain English sentence for the
+ * command line; NULL for AUTH_PW_OK. */
+const char *auth_password_message_key(enum auth_password_check pc);
+const char *auth_password_message(enum auth_password_check pc);
 
 enum auth_hash_result {
 	AUTH_HASH_OK,

@@ -1,7 +1,5 @@
-/* blocklist.c — patterns, the compiled list, matching and the shared
- * cache; see blocklist.h. */
-#include <arpa/inet.h>
-#include <pthread.h>
+/* blocklist.c — patterns, the compiled list and matching; see
+ * blocklist.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +9,9 @@
 #include "buf.h"
 #include "fold.h"
 #include "log.h"
-#include "store_blocklist.h"
+#include "netaddr.h"
 #include "text.h"
 
-/* A failed read of the database is tried again after this many seconds;
- * meanwhile the last list is used. */
-#define CACHE_RETRY_SECONDS 10
 /* Bytes of a comment's e-mail that are looked at (validate.h allows 254). */
 #define EMAIL_MATCH_MAX 320
 /* An e-mail's local part and domain, and a domain's label, in bytes. */
@@ -179,95 +174,25 @@ normalize_email(struct arena *a, const char *clean, const char **folded)
 	return BLOCK_PATTERN_OK;
 }
 
-/* An address in 16 bytes: IPv6 as it is, IPv4 as IPv4-mapped IPv6. */
-static bool
-parse_ip(const char *s, size_t len, unsigned char out[16])
-{
-	char tmp[64];
-	if (len == 0 || len >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	unsigned char v4[4];
-	if (inet_pton(AF_INET, tmp, v4) == 1) {
-		memset(out, 0, 10);
-		out[10] = out[11] = 0xff;
-		memcpy(out + 12, v4, 4);
-		return true;
-	}
-	return inet_pton(AF_INET6, tmp, out) == 1;
-}
-
-static bool
-is_mapped(const unsigned char a[16])
-{
-	static const unsigned char prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	return memcmp(a, prefix, sizeof(prefix)) == 0;
-}
-
-/* Clears the bits after the first `prefix` (0..128). */
-static void
-mask_address(unsigned char a[16], int prefix)
-{
-	for (int i = 0; i < 16; i++) {
-		int keep = prefix - i * 8;
-		if (keep >= 8)
-			continue;
-		a[i] &= keep <= 0 ? 0 : (unsigned char)(0xff << (8 - keep));
-	}
-}
-
-/* "203.0.113.0/24": the text of a parsed range. */
-static char *
-range_text(struct arena *a, const unsigned char net[16], int prefix)
-{
-	char text[INET6_ADDRSTRLEN];
-	if (is_mapped(net) && prefix >= 96) {
-		inet_ntop(AF_INET, net + 12, text, sizeof(text));
-		return prefix == 128 ? arena_strdup(a, text) :
-		    arena_printf(a, "%s/%d", text, prefix - 96);
-	}
-	inet_ntop(AF_INET6, net, text, sizeof(text));
-	return prefix == 128 ? arena_strdup(a, text) : arena_printf(a, "%s/%d", text, prefix);
-}
-
-/* A pattern "address[/prefix]" as a network; prefix in IPv6 terms. */
-static enum blocklist_pattern_status
-parse_range(const char *s, unsigned char net[16], int *prefix)
-{
-	const char *slash = strchr(s, '/');
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	if (!parse_ip(s, alen, net))
-		return BLOCK_PATTERN_ADDRESS;
-	/* An IPv4 text is a mapped address: its prefix counts from bit 96. */
-	bool v4_text = memchr(s, ':', alen) == NULL;
-	int max = v4_text ? 32 : 128, p = max;
-	if (slash != NULL) {
-		const char *d = slash + 1;
-		size_t n = strlen(d);
-		if (n == 0 || n > 3 || strspn(d, "0123456789") != n || (n > 1 && d[0] == '0'))
-			return BLOCK_PATTERN_ADDRESS;
-		p = atoi(d);
-		if (p > max)
-			return BLOCK_PATTERN_ADDRESS;
-	}
-	*prefix = v4_text ? p + 96 : p;
-	return BLOCK_PATTERN_OK;
-}
-
 static enum blocklist_pattern_status
 normalize_address(struct arena *a, const char *clean, const char **folded)
 {
-	unsigned char net[16];
+	unsigned char net[NETADDR_BYTES];
 	int prefix;
-	enum blocklist_pattern_status st = parse_range(clean, net, &prefix);
-	if (st != BLOCK_PATTERN_OK)
-		return st;
-	bool v4 = is_mapped(net) && prefix >= 96;
-	if (v4 ? prefix - 96 < BLOCKLIST_IPV4_MIN_PREFIX : prefix < BLOCKLIST_IPV6_MIN_PREFIX)
+	if (!netaddr_parse_range(clean, strlen(clean), net, &prefix))
+		return BLOCK_PATTERN_ADDRESS;
+	bool v4 = netaddr_is_v4(net) && prefix >= NETADDR_V4_OFFSET;
+	if (v4 ? prefix - NETADDR_V4_OFFSET < BLOCKLIST_IPV4_MIN_PREFIX :
+	    prefix < BLOCKLIST_IPV6_MIN_PREFIX)
 		return BLOCK_PATTERN_TOO_WIDE;
-	mask_address(net, prefix);
-	*folded = range_text(a, net, prefix);
+	netaddr_mask(net, prefix);
+	char text[NETADDR_TEXT_MAX];
+	/* A single address is written without "/32" or "/128". */
+	if (prefix == 128)
+		netaddr_text(net, text);
+	else
+		netaddr_range_text(net, prefix, text);
+	*folded = arena_strdup(a, text);
 	return BLOCK_PATTERN_OK;
 }
 
@@ -361,7 +286,7 @@ struct strtab {
 };
 
 struct range {
-	unsigned char net[16];
+	unsigned char net[NETADDR_BYTES];
 	int prefix;		/* 0..128, IPv6 terms */
 	uint32_t entry;
 };
@@ -382,7 +307,7 @@ struct blocklist {
 	size_t nranges;
 	struct prefix_run runs[129];
 	size_t nruns;
-	int refs;		/* the cache's count of holders */
+	int refs;		/* holders, counted by the cache */
 };
 
 /* FNV-1a, 64 bits. */
@@ -530,7 +455,7 @@ blocklist_compile(const struct blocklist_entry *e, size_t n, size_t *skipped)
 		default: {
 			struct range *r = &bl->ranges[bl->nranges++];
 			/* Canonical, so it parses; masked already. */
-			if (parse_range(f, r->net, &r->prefix) != BLOCK_PATTERN_OK)
+			if (!netaddr_parse_range(f, len, r->net, &r->prefix))
 				abort();
 			r->entry = (uint32_t)i;
 			break;
@@ -591,15 +516,14 @@ match_address(const struct blocklist *bl, const char *addr, struct best *b)
 {
 	if (addr == NULL || bl->nranges == 0)
 		return;
-	size_t len = strcspn(addr, "%");	/* a zone is not part of it */
-	unsigned char ip[16];
-	if (!parse_ip(addr, len, ip))
+	unsigned char ip[NETADDR_BYTES];
+	if (!netaddr_parse_client(addr, ip))	/* a zone is not part of it */
 		return;
 	for (size_t r = 0; r < bl->nruns && !decided(b); r++) {
 		const struct prefix_run *run = &bl->runs[r];
-		unsigned char net[16];
+		unsigned char net[NETADDR_BYTES];
 		memcpy(net, ip, 16);
-		mask_address(net, run->prefix);
+		netaddr_mask(net, run->prefix);
 		size_t lo = run->start, hi = run->end;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
@@ -705,154 +629,14 @@ blocklist_reason(struct arena *a, const struct blocklist_match *m)
 	    m->pattern ? m->pattern : "");
 }
 
-/* --- the cache --- */
-
-struct blocklist_cache {
-	pthread_mutex_t lock;
-	struct blocklist *current;	/* NULL until first used: then an empty list */
-	int64_t generation;		/* of current */
-	bool loading;			/* a worker is compiling a new one */
-	time_t retry_at;		/* after a failed read: not before */
-};
-
-static struct blocklist_cache shared = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-struct blocklist_cache *
-blocklist_cache_shared(void)
-{
-	return &shared;
-}
-
-struct blocklist_cache *
-blocklist_cache_new(void)
-{
-	struct blocklist_cache *bc = calloc(1, sizeof(*bc));
-	if (bc == NULL || pthread_mutex_init(&bc->lock, NULL) != 0)
-		fatal("out of memory");
-	return bc;
-}
-
 void
-blocklist_cache_free(struct blocklist_cache *bc)
+blocklist_ref(struct blocklist *bl)
 {
-	if (bc == NULL)
-		return;
-	blocklist_free(bc->current);
-	pthread_mutex_destroy(&bc->lock);
-	free(bc);
+	bl->refs++;
 }
 
-/* Under the lock: the current list, one more holder. */
-static struct blocklist *
-hold_current(struct blocklist_cache *bc)
+int
+blocklist_unref(struct blocklist *bl)
 {
-	if (bc->current == NULL) {
-		/* Generation 0 is the empty list: nothing to load. */
-		bc->current = blocklist_compile(NULL, 0, NULL);
-		bc->current->refs = 1;
-		bc->generation = 0;
-	}
-	bc->current->refs++;
-	return bc->current;
-}
-
-/* Under the lock: one holder fewer; an old list goes with its last. */
-static void
-drop(struct blocklist_cache *bc, struct blocklist *bl)
-{
-	if (--bl->refs == 0 && bl != bc->current)
-		blocklist_free(bl);
-}
-
-const struct blocklist *
-blocklist_cache_acquire(struct blocklist_cache *bc, struct store *st, time_t now)
-{
-	int64_t gen = 0;
-	enum store_result r = store_blocklist_generation(st, &gen);
-	pthread_mutex_lock(&bc->lock);
-	struct blocklist *bl = hold_current(bc);
-	bool reload = r == STORE_OK && gen != bc->generation && !bc->loading &&
-	    now >= bc->retry_at;
-	if (r != STORE_OK && now >= bc->retry_at) {
-		log_error("blocklist: the generation could not be read; using the list of "
-		    "generation %lld", (long long)bc->generation);
-		bc->retry_at = now + CACHE_RETRY_SECONDS;
-	}
-	if (reload)
-		bc->loading = true;
-	pthread_mutex_unlock(&bc->lock);
-	if (!reload)
-		return bl;
-
-	/* Loaded and compiled outside the lock: the other workers go on with
-	 * the list they have meanwhile. */
-	struct arena *a = arena_new();
-	struct blocklist_entry *rows;
-	size_t n, skipped = 0;
-	int64_t loaded = 0;
-	struct blocklist *fresh = NULL;
-	r = store_blocklist_load(st, a, &rows, &n, &loaded);
-	if (r == STORE_OK)
-		fresh = blocklist_compile(rows, n, &skipped);
-	arena_free(a);
-
-	pthread_mutex_lock(&bc->lock);
-	bc->loading = false;
-	if (fresh != NULL) {
-		struct blocklist *old = bc->current;
-		fresh->refs = 1;	/* the cache's own hold */
-		bc->current = fresh;
-		bc->generation = loaded;
-		bc->retry_at = 0;
-		drop(bc, old);
-		drop(bc, bl);
-		bl = hold_current(bc);
-		log_info("blocklist: generation %lld, %zu entries%s", (long long)loaded,
-		    blocklist_size(fresh), skipped ? " (some left out, see above)" : "");
-	} else {
-		log_error("blocklist: the list could not be loaded; using generation %lld, "
-		    "trying again in %d s", (long long)bc->generation, CACHE_RETRY_SECONDS);
-		bc->retry_at = now + CACHE_RETRY_SECONDS;
-	}
-	pthread_mutex_unlock(&bc->lock);
-	return bl;
-}
-
-void
-blocklist_cache_release(struct blocklist_cache *bc, const struct blocklist *bl)
-{
-	if (bl == NULL)
-		return;
-	pthread_mutex_lock(&bc->lock);
-	drop(bc, (struct blocklist *)bl);
-	pthread_mutex_unlock(&bc->lock);
-}
-
-bool
-blocklist_screen(struct store *st, struct arena *a, const struct blocklist_subject *s,
-    time_t now, enum comment_status *status, const char **reason)
-{
-	struct blocklist_cache *bc = blocklist_cache_shared();
-	const struct blocklist *bl = blocklist_cache_acquire(bc, st, now);
-	struct blocklist_match m;
-	bool hit = blocklist_match(bl, s, &m);
-	if (hit) {
-		bool changed = false;
-		if (m.action == BLOCK_SPAM && *status != COMMENT_SPAM) {
-			*status = COMMENT_SPAM;
-			changed = true;
-		} else if (m.action == BLOCK_HOLD && *status == COMMENT_APPROVED) {
-			*status = COMMENT_PENDING;
-			changed = true;
-		}
-		const char *why = blocklist_reason(a, &m);
-		const char *old = *reason != NULL ? *reason : "";
-		if (old[0] == '\0')
-			*reason = why;
-		else
-			*reason = changed ? arena_printf(a, "%s; %s", why, old) :
-			    arena_printf(a, "%s; %s", old, why);
-	}
-	blocklist_cache_release(bc, bl);
-	return hit;
+	return --bl->refs;
 }

@@ -11,8 +11,10 @@
  *   number of entries — a hash table of folded phrases keyed by their first
  *   word, a hash table of addresses and domains, and the address ranges
  *   sorted by prefix length and network;
- * - the cache (blocklist_cache_*): one compiled list shared read-only by
+ * - the cache (blocklist_cache.h): one compiled list shared read-only by
  *   every worker thread, rebuilt when the database says the list changed.
+ * This module is pure: no database, no I/O; the store (store_blocklist.h)
+ * keeps the entries and the cache reads them from there.
  *
  * Matching rules:
  * - word: whole words after folding (fold.h), in the name and in the body,
@@ -36,9 +38,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
-
-#include "store.h"
 
 struct arena;
 
@@ -159,42 +158,10 @@ bool blocklist_match(const struct blocklist *bl, const struct blocklist_subject 
  * shown in the moderation queue. */
 char *blocklist_reason(struct arena *a, const struct blocklist_match *m);
 
-/*
- * The cache. A compiled list is shared by all worker threads (read-only,
- * reference-counted) instead of one copy per worker: 10,000 entries are
- * compiled once per change, not once per thread, and held in memory once.
- * The database keeps a generation number (settings 'blocklist_generation',
- * raised by triggers on every change to the table, whoever makes it: the
- * admin page, nazarctl or sqlite3 by hand); each post reads it (one
- * primary-key lookup) and compares. The first worker to see a new
- * generation reloads and compiles while the others go on with the list
- * they have; then the new list is swapped in under the lock, and the old
- * one is freed when its last user releases it. PRAGMA data_version would
- * not do: it changes with every comment any other connection commits.
- */
-struct blocklist_cache;
-
-struct blocklist_cache *blocklist_cache_new(void);
-/* Frees the cache; no list acquired from it may be in use. */
-void blocklist_cache_free(struct blocklist_cache *bc);
-/* The process's cache, shared by the workers of the server. */
-struct blocklist_cache *blocklist_cache_shared(void);
-
-/* The current list for a post at time now, through the worker's own
- * connection; release it when done. Never NULL: when the database cannot
- * be read the last list compiled is used (an empty one at first), the
- * problem is logged, and reading is tried again no sooner than 10 s later. */
-const struct blocklist *blocklist_cache_acquire(struct blocklist_cache *bc, struct store *st,
-    time_t now);
-void blocklist_cache_release(struct blocklist_cache *bc, const struct blocklist *bl);
-
-/* The post path's step: matches s against the shared cache's list and,
- * on a match, raises *status (a spam entry makes it spam, a hold entry
- * makes an approved comment pending; nothing is ever lowered) and adds the
- * blocklist's reason to *reason (joined by "; "): first when the match
- * changed the status, after the reason already there otherwise. Returns
- * whether an entry matched. */
-bool blocklist_screen(struct store *st, struct arena *a, const struct blocklist_subject *s,
-    time_t now, enum comment_status *status, const char **reason);
+/* Holders of a shared list (blocklist_cache.h) count themselves here;
+ * the caller serializes these under its own lock. A new list has none.
+ * blocklist_unref returns how many are left. */
+void blocklist_ref(struct blocklist *bl);
+int blocklist_unref(struct blocklist *bl);
 
 #endif

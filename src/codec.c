@@ -12,6 +12,18 @@ b64url_char(char c)
 	    c == '-' || c == '_';
 }
 
+#define SODIUM_B64URL_LEN(n) sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING)
+_Static_assert(SODIUM_B64URL_LEN(30) == B64URL_CHARS(30) + 1 &&
+    SODIUM_B64URL_LEN(31) == B64URL_CHARS(31) + 1 &&
+    SODIUM_B64URL_LEN(32) == B64URL_CHARS(32) + 1, "B64URL_CHARS is libsodium's length");
+
+void
+b64url_encode(char *out, const unsigned char *bin, size_t n)
+{
+	sodium_bin2base64(out, B64URL_CHARS(n) + 1, bin, n,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
 int
 b64url_decode(const char *text, size_t len, unsigned char *out, size_t outmax,
     size_t *outlen)

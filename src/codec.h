@@ -16,6 +16,12 @@
 int b64url_decode(const char *text, size_t len, unsigned char *out, size_t outmax,
     size_t *outlen);
 
+/* Characters of the base64url text of n bytes, without the NUL. */
+#define B64URL_CHARS(n) (((n) * 4 + 2) / 3)
+/* Writes the base64url text of bin[0..n) and a NUL into out, which has room
+ * for B64URL_CHARS(n) + 1 bytes. */
+void b64url_encode(char *out, const unsigned char *bin, size_t n);
+
 void be64_put(unsigned char *p, uint64_t v);
 uint64_t be64_get(const unsigned char *p);
 

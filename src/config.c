@@ -1,9 +1,7 @@
 /* config.c — reads nazar.conf, a small INI file, strictly: every key is
  * known, every value checked, every problem reported as FILE:LINE. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +16,9 @@
 #include "config.h"
 #include "locale.h"
 #include "log.h"
+#include "netaddr.h"
+#include "num.h"
+#include "utf8.h"
 
 /* The file is read whole into memory; a configuration bigger than this is
  * not a configuration. */
@@ -84,32 +85,14 @@ copy_field(char *dst, size_t dstlen, const char *value, char *msg, size_t msglen
 	return 0;
 }
 
-/* Unsigned decimal: ASCII digits only, no sign, no spaces, overflow-checked. */
-static bool
-parse_decimal(const char *s, unsigned long long max, unsigned long long *out)
-{
-	unsigned long long n = 0;
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		unsigned d = (unsigned)(*s - '0');
-		if (n > (max - d) / 10)
-			return false;
-		n = n * 10 + d;
-	}
-	*out = n;
-	return true;
-}
-
 static int
-set_number(const char *value, unsigned long long min, unsigned long long max,
-    unsigned long long *out, char *msg, size_t msglen)
+set_number(const char *value, int64_t min, int64_t max, int64_t *out, char *msg,
+    size_t msglen)
 {
-	unsigned long long n;
-	if (!parse_decimal(value, max, &n) || n < min) {
-		say(msg, msglen, "must be a number from %llu to %llu", min, max);
+	int64_t n;
+	if (!num_parse(value, min, max, &n)) {
+		say(msg, msglen, "must be a number from %lld to %lld", (long long)min,
+		    (long long)max);
 		return -1;
 	}
 	*out = n;
@@ -119,8 +102,8 @@ set_number(const char *value, unsigned long long min, unsigned long long max,
 static bool
 valid_port(const char *s)
 {
-	unsigned long long n;
-	return strlen(s) <= 5 && parse_decimal(s, 65535, &n) && n >= 1;
+	int64_t n;
+	return strlen(s) <= 5 && num_parse(s, 1, 65535, &n);
 }
 
 /* host is a DNS name (letters, digits, hyphens; labels of 1-63 bytes, no
@@ -152,28 +135,19 @@ valid_dns_name(const char *s, size_t len)
 	return label > 0 && s[len - 1] != '-';
 }
 
+/* Address literals are told apart by the text: a ':' is IPv6. */
 static bool
 valid_ipv4(const char *s, size_t len)
 {
-	char tmp[INET_ADDRSTRLEN];
-	struct in_addr in;
-	if (len == 0 || len >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	return inet_pton(AF_INET, tmp, &in) == 1;
+	unsigned char a[NETADDR_BYTES];
+	return memchr(s, ':', len) == NULL && netaddr_parse(s, len, a);
 }
 
 static bool
 valid_ipv6(const char *s, size_t len)
 {
-	char tmp[INET6_ADDRSTRLEN];
-	struct in6_addr in6;
-	if (len == 0 || len >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	return inet_pton(AF_INET6, tmp, &in6) == 1;
+	unsigned char a[NETADDR_BYTES];
+	return memchr(s, ':', len) != NULL && netaddr_parse(s, len, a);
 }
 
 /* --- [server] --- */
@@ -232,7 +206,7 @@ set_socket_mode(struct config *cfg, const char *v, char *msg, size_t msglen)
 static int
 set_workers(struct config *cfg, const char *v, char *msg, size_t msglen)
 {
-	unsigned long long n;
+	int64_t n;
 	if (set_number(v, 1, 64, &n, msg, msglen) != 0)
 		return -1;
 	cfg->workers = (int)n;
@@ -266,7 +240,7 @@ set_base_path(struct config *cfg, const char *v, char *msg, size_t msglen)
 static int
 set_max_body_bytes(struct config *cfg, const char *v, char *msg, size_t msglen)
 {
-	unsigned long long n;
+	int64_t n;
 	if (set_number(v, 1024, 10485760, &n, msg, msglen) != 0)
 		return -1;
 	cfg->max_body_bytes = (size_t)n;
@@ -288,7 +262,7 @@ set_db_path(struct config *cfg, const char *v, char *msg, size_t msglen)
 static int
 set_busy_timeout(struct config *cfg, const char *v, char *msg, size_t msglen)
 {
-	unsigned long long n;
+	int64_t n;
 	if (set_number(v, 0, 600000, &n, msg, msglen) != 0)
 		return -1;
 	cfg->busy_timeout_ms = (int)n;
@@ -489,7 +463,7 @@ set_mode(struct config *cfg, const char *v, char *msg, size_t msglen)
 static int
 set_max_length(struct config *cfg, const char *v, char *msg, size_t msglen)
 {
-	unsigned long long n;
+	int64_t n;
 	if (set_number(v, 1, 100000, &n, msg, msglen) != 0)
 		return -1;
 	cfg->max_length = (int)n;
@@ -501,7 +475,7 @@ set_max_length(struct config *cfg, const char *v, char *msg, size_t msglen)
 	static int \
 	fn(struct config *cfg, const char *v, char *msg, size_t msglen) \
 	{ \
-		unsigned long long n; \
+		int64_t n; \
 		if (set_number(v, min, max, &n, msg, msglen) != 0) \
 			return -1; \
 		cfg->field = (int)n; \
@@ -677,53 +651,6 @@ moderation_mode_name(enum moderation_mode m)
 	}
 }
 
-/* Length of the UTF-8 sequence at s (at most len bytes), or 0 when it is
- * not valid: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t
-utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (len < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-static bool
-utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq(p + i, len - i);
-		if (n == 0)
-			return false;
-		i += n;
-	}
-	return true;
-}
-
 static bool
 is_blank(char c)
 {
@@ -767,13 +694,9 @@ quote_value(char *out, size_t outlen, const char *v)
 			out[o++] = (char)c;
 	}
 	if (v[i] != '\0') {
-		/* Stopped inside a character: drop its first bytes too. */
-		if (((unsigned char)v[i] & 0xc0) == 0x80) {
-			while (o > 1 && ((unsigned char)out[o - 1] & 0xc0) == 0x80)
-				o--;
-			if (o > 1 && (unsigned char)out[o - 1] >= 0xc0)
-				o--;
-		}
+		/* Stopped inside a character: drop its first bytes too (they
+		 * were copied as they are). */
+		o -= i - utf8_cut(v, i + 1, i);
 		if (o + 5 < outlen) {
 			memcpy(out + o, "...", 3);
 			o += 3;
@@ -815,17 +738,168 @@ parse_section(const char *p, size_t len, enum section *out)
 	return -1;
 }
 
+/* Where config_parse is in a file, and what it has read so far. */
+struct parse_state {
+	const char *name;		/* of the file, for messages */
+	size_t lineno;
+	enum section sec;
+	int seen_line[NKEYS];		/* where each key was set; 0: not yet */
+	struct config next;		/* the values read, applied at the end */
+	char *err;
+	size_t errlen;
+};
+
+/* A line as it is in the file: not too long, no NUL, UTF-8. */
+static int
+check_line(struct parse_state *ps, const char *p, size_t plen)
+{
+	if (plen > CONFIG_MAX_LINE) {
+		set_error(ps->err, ps->errlen, "%s:%zu: line longer than %d bytes", ps->name,
+		    ps->lineno, CONFIG_MAX_LINE);
+		return -1;
+	}
+	if (memchr(p, '\0', plen) != NULL) {
+		set_error(ps->err, ps->errlen, "%s:%zu: NUL byte in line", ps->name, ps->lineno);
+		return -1;
+	}
+	if (!utf8_valid(p, plen)) {
+		set_error(ps->err, ps->errlen, "%s:%zu: not valid UTF-8", ps->name, ps->lineno);
+		return -1;
+	}
+	return 0;
+}
+
+/* p[0..plen) quoted for a message, in shown (128 bytes). */
+static void
+quote_span(char shown[128], const char *p, size_t plen)
+{
+	char line[CONFIG_MAX_LINE + 1];
+	memcpy(line, p, plen);
+	line[plen] = '\0';
+	quote_value(shown, 128, line);
+}
+
+/* The key k[0..klen) of the current section: its index in keys[], or -1
+ * with the error set (empty, outside a section, unknown, set twice). */
+static int
+find_key(struct parse_state *ps, const char *k, size_t klen)
+{
+	char shown[128];
+	quote_span(shown, k, klen);
+	if (klen == 0) {
+		set_error(ps->err, ps->errlen, "%s:%zu: missing key before '='", ps->name,
+		    ps->lineno);
+		return -1;
+	}
+	if (ps->sec == SEC_NONE) {
+		set_error(ps->err, ps->errlen, "%s:%zu: key %s outside a section; put it under "
+		    SECTION_LIST " or [log]", ps->name, ps->lineno, shown);
+		return -1;
+	}
+	size_t ki;
+	for (ki = 0; ki < NKEYS; ki++)
+		if (keys[ki].section == ps->sec && strlen(keys[ki].name) == klen &&
+		    memcmp(keys[ki].name, k, klen) == 0)
+			break;
+	if (ki == NKEYS) {
+		set_error(ps->err, ps->errlen, "%s:%zu: unknown key %s in [%s]", ps->name,
+		    ps->lineno, shown, section_names[ps->sec]);
+		return -1;
+	}
+	if (ps->seen_line[ki] != 0) {
+		set_error(ps->err, ps->errlen, "%s:%zu: [%s] %s: duplicate key (first set on "
+		    "line %d)", ps->name, ps->lineno, section_names[ps->sec], keys[ki].name,
+		    ps->seen_line[ki]);
+		return -1;
+	}
+	ps->seen_line[ki] = (int)ps->lineno;
+	return (int)ki;
+}
+
+/* Sets key ki from the value v[0..vlen) as written (trimmed). A value in
+ * double quotes keeps its spaces; there are no escapes inside, the quotes
+ * just delimit. */
+static int
+set_value(struct parse_state *ps, size_t ki, const char *v, size_t vlen)
+{
+	const char *sec = section_names[ps->sec], *key = keys[ki].name;
+	char line[CONFIG_MAX_LINE + 1], shown[128], msg[MSG_MAX];
+
+	if (vlen > 0 && v[0] == '"') {
+		if (vlen < 2 || v[vlen - 1] != '"') {
+			set_error(ps->err, ps->errlen, "%s:%zu: [%s] %s: missing closing '\"'",
+			    ps->name, ps->lineno, sec, key);
+			return -1;
+		}
+		v++;
+		vlen -= 2;
+	}
+	memcpy(line, v, vlen);
+	line[vlen] = '\0';
+	quote_value(shown, sizeof(shown), line);
+	for (size_t i = 0; i < vlen; i++) {
+		unsigned char c = (unsigned char)line[i];
+		if (c < 0x20 || c == 0x7f) {
+			set_error(ps->err, ps->errlen, "%s:%zu: [%s] %s: must not contain "
+			    "control characters, not %s", ps->name, ps->lineno, sec, key, shown);
+			return -1;
+		}
+	}
+	msg[0] = '\0';
+	int rc = keys[ki].set(&ps->next, line, msg, sizeof(msg));
+	if (rc == SET_COMPLETE) {
+		set_error(ps->err, ps->errlen, "%s:%zu: [%s] %s: %s", ps->name, ps->lineno,
+		    sec, key, msg);
+		return -1;
+	}
+	if (rc != 0) {
+		set_error(ps->err, ps->errlen, "%s:%zu: [%s] %s: %s, not %s", ps->name,
+		    ps->lineno, sec, key, msg, shown);
+		return -1;
+	}
+	return 0;
+}
+
+/* One line, trimmed, neither empty nor a comment: a section header or a
+ * "key = value". */
+static int
+parse_line(struct parse_state *ps, const char *p, size_t plen)
+{
+	char shown[128];
+
+	if (p[0] == '[') {
+		if (parse_section(p, plen, &ps->sec) != 0) {
+			quote_span(shown, p, plen);
+			set_error(ps->err, ps->errlen, "%s:%zu: unknown section %s; sections are "
+			    SECTION_LIST " and [log]", ps->name, ps->lineno, shown);
+			return -1;
+		}
+		return 0;
+	}
+	const char *eq = memchr(p, '=', plen);
+	if (eq == NULL) {
+		quote_span(shown, p, plen);
+		set_error(ps->err, ps->errlen, "%s:%zu: expected \"key = value\", not %s",
+		    ps->name, ps->lineno, shown);
+		return -1;
+	}
+	const char *k = p, *v = eq + 1;
+	size_t klen = (size_t)(eq - p), vlen = plen - klen - 1;
+	trim(&k, &klen);
+	trim(&v, &vlen);
+	int ki = find_key(ps, k, klen);
+	return ki < 0 ? -1 : set_value(ps, (size_t)ki, v, vlen);
+}
+
 int
 config_parse(const char *name, const char *text, size_t len, struct config *cfg,
     char *err, size_t errlen)
 {
 	/* Work on a copy so that a bad file leaves cfg as it was. */
-	struct config next = *cfg;
-	int seen_line[NKEYS] = { 0 };
-	enum section sec = SEC_NONE;
-	char msg[MSG_MAX], shown[128];
-	char line[CONFIG_MAX_LINE + 1];
-	size_t lineno = 0;
+	struct parse_state st = { .name = name, .sec = SEC_NONE, .next = *cfg, .err = err,
+	    .errlen = errlen };
+	struct parse_state *ps = &st;
+	int rc = 0;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
@@ -838,132 +912,32 @@ config_parse(const char *name, const char *text, size_t len, struct config *cfg,
 		text += 3;
 		len -= 3;
 	}
-
-	for (size_t pos = 0; pos < len;) {
+	for (size_t pos = 0; pos < len && rc == 0;) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t end = nl != NULL ? (size_t)(nl - text) : len;
 		const char *p = text + pos;
 		size_t plen = end - pos;
 		pos = end + 1;
-		lineno++;
+		ps->lineno++;
 
 		if (plen > 0 && p[plen - 1] == '\r')
 			plen--;
-		if (plen > CONFIG_MAX_LINE) {
-			set_error(err, errlen, "%s:%zu: line longer than %d bytes", name,
-			    lineno, CONFIG_MAX_LINE);
-			return -1;
-		}
-		if (memchr(p, '\0', plen) != NULL) {
-			set_error(err, errlen, "%s:%zu: NUL byte in line", name, lineno);
-			return -1;
-		}
-		if (!utf8_valid(p, plen)) {
-			set_error(err, errlen, "%s:%zu: not valid UTF-8", name, lineno);
-			return -1;
-		}
+		if ((rc = check_line(ps, p, plen)) != 0)
+			break;
 		trim(&p, &plen);
-		if (plen == 0 || p[0] == '#' || p[0] == ';')
-			continue;
-
-		if (p[0] == '[') {
-			if (parse_section(p, plen, &sec) != 0) {
-				memcpy(line, p, plen);
-				line[plen] = '\0';
-				quote_value(shown, sizeof(shown), line);
-				set_error(err, errlen, "%s:%zu: unknown section %s; sections are "
-				    SECTION_LIST " and [log]",
-				    name, lineno, shown);
-				return -1;
-			}
-			continue;
-		}
-
-		const char *eq = memchr(p, '=', plen);
-		if (eq == NULL) {
-			memcpy(line, p, plen);
-			line[plen] = '\0';
-			quote_value(shown, sizeof(shown), line);
-			set_error(err, errlen, "%s:%zu: expected \"key = value\", not %s",
-			    name, lineno, shown);
-			return -1;
-		}
-		const char *k = p;
-		size_t klen = (size_t)(eq - p);
-		const char *v = eq + 1;
-		size_t vlen = plen - klen - 1;
-		trim(&k, &klen);
-		trim(&v, &vlen);
-
-		char key[CONFIG_MAX_LINE + 1];
-		memcpy(key, k, klen);
-		key[klen] = '\0';
-		quote_value(shown, sizeof(shown), key);
-		if (klen == 0) {
-			set_error(err, errlen, "%s:%zu: missing key before '='", name, lineno);
-			return -1;
-		}
-		if (sec == SEC_NONE) {
-			set_error(err, errlen, "%s:%zu: key %s outside a section; put it under "
-			    SECTION_LIST " or [log]",
-			    name, lineno, shown);
-			return -1;
-		}
-		size_t ki;
-		for (ki = 0; ki < NKEYS; ki++)
-			if (keys[ki].section == sec && strcmp(keys[ki].name, key) == 0)
-				break;
-		if (ki == NKEYS) {
-			set_error(err, errlen, "%s:%zu: unknown key %s in [%s]", name, lineno,
-			    shown, section_names[sec]);
-			return -1;
-		}
-		if (seen_line[ki] != 0) {
-			set_error(err, errlen, "%s:%zu: [%s] %s: duplicate key (first set on "
-			    "line %d)", name, lineno, section_names[sec], keys[ki].name,
-			    seen_line[ki]);
-			return -1;
-		}
-		seen_line[ki] = (int)lineno;
-
-		/* A value in double quotes keeps its spaces; there are no escapes
-		 * inside, the quotes just delimit. */
-		if (vlen > 0 && v[0] == '"') {
-			if (vlen < 2 || v[vlen - 1] != '"') {
-				set_error(err, errlen, "%s:%zu: [%s] %s: missing closing '\"'",
-				    name, lineno, section_names[sec], keys[ki].name);
-				return -1;
-			}
-			v++;
-			vlen -= 2;
-		}
-		memcpy(line, v, vlen);
-		line[vlen] = '\0';
-		quote_value(shown, sizeof(shown), line);
-		for (size_t i = 0; i < vlen; i++) {
-			unsigned char c = (unsigned char)line[i];
-			if (c < 0x20 || c == 0x7f) {
-				set_error(err, errlen, "%s:%zu: [%s] %s: must not contain control "
-				    "characters, not %s", name, lineno, section_names[sec],
-				    keys[ki].name, shown);
-				return -1;
-			}
-		}
-		msg[0] = '\0';
-		int rc = keys[ki].set(&next, line, msg, sizeof(msg));
-		if (rc == SET_COMPLETE) {
-			set_error(err, errlen, "%s:%zu: [%s] %s: %s", name, lineno,
-			    section_names[sec], keys[ki].name, msg);
-			return -1;
-		}
-		if (rc != 0) {
-			set_error(err, errlen, "%s:%zu: [%s] %s: %s, not %s", name, lineno,
-			    section_names[sec], keys[ki].name, msg, shown);
-			return -1;
-		}
+		if (plen > 0 && p[0] != '#' && p[0] != ';')
+			rc = parse_line(ps, p, plen);
 	}
-	*cfg = next;
-	return 0;
+	if (rc == 0)
+		*cfg = ps->next;
+	return rc;
+}
+
+const char *
+config_default_path(void)
+{
+	const char *env = getenv("NAZAR_CONFIG");
+	return env != NULL && *env != '\0' ? env : NAZAR_SYSCONFDIR "/nazar.conf";
 }
 
 int

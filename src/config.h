@@ -68,6 +68,9 @@ struct config {
 
 /* Fills every field with its default. */
 void config_defaults(struct config *cfg);
+/* The config file to use when none is given: $NAZAR_CONFIG, else the
+ * compiled-in default under sysconfdir. */
+const char *config_default_path(void);
 /* Reads path over the current values of cfg. Returns 0, or -1 with
  * "path:line: message" (or "path: message" for I/O errors) in err. */
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen);

@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "fold.h"
+#include "utf8.h"
 
 /* Arabic-script letters that Persian and Arabic keyboards write
  * differently for the same letter, mapped to the Persian form. Applied after
@@ -82,18 +83,18 @@ fold_append(struct buf *out, const char *s, size_t len)
 {
 	/* utf8proc needs valid UTF-8: bad sequences become U+FFFD first. */
 	struct buf valid = { 0 };
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	const unsigned char *p = (const unsigned char *)s;
 	size_t left = len;
 	while (left > 0) {
-		utf8proc_int32_t c;
-		utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)left, &c);
-		if (n <= 0 || c == 0) {
-			buf_puts(&valid, n == 0 || c == 0 ? " " : "\xef\xbf\xbd");
+		uint32_t c;
+		size_t n = utf8_decode(p, left, &c);
+		if (n == 0 || c == 0) {
+			buf_puts(&valid, n == 0 ? "\xef\xbf\xbd" : " ");
 			n = 1;
 		} else
-			buf_append(&valid, p, (size_t)n);
+			buf_append(&valid, p, n);
 		p += n;
-		left -= (size_t)n;
+		left -= n;
 	}
 	utf8proc_uint8_t *mapped = NULL;
 	utf8proc_ssize_t mlen = utf8proc_map_custom((const utf8proc_uint8_t *)buf_str(&valid),

@@ -26,9 +26,6 @@
 #include "validate.h"
 #include "view.h"
 
-/* Longer user names are not ours; they are still answered like a wrong
- * password (and counted), just cut for the log and the audit. */
-#define USERNAME_MAX_BYTES 64
 /* How long a browser is remembered as one a user signed in from. */
 #define DEVICE_MAX_AGE (90 * 24 * 3600)
 
@@ -109,9 +106,11 @@ admin_login(const struct ctx *c, struct request *r, struct response *res)
 		username = "";
 	if (password == NULL)
 		password = "";
-	/* Shown back in the form and written to the audit: bounded and valid. */
+	/* Shown back in the form and written to the audit: bounded and valid.
+	 * Longer user names are no user's; they are still answered like a
+	 * wrong password (and counted), just cut here. */
 	char *shown = utf8_make_displayable(r->arena,
-	    arena_strndup(r->arena, username, strnlen(username, USERNAME_MAX_BYTES)));
+	    arena_strndup(r->arena, username, strnlen(username, AUTH_USERNAME_MAX)));
 	/* It goes into the audit and the log: no line breaks or escapes. */
 	for (char *p = shown; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -164,7 +163,7 @@ admin_login(const struct ctx *c, struct request *r, struct response *res)
 		return;
 	}
 
-	bool known = sr == STORE_OK && !u.disabled && strlen(username) <= USERNAME_MAX_BYTES;
+	bool known = sr == STORE_OK && !u.disabled && strlen(username) <= AUTH_USERNAME_MAX;
 	bool ok = false, rehash = false;
 	char newhash[AUTH_HASH_TEXT];
 	size_t pwlen = strlen(password);

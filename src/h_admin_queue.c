@@ -22,6 +22,7 @@
 #include "store_moderation.h"
 #include "text.h"
 #include "tmpl.h"
+#include "utf8.h"
 #include "validate.h"
 #include "view.h"
 
@@ -87,16 +88,10 @@ admin_comment_value(const struct ctx *c, struct request *r, const struct queue_i
 		 * would bury the comment being judged. */
 		const char *pb = it->parent_body ? it->parent_body : "";
 		size_t n = strlen(pb);
-		if (utf8_length(pb, n) > 280) {
-			size_t i = 0, chars = 0;
-			while (i < n && chars < 280) {
-				i++;
-				while (i < n && ((unsigned char)pb[i] & 0xC0) == 0x80)
-					i++;
-				chars++;
-			}
+		size_t i = utf8_cut_chars(pb, n, 280);
+		if (i < n)
 			tval_set_str(a, p, "body", arena_printf(a, "%.*s…", (int)i, pb));
-		} else
+		else
 			tval_set_str(a, p, "body", pb);
 		tval_set(a, o, "parent", p);
 	}
@@ -153,12 +148,7 @@ admin_queue(const struct ctx *c, struct request *r, struct response *res)
 		/* Cut at a character boundary: a cut sequence would make the
 		 * whole query invalid, and the search would silently become
 		 * the whole tab. */
-		size_t qlen = strnlen(q, QUEUE_MAX_Q_BYTES + 1);
-		if (qlen > QUEUE_MAX_Q_BYTES) {
-			qlen = QUEUE_MAX_Q_BYTES;
-			while (qlen > 0 && ((unsigned char)q[qlen] & 0xC0) == 0x80)
-				qlen--;
-		}
+		size_t qlen = utf8_cut(q, strnlen(q, QUEUE_MAX_Q_BYTES + 1), QUEUE_MAX_Q_BYTES);
 		q = text_clean(a, q, qlen, true);
 		if (q == NULL)
 			q = "";

@@ -19,8 +19,6 @@
 #include "validate.h"
 #include "view.h"
 
-#define DISPLAY_NAME_MAX_CHARS 80
-
 static void
 audit(const struct ctx *c, struct request *r, const struct admin_session *s,
     const char *action, const char *target, const char *before, const char *after)
@@ -35,24 +33,13 @@ audit(const struct ctx *c, struct request *r, const struct admin_session *s,
 		log_error("audit: %s of %s by %s not recorded", action, target, s->user.name);
 }
 
-static const char *
-password_error(enum auth_password_check pc)
-{
-	switch (pc) {
-	case AUTH_PW_OK: return NULL;
-	case AUTH_PW_TOO_SHORT: return "admin.error.password_short";
-	case AUTH_PW_TOO_LONG: return "admin.error.password_long";
-	default: return "admin.error.password_invalid";
-	}
-}
-
 /* A new password: checked against the policy, then hashed. NULL when hash
  * holds it; else the message key, with *status 422 (policy) or 503 (no
  * hashing slot free: try again). */
 static const char *
 hash_new_password(const char *password, char hash[AUTH_HASH_TEXT], int *status)
 {
-	const char *pe = password_error(auth_password_check(password, strlen(password)));
+	const char *pe = auth_password_message_key(auth_password_check(password, strlen(password)));
 	if (pe != NULL) {
 		*status = 422;
 		return pe;
@@ -289,7 +276,7 @@ admin_account(const struct ctx *c, struct request *r, struct response *res)
 	const char *old = form_value(r, "old_password");
 	const char *new1 = form_value(r, "new_password");
 	const char *new2 = form_value(r, "new_password2");
-	const char *pe = password_error(auth_password_check(new1, strlen(new1)));
+	const char *pe = auth_password_message_key(auth_password_check(new1, strlen(new1)));
 	if (pe != NULL) {
 		account_page(c, r, res, &s, 422, pe);
 		return;

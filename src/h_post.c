@@ -11,7 +11,7 @@
 #include "antispam.h"
 #include "app.h"
 #include "arena.h"
-#include "blocklist.h"
+#include "blocklist_cache.h"
 #include "buf.h"
 #include "catalog.h"
 #include "handlers.h"

@@ -5,38 +5,7 @@
 
 #include "buf.h"
 #include "json.h"
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
- * bytes are not well-formed (overlong, surrogate, above U+10FFFF, cut). */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t c, min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if ((s[0] & 0xe0) == 0xc0) {
-		len = 2; c = s[0] & 0x1f; min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3; c = s[0] & 0x0f; min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4; c = s[0] & 0x07; min = 0x10000;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
+#include "utf8.h"
 
 void
 json_string(struct buf *out, const char *s, size_t len)
@@ -47,7 +16,7 @@ json_string(struct buf *out, const char *s, size_t len)
 
 	buf_putc(out, '"');
 	while (i < len) {
-		n = utf8_seq(p + i, len - i, &cp);
+		n = utf8_decode(p + i, len - i, &cp);
 		if (n > 1 && cp != 0x2028 && cp != 0x2029) {
 			i += n;
 			continue;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "config.h"
 #include "log.h"
 #include "server.h"
 
@@ -61,7 +62,7 @@ main(int argc, char **argv)
 
 	int cgi = getenv("GATEWAY_INTERFACE") != NULL && !server_fd0_is_listener();
 	if (config_path == NULL)
-		config_path = app_default_config_path();
+		config_path = config_default_path();
 
 	struct app app;
 	char err[1024] = "";

@@ -27,13 +27,13 @@
 #include "store_moderation.h"
 #include "store_users.h"
 #include "text.h"
+#include "utf8.h"
 #include "validate.h"
 
 #define EXIT_USAGE 2
 #define LIST_DEFAULT_LIMIT 100
 #define LIST_MAX_LIMIT 1000000
 #define LIST_BODY_CHARS 60
-#define DISPLAY_NAME_MAX_CHARS 80
 /* Audit entries are read in pages of this many (the store's maximum). */
 #define AUDIT_PAGE 200
 /* Blocklist entries are listed in pages of this many. */
@@ -152,13 +152,9 @@ static void
 put_clean(const char *s, size_t max, bool keep_newlines, const char *newline_prefix)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t chars = 0;
-	while (*p != '\0') {
-		if ((*p & 0xc0) != 0x80) {
-			if (max > 0 && chars == max)
-				break;
-			chars++;
-		}
+	size_t len = strlen(s);
+	const unsigned char *end = p + (max > 0 ? utf8_cut_chars(s, len, max) : len);
+	while (p < end) {
 		if (*p == '\n' && keep_newlines) {
 			putchar('\n');
 			fputs(newline_prefix, stdout);
@@ -729,21 +725,6 @@ read_password(const char *prompt, char *buf, size_t max, bool *too_long)
 	return n;
 }
 
-static const char *
-password_problem(enum auth_password_check pc)
-{
-	switch (pc) {
-	case AUTH_PW_TOO_SHORT:
-		return "the password is too short: at least 10 characters, please";
-	case AUTH_PW_TOO_LONG:
-		return "the password is too long: at most 1024 bytes";
-	case AUTH_PW_INVALID:
-		return "the password must be UTF-8 text without control characters";
-	default:
-		return NULL;
-	}
-}
-
 /* A new password, checked against the policy and hashed into hash.
  * Nothing of the password outlives this function. 0, or 1 with a
  * message naming the command. */
@@ -767,7 +748,7 @@ new_password_hash(const char *cmd, char hash[AUTH_HASH_TEXT])
 	enum auth_password_check pc = too_long ? AUTH_PW_TOO_LONG :
 	    auth_password_check(b.pw, (size_t)n);
 	if (pc != AUTH_PW_OK) {
-		fprintf(stderr, "nazarctl: %s: %s\n", cmd, password_problem(pc));
+		fprintf(stderr, "nazarctl: %s: %s\n", cmd, auth_password_message(pc));
 		goto out;
 	}
 	if (tty) {
@@ -1384,10 +1365,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (c.config_path == NULL) {
-		const char *env = getenv("NAZAR_CONFIG");
-		c.config_path = env != NULL && env[0] != '\0' ? env : NAZAR_SYSCONFDIR "/nazar.conf";
-	}
+	if (c.config_path == NULL)
+		c.config_path = config_default_path();
 	opterr = 0;
 	c.a = arena_new();
 	int status = cmd->run(&c, argc - optind, argv + optind);

@@ -15,9 +15,8 @@
 #define ID_BYTES 8
 #define TAG_BYTES crypto_auth_BYTES
 #define MAX_RAW (HEAD_BYTES + READER_MAX_IDS * ID_BYTES + TAG_BYTES)
-#define B64_VARIANT sodium_base64_VARIANT_URLSAFE_NO_PADDING
 /* The longest well-formed value; anything longer is rejected unread. */
-#define MAX_ENCODED ((MAX_RAW * 4 + 2) / 3)
+#define MAX_ENCODED B64URL_CHARS(MAX_RAW)
 
 _Static_assert(crypto_auth_KEYBYTES == 32, "reader.h promises a 32-byte key");
 _Static_assert(crypto_auth_BYTES == 32, "the tag is 32 bytes");
@@ -100,8 +99,7 @@ reader_cookie_make(struct arena *a, const unsigned char key[32], const struct re
 	crypto_auth(raw + n, raw, n, key);
 	n += TAG_BYTES;
 
-	size_t b64len = sodium_base64_ENCODED_LEN(n, B64_VARIANT);
-	char *out = arena_alloc(a, b64len);
-	sodium_bin2base64(out, b64len, raw, n, B64_VARIANT);
+	char *out = arena_alloc(a, B64URL_CHARS(n) + 1);
+	b64url_encode(out, raw, n);
 	return out;
 }

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "fold.h"
 #include "spoof.h"
+#include "utf8.h"
 
 /* A code point and what it is drawn like (UTF-8). */
 struct lookalike {
@@ -278,25 +279,6 @@ put_cp(struct buf *b, uint32_t c)
 	buf_append(b, enc, (size_t)k);
 }
 
-/* s with every invalid sequence replaced by U+FFFD, so utf8proc accepts it. */
-static void
-valid_copy(struct buf *out, const char *s, size_t len)
-{
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-
-	while (len > 0) {
-		utf8proc_int32_t c;
-		utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)len, &c);
-		if (n <= 0) {
-			buf_puts(out, "\xef\xbf\xbd");
-			n = 1;
-		} else
-			buf_append(out, p, (size_t)n);
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
 /* The skeleton of s; with compact set, without its spaces. */
 static void
 skeleton_append(struct buf *out, const char *s, bool compact)
@@ -304,8 +286,9 @@ skeleton_append(struct buf *out, const char *s, bool compact)
 	struct buf valid = { 0 }, mapped = { 0 }, folded = { 0 };
 	utf8proc_uint8_t *bare = NULL;
 
-	/* 1. NFKD without marks and default-ignorable code points. */
-	valid_copy(&valid, s, strlen(s));
+	/* 1. NFKD without marks and default-ignorable code points (utf8proc
+	 * needs valid UTF-8: bad bytes become U+FFFD first). */
+	utf8_append_valid(&valid, s, strlen(s));
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)buf_str(&valid),
 	    (utf8proc_ssize_t)valid.len, &bare,
 	    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |

@@ -12,6 +12,7 @@
 #include "store_audit.h"
 #include "store_blocklist.h"
 #include "store_db.h"
+#include "utf8.h"
 
 #define ENTRY_COLUMNS "id, kind, action, pattern, folded, note, created, created_by"
 
@@ -312,12 +313,8 @@ store_blocklist_list(struct store *st, struct arena *a, int kind, const char *q,
 	 * boundary; an empty one lists everything. */
 	const char *qq = NULL, *qfold = "";
 	if (q != NULL && q[0] != '\0') {
-		size_t len = strnlen(q, STORE_BLOCKLIST_QUERY_MAX + 1);
-		if (len > STORE_BLOCKLIST_QUERY_MAX) {
-			len = STORE_BLOCKLIST_QUERY_MAX;
-			while (len > 0 && ((unsigned char)q[len] & 0xc0) == 0x80)
-				len--;
-		}
+		size_t len = utf8_cut(q, strnlen(q, STORE_BLOCKLIST_QUERY_MAX + 1),
+		    STORE_BLOCKLIST_QUERY_MAX);
 		qq = arena_strndup(a, q, len);
 		qfold = fold_text(a, qq);
 	}

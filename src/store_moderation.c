@@ -12,6 +12,7 @@
 #include "store_comments.h"
 #include "store_db.h"
 #include "store_moderation.h"
+#include "utf8.h"
 
 /* Paging bounds: the handlers show 50 a page; deeper than this nobody
  * reads, and OFFSET costs grow with the page. */
@@ -152,13 +153,8 @@ audit_excerpt(struct arena *a, const char *s)
 {
 	if (s == NULL)
 		return arena_strdup(a, "");
-	size_t i = 0, points = 0;
-	while (s[i] != '\0') {
-		if (((unsigned char)s[i] & 0xC0) != 0x80 && points++ == AUDIT_TEXT_MAX)
-			return arena_printf(a, "%.*s…", (int)i, s);
-		i++;
-	}
-	return arena_strdup(a, s);
+	size_t len = strlen(s), i = utf8_cut_chars(s, len, AUDIT_TEXT_MAX);
+	return i < len ? arena_printf(a, "%.*s…", (int)i, s) : arena_strdup(a, s);
 }
 
 /* Builds the FTS5 expression for q into out: the folded words, each a
@@ -181,14 +177,8 @@ search_expr(struct buf *out, const char *q)
 		if (*p == '\0')
 			break;
 		size_t len = strcspn(p, " ");
-		size_t use = len;
-		bool cut = false;
-		if (use > SEARCH_MAX_TERM_BYTES) {
-			use = SEARCH_MAX_TERM_BYTES;
-			while (use > 0 && ((unsigned char)p[use] & 0xC0) == 0x80)
-				use--;
-			cut = true;
-		}
+		size_t use = utf8_cut(p, len, SEARCH_MAX_TERM_BYTES);
+		bool cut = use < len;
 		if (terms > 0)
 			buf_putc(out, ' ');
 		buf_putc(out, '"');

@@ -11,6 +11,7 @@
 #include "store_audit.h"
 #include "store_db.h"
 #include "store_users.h"
+#include "utf8.h"
 
 /* Longest user name and address kept with a failure: a longer name cannot
  * be a user's (auth_username_valid), so cutting it loses nothing, and a
@@ -534,12 +535,8 @@ store_session_purge(struct store *st, time_t idle_before, time_t created_before)
 static size_t
 failure_key(const char *name, char key[FAILURE_NAME_MAX + 1])
 {
-	size_t n = name == NULL ? 0 : strnlen(name, FAILURE_NAME_MAX + 1);
-	if (n > FAILURE_NAME_MAX) {
-		n = FAILURE_NAME_MAX;
-		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
-			n--;
-	}
+	size_t n = name == NULL ? 0 : utf8_cut(name, strnlen(name, FAILURE_NAME_MAX + 1),
+	    FAILURE_NAME_MAX);
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
 		key[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;

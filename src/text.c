@@ -13,85 +13,7 @@
 #include "buf.h"
 #include "html.h"
 #include "text.h"
-
-/*
- * Length of the well-formed sequence at s (1–4) with its code point in
- * *cp, or 0. The byte ranges are those of Unicode's table 3-7, which
- * exclude overlong forms, surrogates and everything above U+10FFFF.
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t left, uint32_t *cp)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n;
-	uint32_t c;
-
-	if (left == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-		if (s[0] == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (s[0] == 0xed)
-			hi = 0x9f;	/* surrogates */
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-		if (s[0] == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (s[0] == 0xf4)
-			hi = 0x8f;	/* above U+10FFFF */
-	} else
-		return 0;	/* stray continuation byte, C0, C1, F5–FF */
-	if (n > left)
-		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	c = (c << 6) | (s[1] & 0x3f);
-	for (size_t i = 2; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	*cp = c;
-	return n;
-}
-
-bool
-utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	uint32_t cp;
-
-	while (i < len) {
-		size_t n = utf8_decode(p + i, len - i, &cp);
-		if (n == 0)
-			return false;
-		i += n;
-	}
-	return true;
-}
-
-size_t
-utf8_length(const char *s, size_t len)
-{
-	size_t n = 0;
-
-	/* Every byte that is not a continuation byte starts a code point. */
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
+#include "utf8.h"
 
 /* --- Cleaning ----------------------------------------------------------- */
 
@@ -536,6 +458,34 @@ prefix_ci(const char *s, const char *prefix)
 	return true;
 }
 
+size_t
+text_link_start(const char *s, bool *www)
+{
+	*www = false;
+	if (prefix_ci(s, "https://"))
+		return 8;
+	if (prefix_ci(s, "http://"))
+		return 7;
+	if (prefix_ci(s, "www.")) {
+		*www = true;
+		return 4;
+	}
+	return 0;
+}
+
+bool
+text_host_start(unsigned char c)
+{
+	return is_ascii_alnum(c) || c >= 0x80;
+}
+
+bool
+text_link_glued(unsigned char prev)
+{
+	return is_ascii_alnum(prev) || prev == '.' || prev == '/' || prev == '@' ||
+	    prev == '-' || prev == '_';
+}
+
 /* Code points that end a URL: white space, what would end an HTML
  * attribute, controls and the invisible direction marks that Persian text
  * carries around links. ZWNJ and ZWJ do not: they are part of words. */
@@ -593,19 +543,10 @@ link_at(const char *s, unsigned char prev, bool *www)
 	const unsigned char *u = (const unsigned char *)s;
 
 	/* "xhttp://" or "awww." are not links: words are not cut apart. */
-	if (is_ascii_alnum(prev) || prev == '.' || prev == '/' || prev == '@' ||
-	    prev == '-' || prev == '_')
-		return 0;
-	if (prefix_ci(s, "https://"))
-		start = 8, *www = false;
-	else if (prefix_ci(s, "http://"))
-		start = 7, *www = false;
-	else if (prefix_ci(s, "www."))
-		start = 4, *www = true;
-	else
+	if (text_link_glued(prev) || (start = text_link_start(s, www)) == 0)
 		return 0;
 	/* Something that can start a host name must follow. */
-	if (!is_ascii_alnum(u[start]) && u[start] < 0x80)
+	if (!text_host_start(u[start]))
 		return 0;
 
 	size_t len = start, opens = 0, closes = 0;
@@ -622,9 +563,7 @@ link_at(const char *s, unsigned char prev, bool *www)
 	}
 	/* Drop sentence punctuation and unbalanced ')' from the end. */
 	while (len > start) {
-		size_t q = len - 1;
-		while (q > start && (u[q] & 0xc0) == 0x80)
-			q--;
+		size_t q = utf8_cut(s, len, len - 1);
 		if (utf8_decode(u + q, len - q, &c) == 0)
 			break;
 		if (c == ')' && closes > opens)

@@ -8,13 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "utf8.h"	/* utf8_valid, utf8_length: the checks on what is typed */
+
 struct arena;
 struct buf;
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-bool utf8_valid(const char *s, size_t len);
-/* Number of code points in valid UTF-8. */
-size_t utf8_length(const char *s, size_t len);
 
 /* Why text_clean_rules refused a text. */
 enum text_status {
@@ -66,6 +63,16 @@ char *text_clean_rules(struct arena *a, const char *s, size_t len, const struct 
 /* text_clean_rules with controls dropped and no line limit: NULL only when
  * s is not UTF-8 or holds a NUL. */
 char *text_clean(struct arena *a, const char *s, size_t len, bool single_line);
+
+/* Where links start (text_body_to_html makes them, antispam.h counts
+ * them): the length of the "https://", "http://" or "www." s starts with,
+ * in any ASCII case (*www set for the last), or 0; whether c can start a
+ * host name (an ASCII letter or digit, or any non-ASCII byte); whether a
+ * link after prev would continue a word or a URL ("xhttp://", "awww.",
+ * "a.www."). */
+size_t text_link_start(const char *s, bool *www);
+bool text_host_start(unsigned char c);
+bool text_link_glued(unsigned char prev);
 
 /* Plain text body → HTML: everything escaped, "\n" → "<br>\n",
  * http:// and https:// URLs (and www. ones) become

@@ -690,16 +690,133 @@ standalone(const struct parser *p, size_t text, size_t start, size_t end, size_t
 	return true;
 }
 
+/* A tag as found in the source. */
+struct tag {
+	size_t start;		/* of its opening delimiter */
+	char sigil;		/* the character after it */
+	const char *s;		/* what is inside, without the sigil */
+	size_t n;
+	size_t after;		/* just past its closing delimiter */
+	size_t ls;		/* where its line starts when it stands alone, else start */
+};
+
+/* The sections open at a point of the parse, and where the next node goes. */
+struct tree {
+	struct open_section open[TMPL_MAX_SECTIONS];
+	size_t nopen;
+	struct node **tail;
+};
+
+/* Reads the tag whose opening delimiter is at start (all but t->ls). */
+static int
+read_tag(struct parser *p, size_t start, struct tag *t)
+{
+	size_t body = start + p->olen, end;
+
+	t->start = start;
+	if (body >= p->len)
+		return parse_error(p, start, "unclosed tag");
+	t->sigil = p->src[body];
+	if (t->sigil == '{' || t->sigil == '=') {
+		/* The closing delimiter is preceded by '}' or '='. */
+		char close[TMPL_MAX_DELIM + 2];
+
+		close[0] = t->sigil == '{' ? '}' : '=';
+		memcpy(close + 1, p->ctag, p->clen + 1);
+		end = find(p, body + 1, close, p->clen + 1);
+		if (end == SIZE_MAX)
+			return parse_error(p, start, t->sigil == '=' ?
+			    "set-delimiter tag without closing \"=\"" : "unclosed tag");
+		t->s = p->src + body + 1;
+		t->n = end - body - 1;
+		t->after = end + 1 + p->clen;
+	} else {
+		/* The sigil, if any, is not part of the name. */
+		if (strchr("#^/!>&", t->sigil) != NULL)
+			body++;
+		end = find(p, body, p->ctag, p->clen);
+		if (end == SIZE_MAX)
+			return parse_error(p, start, "unclosed tag");
+		t->s = p->src + body;
+		t->n = end - body;
+		t->after = end + p->clen;
+	}
+	return 0;
+}
+
+/* {{#name}} or {{^name}}: a section node, whose children follow. */
+static int
+open_section(struct parser *p, struct tree *tr, const struct tag *t, const char *s, size_t n)
+{
+	if (tr->nopen == TMPL_MAX_SECTIONS)
+		return parse_error(p, t->start, "sections nested too deeply");
+	struct node *nd = node_add(p, &tr->tail, t->sigil == '#' ? N_SECTION : N_INVERTED, s,
+	    n);
+	if (split_name(p, t->start, nd) != 0)
+		return -1;
+	tr->open[tr->nopen].node = nd;
+	tr->open[tr->nopen].tail = tr->tail;
+	tr->open[tr->nopen].pos = t->start;
+	tr->nopen++;
+	tr->tail = &nd->child;
+	return 0;
+}
+
+/* {{/name}}: closes the innermost section, which must be name. */
+static int
+close_section(struct parser *p, struct tree *tr, const struct tag *t, const char *s, size_t n)
+{
+	if (tr->nopen == 0)
+		return parse_error(p, t->start, "closing tag \"%.*s\" without open section",
+		    (int)n, s);
+	struct node *nd = tr->open[tr->nopen - 1].node;
+	if (nd->len != n || memcmp(nd->s, s, n) != 0)
+		return parse_error(p, t->start,
+		    "closing tag \"%.*s\" does not match open section \"%.*s\"",
+		    (int)n, s, (int)nd->len, nd->s);
+	tr->nopen--;
+	tr->tail = tr->open[tr->nopen].tail;
+	return 0;
+}
+
+/* Adds what the tag stands for to the tree. */
+static int
+add_tag(struct parser *p, struct tree *tr, const struct tag *t)
+{
+	const char *s = t->s;
+	size_t n = t->n;
+	struct node *nd;
+
+	if (t->sigil == '!')
+		return 0;
+	if (t->sigil == '=')
+		return set_delimiters(p, t->start, s, n);
+	if (tag_name(p, t->start, &s, &n) != 0)
+		return -1;
+	switch (t->sigil) {
+	case '>':
+		nd = node_add(p, &tr->tail, N_PARTIAL, s, n);
+		nd->indent = p->src + t->ls;
+		nd->indentlen = t->start - t->ls;
+		return 0;
+	case '#':
+	case '^':
+		return open_section(p, tr, t, s, n);
+	case '/':
+		return close_section(p, tr, t, s, n);
+	default:
+		nd = node_add(p, &tr->tail, t->sigil == '{' || t->sigil == '&' ? N_RAW : N_VAR,
+		    s, n);
+		return split_name(p, t->start, nd);
+	}
+}
+
 static int
 parse(struct parser *p, struct node **root)
 {
-	struct open_section open[TMPL_MAX_SECTIONS];
-	size_t nopen = 0, pos = 0, text = 0, tag, body, end, after, ls, next;
-	struct node **tail = root, *nd;
-	const char *s;
-	size_t n;
-	char sigil;
-	enum ntype type;
+	struct tree tr = { .nopen = 0, .tail = root };
+	size_t pos = 0, text = 0, tag, next;
+	struct tag t;
 
 	*root = NULL;
 	strcpy(p->otag, "{{");
@@ -709,104 +826,27 @@ parse(struct parser *p, struct node **root)
 	for (;;) {
 		tag = find(p, pos, p->otag, p->olen);
 		if (tag == SIZE_MAX) {
-			text_add(p, &tail, text, p->len);
+			text_add(p, &tr.tail, text, p->len);
 			break;
 		}
-		body = tag + p->olen;
-		if (body >= p->len)
-			return parse_error(p, tag, "unclosed tag");
-		sigil = p->src[body];
-		if (sigil == '{' || sigil == '=') {
-			/* The closing delimiter is preceded by '}' or '='. */
-			char close[TMPL_MAX_DELIM + 2];
-
-			close[0] = sigil == '{' ? '}' : '=';
-			memcpy(close + 1, p->ctag, p->clen + 1);
-			end = find(p, body + 1, close, p->clen + 1);
-			if (end == SIZE_MAX)
-				return parse_error(p, tag, sigil == '=' ?
-				    "set-delimiter tag without closing \"=\"" : "unclosed tag");
-			s = p->src + body + 1;
-			n = end - body - 1;
-			after = end + 1 + p->clen;
-		} else {
-			/* The sigil, if any, is not part of the name. */
-			if (strchr("#^/!>&", sigil) != NULL)
-				body++;
-			end = find(p, body, p->ctag, p->clen);
-			if (end == SIZE_MAX)
-				return parse_error(p, tag, "unclosed tag");
-			s = p->src + body;
-			n = end - body;
-			after = end + p->clen;
-		}
-
+		if (read_tag(p, tag, &t) != 0)
+			return -1;
 		/* Everything but interpolation may stand alone on a line. */
-		if (strchr("#^/!>=", sigil) != NULL && standalone(p, text, tag, after, &ls, &next)) {
-			text_add(p, &tail, text, ls);
+		if (strchr("#^/!>=", t.sigil) != NULL &&
+		    standalone(p, text, tag, t.after, &t.ls, &next)) {
+			text_add(p, &tr.tail, text, t.ls);
 			text = pos = next;
 		} else {
-			text_add(p, &tail, text, tag);
-			text = pos = after;
-			ls = tag;
+			text_add(p, &tr.tail, text, tag);
+			text = pos = t.after;
+			t.ls = tag;
 		}
-
-		switch (sigil) {
-		case '!':
-			break;
-		case '=':
-			if (set_delimiters(p, tag, s, n) != 0)
-				return -1;
-			break;
-		case '>':
-			if (tag_name(p, tag, &s, &n) != 0)
-				return -1;
-			nd = node_add(p, &tail, N_PARTIAL, s, n);
-			nd->indent = p->src + ls;
-			nd->indentlen = tag - ls;
-			break;
-		case '#':
-		case '^':
-			if (tag_name(p, tag, &s, &n) != 0)
-				return -1;
-			if (nopen == TMPL_MAX_SECTIONS)
-				return parse_error(p, tag, "sections nested too deeply");
-			nd = node_add(p, &tail, sigil == '#' ? N_SECTION : N_INVERTED, s, n);
-			if (split_name(p, tag, nd) != 0)
-				return -1;
-			open[nopen].node = nd;
-			open[nopen].tail = tail;
-			open[nopen].pos = tag;
-			nopen++;
-			tail = &nd->child;
-			break;
-		case '/':
-			if (tag_name(p, tag, &s, &n) != 0)
-				return -1;
-			if (nopen == 0)
-				return parse_error(p, tag, "closing tag \"%.*s\" without open section",
-				    (int)n, s);
-			nd = open[nopen - 1].node;
-			if (nd->len != n || memcmp(nd->s, s, n) != 0)
-				return parse_error(p, tag,
-				    "closing tag \"%.*s\" does not match open section \"%.*s\"",
-				    (int)n, s, (int)nd->len, nd->s);
-			nopen--;
-			tail = open[nopen].tail;
-			break;
-		default:
-			type = sigil == '{' || sigil == '&' ? N_RAW : N_VAR;
-			if (tag_name(p, tag, &s, &n) != 0)
-				return -1;
-			nd = node_add(p, &tail, type, s, n);
-			if (split_name(p, tag, nd) != 0)
-				return -1;
-			break;
-		}
+		if (add_tag(p, &tr, &t) != 0)
+			return -1;
 	}
-	if (nopen > 0) {
-		nd = open[nopen - 1].node;
-		return parse_error(p, open[nopen - 1].pos, "unclosed section \"%.*s\"",
+	if (tr.nopen > 0) {
+		struct node *nd = tr.open[tr.nopen - 1].node;
+		return parse_error(p, tr.open[tr.nopen - 1].pos, "unclosed section \"%.*s\"",
 		    (int)nd->len, nd->s);
 	}
 	return 0;

@@ -1,7 +1,7 @@
 /* validate.c — input rules for article ids, the comment form and return
  * addresses; see validate.h. */
 #include <ctype.h>
-#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,8 +10,10 @@
 #include "buf.h"
 #include "config.h"
 #include "http.h"
+#include "num.h"
 #include "spoof.h"
 #include "text.h"
+#include "utf8.h"
 #include "validate.h"
 
 const char *const form_field_names[FIELD__MAX] = {
@@ -69,26 +71,6 @@ validate_email(const char *s)
 	return true;
 }
 
-/* Length of the valid UTF-8 sequence at s (1–4), or 0 when invalid. */
-static size_t
-utf8_sequence(const unsigned char *s, size_t left)
-{
-	size_t n;
-	if (s[0] < 0x80)
-		return 1;
-	else if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (n > left || !utf8_valid((const char *)s, n))
-		return 0;
-	return n;
-}
-
 char *
 utf8_make_displayable(struct arena *a, const char *s)
 {
@@ -96,17 +78,7 @@ utf8_make_displayable(struct arena *a, const char *s)
 	if (utf8_valid(s, len))
 		return (char *)s;
 	struct buf b = { 0 };
-	const unsigned char *p = (const unsigned char *)s;
-	while (len > 0) {
-		size_t n = utf8_sequence(p, len);
-		if (n == 0) {
-			buf_puts(&b, "\xef\xbf\xbd");
-			n = 1;
-		} else
-			buf_append(&b, p, n);
-		p += n;
-		len -= n;
-	}
+	utf8_append_valid(&b, s, len);
 	char *out = arena_strdup(a, buf_str(&b));
 	buf_free(&b);
 	return out;
@@ -189,10 +161,8 @@ validate_comment_form_protected(struct arena *a, const struct kvlist *form, int 
 
 	const char *parent = field(form, FIELD_PARENT);
 	if (*parent != '\0') {
-		char *end;
-		errno = 0;
-		long long id = strtoll(parent, &end, 10);
-		if (errno != 0 || *end != '\0' || id <= 0 || !isdigit((unsigned char)parent[0]))
+		int64_t id;
+		if (!num_parse(parent, 1, INT64_MAX, &id))
 			set_error(out, FIELD_PARENT, "error.parent_invalid");
 		else {
 			out->parent = id;

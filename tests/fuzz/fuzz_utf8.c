@@ -1,9 +1,14 @@
 /* fuzz_utf8.c — UTF-8 validation, cleaning, body rendering and folding.
  *
  * What must hold:
- *  - utf8_valid agrees with a decoder written here the other way round
- *    (decode any lead byte, then refuse overlong forms, surrogates and
- *    values above U+10FFFF by value); utf8_length counts its code points;
+ *  - utf8_decode (utf8.h) agrees at every offset with a decoder written
+ *    here the other way round (decode any lead byte, then refuse overlong
+ *    forms, surrogates and values above U+10FFFF by value); so does
+ *    utf8_valid, and utf8_length counts its code points;
+ *  - utf8_cut ends on a character boundary and is the longest such prefix
+ *    within its bound; utf8_cut_chars of valid text is valid and has the
+ *    asked number of characters; utf8_append_valid gives valid UTF-8 and
+ *    leaves valid text as it is;
  *  - text_clean refuses exactly invalid UTF-8 and NUL; its output is valid
  *    NFC UTF-8 without controls (but tab and line feed in multi-line
  *    mode), bidi embeddings, overrides or isolates, more than
@@ -28,6 +33,7 @@
 #include "fold.h"
 #include "fuzz.h"
 #include "text.h"
+#include "utf8.h"
 
 /* Decodes the sequence at s by its lead byte alone, then judges the value.
  * Returns its length, or 0 when it is not well-formed. */
@@ -94,6 +100,38 @@ category_at(const char *s, size_t left, size_t *n)
 	*n = ref_decode((const unsigned char *)s, left, &c);
 	FUZZ_CHECK(*n > 0);
 	return utf8proc_category((utf8proc_int32_t)c);
+}
+
+/* What utf8.h promises, for a bound chosen by the first byte. */
+static void
+check_utf8(const char *in, size_t len, size_t count)
+{
+	const unsigned char *u = (const unsigned char *)in;
+
+	for (size_t i = 0; i < len; i++) {
+		uint32_t a = UINT32_MAX, b = UINT32_MAX;
+		size_t n = utf8_decode(u + i, len - i, &a);
+		FUZZ_CHECK(n == ref_decode(u + i, len - i, &b));
+		FUZZ_CHECK(n == 0 ? a == UINT32_MAX : a == b);
+	}
+	size_t max = len > 0 ? u[0] % (len + 1) : 0;
+	size_t cut = utf8_cut(in, len, max);
+	FUZZ_CHECK(cut <= max && cut <= len);
+	FUZZ_CHECK(cut == 0 || cut == len || (u[cut] & 0xc0) != 0x80);
+	for (size_t k = cut + 1; k <= max && k < len; k++)
+		FUZZ_CHECK((u[k] & 0xc0) == 0x80);
+	size_t chars = utf8_cut_chars(in, len, max);
+	FUZZ_CHECK(chars <= len);
+	if (count != SIZE_MAX) {
+		FUZZ_CHECK(utf8_valid(in, cut) && utf8_valid(in, chars));
+		FUZZ_CHECK(ref_count(in, chars) == (max < count ? max : count));
+	}
+	struct buf fixed = { 0 };
+	utf8_append_valid(&fixed, in, len);
+	FUZZ_CHECK(ref_count(buf_str(&fixed), fixed.len) != SIZE_MAX);
+	if (count != SIZE_MAX)
+		FUZZ_CHECK(fixed.len == len && memcmp(buf_str(&fixed), in, len) == 0);
+	buf_free(&fixed);
 }
 
 /* What text.h promises of a cleaned text. */
@@ -258,6 +296,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(utf8_valid(in, size) == valid);
 	if (valid)
 		FUZZ_CHECK(utf8_length(in, size) == count);
+	check_utf8(in, size, count);
 
 	check_clean(in, size, false, valid);
 	check_clean(in, size, true, valid);

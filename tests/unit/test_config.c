@@ -823,6 +823,24 @@ shipped_example(void **state)
 	assert_non_null(strstr(c.article_url, "{article}"));
 }
 
+/* $NAZAR_CONFIG when set and not empty, else the compiled-in path. */
+static void
+default_path(void **state)
+{
+	(void)state;
+	const char *old = getenv("NAZAR_CONFIG");
+	char *saved = old != NULL ? strdup(old) : NULL;
+	setenv("NAZAR_CONFIG", "/tmp/other.conf", 1);
+	assert_string_equal(config_default_path(), "/tmp/other.conf");
+	setenv("NAZAR_CONFIG", "", 1);
+	assert_string_equal(config_default_path(), NAZAR_SYSCONFDIR "/nazar.conf");
+	unsetenv("NAZAR_CONFIG");
+	assert_string_equal(config_default_path(), NAZAR_SYSCONFDIR "/nazar.conf");
+	if (saved != NULL)
+		setenv("NAZAR_CONFIG", saved, 1);
+	free(saved);
+}
+
 int
 main(void)
 {
@@ -839,6 +857,7 @@ main(void)
 		cmocka_unit_test(file_limits),
 		cmocka_unit_test(loading_files),
 		cmocka_unit_test(shipped_example),
+		cmocka_unit_test(default_path),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "blocklist.h"
+#include "blocklist_cache.h"
 #include "buf.h"
 #include "handlers.h"
 #include "http.h"
