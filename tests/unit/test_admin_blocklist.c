@@ -13,9 +13,7 @@
 
 #include <cmocka.h>
 
-#include "app.h"
 #include "app_fixture.h"
-#include "arena.h"
 #include "auth.h"
 #include "blocklist.h"
 #include "buf.h"
@@ -23,8 +21,6 @@
 #include "store.h"
 #include "store_blocklist.h"
 #include "store_moderation.h"
-
-#define T0 1700000000
 
 static void
 admin_page(void **state)
