@@ -20,20 +20,14 @@ ensure_packages $NAZAR_BUILD_DEPS
 # The plain (optimized, no sanitizers) build, as in production.
 build_tree "$top/build/run"
 bin=$top/build/run
+# The benchmark program, no part of nazar: make builds it on request,
+# against the library of that tree with its flags.
+build_program "$bin" bench/checks_bench
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/nazar-checks-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The benchmark program is no part of nazar: compiled here, against the
-# library of the tree just built, with the flags that tree uses.
-cflags=$(sed -n 's/^CFLAGS = //p' "$bin/Makefile")
-# shellcheck disable=SC2046,SC2086
-cc ${cflags:--O2} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/src" \
-	-o "$dir/checks_bench" "$top/bench/checks_bench.c" "$bin/libnazar.a" \
-	$(pkg-config --libs sqlite3 libsodium libutf8proc) -lpthread ||
-	die "cannot build bench/checks_bench.c"
-
 echo "nazar $("$bin/nazar" -V | awk '{ print $2 }'), $(nproc) cores, utf8proc $(pkg-config --modversion libutf8proc)"
-"$dir/checks_bench" -r "$rounds" "$dir"
+"$bin/bench/checks_bench" -r "$rounds" "$dir"

@@ -34,24 +34,18 @@ ensure_packages $NAZAR_BUILD_DEPS
 # The plain (optimized, no sanitizers) build, as in production.
 build_tree "$top/build/run"
 bin=$top/build/run
+# The benchmark program, no part of nazar: make builds it on request,
+# against the library of that tree with its flags.
+build_program "$bin" bench/queue_bench
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/nazar-queue-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The benchmark program is no part of nazar: compiled here, against the
-# library of the tree just built, with the flags that tree uses.
-cflags=$(sed -n 's/^CFLAGS = //p' "$bin/Makefile")
-# shellcheck disable=SC2046,SC2086
-cc ${cflags:--O2} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/src" \
-	-o "$dir/queue_bench" "$top/bench/queue_bench.c" "$bin/libnazar.a" \
-	$(pkg-config --libs sqlite3 libsodium libutf8proc) -lpthread ||
-	die "cannot build bench/queue_bench.c"
-
 args=(-r "$reps" -t "$budget")
 [ -n "${BENCH_SQL:-}" ] && args+=(-x "$BENCH_SQL")
 [ "${BENCH_PLANS:-0}" = 1 ] && args+=(-p)
 echo "nazar $("$bin/nazar" -V | awk '{ print $2 }'), $(nproc) cores, sqlite $(pkg-config --modversion sqlite3)"
 # shellcheck disable=SC2086
-"$dir/queue_bench" "${args[@]}" "$dir" $sizes
+"$bin/bench/queue_bench" "${args[@]}" "$dir" $sizes

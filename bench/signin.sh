@@ -41,6 +41,8 @@ ensure_packages $NAZAR_BUILD_DEPS $NAZAR_RUN_DEPS
 # The plain (optimized, no sanitizers) build, as in production.
 build_tree "$top/build/run"
 bin=$top/build/run
+# Argon2id as nazar calls it, timed without HTTP: bench/pwhash_probe.c.
+build_program "$bin" bench/pwhash_probe
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/nazar-signin-bench.XXXXXX")
 chmod 755 "$dir"
@@ -55,60 +57,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Argon2id as nazar calls it (src/auth.c: the INTERACTIVE limits), from the
-# libsodium nazar links, and the time of one verification without HTTP.
-# No part of nazar: compiled here with the flags of the tree just built.
-cat >"$dir/pwhash.c" <<'EOF'
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <sodium.h>
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-int
-main(int argc, char **argv)
-{
-	int n = argc > 1 ? atoi(argv[1]) : 10;
-	char h[crypto_pwhash_STRBYTES];
-	const char pw[] = "correct horse battery";
-	double ms[100];
-
-	if (sodium_init() < 0 || n < 1 || n > 100)
-		return 1;
-	printf("libsodium %s\n", sodium_version_string());
-	printf("algorithm %s\n", crypto_pwhash_alg_default() == crypto_pwhash_ALG_ARGON2ID13 ?
-	    "Argon2id v1.3" : "other");
-	printf("opslimit %zu\n", (size_t)crypto_pwhash_OPSLIMIT_INTERACTIVE);
-	printf("memlimit %zu\n", (size_t)crypto_pwhash_MEMLIMIT_INTERACTIVE);
-	if (crypto_pwhash_str(h, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return 1;
-	printf("string %.*s\n", (int)(strrchr(h, '$') - h), h);
-	for (int i = 0; i < n; i++) {
-		struct timespec a, b;
-		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (crypto_pwhash_str_verify(h, pw, strlen(pw)) != 0)
-			return 1;
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		ms[i] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
-	}
-	qsort(ms, (size_t)n, sizeof(ms[0]), cmp);
-	printf("verify_ms %.1f %.1f %.1f\n", ms[0], ms[n / 2], ms[n - 1]);
-	return 0;
-}
-EOF
-cflags=$(sed -n 's/^CFLAGS = //p' "$bin/Makefile")
-# shellcheck disable=SC2046,SC2086
-cc ${cflags:--O2} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$dir/pwhash" "$dir/pwhash.c" \
-	$(pkg-config --cflags --libs libsodium) || die "cannot build the Argon2id probe"
 
 port=$(free_port)
 art=bench-article
@@ -198,7 +146,7 @@ echo "nazar $("$bin/nazar" -V | awk '{ print $2 }'), $(nproc) cores, $(awk '/Mem
 	"load average $(cut -d ' ' -f 1-3 /proc/loadavg) at the start"
 
 # 1. The parameters: from libsodium, and as stored by nazarctl.
-"$dir/pwhash" "$verifies" >"$dir/pwhash.out" || die "the Argon2id probe failed"
+"$bin/bench/pwhash_probe" "$verifies" >"$dir/pwhash.out" || die "the Argon2id probe failed"
 stored=$(sqlite3 "$dir/nazar.db" "SELECT pwhash FROM users WHERE name = '$user'")
 echo
 echo "== Argon2id parameters (src/auth.c: crypto_pwhash_*_INTERACTIVE)"

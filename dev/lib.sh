@@ -55,7 +55,7 @@ ensure_packages() {
 NAZAR_BUILD_DEPS="build-essential autoconf automake autoconf-archive pkg-config
 	libsqlite3-dev libsodium-dev libfcgi-dev libutf8proc-dev libcmocka-dev libicu-dev"
 NAZAR_RUN_DEPS="nginx curl sqlite3 iproute2"
-NAZAR_TEST_DEPS="nginx curl sqlite3 fcgiwrap iproute2 jq"
+NAZAR_TEST_DEPS="nginx curl sqlite3 fcgiwrap iproute2 jq python3"
 NAZAR_BROWSER_DEPS="chromium nodejs npm"
 NAZAR_BENCH_DEPS="wrk"
 
@@ -111,6 +111,18 @@ build_tree() {
 	make -C "$dir" -s -j2 >"$dir/.nazar-make.log" 2>&1 || {
 		grep -E -A3 'error|Error' "$dir/.nazar-make.log" | head -n 40 >&2
 		die "build failed in $dir (full log: $dir/.nazar-make.log)"
+	}
+}
+
+# build_program DIR PROGRAM… — makes programs that `make all` leaves out
+# (the benchmarks: EXTRA_PROGRAMS of Makefile.am) in the tree build_tree
+# made in DIR; PROGRAM is its path there, e.g. bench/queue_bench.
+build_program() {
+	local dir=$1
+	shift
+	make -C "$dir" -s -j2 "$@" >"$dir/.nazar-make-programs.log" 2>&1 || {
+		grep -E -A3 'error|Error' "$dir/.nazar-make-programs.log" | head -n 40 >&2
+		die "cannot build $* in $dir (full log: $dir/.nazar-make-programs.log)"
 	}
 }
 

@@ -1,0 +1,2 @@
+/* a.h — a module every other one uses. */
+int a_get(void);

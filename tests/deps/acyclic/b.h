@@ -1,0 +1,3 @@
+/* b.h */
+#include "a.h"
+void b_put(int);

@@ -1,0 +1,8 @@
+/* one.c */
+#include "pages.h"
+
+void
+page_one(void)
+{
+	pages_helper();
+}

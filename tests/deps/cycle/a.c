@@ -1,0 +1,2 @@
+/* a.c */
+#include "a.h"

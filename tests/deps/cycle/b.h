@@ -1,0 +1,2 @@
+/* b.h */
+#include "a.h"

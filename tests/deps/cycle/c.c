@@ -1,0 +1,2 @@
+/* c.c — outside the cycle. */
+#include "a.h"
