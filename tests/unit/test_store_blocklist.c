@@ -28,7 +28,7 @@
 #include "auth.h"
 #include "blocklist.h"
 #include "buf.h"
-#include "handlers.h"
+#include "route.h"
 #include "http.h"
 #include "request.h"
 #include "store.h"
@@ -596,7 +596,7 @@ post(struct pfx *f, const char *name, const char *email, const char *body, const
 	buf_free(&b);
 	memset(res, 0, sizeof(*res));
 	res->status = 200;
-	handle_post(&f->ctx, &r, res);
+	route_dispatch(&f->ctx, &r, res);
 	const char *loc = header(res, "Location");
 	const char *h = loc ? strstr(loc, "#nazar-comment-") : NULL;
 	if (h != NULL)
@@ -644,7 +644,7 @@ admin(struct pfx *f, const char *method, const char *path, const char *query,
 	assert_int_equal(http_parse_cookies(f->a, f->cookie, 8192, 64, &r.cookies), 0);
 	memset(res, 0, sizeof(*res));
 	res->status = 200;
-	admin_dispatch(&f->ctx, &r, res);
+	route_dispatch(&f->ctx, &r, res);
 }
 
 /* Adds an entry through the admin page, expecting the 303. */
