@@ -14,8 +14,8 @@
 #include "arena.h"
 #include "buf.h"
 #include "catalog.h"
-#include "http.h"
 #include "handlers.h"
+#include "http.h"
 #include "log.h"
 #include "num.h"
 #include "param.h"
@@ -263,8 +263,8 @@ strip_notice(struct arena *a, const char *ret)
 	return s;
 }
 
-/* The comments a decision is about, and its action: false with the
- * message key when the form does not say. */
+/* The comments a decision is about, their versions and the action: NULL,
+ * or the message key of what the form leaves out or gets wrong. */
 static const char *
 moderate_selection(struct request *r, const struct params *in, struct moderation **items,
     size_t *n, enum moderation_action *action)

@@ -6,7 +6,6 @@
 #include "antispam.h"
 #include "app.h"
 #include "arena.h"
-#include "buf.h"
 #include "handlers.h"
 #include "reader.h"
 #include "request.h"

@@ -10,8 +10,24 @@
 #ifndef NAZAR_HANDLERS_H
 #define NAZAR_HANDLERS_H
 
+#include <stdint.h>
+
 #include "param.h"
-#include "route.h"
+
+struct admin_session;
+struct ctx;
+struct request;
+struct response;
+
+/* What the router hands a handler besides the request. */
+struct handler_args {
+	const struct params *in;	/* read against the route's parameter table */
+	struct admin_session *session;	/* the signed-in moderator on ROUTE_ADMIN rows */
+	int64_t id;			/* the path's {id}; 0 when it has none */
+};
+
+typedef void handler_fn(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *a);
 
 /* Public, h_thread.c, h_post.c, h_misc.c. */
 handler_fn handle_thread;	/* GET thread: HTML fragment for SSI/iframe */

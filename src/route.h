@@ -17,22 +17,11 @@
 
 #include "auth.h"
 
-struct admin_session;
 struct ctx;
+struct handler_args;
 struct param_table;
-struct params;
 struct request;
 struct response;
-
-/* What the router hands a handler besides the request. */
-struct handler_args {
-	const struct params *in;	/* read against the route's parameter table */
-	struct admin_session *session;	/* the signed-in moderator; NULL elsewhere */
-	int64_t id;			/* the path's {id}; 0 when it has none */
-};
-
-typedef void handler_fn(const struct ctx *c, struct request *r, struct response *res,
-    const struct handler_args *a);
 
 /* Methods of a row; GET answers HEAD too (the server drops the body). */
 #define ROUTE_GET	0x1u
@@ -47,7 +36,9 @@ enum route_access {
 struct route {
 	const char *path;
 	unsigned methods;
-	handler_fn *handler;		/* NULL: the row only marks an area (404) */
+	/* The handler (handlers.h); NULL: the row only marks an area (404). */
+	void (*handler)(const struct ctx *c, struct request *r, struct response *res,
+	    const struct handler_args *a);
 	enum route_access access;
 	enum auth_permission perm;	/* ROUTE_ADMIN only */
 	const struct param_table *params;
