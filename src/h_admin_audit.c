@@ -17,7 +17,7 @@
 
 enum { AU_PAGE };
 static const struct param_spec audit_specs[] = {
-	[AU_PAGE] = { "page", PARAM_INT, PARAM_LENIENT, .min = 1, .max = PARAM_PAGE_MAX },
+	[AU_PAGE] = { PARAM("page", PARAM_INT, PARAM_LENIENT), .min = 1, .max = PARAM_PAGE_MAX },
 };
 const struct param_table audit_params = { PARAM_TABLE(audit_specs) };
 

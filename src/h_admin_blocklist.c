@@ -102,16 +102,16 @@ static const char *const block_notices[] = { "block_added", "block_removed", NUL
 enum { B_KIND, B_Q, B_PAGE, B_DONE, B_ACTION, B_NEW_KIND, B_NEW_ACTION, B_PATTERN,
 	B_NOTE, B_ID };
 static const struct param_spec blocklist_specs[] = {
-	[B_KIND] = { "kind", PARAM_ENUM, PARAM_LENIENT, .names = kind_values },
-	[B_Q] = { "q", PARAM_TEXT, 0 },
-	[B_PAGE] = { "page", PARAM_INT, PARAM_LENIENT, .min = 1, .max = PARAM_PAGE_MAX },
-	[B_DONE] = { "done", PARAM_ENUM, PARAM_LENIENT, .names = block_notices },
-	[B_ACTION] = { "action", PARAM_ENUM, PARAM_FORM | PARAM_LENIENT, .names = block_changes },
-	[B_NEW_KIND] = { "kind", PARAM_TEXT, PARAM_FORM },
-	[B_NEW_ACTION] = { "block_action", PARAM_TEXT, PARAM_FORM },
-	[B_PATTERN] = { "pattern", PARAM_TEXT, PARAM_FORM },
-	[B_NOTE] = { "note", PARAM_TEXT, PARAM_FORM },
-	[B_ID] = { "id", PARAM_INT, PARAM_FORM | PARAM_LENIENT, .min = 1, .max = INT64_MAX },
+	[B_KIND] = { PARAM("kind", PARAM_ENUM, PARAM_LENIENT), .names = kind_values },
+	[B_Q] = { PARAM("q", PARAM_TEXT, 0) },
+	[B_PAGE] = { PARAM("page", PARAM_INT, PARAM_LENIENT), .min = 1, .max = PARAM_PAGE_MAX },
+	[B_DONE] = { PARAM("done", PARAM_ENUM, PARAM_LENIENT), .names = block_notices },
+	[B_ACTION] = { PARAM("action", PARAM_ENUM, PARAM_FORM | PARAM_LENIENT), .names = block_changes },
+	[B_NEW_KIND] = { PARAM("kind", PARAM_TEXT, PARAM_FORM) },
+	[B_NEW_ACTION] = { PARAM("block_action", PARAM_TEXT, PARAM_FORM) },
+	[B_PATTERN] = { PARAM("pattern", PARAM_TEXT, PARAM_FORM) },
+	[B_NOTE] = { PARAM("note", PARAM_TEXT, PARAM_FORM) },
+	[B_ID] = { PARAM("id", PARAM_INT, PARAM_FORM | PARAM_LENIENT), .min = 1, .max = INT64_MAX },
 };
 const struct param_table blocklist_params = { PARAM_TABLE(blocklist_specs) };
 

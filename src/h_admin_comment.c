@@ -23,10 +23,10 @@
 enum { CM_DONE, CM_BODY, CM_VERSION };
 static const char *const done_names[] = { "edit", "reply", NULL };
 static const struct param_spec comment_specs[] = {
-	[CM_DONE] = { "done", PARAM_ENUM, PARAM_LENIENT, .names = done_names },
-	[CM_BODY] = { "body", PARAM_TEXT, PARAM_FORM },
+	[CM_DONE] = { PARAM("done", PARAM_ENUM, PARAM_LENIENT), .names = done_names },
+	[CM_BODY] = { PARAM("body", PARAM_TEXT, PARAM_FORM) },
 	/* Left out or not a version: the page again, with its message. */
-	[CM_VERSION] = { "version", PARAM_INT, PARAM_FORM | PARAM_LENIENT, .min = 1,
+	[CM_VERSION] = { PARAM("version", PARAM_INT, PARAM_FORM | PARAM_LENIENT), .min = 1,
 	    .max = INT64_MAX },
 };
 const struct param_table comment_params = { PARAM_TABLE(comment_specs) };

@@ -37,15 +37,15 @@
 /* The sign-in page (signed_out: after signing out) and the sign-in form. */
 enum { LP_SIGNED_OUT };
 static const struct param_spec login_page_specs[] = {
-	[LP_SIGNED_OUT] = { "signed_out", PARAM_TEXT, 0 },
+	[LP_SIGNED_OUT] = { PARAM("signed_out", PARAM_TEXT, 0) },
 };
 const struct param_table login_page_params = { PARAM_TABLE(login_page_specs) };
 
 enum { L_USERNAME, L_PASSWORD, L_CSRF };
 static const struct param_spec login_specs[] = {
-	[L_USERNAME] = { "username", PARAM_TEXT, PARAM_FORM },
-	[L_PASSWORD] = { "password", PARAM_TEXT, PARAM_FORM },
-	[L_CSRF] = { "csrf", PARAM_TEXT, PARAM_FORM },
+	[L_USERNAME] = { PARAM("username", PARAM_TEXT, PARAM_FORM) },
+	[L_PASSWORD] = { PARAM("password", PARAM_TEXT, PARAM_FORM) },
+	[L_CSRF] = { PARAM("csrf", PARAM_TEXT, PARAM_FORM) },
 };
 const struct param_table login_params = { PARAM_TABLE(login_specs) };
 

@@ -41,15 +41,15 @@ status_valid(const char *v)
  * last decision did (done, n), from the redirect after it. */
 enum { Q_STATUS, Q_ARTICLE, Q_Q, Q_PAGE, Q_SELECT, Q_DONE, Q_N };
 static const struct param_spec queue_specs[] = {
-	[Q_STATUS] = { "status", PARAM_TEXT, 0, .check = status_valid,
+	[Q_STATUS] = { PARAM("status", PARAM_TEXT, 0), .check = status_valid,
 	    .error = "admin.error.bad_status" },
-	[Q_ARTICLE] = { "article", PARAM_TEXT, 0, .check = validate_article_id,
+	[Q_ARTICLE] = { PARAM("article", PARAM_TEXT, 0), .check = validate_article_id,
 	    .error = "error.article_invalid" },
-	[Q_Q] = { "q", PARAM_TEXT, 0 },
-	[Q_PAGE] = { "page", PARAM_INT, PARAM_LENIENT, .min = 1, .max = PARAM_PAGE_MAX },
-	[Q_SELECT] = { "select", PARAM_TEXT, 0 },
-	[Q_DONE] = { "done", PARAM_TEXT, 0 },
-	[Q_N] = { "n", PARAM_INT, PARAM_LENIENT, .min = 0, .max = MODERATE_MAX_IDS },
+	[Q_Q] = { PARAM("q", PARAM_TEXT, 0) },
+	[Q_PAGE] = { PARAM("page", PARAM_INT, PARAM_LENIENT), .min = 1, .max = PARAM_PAGE_MAX },
+	[Q_SELECT] = { PARAM("select", PARAM_TEXT, 0) },
+	[Q_DONE] = { PARAM("done", PARAM_TEXT, 0) },
+	[Q_N] = { PARAM("n", PARAM_INT, PARAM_LENIENT), .min = 0, .max = MODERATE_MAX_IDS },
 };
 const struct param_table queue_params = { PARAM_TABLE(queue_specs) };
 
@@ -58,15 +58,15 @@ const struct param_table queue_params = { PARAM_TABLE(queue_specs) };
  * reason; and the page to return to. */
 enum { M_ONE, M_ACTION, M_ID, M_VERSION, M_REASON, M_RETURN };
 static const struct param_spec moderate_specs[] = {
-	[M_ONE] = { "one", PARAM_TEXT, PARAM_FORM },
-	[M_ACTION] = { "action", PARAM_TEXT, PARAM_FORM },
-	[M_ID] = { "id", PARAM_INT, PARAM_FORM | PARAM_REPEAT | PARAM_UNIQUE, .min = 1,
+	[M_ONE] = { PARAM("one", PARAM_TEXT, PARAM_FORM) },
+	[M_ACTION] = { PARAM("action", PARAM_TEXT, PARAM_FORM) },
+	[M_ID] = { PARAM("id", PARAM_INT, PARAM_FORM | PARAM_REPEAT | PARAM_UNIQUE), .min = 1,
 	    .max = INT64_MAX, .max_count = MODERATE_MAX_IDS, .over_status = 413 },
-	[M_VERSION] = { "version_", PARAM_INT, PARAM_FORM | PARAM_PREFIX, .min = 1,
+	[M_VERSION] = { PARAM("version_", PARAM_INT, PARAM_FORM | PARAM_PREFIX), .min = 1,
 	    .max = INT64_MAX, .max_count = REQUEST_MAX_ADMIN_FIELDS,
 	    .error = "admin.error.no_version" },
-	[M_REASON] = { "reason", PARAM_TEXT, PARAM_FORM },
-	[M_RETURN] = { "return", PARAM_TEXT, PARAM_FORM },
+	[M_REASON] = { PARAM("reason", PARAM_TEXT, PARAM_FORM) },
+	[M_RETURN] = { PARAM("return", PARAM_TEXT, PARAM_FORM) },
 };
 const struct param_table moderate_params = {
 	PARAM_TABLE(moderate_specs), .error = "admin.error.bad_request",

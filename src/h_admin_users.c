@@ -73,22 +73,22 @@ static const char *const user_actions[] = {
 	"add", "disable", "enable", "role", "password", NULL
 };
 static const struct param_spec users_specs[] = {
-	[U_DONE] = { "done", PARAM_TEXT, PARAM_LENIENT, .max = 31 },
-	[U_ACTION] = { "action", PARAM_ENUM, PARAM_FORM | PARAM_LENIENT, .names = user_actions },
-	[U_NAME] = { "name", PARAM_TEXT, PARAM_FORM },
-	[U_DISPLAY_NAME] = { "display_name", PARAM_TEXT, PARAM_FORM },
-	[U_ROLE] = { "role", PARAM_TEXT, PARAM_FORM },
-	[U_PASSWORD] = { "password", PARAM_TEXT, PARAM_FORM },
+	[U_DONE] = { PARAM("done", PARAM_TEXT, PARAM_LENIENT), .max = 31 },
+	[U_ACTION] = { PARAM("action", PARAM_ENUM, PARAM_FORM | PARAM_LENIENT), .names = user_actions },
+	[U_NAME] = { PARAM("name", PARAM_TEXT, PARAM_FORM) },
+	[U_DISPLAY_NAME] = { PARAM("display_name", PARAM_TEXT, PARAM_FORM) },
+	[U_ROLE] = { PARAM("role", PARAM_TEXT, PARAM_FORM) },
+	[U_PASSWORD] = { PARAM("password", PARAM_TEXT, PARAM_FORM) },
 };
 const struct param_table users_params = { PARAM_TABLE(users_specs) };
 
 /* One's own password: the old one, the new one twice. */
 enum { AC_DONE, AC_OLD, AC_NEW, AC_NEW2 };
 static const struct param_spec account_specs[] = {
-	[AC_DONE] = { "done", PARAM_TEXT, 0 },
-	[AC_OLD] = { "old_password", PARAM_TEXT, PARAM_FORM },
-	[AC_NEW] = { "new_password", PARAM_TEXT, PARAM_FORM },
-	[AC_NEW2] = { "new_password2", PARAM_TEXT, PARAM_FORM },
+	[AC_DONE] = { PARAM("done", PARAM_TEXT, 0) },
+	[AC_OLD] = { PARAM("old_password", PARAM_TEXT, PARAM_FORM) },
+	[AC_NEW] = { PARAM("new_password", PARAM_TEXT, PARAM_FORM) },
+	[AC_NEW2] = { PARAM("new_password2", PARAM_TEXT, PARAM_FORM) },
 };
 const struct param_table account_params = { PARAM_TABLE(account_specs) };
 

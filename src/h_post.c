@@ -29,14 +29,14 @@
  * each, from the raw values. Any of them twice is a 400. */
 enum { P_ARTICLE, P_PARENT, P_NAME, P_EMAIL, P_BODY, P_RETURN, P_TOKEN, P_HONEYPOT };
 static const struct param_spec post_specs[] = {
-	[P_ARTICLE] = { "article", PARAM_TEXT, PARAM_FORM },
-	[P_PARENT] = { "parent", PARAM_TEXT, PARAM_FORM },
-	[P_NAME] = { "name", PARAM_TEXT, PARAM_FORM },
-	[P_EMAIL] = { "email", PARAM_TEXT, PARAM_FORM },
-	[P_BODY] = { "body", PARAM_TEXT, PARAM_FORM },
-	[P_RETURN] = { "return", PARAM_TEXT, PARAM_FORM },
-	[P_TOKEN] = { ANTISPAM_TOKEN_FIELD, PARAM_TEXT, PARAM_FORM },
-	[P_HONEYPOT] = { ANTISPAM_HONEYPOT_FIELD, PARAM_TEXT, PARAM_FORM },
+	[P_ARTICLE] = { PARAM("article", PARAM_TEXT, PARAM_FORM) },
+	[P_PARENT] = { PARAM("parent", PARAM_TEXT, PARAM_FORM) },
+	[P_NAME] = { PARAM("name", PARAM_TEXT, PARAM_FORM) },
+	[P_EMAIL] = { PARAM("email", PARAM_TEXT, PARAM_FORM) },
+	[P_BODY] = { PARAM("body", PARAM_TEXT, PARAM_FORM) },
+	[P_RETURN] = { PARAM("return", PARAM_TEXT, PARAM_FORM) },
+	[P_TOKEN] = { PARAM(ANTISPAM_TOKEN_FIELD, PARAM_TEXT, PARAM_FORM) },
+	[P_HONEYPOT] = { PARAM(ANTISPAM_HONEYPOT_FIELD, PARAM_TEXT, PARAM_FORM) },
 };
 const struct param_table post_params = { PARAM_TABLE(post_specs) };
 

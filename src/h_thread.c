@@ -21,13 +21,13 @@
  * return address), to fill the form in (view_form). */
 enum { T_ARTICLE, T_PAGE, T_PARENT, T_NAME, T_EMAIL, T_BODY, T_RETURN };
 static const struct param_spec thread_specs[] = {
-	[T_ARTICLE] = { "article", PARAM_TEXT, PARAM_REQUIRED, .check = validate_article_id },
-	[T_PAGE] = { "page", PARAM_INT, 0, .min = 1, .max = PARAM_PAGE_MAX },
-	[T_PARENT] = { "parent", PARAM_TEXT, 0 },
-	[T_NAME] = { "name", PARAM_TEXT, 0 },
-	[T_EMAIL] = { "email", PARAM_TEXT, 0 },
-	[T_BODY] = { "body", PARAM_TEXT, 0 },
-	[T_RETURN] = { "return", PARAM_TEXT, 0 },
+	[T_ARTICLE] = { PARAM("article", PARAM_TEXT, PARAM_REQUIRED), .check = validate_article_id },
+	[T_PAGE] = { PARAM("page", PARAM_INT, 0), .min = 1, .max = PARAM_PAGE_MAX },
+	[T_PARENT] = { PARAM("parent", PARAM_TEXT, 0) },
+	[T_NAME] = { PARAM("name", PARAM_TEXT, 0) },
+	[T_EMAIL] = { PARAM("email", PARAM_TEXT, 0) },
+	[T_BODY] = { PARAM("body", PARAM_TEXT, 0) },
+	[T_RETURN] = { PARAM("return", PARAM_TEXT, 0) },
 };
 const struct param_table thread_params = {
 	PARAM_TABLE(thread_specs), .error = "error.article_invalid",
@@ -40,7 +40,7 @@ const struct param_table thread_json_params = {
  * objects have unique keys). */
 enum { C_ARTICLE };
 static const struct param_spec counts_specs[] = {
-	[C_ARTICLE] = { "article", PARAM_TEXT, PARAM_REQUIRED | PARAM_REPEAT | PARAM_UNIQUE,
+	[C_ARTICLE] = { PARAM("article", PARAM_TEXT, PARAM_REQUIRED | PARAM_REPEAT | PARAM_UNIQUE),
 	    .max_count = COUNTS_MAX_ARTICLES, .check = validate_article_id },
 };
 const struct param_table counts_params = {

@@ -69,6 +69,9 @@ struct param_table {
 	bool json;			/* the route answers JSON, its errors too */
 };
 
+/* A spec's name, type and flags, for a table's rows:
+ * { PARAM("page", PARAM_INT, PARAM_LENIENT), .min = 1, .max = 10 }. */
+#define PARAM(n, t, f) .name = (n), .type = (t), .flags = (f)
 #define PARAM_TABLE(s) .specs = (s), .count = sizeof(s) / sizeof((s)[0])
 
 /* The values of one parameter, in the order of the request. */

@@ -108,16 +108,12 @@ route_find(const char *method, const char *path, struct route_match *m)
 			continue;
 		if (m->area == NULL)
 			m->area = &routes[i];
-		if (routes[i].handler == NULL) {
-			/* An area row answers nothing itself; rows above it did. */
-			if (m->allow == 0)
-				m->area = &routes[i];
-			break;
-		}
+		/* An area row (no handler) answers nothing itself: 404. */
+		if (routes[i].handler == NULL)
+			return;
 		m->allow |= routes[i].methods;
 		if ((routes[i].methods & want) != 0) {
-			m->route = &routes[i];
-			m->area = &routes[i];
+			m->route = m->area = &routes[i];
 			m->id = id;
 			return;
 		}

@@ -23,16 +23,16 @@ static const char *const colours[] = { "red", "green", "blue", NULL };
 
 enum { T_PAGE, T_NAME, T_COLOUR, T_ID, T_VERSION, T_BODY, T_MUST };
 static const struct param_spec specs[] = {
-	[T_PAGE] = { "page", PARAM_INT, PARAM_LENIENT, .min = 1, .max = PARAM_PAGE_MAX },
-	[T_NAME] = { "name", PARAM_TEXT, 0, .max = 8, .check = short_word,
+	[T_PAGE] = { PARAM("page", PARAM_INT, PARAM_LENIENT), .min = 1, .max = PARAM_PAGE_MAX },
+	[T_NAME] = { PARAM("name", PARAM_TEXT, 0), .max = 8, .check = short_word,
 	    .error = "name.bad" },
-	[T_COLOUR] = { "colour", PARAM_ENUM, 0, .names = colours },
-	[T_ID] = { "id", PARAM_INT, PARAM_FORM | PARAM_REPEAT | PARAM_UNIQUE, .min = 1,
+	[T_COLOUR] = { PARAM("colour", PARAM_ENUM, 0), .names = colours },
+	[T_ID] = { PARAM("id", PARAM_INT, PARAM_FORM | PARAM_REPEAT | PARAM_UNIQUE), .min = 1,
 	    .max = INT64_MAX, .max_count = 3, .over_status = 413 },
-	[T_VERSION] = { "version_", PARAM_INT, PARAM_FORM | PARAM_PREFIX, .min = 1,
+	[T_VERSION] = { PARAM("version_", PARAM_INT, PARAM_FORM | PARAM_PREFIX), .min = 1,
 	    .max = INT64_MAX, .max_count = 4 },
-	[T_BODY] = { "body", PARAM_TEXT, PARAM_FORM },
-	[T_MUST] = { "must", PARAM_TEXT, PARAM_REQUIRED },
+	[T_BODY] = { PARAM("body", PARAM_TEXT, PARAM_FORM) },
+	[T_MUST] = { PARAM("must", PARAM_TEXT, PARAM_REQUIRED) },
 };
 static const struct param_table table = { PARAM_TABLE(specs), .error = "table.bad" };
 
