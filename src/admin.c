@@ -1,8 +1,7 @@
-/* admin.c — the moderators' pages: routing below /admin, sessions, CSRF,
- * cross-site checks, security headers and the page frame; see admin.h. */
-#include <errno.h>
+/* admin.c — the gate of the moderators' pages (sessions, CSRF, cross-site
+ * checks, the admin-only headers) and the page frame they share; see
+ * admin.h. Which paths are admin pages is the route table's to say. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -15,7 +14,6 @@
 #include "catalog.h"
 #include "html.h"
 #include "http.h"
-#include "json.h"
 #include "locale.h"
 #include "log.h"
 #include "request.h"
@@ -32,9 +30,6 @@ admin_security_headers(struct response *res)
 	response_header(res, "Content-Security-Policy",
 	    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
 	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-	response_header(res, "X-Content-Type-Options", "nosniff");
-	response_header(res, "X-Frame-Options", "DENY");
-	response_header(res, "Referrer-Policy", "same-origin");
 	response_header(res, "Cache-Control", "no-store");
 }
 
@@ -127,7 +122,6 @@ admin_enter(const struct ctx *c, struct request *r, struct response *res,
     struct admin_session *s, enum auth_permission perm)
 {
 	bool post = strcmp(r->method, "POST") == 0;
-	admin_security_headers(res);
 	if (post && !admin_same_origin(r)) {
 		admin_message(c, r, res, NULL, 403, "admin.error.cross_site", NULL);
 		return false;
@@ -148,6 +142,24 @@ admin_enter(const struct ctx *c, struct request *r, struct response *res,
 		return false;
 	}
 	return true;
+}
+
+bool
+admin_enter_open(const struct ctx *c, struct request *r, struct response *res)
+{
+	if (strcmp(r->method, "POST") == 0 && !admin_same_origin(r)) {
+		admin_message(c, r, res, NULL, 403, "admin.error.cross_site", "/");
+		return false;
+	}
+	return true;
+}
+
+void
+admin_forget_passwords(struct request *r)
+{
+	for (size_t i = 0; i < r->form.count; i++)
+		if (strstr(r->form.items[i].key, "password") != NULL)
+			sodium_memzero((char *)r->form.items[i].value, r->form.items[i].value_len);
 }
 
 struct tval *
@@ -190,11 +202,9 @@ admin_message(const struct ctx *c, struct request *r, struct response *res,
     const struct admin_session *s, int status, const char *message_key, const char *back)
 {
 	if (request_wants_json(r)) {
-		res->status = status;
-		res->content_type = "application/json; charset=utf-8";
-		buf_puts(&res->body, "{\"error\":");
-		json_string_str(&res->body, view_message(c, r, message_key));
-		buf_puts(&res->body, "}\n");
+		struct tval *e = tval_object(r->arena);
+		tval_set_str(r->arena, e, "error", view_message(c, r, message_key));
+		view_json(res, status, e);
 		return;
 	}
 	struct tval *o = admin_view(c, r, s, "admin.title.message");
@@ -207,6 +217,14 @@ admin_message(const struct ctx *c, struct request *r, struct response *res,
 }
 
 void
+admin_unavailable(const struct ctx *c, struct request *r, struct response *res,
+    const struct admin_session *s, const char *back)
+{
+	view_retry_after(r, res, RETRY_STORAGE_SECONDS);
+	admin_message(c, r, res, s, 503, "admin.error.unavailable", back);
+}
+
+void
 admin_redirect(const struct ctx *c, struct request *r, struct response *res, const char *where)
 {
 	res->status = 303;
@@ -215,19 +233,6 @@ admin_redirect(const struct ctx *c, struct request *r, struct response *res, con
 	buf_puts(&res->body, "<!doctype html><meta charset=\"utf-8\"><title>303</title><p><a href=\"");
 	html_escape_str(&res->body, url);
 	buf_puts(&res->body, "\">→</a></p>\n");
-}
-
-long long
-admin_int_param(const char *v, long long min, long long max, long long def)
-{
-	if (v == NULL || *v < '0' || *v > '9')
-		return def;
-	char *end;
-	errno = 0;
-	long long n = strtoll(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < min || n > max)
-		return def;
-	return n;
 }
 
 const char *
@@ -248,102 +253,4 @@ admin_number(const struct ctx *c, struct request *r, long long n)
 	char *s = arena_strdup(r->arena, buf_str(&b));
 	buf_free(&b);
 	return s;
-}
-
-/* /comments/ID or /comments/ID/VERB: the id and verb, or false. */
-static bool
-comment_path(const char *p, long long *id, const char **verb)
-{
-	if (strncmp(p, "/comments/", 10) != 0)
-		return false;
-	p += 10;
-	if (*p < '1' || *p > '9')
-		return false;
-	long long n = 0;
-	while (*p >= '0' && *p <= '9') {
-		if (n > (long long)1e15)
-			return false;
-		n = n * 10 + (*p++ - '0');
-	}
-	*id = n;
-	if (*p == '\0') {
-		*verb = "";
-		return true;
-	}
-	if (strcmp(p, "/edit") == 0 || strcmp(p, "/reply") == 0) {
-		*verb = p + 1;
-		return true;
-	}
-	return false;
-}
-
-/* After any admin request: passwords typed into a form (sign-in, account,
- * users) are wiped from the request's memory, which is not cleared when
- * the arena is freed. */
-static void
-wipe_passwords(struct request *r)
-{
-	for (size_t i = 0; i < r->form.count; i++)
-		if (strstr(r->form.items[i].key, "password") != NULL)
-			sodium_memzero((char *)r->form.items[i].value, r->form.items[i].value_len);
-}
-
-static void dispatch(const struct ctx *c, struct request *r, struct response *res);
-
-void
-admin_dispatch(const struct ctx *c, struct request *r, struct response *res)
-{
-	dispatch(c, r, res);
-	wipe_passwords(r);
-}
-
-static void
-dispatch(const struct ctx *c, struct request *r, struct response *res)
-{
-	const char *p = r->path + 6;	/* after "/admin" */
-	bool get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-	bool post = strcmp(r->method, "POST") == 0;
-	long long id;
-	const char *verb;
-
-	if (*p == '\0') {
-		/* /comments/admin → /comments/admin/, so relative links work. */
-		admin_security_headers(res);
-		admin_redirect(c, r, res, "/");
-		return;
-	}
-	if (strcmp(p, "/") == 0 && get)
-		admin_login_page(c, r, res);
-	else if (strcmp(p, "/login") == 0 && post)
-		admin_login(c, r, res);
-	else if (strcmp(p, "/logout") == 0 && post)
-		admin_logout(c, r, res);
-	else if (strcmp(p, "/queue") == 0 && get)
-		admin_queue(c, r, res);
-	else if (strcmp(p, "/moderate") == 0 && post)
-		admin_moderate(c, r, res);
-	else if (strcmp(p, "/users") == 0 && (get || post))
-		admin_users(c, r, res);
-	else if (strcmp(p, "/account") == 0 && (get || post))
-		admin_account(c, r, res);
-	else if (strcmp(p, "/audit") == 0 && get)
-		admin_audit(c, r, res);
-	else if (strcmp(p, "/blocklist") == 0 && (get || post))
-		admin_blocklist(c, r, res);
-	else if (comment_path(p, &id, &verb) && (*verb == '\0' ? get : post))
-		admin_comment(c, r, res, id, verb);
-	else {
-		admin_security_headers(res);
-		bool known = strcmp(p, "/") == 0 || strcmp(p, "/login") == 0 ||
-		    strcmp(p, "/logout") == 0 || strcmp(p, "/queue") == 0 ||
-		    strcmp(p, "/moderate") == 0 || strcmp(p, "/audit") == 0 ||
-		    comment_path(p, &id, &verb);
-		if (known) {
-			response_header(res, "Allow", (strcmp(p, "/login") == 0 ||
-			    strcmp(p, "/logout") == 0 || strcmp(p, "/moderate") == 0 ||
-			    (comment_path(p, &id, &verb) && *verb != '\0')) ? "POST" : "GET, HEAD");
-			view_error(c, r, res, 405, "error.method");
-		} else
-			view_error(c, r, res, 404, "error.not_found");
-	}
 }

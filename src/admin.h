@@ -27,10 +27,8 @@ struct admin_session {
 	char csrf_text[AUTH_TOKEN_TEXT];
 };
 
-/* Answers every path below /admin (route.c sends them here). */
-void admin_dispatch(const struct ctx *c, struct request *r, struct response *res);
-
-/* Adds the admin security headers to res. */
+/* Adds the headers only admin answers carry (a strict CSP, no-store);
+ * response_common_headers adds the rest. */
 void admin_security_headers(struct response *res);
 
 /* False when the request is visibly cross-site: an Origin header naming
@@ -55,12 +53,20 @@ const char *admin_path(const struct ctx *c, const struct request *r);
  * are deleted on sight. */
 bool admin_session_get(const struct ctx *c, struct request *r, struct admin_session *s);
 
-/* The gate of every signed-in page: headers, then the session (a GET
- * without one is sent to the sign-in page, a POST gets 403), then for POSTs
- * the cross-site check and the session's CSRF token (403 otherwise), then
- * the permission (403). Returns true when the handler may go on. */
+/* The gate of every signed-in page, applied by the router from the route
+ * table: the session (a GET without one is sent to the sign-in page, a
+ * POST gets 403), then for POSTs the cross-site check and the session's
+ * CSRF token (403 otherwise), then the permission (403). Returns true when
+ * the handler may go on. */
 bool admin_enter(const struct ctx *c, struct request *r, struct response *res,
     struct admin_session *s, enum auth_permission perm);
+/* The gate of the pages open without a session (signing in): a POST must
+ * not be visibly cross-site (403). */
+bool admin_enter_open(const struct ctx *c, struct request *r, struct response *res);
+/* After any admin request: passwords typed into a form (sign-in, account,
+ * users) are wiped from the request's memory, which is not cleared when
+ * the arena is freed. */
+void admin_forget_passwords(struct request *r);
 
 /* The template context of an admin page: view_base plus "admin" (path,
  * csrf, user, is_admin, nav) and the page's title key. */
@@ -73,36 +79,15 @@ void admin_render(const struct ctx *c, struct request *r, struct response *res, 
  * link back to where the moderator was. */
 void admin_message(const struct ctx *c, struct request *r, struct response *res,
     const struct admin_session *s, int status, const char *message_key, const char *back);
+/* The storage did not answer: 503 with Retry-After and a link back. */
+void admin_unavailable(const struct ctx *c, struct request *r, struct response *res,
+    const struct admin_session *s, const char *back);
 /* 303 to an admin path (relative to admin_path, e.g. "/queue?status=spam"). */
 void admin_redirect(const struct ctx *c, struct request *r, struct response *res,
     const char *where);
 
-/* An integer query/form value in [min, max], else def. */
-long long admin_int_param(const char *v, long long min, long long max, long long def);
-
-/* A comment (with its reply context) as template values, for the queue
- * and the comment page; in h_admin_queue.c. */
-struct queue_item;
-struct tval *admin_comment_value(const struct ctx *c, struct request *r,
-    const struct queue_item *it);
-/* Adds "reasons" (the configured list) and "has_reasons" to obj. */
-void admin_reasons(const struct ctx *c, struct request *r, struct tval *obj);
-
 /* Localized date and number helpers for templates. */
 const char *admin_date(const struct ctx *c, struct request *r, long long t);
 const char *admin_number(const struct ctx *c, struct request *r, long long n);
-
-/* The handlers, in h_admin_*.c. */
-void admin_login_page(const struct ctx *c, struct request *r, struct response *res);
-void admin_login(const struct ctx *c, struct request *r, struct response *res);
-void admin_logout(const struct ctx *c, struct request *r, struct response *res);
-void admin_queue(const struct ctx *c, struct request *r, struct response *res);
-void admin_moderate(const struct ctx *c, struct request *r, struct response *res);
-void admin_comment(const struct ctx *c, struct request *r, struct response *res, long long id,
-    const char *verb);
-void admin_users(const struct ctx *c, struct request *r, struct response *res);
-void admin_account(const struct ctx *c, struct request *r, struct response *res);
-void admin_audit(const struct ctx *c, struct request *r, struct response *res);
-void admin_blocklist(const struct ctx *c, struct request *r, struct response *res);
 
 #endif

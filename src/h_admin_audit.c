@@ -7,31 +7,37 @@
 #include "app.h"
 #include "arena.h"
 #include "catalog.h"
+#include "handlers.h"
+#include "param.h"
 #include "request.h"
 #include "store_moderation.h"
 #include "tmpl.h"
 
 #define AUDIT_PAGE_SIZE 100
 
+enum { AU_PAGE };
+static const struct param_spec audit_specs[] = {
+	[AU_PAGE] = { PARAM("page", PARAM_INT, PARAM_LENIENT), .min = 1, .max = PARAM_PAGE_MAX },
+};
+const struct param_table audit_params = { PARAM_TABLE(audit_specs) };
+
 void
-admin_audit(const struct ctx *c, struct request *r, struct response *res)
+admin_audit(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
 {
-	struct admin_session s;
-	if (!admin_enter(c, r, res, &s, PERM_MODERATE))
-		return;
+	const struct admin_session *s = args->session;
 	struct arena *a = r->arena;
-	bool all = auth_role_allows(s.user.role, PERM_AUDIT_ALL);
-	long long page = admin_int_param(kvlist_get(&r->query, "page"), 1, 100000, 1);
+	bool all = auth_role_allows(s->user.role, PERM_AUDIT_ALL);
+	long long page = param_int(args->in, AU_PAGE, 1);
 	struct audit_entry *e;
 	size_t n;
 	long long total;
-	if (store_audit_list(c->store, a, all ? 0 : s.user.id, (int)page, AUDIT_PAGE_SIZE, &e, &n,
-	    &total) != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		admin_message(c, r, res, &s, 503, "admin.error.unavailable", "/queue");
+	if (store_audit_list(c->store, a, all ? 0 : s->user.id, (int)page, AUDIT_PAGE_SIZE, &e,
+	    &n, &total) != STORE_OK) {
+		admin_unavailable(c, r, res, s, "/queue");
 		return;
 	}
-	struct tval *o = admin_view(c, r, &s, "admin.title.audit");
+	struct tval *o = admin_view(c, r, s, "admin.title.audit");
 	struct tval *l = tval_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tval *v = tval_object(a);

@@ -13,8 +13,10 @@
 #include "blocklist.h"
 #include "buf.h"
 #include "catalog.h"
+#include "handlers.h"
 #include "http.h"
 #include "log.h"
+#include "param.h"
 #include "request.h"
 #include "store_blocklist.h"
 #include "store_moderation.h"
@@ -26,12 +28,6 @@
 #define BLOCK_PAGE_SIZE 50
 #define BLOCK_MAX_Q_BYTES 200
 
-static const char *
-form_value(struct request *r, const char *key)
-{
-	const char *v = kvlist_get(&r->form, key);
-	return v ? v : "";
-}
 
 /* The page's URL (below admin_path) for a filter, a search and a page. */
 static const char *
@@ -73,34 +69,51 @@ options(const struct ctx *c, struct arena *a, const char *prefix, const char *co
 	return l;
 }
 
-static const char *const kind_values[BLOCK_KIND__MAX] = { "word", "email", "address" };
-static const char *const action_values[BLOCK_ACTION__MAX] = { "hold", "spam" };
+static const char *const kind_values[BLOCK_KIND__MAX + 1] = { "word", "email", "address", NULL };
+static const char *const action_values[BLOCK_ACTION__MAX + 1] = { "hold", "spam", NULL };
+static const char *const block_changes[] = { "add", "remove", NULL };
+static const char *const block_notices[] = { "block_added", "block_removed", NULL };
+
+/* The page: a filter by kind, a search, a page, the notice after a change
+ * (done); its forms: add (kind, block_action, pattern, note) and remove
+ * (id). An unknown filter or page shows them all, from the first. */
+enum { B_KIND, B_Q, B_PAGE, B_DONE, B_ACTION, B_NEW_KIND, B_NEW_ACTION, B_PATTERN,
+	B_NOTE, B_ID };
+static const struct param_spec blocklist_specs[] = {
+	[B_KIND] = { PARAM("kind", PARAM_ENUM, PARAM_LENIENT), .names = kind_values },
+	[B_Q] = { PARAM("q", PARAM_TEXT, 0) },
+	[B_PAGE] = { PARAM("page", PARAM_INT, PARAM_LENIENT), .min = 1, .max = PARAM_PAGE_MAX },
+	[B_DONE] = { PARAM("done", PARAM_ENUM, PARAM_LENIENT), .names = block_notices },
+	[B_ACTION] = { PARAM("action", PARAM_ENUM, PARAM_FORM | PARAM_LENIENT), .names = block_changes },
+	[B_NEW_KIND] = { PARAM("kind", PARAM_TEXT, PARAM_FORM) },
+	[B_NEW_ACTION] = { PARAM("block_action", PARAM_TEXT, PARAM_FORM) },
+	[B_PATTERN] = { PARAM("pattern", PARAM_TEXT, PARAM_FORM) },
+	[B_NOTE] = { PARAM("note", PARAM_TEXT, PARAM_FORM) },
+	[B_ID] = { PARAM("id", PARAM_INT, PARAM_FORM | PARAM_LENIENT), .min = 1, .max = INT64_MAX },
+};
+const struct param_table blocklist_params = { PARAM_TABLE(blocklist_specs) };
 
 /* The page: the filter and search, a page of entries, the add form (as
  * typed after a refusal) and an error or notice. */
 static void
 blocklist_page(const struct ctx *c, struct request *r, struct response *res,
-    const struct admin_session *s, int status, const char *error_key)
+    const struct params *in, const struct admin_session *s, int status, const char *error_key)
 {
 	struct arena *a = r->arena;
-	enum blocklist_kind fk;
-	const char *kind_q = kvlist_get(&r->query, "kind");
-	int kind = kind_q != NULL && blocklist_kind_parse(kind_q, &fk) == 0 ? (int)fk : -1;
-	const char *q = kvlist_get(&r->query, "q");
+	int kind = (int)param_int(in, B_KIND, -1);
+	const char *q = param_text(in, B_Q);
 	if (q != NULL) {
 		q = utf8_make_displayable(a, q);
 		if (strlen(q) > BLOCK_MAX_Q_BYTES)
 			q = "";
 	}
-	long long page = admin_int_param(kvlist_get(&r->query, "page"), 1,
-	    STORE_BLOCKLIST_MAX_PAGE, 1);
+	long long page = param_int(in, B_PAGE, 1);
 	struct blocklist_entry *e;
 	size_t n;
 	long long total;
 	if (store_blocklist_list(c->store, a, kind, q, (int)page, BLOCK_PAGE_SIZE, &e, &n,
 	    &total) != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		admin_message(c, r, res, s, 503, "admin.error.unavailable", "/queue");
+		admin_unavailable(c, r, res, s, "/queue");
 		return;
 	}
 	struct tval *o = admin_view(c, r, s, "admin.title.blocklist");
@@ -140,11 +153,11 @@ blocklist_page(const struct ctx *c, struct request *r, struct response *res,
 	enum blocklist_kind new_kind = BLOCK_WORD;
 	enum blocklist_action new_action = BLOCK_HOLD;
 	if (status >= 400) {
-		(void)blocklist_kind_parse(form_value(r, "kind"), &new_kind);
-		(void)blocklist_action_parse(form_value(r, "block_action"), &new_action);
+		(void)blocklist_kind_parse(param_str(in, B_NEW_KIND), &new_kind);
+		(void)blocklist_action_parse(param_str(in, B_NEW_ACTION), &new_action);
 		tval_set_str(a, o, "new_pattern",
-		    utf8_make_displayable(a, form_value(r, "pattern")));
-		tval_set_str(a, o, "new_note", utf8_make_displayable(a, form_value(r, "note")));
+		    utf8_make_displayable(a, param_str(in, B_PATTERN)));
+		tval_set_str(a, o, "new_note", utf8_make_displayable(a, param_str(in, B_NOTE)));
 	}
 	tval_set(a, o, "new_kinds", options(c, a, "admin.block.kind.", kind_values,
 	    BLOCK_KIND__MAX, (int)new_kind));
@@ -152,39 +165,38 @@ blocklist_page(const struct ctx *c, struct request *r, struct response *res,
 	    BLOCK_ACTION__MAX, (int)new_action));
 	if (error_key != NULL)
 		tval_set_str(a, o, "error", view_message(c, r, error_key));
-	const char *done = kvlist_get(&r->query, "done");
-	if (done != NULL && (strcmp(done, "block_added") == 0 || strcmp(done, "block_removed") == 0))
+	if (param_has(in, B_DONE))
 		tval_set_str(a, o, "notice", view_message(c, r,
-		    arena_printf(a, "admin.notice.%s", done)));
+		    arena_printf(a, "admin.notice.%s", param_text(in, B_DONE))));
 	admin_render(c, r, res, status, "admin-blocklist", o);
 }
 
 static void
 block_add(const struct ctx *c, struct request *r, struct response *res,
-    const struct admin_session *s)
+    const struct params *in, const struct admin_session *s)
 {
 	static const struct text_rules note_rules = { .single_line = true };
 	enum blocklist_kind kind;
 	enum blocklist_action action;
-	if (blocklist_kind_parse(form_value(r, "kind"), &kind) != 0 ||
-	    blocklist_action_parse(form_value(r, "block_action"), &action) != 0) {
-		blocklist_page(c, r, res, s, 422, "admin.error.bad_request");
+	if (blocklist_kind_parse(param_str(in, B_NEW_KIND), &kind) != 0 ||
+	    blocklist_action_parse(param_str(in, B_NEW_ACTION), &action) != 0) {
+		blocklist_page(c, r, res, in, s, 422, "admin.error.bad_request");
 		return;
 	}
 	const char *clean, *folded;
 	enum blocklist_pattern_status ps = blocklist_normalize(r->arena, kind,
-	    form_value(r, "pattern"), &clean, &folded);
+	    param_str(in, B_PATTERN), &clean, &folded);
 	if (ps != BLOCK_PATTERN_OK) {
-		blocklist_page(c, r, res, s, 422, blocklist_pattern_message_key(ps));
+		blocklist_page(c, r, res, in, s, 422, blocklist_pattern_message_key(ps));
 		return;
 	}
-	const char *note = form_value(r, "note");
+	const char *note = param_str(in, B_NOTE);
 	enum text_status ts;
 	size_t nlen = strlen(note);
 	note = nlen > BLOCKLIST_NOTE_MAX ? NULL :
 	    text_clean_rules(r->arena, note, nlen, &note_rules, &ts);
 	if (note == NULL) {
-		blocklist_page(c, r, res, s, 422, "admin.error.block_note");
+		blocklist_page(c, r, res, in, s, 422, "admin.error.block_note");
 		return;
 	}
 	const struct blocklist_entry e = {
@@ -196,12 +208,12 @@ block_add(const struct ctx *c, struct request *r, struct response *res,
 	enum store_result sr = store_blocklist_add(c->store, &e,
 	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, &id);
 	if (sr == STORE_CONFLICT) {
-		blocklist_page(c, r, res, s, 409, "admin.error.block_exists");
+		blocklist_page(c, r, res, in, s, 409, "admin.error.block_exists");
 		return;
 	}
 	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		blocklist_page(c, r, res, s, 503, "admin.error.unavailable");
+		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
+		blocklist_page(c, r, res, in, s, 503, "admin.error.unavailable");
 		return;
 	}
 	admin_redirect(c, r, res, "/blocklist?done=block_added");
@@ -209,43 +221,44 @@ block_add(const struct ctx *c, struct request *r, struct response *res,
 
 static void
 block_remove(const struct ctx *c, struct request *r, struct response *res,
-    const struct admin_session *s)
+    const struct params *in, const struct admin_session *s)
 {
-	long long id = admin_int_param(form_value(r, "id"), 1, INT64_MAX, 0);
+	long long id = param_int(in, B_ID, 0);
 	if (id == 0) {
-		blocklist_page(c, r, res, s, 400, "admin.error.bad_request");
+		blocklist_page(c, r, res, in, s, 400, "admin.error.bad_request");
 		return;
 	}
 	struct blocklist_entry gone;
 	enum store_result sr = store_blocklist_remove(c->store, r->arena, id,
 	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, r->now, &gone);
 	if (sr == STORE_NOT_FOUND) {
-		blocklist_page(c, r, res, s, 404, "admin.error.no_block");
+		blocklist_page(c, r, res, in, s, 404, "admin.error.no_block");
 		return;
 	}
 	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		blocklist_page(c, r, res, s, 503, "admin.error.unavailable");
+		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
+		blocklist_page(c, r, res, in, s, 503, "admin.error.unavailable");
 		return;
 	}
 	admin_redirect(c, r, res, "/blocklist?done=block_removed");
 }
 
 void
-admin_blocklist(const struct ctx *c, struct request *r, struct response *res)
+admin_blocklist_page(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
 {
-	struct admin_session s;
-	if (!admin_enter(c, r, res, &s, PERM_MODERATE))
-		return;
-	if (strcmp(r->method, "POST") != 0) {
-		blocklist_page(c, r, res, &s, 200, NULL);
-		return;
-	}
-	const char *action = form_value(r, "action");
-	if (strcmp(action, "add") == 0)
-		block_add(c, r, res, &s);
-	else if (strcmp(action, "remove") == 0)
-		block_remove(c, r, res, &s);
+	blocklist_page(c, r, res, args->in, args->session, 200, NULL);
+}
+
+void
+admin_blocklist_change(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	const struct params *in = args->in;
+	if (!param_has(in, B_ACTION))
+		blocklist_page(c, r, res, in, args->session, 400, "admin.error.bad_action");
+	else if (param_int(in, B_ACTION, 0) == 0)
+		block_add(c, r, res, in, args->session);
 	else
-		blocklist_page(c, r, res, &s, 400, "admin.error.bad_action");
+		block_remove(c, r, res, in, args->session);
 }

@@ -4,10 +4,13 @@
 #include <string.h>
 
 #include "admin.h"
+#include "admin_view.h"
 #include "app.h"
 #include "arena.h"
 #include "buf.h"
 #include "catalog.h"
+#include "handlers.h"
+#include "param.h"
 #include "request.h"
 #include "store_moderation.h"
 #include "text.h"
@@ -15,15 +18,30 @@
 #include "validate.h"
 #include "view.h"
 
+/* The comment page (done: what the last change was) and its edit and
+ * reply forms (body, and the version the edit is based on). */
+enum { CM_DONE, CM_BODY, CM_VERSION };
+static const char *const done_names[] = { "edit", "reply", NULL };
+static const struct param_spec comment_specs[] = {
+	[CM_DONE] = { PARAM("done", PARAM_ENUM, PARAM_LENIENT), .names = done_names },
+	[CM_BODY] = { PARAM("body", PARAM_TEXT, PARAM_FORM) },
+	/* Left out or not a version: the page again, with its message. */
+	[CM_VERSION] = { PARAM("version", PARAM_INT, PARAM_FORM | PARAM_LENIENT), .min = 1,
+	    .max = INT64_MAX },
+};
+const struct param_table comment_params = { PARAM_TABLE(comment_specs) };
+
 /* The comment page, with the edit and reply forms as typed (when an
  * attempt failed) and an error (already in the site's language) next to
  * the form that failed. */
 static void
 comment_page(const struct ctx *c, struct request *r, struct response *res,
-    const struct admin_session *s, long long id, int status, const char *edit_text,
+    const struct handler_args *args, int status, const char *edit_text,
     const char *edit_error, const char *reply_text, const char *reply_error)
 {
 	struct arena *a = r->arena;
+	const struct admin_session *s = args->session;
+	long long id = args->id;
 	struct queue_item it = { 0 };
 	enum store_result sr = store_get_comment(c->store, a, id, &it.c);
 	if (sr == STORE_NOT_FOUND) {
@@ -42,8 +60,7 @@ comment_page(const struct ctx *c, struct request *r, struct response *res,
 	if (sr == STORE_OK)
 		sr = store_comment_history(c->store, a, id, &hist, &nhist);
 	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		admin_message(c, r, res, s, 503, "admin.error.unavailable", "/queue");
+		admin_unavailable(c, r, res, s, "/queue");
 		return;
 	}
 	struct tval *o = admin_view(c, r, s, "admin.title.comment");
@@ -69,10 +86,9 @@ comment_page(const struct ctx *c, struct request *r, struct response *res,
 		tval_set_str(a, o, "reply_error", reply_error);
 	tval_set_bool(a, o, "can_reply", it.c.status != COMMENT_DELETED);
 	tval_set_str(a, o, "return", arena_printf(a, "/comments/%lld", id));
-	const char *done = kvlist_get(&r->query, "done");
-	if (done != NULL && (strcmp(done, "edit") == 0 || strcmp(done, "reply") == 0))
-		tval_set_str(a, o, "notice", view_message(c, r,
-		    strcmp(done, "edit") == 0 ? "admin.notice.edited" : "admin.notice.replied"));
+	if (param_has(args->in, CM_DONE))
+		tval_set_str(a, o, "notice", view_message(c, r, param_int(args->in, CM_DONE, 0) == 0 ?
+		    "admin.notice.edited" : "admin.notice.replied"));
 	admin_reasons(c, r, o);
 	admin_render(c, r, res, status, "admin-comment", o);
 }
@@ -80,12 +96,11 @@ comment_page(const struct ctx *c, struct request *r, struct response *res,
 /* The posted text, cleaned like a reader's: NULL with *error set when it
  * cannot be stored. */
 static const char *
-posted_body(const struct ctx *c, struct request *r, const char **error)
+posted_body(const struct ctx *c, struct request *r, const struct params *in,
+    const char **error)
 {
-	const char *raw = kvlist_get(&r->form, "body");
+	const char *raw = param_str(in, CM_BODY);
 	*error = NULL;
-	if (raw == NULL)
-		raw = "";
 	const char *clean = text_clean(r->arena, raw, strlen(raw), false);
 	if (clean == NULL)
 		*error = "error.encoding";
@@ -96,29 +111,41 @@ posted_body(const struct ctx *c, struct request *r, const char **error)
 	return *error ? NULL : clean;
 }
 
+/* A change refused: the page again with the text as typed (for the edit
+ * or the reply form) and the message next to it. */
 static void
-edit(const struct ctx *c, struct request *r, struct response *res,
-    const struct admin_session *s, long long id)
+comment_again(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args, int status, bool is_edit, const char *message)
 {
+	const char *typed = utf8_make_displayable(r->arena, param_str(args->in, CM_BODY));
+	if (is_edit)
+		comment_page(c, r, res, args, status, typed, message, NULL, NULL);
+	else
+		comment_page(c, r, res, args, status, NULL, NULL, typed, message);
+}
+
+void
+admin_comment_edit(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	const struct admin_session *s = args->session;
 	const char *error;
-	const char *body = posted_body(c, r, &error);
-	const char *typed = utf8_make_displayable(r->arena, kvlist_get(&r->form, "body") ?
-	    kvlist_get(&r->form, "body") : "");
+	const char *body = posted_body(c, r, args->in, &error);
 	if (body == NULL) {
-		comment_page(c, r, res, s, id, 422, typed, view_message(c, r, error), NULL, NULL);
+		comment_again(c, r, res, args, 422, true, view_message(c, r, error));
 		return;
 	}
-	long long version = admin_int_param(kvlist_get(&r->form, "version"), 1, INT64_MAX, 0);
+	long long version = param_int(args->in, CM_VERSION, 0);
 	if (version == 0) {	/* 0 would skip the check: never from the web */
-		comment_page(c, r, res, s, id, 400, typed,
-		    view_message(c, r, "admin.error.no_version"), NULL, NULL);
+		comment_again(c, r, res, args, 400, true,
+		    view_message(c, r, "admin.error.no_version"));
 		return;
 	}
 	struct actor who = { .user_id = s->user.id, .name = s->user.name,
 	    .remote_addr = r->remote_addr };
 	struct moderation_result mr = { 0 };
-	enum store_result sr = store_edit_comment(c->store, r->arena, id, version, body, &who,
-	    r->now, &mr);
+	enum store_result sr = store_edit_comment(c->store, r->arena, args->id, version, body,
+	    &who, r->now, &mr);
 	if (sr == STORE_NOT_FOUND) {
 		admin_message(c, r, res, s, 404, "admin.error.no_comment", "/queue");
 		return;
@@ -128,64 +155,57 @@ edit(const struct ctx *c, struct request *r, struct response *res,
 		    catalog_get(c->app->strings, "admin.someone");
 		const char *msg = arena_printf(r->arena, "%s %s — %s",
 		    view_message(c, r, "admin.error.changed"), by, admin_date(c, r, mr.updated));
-		comment_page(c, r, res, s, id, 409, typed, msg, NULL, NULL);
+		comment_again(c, r, res, args, 409, true, msg);
 		return;
 	}
 	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		comment_page(c, r, res, s, id, 503, typed,
-		    view_message(c, r, "admin.error.unavailable"), NULL, NULL);
+		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
+		comment_again(c, r, res, args, 503, true,
+		    view_message(c, r, "admin.error.unavailable"));
 		return;
 	}
-	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=edit", id));
+	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=edit",
+	    (long long)args->id));
 }
 
-static void
-reply(const struct ctx *c, struct request *r, struct response *res,
-    const struct admin_session *s, long long id)
+void
+admin_comment_reply(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
 {
+	const struct admin_session *s = args->session;
 	const char *error;
-	const char *body = posted_body(c, r, &error);
-	const char *typed = utf8_make_displayable(r->arena, kvlist_get(&r->form, "body") ?
-	    kvlist_get(&r->form, "body") : "");
+	const char *body = posted_body(c, r, args->in, &error);
 	if (body == NULL) {
-		comment_page(c, r, res, s, id, 422, NULL, NULL, typed, view_message(c, r, error));
+		comment_again(c, r, res, args, 422, false, view_message(c, r, error));
 		return;
 	}
 	struct actor who = { .user_id = s->user.id, .name = s->user.name,
 	    .remote_addr = r->remote_addr };
 	int64_t new_id;
-	enum store_result sr = store_site_reply(c->store, id, s->user.display_name, body, &who,
-	    r->now, &new_id);
+	enum store_result sr = store_site_reply(c->store, args->id, s->user.display_name, body,
+	    &who, r->now, &new_id);
 	if (sr == STORE_NOT_FOUND) {
 		admin_message(c, r, res, s, 404, "admin.error.no_comment", "/queue");
 		return;
 	}
 	if (sr == STORE_CONFLICT) {
-		comment_page(c, r, res, s, id, 422, NULL, NULL, typed,
+		comment_again(c, r, res, args, 422, false,
 		    view_message(c, r, "admin.error.cannot_reply"));
 		return;
 	}
 	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		comment_page(c, r, res, s, id, 503, NULL, NULL, typed,
+		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
+		comment_again(c, r, res, args, 503, false,
 		    view_message(c, r, "admin.error.unavailable"));
 		return;
 	}
-	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=reply", id));
+	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=reply",
+	    (long long)args->id));
 }
 
 void
-admin_comment(const struct ctx *c, struct request *r, struct response *res, long long id,
-    const char *verb)
+admin_comment_page(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
 {
-	struct admin_session s;
-	if (!admin_enter(c, r, res, &s, PERM_MODERATE))
-		return;
-	if (strcmp(verb, "edit") == 0)
-		edit(c, r, res, &s, id);
-	else if (strcmp(verb, "reply") == 0)
-		reply(c, r, res, &s, id);
-	else
-		comment_page(c, r, res, &s, id, 200, NULL, NULL, NULL, NULL);
+	comment_page(c, r, res, args, 200, NULL, NULL, NULL, NULL);
 }

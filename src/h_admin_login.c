@@ -16,8 +16,10 @@
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
+#include "handlers.h"
 #include "http.h"
 #include "log.h"
+#include "param.h"
 #include "request.h"
 #include "store_moderation.h"
 #include "store_users.h"
@@ -28,6 +30,21 @@
 
 /* How long a browser is remembered as one a user signed in from. */
 #define DEVICE_MAX_AGE (90 * 24 * 3600)
+
+/* The sign-in page (signed_out: after signing out) and the sign-in form. */
+enum { LP_SIGNED_OUT };
+static const struct param_spec login_page_specs[] = {
+	[LP_SIGNED_OUT] = { PARAM("signed_out", PARAM_TEXT, 0) },
+};
+const struct param_table login_page_params = { PARAM_TABLE(login_page_specs) };
+
+enum { L_USERNAME, L_PASSWORD, L_CSRF };
+static const struct param_spec login_specs[] = {
+	[L_USERNAME] = { PARAM("username", PARAM_TEXT, PARAM_FORM) },
+	[L_PASSWORD] = { PARAM("password", PARAM_TEXT, PARAM_FORM) },
+	[L_CSRF] = { PARAM("csrf", PARAM_TEXT, PARAM_FORM) },
+};
+const struct param_table login_params = { PARAM_TABLE(login_specs) };
 
 /* The pre-session value of the sign-in form: from the cookie when it is
  * well-formed, else a new one, sent as a cookie. */
@@ -48,7 +65,7 @@ presession(const struct ctx *c, struct request *r, struct response *res,
 
 static void
 login_form(const struct ctx *c, struct request *r, struct response *res, int status,
-    const char *username, const char *message_key)
+    const char *username, const char *message_key, bool signed_out)
 {
 	unsigned char pre[AUTH_TOKEN_BYTES];
 	presession(c, r, res, pre);
@@ -60,21 +77,28 @@ login_form(const struct ctx *c, struct request *r, struct response *res, int sta
 	tval_set_str(r->arena, o, "username", username ? username : "");
 	if (message_key != NULL)
 		tval_set_str(r->arena, o, "error", view_message(c, r, message_key));
-	if (kvlist_get(&r->query, "signed_out") != NULL)
+	if (signed_out)
 		tval_set_str(r->arena, o, "notice", view_message(c, r, "admin.notice.signed_out"));
 	admin_render(c, r, res, status, "admin-login", o);
 }
 
 void
-admin_login_page(const struct ctx *c, struct request *r, struct response *res)
+admin_root(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
 {
-	admin_security_headers(res);
+	admin_redirect(c, r, res, "/");
+}
+
+void
+admin_login_page(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
 	struct admin_session s;
 	if (admin_session_get(c, r, &s)) {
 		admin_redirect(c, r, res, "/queue");
 		return;
 	}
-	login_form(c, r, res, 200, NULL, NULL);
+	login_form(c, r, res, 200, NULL, NULL, param_has(args->in, LP_SIGNED_OUT));
 }
 
 static void
@@ -91,155 +115,193 @@ audit_login(const struct ctx *c, struct request *r, int64_t user_id, const char 
 		log_error("audit: %s of %s not recorded", action, name);
 }
 
-void
-admin_login(const struct ctx *c, struct request *r, struct response *res)
+/* The user name as typed, for the form, the audit and the log: bounded,
+ * valid UTF-8, without line breaks or escapes. */
+static char *
+shown_name(struct request *r, const char *username)
 {
-	const struct config *cfg = &c->app->cfg;
-	admin_security_headers(res);
-	if (!admin_same_origin(r)) {
-		admin_message(c, r, res, NULL, 403, "admin.error.cross_site", "/");
-		return;
-	}
-	const char *username = kvlist_get(&r->form, "username");
-	const char *password = kvlist_get(&r->form, "password");
-	if (username == NULL)
-		username = "";
-	if (password == NULL)
-		password = "";
-	/* Shown back in the form and written to the audit: bounded and valid.
-	 * Longer user names are no user's; they are still answered like a
-	 * wrong password (and counted), just cut here. */
 	char *shown = utf8_make_displayable(r->arena,
 	    arena_strndup(r->arena, username, strnlen(username, AUTH_USERNAME_MAX)));
-	/* It goes into the audit and the log: no line breaks or escapes. */
 	for (char *p = shown; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
+	return shown;
+}
 
-	unsigned char pre[AUTH_TOKEN_BYTES];
-	const char *pre_text = kvlist_get(&r->cookies, admin_cookie_name(c, r, "nazar_pre"));
-	if (pre_text == NULL || auth_token_decode(pre_text, pre) != 0 ||
-	    !auth_login_csrf_matches(c->app->secret, pre, kvlist_get(&r->form, "csrf"))) {
-		login_form(c, r, res, 403, shown, "admin.error.login_expired");
-		return;
-	}
+/* What a sign-in attempt is about: the name as shown, the user (when
+ * found), their stored hash, and the address group failures count on. */
+struct attempt {
+	const char *shown;
+	bool found;
+	struct user u;
+	char *stored;
+	char group[ANTISPAM_GROUP_MAX];
+	int window;
+};
 
+/* The user and the throttle: false when the attempt is answered already
+ * (503, or 429 with Retry-After). */
+static bool
+login_admitted(const struct ctx *c, struct request *r, struct response *res,
+    struct attempt *at)
+{
+	const struct config *cfg = &c->app->cfg;
 	/* Failures are counted per address group (/24, /64 as configured for
 	 * posting): an attacker rotating through their own IPv6 /64 is one
 	 * address, not 2^64 of them. */
-	char group[ANTISPAM_GROUP_MAX];
-	(void)antispam_address_group(r->remote_addr, cfg->ipv4_prefix, cfg->ipv6_prefix, group);
-	struct user u;
-	char *stored = NULL;
-	enum store_result sr = store_user_by_name(c->store, r->arena, shown, &u, &stored);
-	if (sr != STORE_OK && sr != STORE_NOT_FOUND) {
-		response_header(res, "Retry-After", "5");
-		login_form(c, r, res, 503, shown, "admin.error.unavailable");
-		return;
-	}
-
+	(void)antispam_address_group(r->remote_addr, cfg->ipv4_prefix, cfg->ipv6_prefix,
+	    at->group);
+	enum store_result sr = store_user_by_name(c->store, r->arena, at->shown, &at->u,
+	    &at->stored);
 	long long ufail, afail;
 	int64_t uold, aold;
-	int window = cfg->login_window_minutes * 60;
-	if (store_login_failures(c->store, shown, group, r->now - window, &ufail, &uold,
-	    &afail, &aold) != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		login_form(c, r, res, 503, shown, "admin.error.unavailable");
-		return;
+	at->found = sr == STORE_OK;
+	at->window = cfg->login_window_minutes * 60;
+	if ((sr != STORE_OK && sr != STORE_NOT_FOUND) ||
+	    store_login_failures(c->store, at->shown, at->group, r->now - at->window, &ufail,
+	    &uold, &afail, &aold) != STORE_OK) {
+		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
+		login_form(c, r, res, 503, at->shown, "admin.error.unavailable", false);
+		return false;
 	}
 	/* A browser that signed in as this user before is not held back by
 	 * failures on the user name: those may be an attacker's, who could
 	 * otherwise keep the moderator out for ever, one try per window. */
-	if (sr == STORE_OK && auth_device_cookie_valid(c->app->secret,
-	    kvlist_get(&r->cookies, admin_cookie_name(c, r, "nazar_device")), u.id, r->now,
+	if (at->found && auth_device_cookie_valid(c->app->secret,
+	    kvlist_get(&r->cookies, admin_cookie_name(c, r, "nazar_device")), at->u.id, r->now,
 	    DEVICE_MAX_AGE))
 		ufail = 0;
 	int wait = auth_throttle_wait(ufail, uold, afail, aold, cfg->login_failures_per_user,
-	    cfg->login_failures_per_address, window, r->now);
+	    cfg->login_failures_per_address, at->window, r->now);
 	if (wait > 0) {
-		audit_login(c, r, 0, shown, "login_failed", "throttled");
-		response_header(res, "Retry-After", arena_printf(r->arena, "%d", wait));
-		login_form(c, r, res, 429, shown, "admin.error.throttled");
-		return;
+		audit_login(c, r, 0, at->shown, "login_failed", "throttled");
+		view_retry_after(r, res, wait);
+		login_form(c, r, res, 429, at->shown, "admin.error.throttled", false);
+		return false;
 	}
+	return true;
+}
 
-	bool known = sr == STORE_OK && !u.disabled && strlen(username) <= AUTH_USERNAME_MAX;
-	bool ok = false, rehash = false;
-	char newhash[AUTH_HASH_TEXT];
+/* The password: true when it is the user's; otherwise the attempt is
+ * answered (503 busy, or 401 counted and audited). A hash in an older
+ * form is upgraded after the session is open (*rehash, newhash). */
+static bool
+login_verified(const struct ctx *c, struct request *r, struct response *res,
+    const struct attempt *at, const char *username, const char *password, bool *rehash,
+    char newhash[AUTH_HASH_TEXT])
+{
+	bool known = at->found && !at->u.disabled && strlen(username) <= AUTH_USERNAME_MAX;
+	bool ok = false;
 	size_t pwlen = strlen(password);
 	enum auth_hash_result hr = AUTH_HASH_OK;
+	*rehash = false;
 	if (pwlen <= AUTH_PASSWORD_MAX_BYTES)
-		hr = auth_verify_password(known ? stored : NULL, password, pwlen, &ok, &rehash,
+		hr = auth_verify_password(known ? at->stored : NULL, password, pwlen, &ok, rehash,
 		    newhash);
 	sodium_memzero((char *)password, pwlen);	/* the request's copy */
 	if (hr != AUTH_HASH_OK) {
-		response_header(res, "Retry-After", "2");
-		login_form(c, r, res, 503, shown, "admin.error.busy");
-		return;
+		view_retry_after(r, res, RETRY_BUSY_SECONDS);
+		login_form(c, r, res, 503, at->shown, "admin.error.busy", false);
+		return false;
 	}
 	if (!ok) {
-		(void)store_login_failure_add(c->store, shown, group, r->now);
-		audit_login(c, r, known ? u.id : 0, shown, "login_failed",
+		(void)store_login_failure_add(c->store, at->shown, at->group, r->now);
+		audit_login(c, r, known ? at->u.id : 0, at->shown, "login_failed",
 		    known ? "password" : "user");
-		login_form(c, r, res, 401, shown, "admin.error.login_failed");
-		return;
+		login_form(c, r, res, 401, at->shown, "admin.error.login_failed", false);
+		return false;
 	}
+	return true;
+}
 
-	unsigned char token[AUTH_TOKEN_BYTES], hash[AUTH_TOKEN_BYTES], csrf[AUTH_TOKEN_BYTES];
-	auth_token_new(token);
-	auth_token_new(csrf);
-	auth_token_hash(token, hash);
-	sr = store_session_create(c->store, hash, u.id, csrf, r->remote_addr,
-	    utf8_make_displayable(r->arena, arena_strndup(r->arena, r->user_agent,
-	    strnlen(r->user_agent, 256))), r->now);
-	sodium_memzero(csrf, sizeof(csrf));
-	if (sr != STORE_OK) {
-		sodium_memzero(token, sizeof(token));
-		response_header(res, "Retry-After", "5");
-		login_form(c, r, res, 503, shown, "admin.error.unavailable");
-		return;
-	}
-	(void)store_login_failures_clear(c->store, u.name);
-	/* Housekeeping on the rare event of a sign-in: failures past the
-	 * window and sessions past their limits are of no use any more. */
-	(void)store_login_failures_purge(c->store, r->now - window);
-	(void)store_session_purge(c->store, r->now - cfg->session_idle_minutes * 60,
-	    r->now - cfg->session_lifetime_hours * 3600);
-	if (rehash && store_user_rehash(c->store, u.id, newhash, hash, r->now) == STORE_OK)
-		log_info("password hash of %s upgraded", u.name);
-	sodium_memzero(newhash, sizeof(newhash));
-	audit_login(c, r, u.id, u.name, "login", NULL);
-
+/* The cookies of a new session: the session itself, the device this user
+ * signed in from, and the end of the pre-session value (a new one comes
+ * with the next sign-in form). */
+static void
+session_cookies(const struct ctx *c, struct request *r, struct response *res,
+    const struct user *u, const unsigned char token[AUTH_TOKEN_BYTES])
+{
 	char text[AUTH_TOKEN_TEXT];
 	auth_token_encode(token, text);
-	sodium_memzero(token, sizeof(token));
 	const char *attrs = admin_cookie_attributes(c, r);
 	response_header(res, "Set-Cookie", arena_printf(r->arena, "%s=%s; %s",
 	    admin_cookie_name(c, r, "nazar_admin"), text, attrs));
 	sodium_memzero(text, sizeof(text));
 	char device[AUTH_DEVICE_TEXT];
-	auth_device_cookie(c->app->secret, u.id, r->now, device);
+	auth_device_cookie(c->app->secret, u->id, r->now, device);
 	response_header(res, "Set-Cookie", arena_printf(r->arena, "%s=%s; Max-Age=%d; %s",
 	    admin_cookie_name(c, r, "nazar_device"), device, DEVICE_MAX_AGE, attrs));
-	/* The pre-session value has done its job; a new one comes with the
-	 * next sign-in form. */
 	response_header(res, "Set-Cookie", arena_printf(r->arena, "%s=; Max-Age=0; %s",
 	    admin_cookie_name(c, r, "nazar_pre"), attrs));
+}
+
+/* Opens the session of a verified user and sends them to the queue. */
+static void
+login_open(const struct ctx *c, struct request *r, struct response *res,
+    const struct attempt *at, bool rehash, char newhash[AUTH_HASH_TEXT])
+{
+	const struct config *cfg = &c->app->cfg;
+	unsigned char token[AUTH_TOKEN_BYTES], hash[AUTH_TOKEN_BYTES], csrf[AUTH_TOKEN_BYTES];
+	auth_token_new(token);
+	auth_token_new(csrf);
+	auth_token_hash(token, hash);
+	enum store_result sr = store_session_create(c->store, hash, at->u.id, csrf,
+	    r->remote_addr, utf8_make_displayable(r->arena, r->user_agent), r->now);
+	sodium_memzero(csrf, sizeof(csrf));
+	if (sr != STORE_OK) {
+		sodium_memzero(token, sizeof(token));
+		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
+		login_form(c, r, res, 503, at->shown, "admin.error.unavailable", false);
+		return;
+	}
+	(void)store_login_failures_clear(c->store, at->u.name);
+	/* Housekeeping on the rare event of a sign-in: failures past the
+	 * window and sessions past their limits are of no use any more. */
+	(void)store_login_failures_purge(c->store, r->now - at->window);
+	(void)store_session_purge(c->store, r->now - cfg->session_idle_minutes * 60,
+	    r->now - cfg->session_lifetime_hours * 3600);
+	if (rehash && store_user_rehash(c->store, at->u.id, newhash, hash, r->now) ==
+	    STORE_OK)
+		log_info("password hash of %s upgraded", at->u.name);
+	audit_login(c, r, at->u.id, at->u.name, "login", NULL);
+	session_cookies(c, r, res, &at->u, token);
+	sodium_memzero(token, sizeof(token));
 	admin_redirect(c, r, res, "/queue");
 }
 
 void
-admin_logout(const struct ctx *c, struct request *r, struct response *res)
+admin_login(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
 {
-	struct admin_session s;
-	if (!admin_enter(c, r, res, &s, PERM_MODERATE))
-		return;
-	if (store_session_delete(c->store, s.token_hash) != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		admin_message(c, r, res, &s, 503, "admin.error.unavailable", "/queue");
+	const char *username = param_str(args->in, L_USERNAME);
+	const char *password = param_str(args->in, L_PASSWORD);
+	struct attempt at = { .shown = shown_name(r, username) };
+	unsigned char pre[AUTH_TOKEN_BYTES];
+	const char *pre_text = kvlist_get(&r->cookies, admin_cookie_name(c, r, "nazar_pre"));
+	if (pre_text == NULL || auth_token_decode(pre_text, pre) != 0 ||
+	    !auth_login_csrf_matches(c->app->secret, pre, param_text(args->in, L_CSRF))) {
+		login_form(c, r, res, 403, at.shown, "admin.error.login_expired", false);
 		return;
 	}
-	audit_login(c, r, s.user.id, s.user.name, "logout", NULL);
+	if (!login_admitted(c, r, res, &at))
+		return;
+	bool rehash;
+	char newhash[AUTH_HASH_TEXT];
+	if (login_verified(c, r, res, &at, username, password, &rehash, newhash))
+		login_open(c, r, res, &at, rehash, newhash);
+	sodium_memzero(newhash, sizeof(newhash));
+}
+
+void
+admin_logout(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	const struct admin_session *s = args->session;
+	if (store_session_delete(c->store, s->token_hash) != STORE_OK) {
+		admin_unavailable(c, r, res, s, "/queue");
+		return;
+	}
+	audit_login(c, r, s->user.id, s->user.name, "logout", NULL);
 	response_header(res, "Set-Cookie", arena_printf(r->arena, "%s=; Max-Age=0; %s",
 	    admin_cookie_name(c, r, "nazar_admin"), admin_cookie_attributes(c, r)));
 	/* Clear-Site-Data also empties the browser's cache of admin pages. */

@@ -6,18 +6,19 @@
  * all" without JavaScript is a link that renders the page with every box
  * checked. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "admin.h"
+#include "admin_view.h"
 #include "app.h"
 #include "arena.h"
 #include "buf.h"
 #include "catalog.h"
+#include "handlers.h"
 #include "http.h"
-#include "json.h"
-#include "locale.h"
 #include "log.h"
+#include "num.h"
+#include "param.h"
 #include "request.h"
 #include "store_moderation.h"
 #include "text.h"
@@ -29,6 +30,48 @@
 #define QUEUE_PAGE_SIZE 50
 #define QUEUE_MAX_Q_BYTES 200
 #define MODERATE_MAX_IDS 200
+
+static bool
+status_valid(const char *v)
+{
+	enum comment_status st;
+	return comment_status_parse(v, &st) == 0;
+}
+
+/* The queue: a tab (status), an article, a search, a page; and what the
+ * last decision did (done, n), from the redirect after it. */
+enum { Q_STATUS, Q_ARTICLE, Q_Q, Q_PAGE, Q_SELECT, Q_DONE, Q_N };
+static const struct param_spec queue_specs[] = {
+	[Q_STATUS] = { PARAM("status", PARAM_TEXT, 0), .check = status_valid,
+	    .error = "admin.error.bad_status" },
+	[Q_ARTICLE] = { PARAM("article", PARAM_TEXT, 0), .check = validate_article_id,
+	    .error = "error.article_invalid" },
+	[Q_Q] = { PARAM("q", PARAM_TEXT, 0) },
+	[Q_PAGE] = { PARAM("page", PARAM_INT, PARAM_LENIENT), .min = 1, .max = PARAM_PAGE_MAX },
+	[Q_SELECT] = { PARAM("select", PARAM_TEXT, 0) },
+	[Q_DONE] = { PARAM("done", PARAM_TEXT, 0) },
+	[Q_N] = { PARAM("n", PARAM_INT, PARAM_LENIENT), .min = 0, .max = MODERATE_MAX_IDS },
+};
+const struct param_table queue_params = { PARAM_TABLE(queue_specs) };
+
+/* A decision: one comment's button ("approve:12"), or an action for the
+ * checked ids; the version of each comment as the moderator saw it; a
+ * reason; and the page to return to. */
+enum { M_ONE, M_ACTION, M_ID, M_VERSION, M_REASON, M_RETURN };
+static const struct param_spec moderate_specs[] = {
+	[M_ONE] = { PARAM("one", PARAM_TEXT, PARAM_FORM) },
+	[M_ACTION] = { PARAM("action", PARAM_TEXT, PARAM_FORM) },
+	[M_ID] = { PARAM("id", PARAM_INT, PARAM_FORM | PARAM_REPEAT | PARAM_UNIQUE), .min = 1,
+	    .max = INT64_MAX, .max_count = MODERATE_MAX_IDS, .over_status = 413 },
+	[M_VERSION] = { PARAM("version_", PARAM_INT, PARAM_FORM | PARAM_PREFIX), .min = 1,
+	    .max = INT64_MAX, .max_count = REQUEST_MAX_ADMIN_FIELDS,
+	    .error = "admin.error.no_version" },
+	[M_REASON] = { PARAM("reason", PARAM_TEXT, PARAM_FORM) },
+	[M_RETURN] = { PARAM("return", PARAM_TEXT, PARAM_FORM) },
+};
+const struct param_table moderate_params = {
+	PARAM_TABLE(moderate_specs), .error = "admin.error.bad_request",
+};
 
 /* The queue URL (below admin_path) for a status, article, search and page. */
 static const char *
@@ -51,128 +94,40 @@ queue_url(struct arena *a, const char *status, const char *article, const char *
 	return s;
 }
 
-struct tval *
-admin_comment_value(const struct ctx *c, struct request *r, const struct queue_item *it)
-{
-	struct arena *a = r->arena;
-	const struct comment *cm = &it->c;
-	struct tval *o = tval_object(a);
-	struct buf b = { 0 };
-	tval_set_number(a, o, "id", (double)cm->id);
-	tval_set_number(a, o, "version", (double)cm->version);
-	tval_set_str(a, o, "name", cm->name);
-	tval_set_str(a, o, "email", cm->email);
-	tval_set_str(a, o, "remote_addr", cm->remote_addr);
-	tval_set_str(a, o, "user_agent", cm->user_agent);
-	tval_set_str(a, o, "article", cm->article);
-	tval_set_str(a, o, "article_url", view_article_url(c, r, cm->article));
-	tval_set_str(a, o, "status", comment_status_name(cm->status));
-	tval_set_str(a, o, "status_text", catalog_get(c->app->strings,
-	    arena_printf(a, "admin.status.%s", comment_status_name(cm->status))));
-	tval_set_str(a, o, "date", admin_date(c, r, cm->created));
-	locale_format_iso8601(&b, (time_t)cm->created);
-	tval_set_str(a, o, "created", buf_str(&b));
-	buf_reset(&b);
-	text_body_to_html(&b, cm->body);
-	tval_set_str(a, o, "body_html", buf_str(&b));
-	buf_free(&b);
-	tval_set_str(a, o, "body", cm->body);
-	tval_set_bool(a, o, "site_reply", cm->site_reply);
-	if (cm->reason != NULL && *cm->reason != '\0')
-		tval_set_str(a, o, "reason", cm->reason);
-	if (cm->parent != 0) {
-		struct tval *p = tval_object(a);
-		tval_set_number(a, p, "id", (double)cm->parent);
-		tval_set_str(a, p, "name", it->parent_name ? it->parent_name : "");
-		/* The reply's context, not the whole parent: a long parent
-		 * would bury the comment being judged. */
-		const char *pb = it->parent_body ? it->parent_body : "";
-		size_t n = strlen(pb);
-		size_t i = utf8_cut_chars(pb, n, 280);
-		if (i < n)
-			tval_set_str(a, p, "body", arena_printf(a, "%.*s…", (int)i, pb));
-		else
-			tval_set_str(a, p, "body", pb);
-		tval_set(a, o, "parent", p);
-	}
-	if (it->updated_by != NULL && *it->updated_by != '\0') {
-		tval_set_str(a, o, "updated_by", it->updated_by);
-		tval_set_str(a, o, "updated_date", admin_date(c, r, cm->updated));
-	}
-	/* Which buttons make sense for this status. */
-	tval_set_bool(a, o, "can_approve", cm->status != COMMENT_APPROVED);
-	tval_set_bool(a, o, "can_reject", cm->status == COMMENT_PENDING ||
-	    cm->status == COMMENT_APPROVED);
-	tval_set_bool(a, o, "can_spam", cm->status != COMMENT_SPAM);
-	tval_set_bool(a, o, "can_delete", cm->status != COMMENT_DELETED);
-	tval_set_bool(a, o, "can_restore", cm->status == COMMENT_REJECTED ||
-	    cm->status == COMMENT_SPAM || cm->status == COMMENT_DELETED);
-	return o;
-}
+/* What the queue shows: a status, an article, a search, a page. */
+struct queue_filter {
+	enum comment_status status;
+	const char *article;	/* NULL: every article */
+	const char *q;		/* NULL: no search */
+	long long page;
+};
 
-void
-admin_reasons(const struct ctx *c, struct request *r, struct tval *obj)
+static void
+queue_filter_read(struct request *r, const struct params *in, struct queue_filter *f)
 {
-	const struct config *cfg = &c->app->cfg;
-	struct tval *l = tval_list(r->arena);
-	for (int i = 0; i < cfg->reason_count; i++) {
-		struct tval *o = tval_object(r->arena);
-		tval_set_str(r->arena, o, "text", cfg->reasons[i]);
-		tval_push(r->arena, l, o);
-	}
-	tval_set(r->arena, obj, "reasons", l);
-	tval_set_bool(r->arena, obj, "has_reasons", cfg->reason_count > 0);
-}
-
-void
-admin_queue(const struct ctx *c, struct request *r, struct response *res)
-{
-	struct admin_session s;
-	if (!admin_enter(c, r, res, &s, PERM_MODERATE))
-		return;
-	struct arena *a = r->arena;
-
-	enum comment_status status = COMMENT_PENDING;
-	const char *sv = kvlist_get(&r->query, "status");
-	if (sv != NULL && *sv != '\0' && comment_status_parse(sv, &status) != 0) {
-		admin_message(c, r, res, &s, 400, "admin.error.bad_status", "/queue");
-		return;
-	}
-	const char *article = kvlist_get(&r->query, "article");
-	if (article != NULL && *article != '\0' && !validate_article_id(article)) {
-		admin_message(c, r, res, &s, 400, "error.article_invalid", "/queue");
-		return;
-	}
-	const char *q = kvlist_get(&r->query, "q");
-	if (q != NULL) {
+	f->status = COMMENT_PENDING;
+	if (param_has(in, Q_STATUS))
+		(void)comment_status_parse(param_text(in, Q_STATUS), &f->status);
+	f->article = param_text(in, Q_ARTICLE);
+	f->q = param_text(in, Q_Q);
+	if (f->q != NULL) {
 		/* Cut at a character boundary: a cut sequence would make the
 		 * whole query invalid, and the search would silently become
 		 * the whole tab. */
-		size_t qlen = utf8_cut(q, strnlen(q, QUEUE_MAX_Q_BYTES + 1), QUEUE_MAX_Q_BYTES);
-		q = text_clean(a, q, qlen, true);
-		if (q == NULL)
-			q = "";
+		size_t qlen = utf8_cut(f->q, strnlen(f->q, QUEUE_MAX_Q_BYTES + 1), QUEUE_MAX_Q_BYTES);
+		f->q = text_clean(r->arena, f->q, qlen, true);
+		if (f->q == NULL)
+			f->q = "";
 	}
-	long long page = admin_int_param(kvlist_get(&r->query, "page"), 1, 100000, 1);
-	bool select_all = kvlist_get(&r->query, "select") != NULL;
+	f->page = param_int(in, Q_PAGE, 1);
+}
 
-	struct queue_query qq = {
-		.status = status, .article = article, .q = q, .page = (int)page,
-		.per_page = QUEUE_PAGE_SIZE,
-	};
-	struct queue_item *items;
-	size_t n;
-	long long total;
-	long long counts[COMMENT_STATUS__MAX];
-	if (store_queue(c->store, a, &qq, &items, &n, &total) != STORE_OK ||
-	    store_status_counts(c->store, article, counts) != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		admin_message(c, r, res, &s, 503, "admin.error.unavailable", NULL);
-		return;
-	}
-
-	struct tval *o = admin_view(c, r, &s, "admin.title.queue");
-	const char *sname = comment_status_name(status);
+/* The tabs, one per status, with their counts. */
+static struct tval *
+queue_tabs(const struct ctx *c, struct request *r, const struct queue_filter *f,
+    const long long counts[COMMENT_STATUS__MAX])
+{
+	struct arena *a = r->arena;
 	struct tval *tabs = tval_list(a);
 	for (int i = 0; i < COMMENT_STATUS__MAX; i++) {
 		const char *name = comment_status_name((enum comment_status)i);
@@ -181,44 +136,74 @@ admin_queue(const struct ctx *c, struct request *r, struct response *res)
 		tval_set_str(a, t, "label", catalog_get(c->app->strings,
 		    arena_printf(a, "admin.tab.%s", name)));
 		tval_set_str(a, t, "count", admin_number(c, r, counts[i]));
-		tval_set_str(a, t, "url", queue_url(a, name, article, q, 1));
-		tval_set_bool(a, t, "current", i == (int)status);
+		tval_set_str(a, t, "url", queue_url(a, name, f->article, f->q, 1));
+		tval_set_bool(a, t, "current", i == (int)f->status);
 		tval_push(a, tabs, t);
 	}
-	tval_set(a, o, "tabs", tabs);
+	return tabs;
+}
+
+/* The list, the select-all link and the page links. */
+static void
+queue_list(const struct ctx *c, struct request *r, struct tval *o, const struct params *in,
+    const struct queue_filter *f, const struct queue_item *items, size_t n, long long total)
+{
+	struct arena *a = r->arena;
+	const char *sname = comment_status_name(f->status);
 	tval_set_str(a, o, "status", sname);
-	tval_set_str(a, o, "article", article ? article : "");
-	tval_set_str(a, o, "q", q ? q : "");
+	tval_set_str(a, o, "article", f->article ? f->article : "");
+	tval_set_str(a, o, "q", f->q ? f->q : "");
 	tval_set_str(a, o, "total", admin_number(c, r, total));
-	tval_set_bool(a, o, "select_all", select_all);
-	const char *here = queue_url(a, sname, article, q, page);
+	tval_set_bool(a, o, "select_all", param_has(in, Q_SELECT));
+	const char *here = queue_url(a, sname, f->article, f->q, f->page);
 	tval_set_str(a, o, "here", here);
 	tval_set_str(a, o, "select_all_url", arena_printf(a, "%s&select=all", here));
-
 	struct tval *list = tval_list(a);
 	for (size_t i = 0; i < n; i++)
 		tval_push(a, list, admin_comment_value(c, r, &items[i]));
 	tval_set(a, o, "comments", list);
 	tval_set_bool(a, o, "empty", n == 0);
-
 	long long pages = (total + QUEUE_PAGE_SIZE - 1) / QUEUE_PAGE_SIZE;
-	if (page > 1)
-		tval_set_str(a, o, "prev_url", queue_url(a, sname, article, q, page - 1));
-	if (page < pages)
-		tval_set_str(a, o, "next_url", queue_url(a, sname, article, q, page + 1));
-	tval_set_str(a, o, "page_number", admin_number(c, r, page));
+	if (f->page > 1)
+		tval_set_str(a, o, "prev_url", queue_url(a, sname, f->article, f->q, f->page - 1));
+	if (f->page < pages)
+		tval_set_str(a, o, "next_url", queue_url(a, sname, f->article, f->q, f->page + 1));
+	tval_set_str(a, o, "page_number", admin_number(c, r, f->page));
 	tval_set_str(a, o, "pages_number", admin_number(c, r, pages ? pages : 1));
 	tval_set_bool(a, o, "paged", pages > 1);
+}
 
-	/* What the last decision did, from the redirect after it. */
-	const char *done = kvlist_get(&r->query, "done");
-	const char *count = kvlist_get(&r->query, "n");
-	enum moderation_action act;
-	if (done != NULL && moderation_action_parse(done, &act) == 0) {
-		long long k = admin_int_param(count, 0, MODERATE_MAX_IDS, 0);
-		tval_set_str(a, o, "notice", catalog_format(a, c->app->strings,
-		    arena_printf(a, "admin.done.%s", done), admin_number(c, r, k)));
+void
+admin_queue(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	struct arena *a = r->arena;
+	const struct params *in = args->in;
+	struct queue_filter f;
+	queue_filter_read(r, in, &f);
+	struct queue_query qq = {
+		.status = f.status, .article = f.article, .q = f.q, .page = (int)f.page,
+		.per_page = QUEUE_PAGE_SIZE,
+	};
+	struct queue_item *items;
+	size_t n;
+	long long total;
+	long long counts[COMMENT_STATUS__MAX];
+	if (store_queue(c->store, a, &qq, &items, &n, &total) != STORE_OK ||
+	    store_status_counts(c->store, f.article, counts) != STORE_OK) {
+		admin_unavailable(c, r, res, args->session, NULL);
+		return;
 	}
+	struct tval *o = admin_view(c, r, args->session, "admin.title.queue");
+	tval_set(a, o, "tabs", queue_tabs(c, r, &f, counts));
+	queue_list(c, r, o, in, &f, items, n, total);
+	/* What the last decision did, from the redirect after it. */
+	const char *done = param_text(in, Q_DONE);
+	enum moderation_action act;
+	if (done != NULL && moderation_action_parse(done, &act) == 0)
+		tval_set_str(a, o, "notice", catalog_format(a, c->app->strings,
+		    arena_printf(a, "admin.done.%s", done),
+		    admin_number(c, r, param_int(in, Q_N, 0))));
 	admin_reasons(c, r, o);
 	admin_render(c, r, res, 200, "admin-queue", o);
 }
@@ -226,9 +211,9 @@ admin_queue(const struct ctx *c, struct request *r, struct response *res)
 /* Where to go after a decision: a path below the admin (the queue page or
  * a comment page the form came from), never anywhere else. */
 static const char *
-moderate_return(struct request *r)
+moderate_return(const struct params *in)
 {
-	const char *ret = kvlist_get(&r->form, "return");
+	const char *ret = param_text(in, M_RETURN);
 	if (ret == NULL || (strncmp(ret, "/queue", 6) != 0 && strncmp(ret, "/comments/", 10) != 0))
 		return "/queue";
 	for (const char *p = ret; *p != '\0'; p++)
@@ -274,138 +259,94 @@ strip_notice(struct arena *a, const char *ret)
 	return s;
 }
 
-void
-admin_moderate(const struct ctx *c, struct request *r, struct response *res)
+/* The comments a decision is about, their versions and the action: NULL,
+ * or the message key of what the form leaves out or gets wrong. */
+static const char *
+moderate_selection(struct request *r, const struct params *in, struct moderation **items,
+    size_t *n, enum moderation_action *action)
 {
-	struct admin_session s;
-	if (!admin_enter(c, r, res, &s, PERM_MODERATE))
-		return;
 	struct arena *a = r->arena;
-	const char *ret = moderate_return(r);
-
-	/* One comment's button ("approve:12") wins over the checked boxes. */
-	const char *one = kvlist_get(&r->form, "one");
-	const char *action_name = kvlist_get(&r->form, "action");
-	struct moderation *items = arena_calloc(a, MODERATE_MAX_IDS, sizeof(*items));
-	size_t n = 0;
+	const char *one = param_text(in, M_ONE);
+	const char *action_name = param_text(in, M_ACTION);
+	*items = arena_calloc(a, MODERATE_MAX_IDS, sizeof(**items));
+	*n = 0;
 	if (one != NULL) {
+		/* One comment's button ("approve:12") wins over the checked boxes. */
 		const char *colon = strchr(one, ':');
-		if (colon == NULL) {
-			admin_message(c, r, res, &s, 400, "admin.error.bad_request", ret);
-			return;
-		}
+		int64_t id;
+		if (colon == NULL || !num_parse(colon + 1, 1, INT64_MAX, &id))
+			return "admin.error.bad_request";
 		action_name = arena_strndup(a, one, (size_t)(colon - one));
-		long long id = admin_int_param(colon + 1, 1, INT64_MAX, 0);
-		if (id == 0) {
-			admin_message(c, r, res, &s, 400, "admin.error.bad_request", ret);
-			return;
-		}
-		items[n++].id = id;
-	} else {
-		for (size_t i = 0; i < r->form.count; i++) {
-			if (strcmp(r->form.items[i].key, "id") != 0)
-				continue;
-			long long id = admin_int_param(r->form.items[i].value, 1, INT64_MAX, 0);
-			if (id == 0) {
-				admin_message(c, r, res, &s, 400, "admin.error.bad_request", ret);
-				return;
-			}
-			if (n == MODERATE_MAX_IDS) {
-				admin_message(c, r, res, &s, 413, "admin.error.too_many", ret);
-				return;
-			}
-			bool dup = false;
-			for (size_t k = 0; k < n; k++)
-				dup = dup || items[k].id == id;
-			if (!dup)
-				items[n++].id = id;
-		}
-	}
-	enum moderation_action action;
-	if (action_name == NULL || moderation_action_parse(action_name, &action) != 0) {
-		admin_message(c, r, res, &s, 400, "admin.error.bad_action", ret);
-		return;
-	}
-	if (n == 0) {
-		admin_message(c, r, res, &s, 400, "admin.error.none_selected", ret);
-		return;
-	}
+		(*items)[(*n)++].id = id;
+	} else
+		for (size_t i = 0; i < param_count(in, M_ID); i++)
+			(*items)[(*n)++].id = param_int_at(in, M_ID, i);
+	if (action_name == NULL || moderation_action_parse(action_name, action) != 0)
+		return "admin.error.bad_action";
+	if (*n == 0)
+		return "admin.error.none_selected";
 	/* Every decision names the version the moderator saw: without it two
 	 * moderators could undo each other silently (store_moderate would not
 	 * check), so a form or client that leaves it out is refused. */
-	for (size_t i = 0; i < n; i++) {
-		char key[40];
-		snprintf(key, sizeof(key), "version_%lld", (long long)items[i].id);
-		items[i].version = admin_int_param(kvlist_get(&r->form, key), 1, INT64_MAX, 0);
-		if (items[i].version == 0) {
-			admin_message(c, r, res, &s, 400, "admin.error.no_version", ret);
-			return;
-		}
+	for (size_t i = 0; i < *n; i++) {
+		(*items)[i].version = param_int_for(in, M_VERSION, (*items)[i].id, 0);
+		if ((*items)[i].version == 0)
+			return "admin.error.no_version";
 	}
-	/* A reason only from the configured list: the audit must not become a
-	 * free-text channel, and the list is what the newsroom agreed on. */
-	const char *reason = kvlist_get(&r->form, "reason");
-	const char *use_reason = "";
-	if (reason != NULL && *reason != '\0' &&
-	    (action == ACTION_REJECT || action == ACTION_SPAM)) {
-		for (int i = 0; i < c->app->cfg.reason_count; i++)
-			if (strcmp(reason, c->app->cfg.reasons[i]) == 0)
-				use_reason = c->app->cfg.reasons[i];
-		if (*use_reason == '\0') {
-			admin_message(c, r, res, &s, 400, "admin.error.bad_reason", ret);
-			return;
-		}
-	}
+	return NULL;
+}
 
-	struct actor who = { .user_id = s.user.id, .name = s.user.name,
-	    .remote_addr = r->remote_addr };
-	struct moderation_result *results = arena_calloc(a, n, sizeof(*results));
-	if (store_moderate(c->store, a, items, n, action, use_reason, &who, r->now,
-	    results) != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		admin_message(c, r, res, &s, 503, "admin.error.unavailable", ret);
-		return;
-	}
-	size_t done = 0, conflicts = 0, missing = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (results[i].result == STORE_OK)
-			done++;
-		else if (results[i].result == STORE_CONFLICT)
-			conflicts++;
-		else
-			missing++;
-	}
+/* A reason only from the configured list: the audit must not become a
+ * free-text channel, and the list is what the newsroom agreed on. NULL
+ * when the reason given is not on it. */
+static const char *
+moderate_reason(const struct ctx *c, const struct params *in, enum moderation_action action)
+{
+	const char *reason = param_text(in, M_REASON);
+	if (reason == NULL || (action != ACTION_REJECT && action != ACTION_SPAM))
+		return "";
+	for (int i = 0; i < c->app->cfg.reason_count; i++)
+		if (strcmp(reason, c->app->cfg.reasons[i]) == 0)
+			return c->app->cfg.reasons[i];
+	return NULL;
+}
 
-	if (request_wants_json(r)) {
-		res->status = conflicts ? 409 : 200;
-		res->content_type = "application/json; charset=utf-8";
-		buf_puts(&res->body, "{\"results\":[");
-		for (size_t i = 0; i < n; i++) {
-			const struct moderation_result *m = &results[i];
-			buf_printf(&res->body, "%s{\"id\":%lld,\"result\":\"%s\"", i ? "," : "",
-			    (long long)items[i].id, m->result == STORE_OK ? "ok" :
-			    m->result == STORE_CONFLICT ? "conflict" : "not_found");
-			if (m->result != STORE_NOT_FOUND)
-				buf_printf(&res->body, ",\"status\":\"%s\"",
-				    comment_status_name(m->status));
-			if (m->result == STORE_CONFLICT) {
-				buf_printf(&res->body, ",\"updated\":%lld,\"updated_by\":",
-				    (long long)m->updated);
-				json_string_str(&res->body, m->updated_by ? m->updated_by : "");
-			}
-			buf_putc(&res->body, '}');
+/* {"results": [{"id", "result", "status", "updated", "updated_by"}]}: 409
+ * when any was changed by someone else first. */
+static void
+moderate_json(struct request *r, struct response *res, const struct moderation *items,
+    const struct moderation_result *results, size_t n, size_t conflicts)
+{
+	struct arena *a = r->arena;
+	struct tval *list = tval_list(a);
+	for (size_t i = 0; i < n; i++) {
+		const struct moderation_result *m = &results[i];
+		struct tval *e = tval_object(a);
+		tval_set_number(a, e, "id", (double)items[i].id);
+		tval_set_str(a, e, "result", m->result == STORE_OK ? "ok" :
+		    m->result == STORE_CONFLICT ? "conflict" : "not_found");
+		if (m->result != STORE_NOT_FOUND)
+			tval_set_str(a, e, "status", comment_status_name(m->status));
+		if (m->result == STORE_CONFLICT) {
+			tval_set_number(a, e, "updated", (double)m->updated);
+			tval_set_str(a, e, "updated_by", m->updated_by ? m->updated_by : "");
 		}
-		buf_puts(&res->body, "]}\n");
-		return;
+		tval_push(a, list, e);
 	}
-	if (conflicts == 0 && missing == 0) {
-		const char *back = strip_notice(a, ret);
-		admin_redirect(c, r, res, arena_printf(a, "%s%cdone=%s&n=%zu", back,
-		    strchr(back, '?') ? '&' : '?', moderation_action_name(action), done));
-		return;
-	}
-	/* Some were not changed: say which and why, never silently. */
-	struct tval *o = admin_view(c, r, &s, "admin.title.conflict");
+	struct tval *o = tval_object(a);
+	tval_set(a, o, "results", list);
+	view_json(res, conflicts ? 409 : 200, o);
+}
+
+/* Some were not changed: a page that says which and why, never silently. */
+static void
+moderate_problems(const struct ctx *c, struct request *r, struct response *res,
+    const struct admin_session *s, const struct moderation *items,
+    const struct moderation_result *results, size_t n, enum moderation_action action,
+    size_t done, const char *ret)
+{
+	struct arena *a = r->arena;
+	struct tval *o = admin_view(c, r, s, "admin.title.conflict");
 	struct tval *list = tval_list(a);
 	for (size_t i = 0; i < n; i++) {
 		const struct moderation_result *m = &results[i];
@@ -432,4 +373,47 @@ admin_moderate(const struct ctx *c, struct request *r, struct response *res)
 	tval_set_str(a, o, "back_url", arena_printf(a, "%s%s", admin_path(c, r),
 	    strip_notice(a, ret)));
 	admin_render(c, r, res, 409, "admin-conflict", o);
+}
+
+void
+admin_moderate(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	struct arena *a = r->arena;
+	const struct admin_session *s = args->session;
+	const char *ret = moderate_return(args->in);
+	struct moderation *items;
+	size_t n;
+	enum moderation_action action;
+	const char *problem = moderate_selection(r, args->in, &items, &n, &action);
+	if (problem != NULL) {
+		admin_message(c, r, res, s, 400, problem, ret);
+		return;
+	}
+	const char *use_reason = moderate_reason(c, args->in, action);
+	if (use_reason == NULL) {
+		admin_message(c, r, res, s, 400, "admin.error.bad_reason", ret);
+		return;
+	}
+	struct actor who = { .user_id = s->user.id, .name = s->user.name,
+	    .remote_addr = r->remote_addr };
+	struct moderation_result *results = arena_calloc(a, n, sizeof(*results));
+	if (store_moderate(c->store, a, items, n, action, use_reason, &who, r->now,
+	    results) != STORE_OK) {
+		admin_unavailable(c, r, res, s, ret);
+		return;
+	}
+	size_t done = 0, conflicts = 0;
+	for (size_t i = 0; i < n; i++) {
+		done += results[i].result == STORE_OK;
+		conflicts += results[i].result == STORE_CONFLICT;
+	}
+	if (request_wants_json(r))
+		moderate_json(r, res, items, results, n, conflicts);
+	else if (done == n) {
+		const char *back = strip_notice(a, ret);
+		admin_redirect(c, r, res, arena_printf(a, "%s%cdone=%s&n=%zu", back,
+		    strchr(back, '?') ? '&' : '?', moderation_action_name(action), done));
+	} else
+		moderate_problems(c, r, res, s, items, results, n, action, done, ret);
 }

@@ -10,7 +10,9 @@
 #include "app.h"
 #include "arena.h"
 #include "catalog.h"
+#include "handlers.h"
 #include "log.h"
+#include "param.h"
 #include "request.h"
 #include "store_moderation.h"
 #include "store_users.h"
@@ -51,24 +53,42 @@ hash_new_password(const char *password, char hash[AUTH_HASH_TEXT], int *status)
 	return NULL;
 }
 
-static const char *
-form_value(struct request *r, const char *key)
-{
-	const char *v = kvlist_get(&r->form, key);
-	return v ? v : "";
-}
+/* The users page (done: the notice after a change) and its forms: an
+ * action, the user's name, and what changes. */
+enum { U_DONE, U_ACTION, U_NAME, U_DISPLAY_NAME, U_ROLE, U_PASSWORD };
+static const char *const user_actions[] = {
+	"add", "disable", "enable", "role", "password", NULL
+};
+static const struct param_spec users_specs[] = {
+	[U_DONE] = { PARAM("done", PARAM_TEXT, PARAM_LENIENT), .max = 31 },
+	[U_ACTION] = { PARAM("action", PARAM_ENUM, PARAM_FORM | PARAM_LENIENT), .names = user_actions },
+	[U_NAME] = { PARAM("name", PARAM_TEXT, PARAM_FORM) },
+	[U_DISPLAY_NAME] = { PARAM("display_name", PARAM_TEXT, PARAM_FORM) },
+	[U_ROLE] = { PARAM("role", PARAM_TEXT, PARAM_FORM) },
+	[U_PASSWORD] = { PARAM("password", PARAM_TEXT, PARAM_FORM) },
+};
+const struct param_table users_params = { PARAM_TABLE(users_specs) };
+
+/* One's own password: the old one, the new one twice. */
+enum { AC_DONE, AC_OLD, AC_NEW, AC_NEW2 };
+static const struct param_spec account_specs[] = {
+	[AC_DONE] = { PARAM("done", PARAM_TEXT, 0) },
+	[AC_OLD] = { PARAM("old_password", PARAM_TEXT, PARAM_FORM) },
+	[AC_NEW] = { PARAM("new_password", PARAM_TEXT, PARAM_FORM) },
+	[AC_NEW2] = { PARAM("new_password2", PARAM_TEXT, PARAM_FORM) },
+};
+const struct param_table account_params = { PARAM_TABLE(account_specs) };
 
 /* The users page, with an error or notice and the add form as typed. */
 static void
 users_page(const struct ctx *c, struct request *r, struct response *res,
-    const struct admin_session *s, int status, const char *error_key)
+    const struct params *in, const struct admin_session *s, int status, const char *error_key)
 {
 	struct arena *a = r->arena;
 	struct user *users;
 	size_t n;
 	if (store_user_list(c->store, a, &users, &n) != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		admin_message(c, r, res, s, 503, "admin.error.unavailable", "/queue");
+		admin_unavailable(c, r, res, s, "/queue");
 		return;
 	}
 	struct tval *o = admin_view(c, r, s, "admin.title.users");
@@ -89,43 +109,42 @@ users_page(const struct ctx *c, struct request *r, struct response *res,
 	tval_set(a, o, "users", l);
 	if (error_key != NULL)
 		tval_set_str(a, o, "error", view_message(c, r, error_key));
-	const char *done = kvlist_get(&r->query, "done");
-	if (done != NULL && strlen(done) < 32 && strspn(done, "abcdefghijklmnopqrstuvwxyz_") ==
-	    strlen(done)) {
+	const char *done = param_text(in, U_DONE);
+	if (done != NULL && strspn(done, "abcdefghijklmnopqrstuvwxyz_") == strlen(done)) {
 		const char *key = arena_printf(a, "admin.notice.%s", done);
 		if (catalog_has(c->app->strings, key))
 			tval_set_str(a, o, "notice", catalog_get(c->app->strings, key));
 	}
 	/* The add form keeps what was typed, except the password. */
 	if (status >= 400) {
-		tval_set_str(a, o, "new_name", utf8_make_displayable(a, form_value(r, "name")));
+		tval_set_str(a, o, "new_name", utf8_make_displayable(a, param_str(in, U_NAME)));
 		tval_set_str(a, o, "new_display_name",
-		    utf8_make_displayable(a, form_value(r, "display_name")));
+		    utf8_make_displayable(a, param_str(in, U_DISPLAY_NAME)));
 	}
-	tval_set_bool(a, o, "new_admin", strcmp(form_value(r, "role"), "admin") == 0);
+	tval_set_bool(a, o, "new_admin", strcmp(param_str(in, U_ROLE), "admin") == 0);
 	admin_render(c, r, res, status, "admin-users", o);
 }
 
 static void
 user_add(const struct ctx *c, struct request *r, struct response *res,
-    const struct admin_session *s)
+    const struct params *in, const struct admin_session *s)
 {
-	const char *name = form_value(r, "name");
-	const char *display = form_value(r, "display_name");
-	const char *password = form_value(r, "password");
+	const char *name = param_str(in, U_NAME);
+	const char *display = param_str(in, U_DISPLAY_NAME);
+	const char *password = param_str(in, U_PASSWORD);
 	enum auth_role role;
 	if (!auth_username_valid(name, strlen(name))) {
-		users_page(c, r, res, s, 422, "admin.error.user_name");
+		users_page(c, r, res, in, s, 422, "admin.error.user_name");
 		return;
 	}
 	display = text_clean(r->arena, display, strlen(display), true);
 	if (display == NULL || *display == '\0' ||
 	    utf8_length(display, strlen(display)) > DISPLAY_NAME_MAX_CHARS) {
-		users_page(c, r, res, s, 422, "admin.error.display_name");
+		users_page(c, r, res, in, s, 422, "admin.error.display_name");
 		return;
 	}
-	if (auth_role_parse(form_value(r, "role"), &role) != 0) {
-		users_page(c, r, res, s, 422, "admin.error.bad_request");
+	if (auth_role_parse(param_str(in, U_ROLE), &role) != 0) {
+		users_page(c, r, res, in, s, 422, "admin.error.bad_request");
 		return;
 	}
 	char hash[AUTH_HASH_TEXT];
@@ -133,8 +152,8 @@ user_add(const struct ctx *c, struct request *r, struct response *res,
 	const char *problem = hash_new_password(password, hash, &status);
 	if (problem != NULL) {
 		if (status == 503)
-			response_header(res, "Retry-After", "2");
-		users_page(c, r, res, s, status, problem);
+			view_retry_after(r, res, RETRY_BUSY_SECONDS);
+		users_page(c, r, res, in, s, status, problem);
 		return;
 	}
 	int64_t id;
@@ -142,12 +161,12 @@ user_add(const struct ctx *c, struct request *r, struct response *res,
 	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, r->now, &id);
 	sodium_memzero(hash, sizeof(hash));
 	if (sr == STORE_CONFLICT) {
-		users_page(c, r, res, s, 409, "admin.error.user_exists");
+		users_page(c, r, res, in, s, 409, "admin.error.user_exists");
 		return;
 	}
 	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		users_page(c, r, res, s, 503, "admin.error.unavailable");
+		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
+		users_page(c, r, res, in, s, 503, "admin.error.unavailable");
 		return;
 	}
 	admin_redirect(c, r, res, "/users?done=user_added");
@@ -155,13 +174,13 @@ user_add(const struct ctx *c, struct request *r, struct response *res,
 
 static void
 user_change(const struct ctx *c, struct request *r, struct response *res,
-    const struct admin_session *s, const char *action)
+    const struct params *in, const struct admin_session *s, const char *action)
 {
 	struct user u;
-	enum store_result sr = store_user_by_name(c->store, r->arena, form_value(r, "name"), &u,
+	enum store_result sr = store_user_by_name(c->store, r->arena, param_str(in, U_NAME), &u,
 	    NULL);
 	if (sr == STORE_NOT_FOUND) {
-		users_page(c, r, res, s, 404, "admin.error.no_user");
+		users_page(c, r, res, in, s, 404, "admin.error.no_user");
 		return;
 	}
 	if (sr != STORE_OK)
@@ -174,11 +193,11 @@ user_change(const struct ctx *c, struct request *r, struct response *res,
 	if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0) {
 		bool disable = strcmp(action, "disable") == 0;
 		if (disable && u.id == s->user.id) {
-			users_page(c, r, res, s, 422, "admin.error.self");
+			users_page(c, r, res, in, s, 422, "admin.error.self");
 			return;
 		}
 		if (disable && last_admin) {
-			users_page(c, r, res, s, 422, "admin.error.last_admin");
+			users_page(c, r, res, in, s, 422, "admin.error.last_admin");
 			return;
 		}
 		if (store_user_set_disabled(c->store, u.id, disable, &(struct actor){ s->user.id,
@@ -190,12 +209,12 @@ user_change(const struct ctx *c, struct request *r, struct response *res,
 	}
 	if (strcmp(action, "role") == 0) {
 		enum auth_role role;
-		if (auth_role_parse(form_value(r, "role"), &role) != 0) {
-			users_page(c, r, res, s, 422, "admin.error.bad_request");
+		if (auth_role_parse(param_str(in, U_ROLE), &role) != 0) {
+			users_page(c, r, res, in, s, 422, "admin.error.bad_request");
 			return;
 		}
 		if (role != ROLE_ADMIN && last_admin) {
-			users_page(c, r, res, s, 422, "admin.error.last_admin");
+			users_page(c, r, res, in, s, 422, "admin.error.last_admin");
 			return;
 		}
 		if (store_user_set_role(c->store, u.id, role, &(struct actor){ s->user.id,
@@ -205,14 +224,14 @@ user_change(const struct ctx *c, struct request *r, struct response *res,
 		return;
 	}
 	/* password: an admin's reset of someone's password. */
-	const char *password = form_value(r, "password");
+	const char *password = param_str(in, U_PASSWORD);
 	char hash[AUTH_HASH_TEXT];
 	int status;
 	const char *problem = hash_new_password(password, hash, &status);
 	if (problem != NULL) {
 		if (status == 503)
-			response_header(res, "Retry-After", "2");
-		users_page(c, r, res, s, status, problem);
+			view_retry_after(r, res, RETRY_BUSY_SECONDS);
+		users_page(c, r, res, in, s, status, problem);
 		return;
 	}
 	/* Resetting one's own password here keeps this session, like the
@@ -227,69 +246,72 @@ user_change(const struct ctx *c, struct request *r, struct response *res,
 	return;
 
 unavailable:
-	response_header(res, "Retry-After", "5");
-	users_page(c, r, res, s, 503, "admin.error.unavailable");
+	view_retry_after(r, res, RETRY_STORAGE_SECONDS);
+	users_page(c, r, res, in, s, 503, "admin.error.unavailable");
 }
 
 void
-admin_users(const struct ctx *c, struct request *r, struct response *res)
+admin_users_page(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
 {
-	struct admin_session s;
-	if (!admin_enter(c, r, res, &s, PERM_MANAGE_USERS))
-		return;
-	if (strcmp(r->method, "POST") != 0) {
-		users_page(c, r, res, &s, 200, NULL);
-		return;
-	}
-	const char *action = form_value(r, "action");
-	if (strcmp(action, "add") == 0)
-		user_add(c, r, res, &s);
-	else if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0 ||
-	    strcmp(action, "role") == 0 || strcmp(action, "password") == 0)
-		user_change(c, r, res, &s, action);
+	users_page(c, r, res, args->in, args->session, 200, NULL);
+}
+
+void
+admin_users_change(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	const struct params *in = args->in;
+	if (!param_has(in, U_ACTION))
+		users_page(c, r, res, in, args->session, 400, "admin.error.bad_action");
+	else if (param_int(in, U_ACTION, 0) == 0)
+		user_add(c, r, res, in, args->session);
 	else
-		users_page(c, r, res, &s, 400, "admin.error.bad_action");
+		user_change(c, r, res, in, args->session, param_text(in, U_ACTION));
 }
 
 static void
 account_page(const struct ctx *c, struct request *r, struct response *res,
-    const struct admin_session *s, int status, const char *error_key)
+    const struct params *in, const struct admin_session *s, int status, const char *error_key)
 {
 	struct tval *o = admin_view(c, r, s, "admin.title.account");
 	if (error_key != NULL)
 		tval_set_str(r->arena, o, "error", view_message(c, r, error_key));
-	if (kvlist_get(&r->query, "done") != NULL)
+	if (param_has(in, AC_DONE))
 		tval_set_str(r->arena, o, "notice", view_message(c, r, "admin.notice.password"));
 	admin_render(c, r, res, status, "admin-account", o);
 }
 
 void
-admin_account(const struct ctx *c, struct request *r, struct response *res)
+admin_account_page(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
 {
-	struct admin_session s;
-	if (!admin_enter(c, r, res, &s, PERM_MODERATE))
-		return;
-	if (strcmp(r->method, "POST") != 0) {
-		account_page(c, r, res, &s, 200, NULL);
-		return;
-	}
-	const char *old = form_value(r, "old_password");
-	const char *new1 = form_value(r, "new_password");
-	const char *new2 = form_value(r, "new_password2");
+	account_page(c, r, res, args->in, args->session, 200, NULL);
+}
+
+void
+admin_account_change(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	const struct params *in = args->in;
+	const struct admin_session *s = args->session;
+	const char *old = param_str(in, AC_OLD);
+	const char *new1 = param_str(in, AC_NEW);
+	const char *new2 = param_str(in, AC_NEW2);
 	const char *pe = auth_password_message_key(auth_password_check(new1, strlen(new1)));
 	if (pe != NULL) {
-		account_page(c, r, res, &s, 422, pe);
+		account_page(c, r, res, in, s, 422, pe);
 		return;
 	}
 	if (strcmp(new1, new2) != 0) {
-		account_page(c, r, res, &s, 422, "admin.error.password_mismatch");
+		account_page(c, r, res, in, s, 422, "admin.error.password_mismatch");
 		return;
 	}
 	char *stored;
 	struct user u;
-	if (store_user_by_id(c->store, r->arena, s.user.id, &u, &stored) != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		account_page(c, r, res, &s, 503, "admin.error.unavailable");
+	if (store_user_by_id(c->store, r->arena, s->user.id, &u, &stored) != STORE_OK) {
+		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
+		account_page(c, r, res, in, s, 503, "admin.error.unavailable");
 		return;
 	}
 	bool ok = false, rehash = false;
@@ -297,14 +319,14 @@ admin_account(const struct ctx *c, struct request *r, struct response *res)
 	if (oldlen > AUTH_PASSWORD_MAX_BYTES ||
 	    auth_verify_password(stored, old, oldlen, &ok, &rehash, NULL) != AUTH_HASH_OK) {
 		if (oldlen <= AUTH_PASSWORD_MAX_BYTES) {
-			response_header(res, "Retry-After", "2");
-			account_page(c, r, res, &s, 503, "admin.error.busy");
+			view_retry_after(r, res, RETRY_BUSY_SECONDS);
+			account_page(c, r, res, in, s, 503, "admin.error.busy");
 			return;
 		}
 	}
 	if (!ok) {
-		audit(c, r, &s, "password", s.user.name, "", "refused: wrong password");
-		account_page(c, r, res, &s, 422, "admin.error.old_password");
+		audit(c, r, s, "password", s->user.name, "", "refused: wrong password");
+		account_page(c, r, res, in, s, 422, "admin.error.old_password");
 		return;
 	}
 	char hash[AUTH_HASH_TEXT];
@@ -312,16 +334,16 @@ admin_account(const struct ctx *c, struct request *r, struct response *res)
 	const char *problem = hash_new_password(new1, hash, &status);
 	if (problem != NULL) {
 		if (status == 503)
-			response_header(res, "Retry-After", "2");
-		account_page(c, r, res, &s, status, problem);
+			view_retry_after(r, res, RETRY_BUSY_SECONDS);
+		account_page(c, r, res, in, s, status, problem);
 		return;
 	}
-	enum store_result sr = store_user_set_password(c->store, s.user.id, hash, s.token_hash,
-	    &(struct actor){ s.user.id, s.user.name, r->remote_addr }, r->now);
+	enum store_result sr = store_user_set_password(c->store, s->user.id, hash, s->token_hash,
+	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, r->now);
 	sodium_memzero(hash, sizeof(hash));
 	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		account_page(c, r, res, &s, 503, "admin.error.unavailable");
+		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
+		account_page(c, r, res, in, s, 503, "admin.error.unavailable");
 		return;
 	}
 	admin_redirect(c, r, res, "/account?done=1");

@@ -15,7 +15,6 @@
 #include "buf.h"
 #include "catalog.h"
 #include "handlers.h"
-#include "json.h"
 #include "log.h"
 #include "reader.h"
 #include "request.h"
@@ -26,49 +25,63 @@
 #include "validate.h"
 #include "view.h"
 
+/* The form's fields; validate.c checks them and says what is wrong with
+ * each, from the raw values. Any of them twice is a 400. */
+enum { P_ARTICLE, P_PARENT, P_NAME, P_EMAIL, P_BODY, P_RETURN, P_TOKEN, P_HONEYPOT };
+static const struct param_spec post_specs[] = {
+	[P_ARTICLE] = { PARAM("article", PARAM_TEXT, PARAM_FORM) },
+	[P_PARENT] = { PARAM("parent", PARAM_TEXT, PARAM_FORM) },
+	[P_NAME] = { PARAM("name", PARAM_TEXT, PARAM_FORM) },
+	[P_EMAIL] = { PARAM("email", PARAM_TEXT, PARAM_FORM) },
+	[P_BODY] = { PARAM("body", PARAM_TEXT, PARAM_FORM) },
+	[P_RETURN] = { PARAM("return", PARAM_TEXT, PARAM_FORM) },
+	[P_TOKEN] = { PARAM(ANTISPAM_TOKEN_FIELD, PARAM_TEXT, PARAM_FORM) },
+	[P_HONEYPOT] = { PARAM(ANTISPAM_HONEYPOT_FIELD, PARAM_TEXT, PARAM_FORM) },
+};
+const struct param_table post_params = { PARAM_TABLE(post_specs) };
+
+/* {"errors": {field: message, "form": message}}, the token to send again
+ * with and the seconds to wait after a limit. */
+static void
+answer_invalid_json(const struct ctx *c, struct request *r, struct response *res, int status,
+    const struct params *in, const struct comment_form *f, const char *general_error,
+    int retry_after)
+{
+	const struct config *cfg = &c->app->cfg;
+	struct arena *a = r->arena;
+	struct tval *o = tval_object(a);
+	struct tval *errors = tval_object(a);
+	for (int i = 0; i < FIELD__MAX; i++)
+		if (f->error[i] != NULL)
+			tval_set_str(a, errors, form_field_names[i], view_message(c, r, f->error[i]));
+	if (general_error != NULL)
+		tval_set_str(a, errors, "form", view_message(c, r, general_error));
+	tval_set(a, o, "errors", errors);
+	const char *article = f->clean[FIELD_ARTICLE];
+	if (article != NULL)
+		tval_set_str(a, o, "token", antispam_token_renew(a, c->app->secret,
+		    param_text(in, P_TOKEN), article, r->now, cfg->min_seconds,
+		    cfg->max_age_hours * 3600));
+	if (retry_after > 0)
+		tval_set_number(a, o, "retry_after", retry_after);
+	view_json(res, status, o);
+}
+
 /* The form again, as typed, with the errors next to their fields: a whole
  * page for browsers, {"errors": {field: message}} for JSON clients, who
  * also get the token to send again with and, after a limit (429), the
  * seconds to wait, as in Retry-After. */
 static void
 answer_invalid(const struct ctx *c, struct request *r, struct response *res, int status,
-    const struct comment_form *f, const char *general_error, int retry_after)
+    const struct params *in, const struct comment_form *f, const char *general_error,
+    int retry_after)
 {
-	const struct config *cfg = &c->app->cfg;
 	res->status = status;
 	if (retry_after > 0)
-		response_header(res, "Retry-After", arena_printf(r->arena, "%d", retry_after));
+		view_retry_after(r, res, retry_after);
+	response_header(res, "Cache-Control", "no-store");
 	if (request_wants_json(r)) {
-		res->content_type = "application/json; charset=utf-8";
-		buf_puts(&res->body, "{\"errors\":{");
-		int n = 0;
-		for (int i = 0; i < FIELD__MAX; i++) {
-			if (f->error[i] == NULL)
-				continue;
-			if (n++ > 0)
-				buf_putc(&res->body, ',');
-			json_string_str(&res->body, form_field_names[i]);
-			buf_putc(&res->body, ':');
-			json_string_str(&res->body, view_message(c, r, f->error[i]));
-		}
-		if (general_error != NULL) {
-			if (n > 0)
-				buf_putc(&res->body, ',');
-			buf_puts(&res->body, "\"form\":");
-			json_string_str(&res->body, view_message(c, r, general_error));
-		}
-		buf_putc(&res->body, '}');
-		const char *article = f->clean[FIELD_ARTICLE];
-		if (article != NULL) {
-			buf_puts(&res->body, ",\"token\":");
-			json_string_str(&res->body, antispam_token_renew(r->arena, c->app->secret,
-			    kvlist_get(&r->form, ANTISPAM_TOKEN_FIELD), article, r->now,
-			    cfg->min_seconds, cfg->max_age_hours * 3600));
-		}
-		if (retry_after > 0)
-			buf_printf(&res->body, ",\"retry_after\":%d", retry_after);
-		buf_puts(&res->body, "}\n");
-		response_header(res, "Cache-Control", "no-store");
+		answer_invalid_json(c, r, res, status, in, f, general_error, retry_after);
 		return;
 	}
 	const char *article = f->clean[FIELD_ARTICLE];
@@ -84,7 +97,6 @@ answer_invalid(const struct ctx *c, struct request *r, struct response *res, int
 	view_render(c, res, "page", obj);
 	if (res->status != 500)
 		res->status = status;
-	response_header(res, "Cache-Control", "no-store");
 }
 
 /* mode = trusted: whether this reader has earned publication at once. A
@@ -107,7 +119,7 @@ reader_trusted(const struct ctx *c, struct request *r, const struct comment_form
  * refusal (429, 409, 422, 503) itself and then returns false. */
 static bool
 store_guarded(const struct ctx *c, struct request *r, struct response *res,
-    struct comment_form *f, struct comment *cm)
+    const struct params *in, struct comment_form *f, struct comment *cm)
 {
 	const struct config *cfg = &c->app->cfg;
 	char group[ANTISPAM_GROUP_MAX];
@@ -131,11 +143,11 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 	case STORE_NOT_FOUND:
 		f->error[FIELD_PARENT] = "error.parent_invalid";
 		f->error_count++;
-		answer_invalid(c, r, res, 422, f, NULL, 0);
+		answer_invalid(c, r, res, 422, in, f, NULL, 0);
 		return false;
 	default:
 		/* Nothing was committed: say so, and keep the text. */
-		answer_invalid(c, r, res, 503, f, "error.unavailable", 5);
+		answer_invalid(c, r, res, 503, in, f, "error.unavailable", RETRY_STORAGE_SECONDS);
 		return false;
 	}
 	switch (verdict) {
@@ -144,14 +156,14 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 	case POST_DUPLICATE:
 		log_info("post refused: the same text again (from %s, article %s)", group,
 		    cm->article);
-		answer_invalid(c, r, res, 409, f, "error.duplicate", 0);
+		answer_invalid(c, r, res, 409, in, f, "error.duplicate", 0);
 		return false;
 	default:
 		log_info("post refused: %s limit reached by %s (article %s)",
 		    verdict == POST_LIMIT_HOUR ? "hourly" :
 		    verdict == POST_LIMIT_ARTICLE ? "per-article" : "per-minute", group,
 		    cm->article);
-		answer_invalid(c, r, res, 429, f, "error.rate_limited", retry_after);
+		answer_invalid(c, r, res, 429, in, f, "error.rate_limited", retry_after);
 		return false;
 	}
 }
@@ -179,51 +191,119 @@ protected_names(const struct ctx *c, struct request *r, size_t *n)
 	return names;
 }
 
-void
-handle_post(const struct ctx *c, struct request *r, struct response *res)
+/* Validates the form; answers 400 or 422 itself and returns false when it
+ * does not pass. */
+static bool
+form_valid(const struct ctx *c, struct request *r, struct response *res,
+    const struct params *in, struct comment_form *f)
 {
-	const struct config *cfg = &c->app->cfg;
-	struct comment_form f;
 	size_t nprotected;
 	const char **protected = protected_names(c, r, &nprotected);
-	validate_comment_form_protected(r->arena, &r->form, cfg->max_length, protected,
-	    nprotected, &f);
+	validate_comment_form_protected(r->arena, &r->form, c->app->cfg.max_length, protected,
+	    nprotected, f);
 	/* Without a valid article there is no thread to show the form in. */
-	if (f.error[FIELD_ARTICLE] != NULL) {
+	if (f->error[FIELD_ARTICLE] != NULL) {
 		view_error(c, r, res, 400, "error.article_invalid");
-		return;
+		return false;
 	}
-	if (f.error_count > 0) {
-		answer_invalid(c, r, res, 422, &f, NULL, 0);
-		return;
+	if (f->error_count > 0) {
+		answer_invalid(c, r, res, 422, in, f, NULL, 0);
+		return false;
 	}
+	return true;
+}
 
-	const struct antispam_input in = {
-		.honeypot = kvlist_get(&r->form, ANTISPAM_HONEYPOT_FIELD),
-		.token = antispam_token_check(c->app->secret,
-		    kvlist_get(&r->form, ANTISPAM_TOKEN_FIELD), f.clean[FIELD_ARTICLE], r->now,
-		    cfg->min_seconds, cfg->max_age_hours * 3600),
-		.links = antispam_count_links(f.clean[FIELD_BODY]),
+/* The status the comment gets: antispam's verdict (a bot's comment goes to
+ * spam), the reader's standing, then the blocklist (blocklist.h: a matching
+ * entry holds the comment, even in post and trusted mode, or sends it to
+ * spam; the reason names it). Answers 422 and returns false when the form
+ * has expired. */
+static bool
+screen(const struct ctx *c, struct request *r, struct response *res,
+    const struct params *in, const struct comment_form *f, struct antispam_decision *d)
+{
+	const struct config *cfg = &c->app->cfg;
+	const struct antispam_input ai = {
+		.honeypot = param_text(in, P_HONEYPOT),
+		.token = antispam_token_check(c->app->secret, param_text(in, P_TOKEN),
+		    f->clean[FIELD_ARTICLE], r->now, cfg->min_seconds, cfg->max_age_hours * 3600),
+		.links = antispam_count_links(f->clean[FIELD_BODY]),
 		.max_links = cfg->max_links,
 		.mode = cfg->mode,
 	};
-	struct antispam_decision d;
-	antispam_decide(&in, &d);
-	if (d.expired) {
-		answer_invalid(c, r, res, 422, &f, "error.form_expired", 0);
+	antispam_decide(&ai, d);
+	if (d->expired) {
+		answer_invalid(c, r, res, 422, in, f, "error.form_expired", 0);
+		return false;
+	}
+	if (d->ask_trust && reader_trusted(c, r, f))
+		d->status = COMMENT_APPROVED;
+	const struct blocklist_subject bs = {
+		.name = f->clean[FIELD_NAME], .email = f->clean[FIELD_EMAIL],
+		.body = f->clean[FIELD_BODY], .remote_addr = r->remote_addr,
+	};
+	(void)blocklist_screen(c->store, r->arena, &bs, r->now, &d->status, &d->reason);
+	return true;
+}
+
+/* The reader's cookie now names this comment too: they see it while held. */
+static void
+remember_own(const struct ctx *c, struct request *r, struct response *res, int64_t id)
+{
+	struct reader_ids own;
+	view_reader_ids(c, r, &own);
+	reader_ids_add(&own, id);
+	char *cookie = arena_printf(r->arena,
+	    "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", READER_COOKIE_NAME,
+	    reader_cookie_make(r->arena, c->app->secret, &own, r->now), READER_LIFETIME,
+	    r->https ? "; Secure" : "");
+	response_header(res, "Set-Cookie", cookie);
+}
+
+/* The answer to a stored comment: 201 with its id and status for JSON
+ * clients, else 303 back to the article, at the comment.
+ *
+ * Spam is answered as a person's comment would be in this mode (held in
+ * pre mode, published in post mode): a bot must not learn that it tripped
+ * anything. Trusted mode holds unproven readers, so "pending" is what a
+ * person gets there too. */
+static void
+acknowledge(const struct ctx *c, struct request *r, struct response *res,
+    const struct comment_form *f, const struct comment *cm)
+{
+	const struct config *cfg = &c->app->cfg;
+	enum comment_status shown = cm->status;
+	if (cm->status == COMMENT_SPAM)
+		shown = cfg->mode == MODERATION_POST ? COMMENT_APPROVED : COMMENT_PENDING;
+	if (request_wants_json(r)) {
+		struct tval *o = tval_object(r->arena);
+		tval_set_number(r->arena, o, "id", (double)cm->id);
+		tval_set_str(r->arena, o, "status", comment_status_name(shown));
+		tval_set_str(r->arena, o, "message", catalog_get(c->app->strings,
+		    shown == COMMENT_PENDING ? "status.pending" : "status.approved"));
+		view_json(res, 201, o);
 		return;
 	}
-	if (d.ask_trust && reader_trusted(c, r, &f))
-		d.status = COMMENT_APPROVED;
+	const char *back = validate_return_url(r->arena, f->clean[FIELD_RETURN], cfg);
+	if (back == NULL)
+		back = view_article_url(c, r, cm->article);
+	res->status = 303;
+	response_header(res, "Location",
+	    arena_printf(r->arena, "%s#nazar-comment-%lld", back, (long long)cm->id));
+	buf_puts(&res->body, "<!doctype html><meta charset=\"utf-8\"><p><a href=\"");
+	/* back is validated: no quotes, spaces or angle brackets. */
+	buf_printf(&res->body, "%s#nazar-comment-%lld\">%s</a></p>\n", back, (long long)cm->id,
+	    catalog_get(c->app->strings, "status.continue"));
+}
 
-	/* Blocklist (blocklist.h): a matching entry holds the comment, even in
-	 * post and trusted mode, or sends it to spam; the reason names it. */
-	const struct blocklist_subject bs = {
-		.name = f.clean[FIELD_NAME], .email = f.clean[FIELD_EMAIL],
-		.body = f.clean[FIELD_BODY], .remote_addr = r->remote_addr,
-	};
-	(void)blocklist_screen(c->store, r->arena, &bs, r->now, &d.status, &d.reason);
-
+void
+handle_post(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *a)
+{
+	struct comment_form f;
+	struct antispam_decision d;
+	if (!form_valid(c, r, res, a->in, &f) || !screen(c, r, res, a->in, &f, &d))
+		return;
 	struct comment cm = {
 		.article = (char *)f.clean[FIELD_ARTICLE],
 		.parent = f.parent,
@@ -233,53 +313,14 @@ handle_post(const struct ctx *c, struct request *r, struct response *res)
 		.status = d.status,
 		.reason = (char *)d.reason,
 		.remote_addr = (char *)r->remote_addr,
-		.user_agent = arena_strndup(r->arena, r->user_agent,
-		    strnlen(r->user_agent, 512)),
+		.user_agent = utf8_make_displayable(r->arena, r->user_agent),
 	};
-	cm.user_agent = utf8_make_displayable(r->arena, cm.user_agent);
-	if (!store_guarded(c, r, res, &f, &cm))
+	if (!store_guarded(c, r, res, a->in, &f, &cm))
 		return;
 	if (cm.status == COMMENT_SPAM)
 		log_info("comment %lld stored as spam: %s", (long long)cm.id, cm.reason);
-
 	/* Committed: from here on the comment is acknowledged. */
-	struct reader_ids own;
-	view_reader_ids(c, r, &own);
-	reader_ids_add(&own, cm.id);
-	char *cookie = arena_printf(r->arena,
-	    "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", READER_COOKIE_NAME,
-	    reader_cookie_make(r->arena, c->app->secret, &own, r->now), READER_LIFETIME,
-	    r->https ? "; Secure" : "");
-	response_header(res, "Set-Cookie", cookie);
+	remember_own(c, r, res, cm.id);
 	response_header(res, "Cache-Control", "no-store");
-
-	/* Spam is answered as a person's comment would be in this mode (held
-	 * in pre mode, published in post mode): a bot must not learn that it
-	 * tripped anything. Trusted mode holds unproven readers, so "pending"
-	 * is what a person gets there too. */
-	enum comment_status shown = cm.status;
-	if (cm.status == COMMENT_SPAM)
-		shown = cfg->mode == MODERATION_POST ? COMMENT_APPROVED : COMMENT_PENDING;
-	const char *status = comment_status_name(shown);
-	if (request_wants_json(r)) {
-		res->status = 201;
-		res->content_type = "application/json; charset=utf-8";
-		buf_printf(&res->body, "{\"id\":%lld,\"status\":", (long long)cm.id);
-		json_string_str(&res->body, status);
-		buf_puts(&res->body, ",\"message\":");
-		json_string_str(&res->body, catalog_get(c->app->strings,
-		    shown == COMMENT_PENDING ? "status.pending" : "status.approved"));
-		buf_puts(&res->body, "}\n");
-		return;
-	}
-	const char *back = validate_return_url(r->arena, f.clean[FIELD_RETURN], cfg);
-	if (back == NULL)
-		back = view_article_url(c, r, cm.article);
-	res->status = 303;
-	response_header(res, "Location",
-	    arena_printf(r->arena, "%s#nazar-comment-%lld", back, (long long)cm.id));
-	buf_puts(&res->body, "<!doctype html><meta charset=\"utf-8\"><p><a href=\"");
-	/* back is validated: no quotes, spaces or angle brackets. */
-	buf_printf(&res->body, "%s#nazar-comment-%lld\">%s</a></p>\n", back, (long long)cm.id,
-	    catalog_get(c->app->strings, "status.continue"));
+	acknowledge(c, r, res, &f, &cm);
 }

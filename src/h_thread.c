@@ -1,16 +1,12 @@
 /* h_thread.c — reading threads: the HTML fragment, the embeddable page,
  * thread.json and the per-article counts. */
-#include <errno.h>
-#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "antispam.h"
 #include "app.h"
 #include "arena.h"
-#include "buf.h"
 #include "handlers.h"
-#include "json.h"
 #include "reader.h"
 #include "request.h"
 #include "store.h"
@@ -20,37 +16,44 @@
 
 #define COUNTS_MAX_ARTICLES 100
 
-/* The article id and page from the query; 400 when either is invalid. */
-static int
-thread_params(struct request *r, const char **article, int *page)
-{
-	*article = kvlist_get(&r->query, "article");
-	if (*article == NULL || !validate_article_id(*article) ||
-	    kvlist_count(&r->query, "article") != 1)
-		return 400;
-	const char *p = kvlist_get(&r->query, "page");
-	*page = 1;
-	if (p != NULL && *p != '\0') {
-		char *end;
-		errno = 0;
-		long v = strtol(p, &end, 10);
-		if (errno != 0 || *end != '\0' || v < 1 || v > 100000 || p[0] < '0' || p[0] > '9')
-			return 400;
-		*page = (int)v;
-	}
-	return 0;
-}
+/* thread, embed and thread.json: the article and the page; the form's
+ * fields may come in the query too (a reply link names its parent, a
+ * return address), to fill the form in (view_form). */
+enum { T_ARTICLE, T_PAGE, T_PARENT, T_NAME, T_EMAIL, T_BODY, T_RETURN };
+static const struct param_spec thread_specs[] = {
+	[T_ARTICLE] = { PARAM("article", PARAM_TEXT, PARAM_REQUIRED), .check = validate_article_id },
+	[T_PAGE] = { PARAM("page", PARAM_INT, 0), .min = 1, .max = PARAM_PAGE_MAX },
+	[T_PARENT] = { PARAM("parent", PARAM_TEXT, 0) },
+	[T_NAME] = { PARAM("name", PARAM_TEXT, 0) },
+	[T_EMAIL] = { PARAM("email", PARAM_TEXT, 0) },
+	[T_BODY] = { PARAM("body", PARAM_TEXT, 0) },
+	[T_RETURN] = { PARAM("return", PARAM_TEXT, 0) },
+};
+const struct param_table thread_params = {
+	PARAM_TABLE(thread_specs), .error = "error.article_invalid",
+};
+const struct param_table thread_json_params = {
+	PARAM_TABLE(thread_specs), .error = "error.article_invalid", .json = true,
+};
+
+/* counts: up to COUNTS_MAX_ARTICLES article ids, a repeated one once (JSON
+ * objects have unique keys). */
+enum { C_ARTICLE };
+static const struct param_spec counts_specs[] = {
+	[C_ARTICLE] = { PARAM("article", PARAM_TEXT, PARAM_REQUIRED | PARAM_REPEAT | PARAM_UNIQUE),
+	    .max_count = COUNTS_MAX_ARTICLES, .check = validate_article_id },
+};
+const struct param_table counts_params = {
+	PARAM_TABLE(counts_specs), .error = "error.article_invalid", .json = true,
+};
 
 /* Builds the thread context; on failure answers res and returns NULL. */
 static struct tval *
-thread_context(const struct ctx *c, struct request *r, struct response *res)
+thread_context(const struct ctx *c, struct request *r, struct response *res,
+    const struct params *in)
 {
-	const char *article;
-	int page;
-	if (thread_params(r, &article, &page) != 0) {
-		view_error(c, r, res, 400, "error.article_invalid");
-		return NULL;
-	}
+	const char *article = param_text(in, T_ARTICLE);
+	int page = (int)param_int(in, T_PAGE, 1);
 	struct reader_ids own;
 	view_reader_ids(c, r, &own);
 	struct tval *obj = view_base(c, r);
@@ -69,13 +72,13 @@ thread_headers(struct request *r, struct response *res)
 {
 	response_header(res, "Cache-Control",
 	    kvlist_get(&r->cookies, READER_COOKIE_NAME) ? "private, no-cache" : "no-cache");
-	response_header(res, "X-Content-Type-Options", "nosniff");
 }
 
 void
-handle_thread(const struct ctx *c, struct request *r, struct response *res)
+handle_thread(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *a)
 {
-	struct tval *obj = thread_context(c, r, res);
+	struct tval *obj = thread_context(c, r, res, a->in);
 	if (obj == NULL)
 		return;
 	thread_headers(r, res);
@@ -83,9 +86,10 @@ handle_thread(const struct ctx *c, struct request *r, struct response *res)
 }
 
 void
-handle_embed(const struct ctx *c, struct request *r, struct response *res)
+handle_embed(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *a)
 {
-	struct tval *obj = thread_context(c, r, res);
+	struct tval *obj = thread_context(c, r, res, a->in);
 	if (obj == NULL)
 		return;
 	thread_headers(r, res);
@@ -95,16 +99,11 @@ handle_embed(const struct ctx *c, struct request *r, struct response *res)
 }
 
 void
-handle_thread_json(const struct ctx *c, struct request *r, struct response *res)
+handle_thread_json(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *a)
 {
-	const char *article;
-	int page;
-	res->content_type = "application/json; charset=utf-8";
-	if (thread_params(r, &article, &page) != 0) {
-		r->accept = "application/json";
-		view_error(c, r, res, 400, "error.article_invalid");
-		return;
-	}
+	const char *article = param_text(a->in, T_ARTICLE);
+	int page = (int)param_int(a->in, T_PAGE, 1);
 	struct reader_ids own;
 	view_reader_ids(c, r, &own);
 	struct tval *obj = tval_object(r->arena);
@@ -122,47 +121,26 @@ handle_thread_json(const struct ctx *c, struct request *r, struct response *res)
 	    article, r->now));
 	tval_set(r->arena, obj, "form", form);
 	thread_headers(r, res);
-	tval_to_json(&res->body, obj);
-	buf_putc(&res->body, '\n');
+	view_json(res, 200, obj);
 }
 
 void
-handle_counts(const struct ctx *c, struct request *r, struct response *res)
+handle_counts(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *a)
 {
 	r->accept = "application/json";
-	res->content_type = "application/json; charset=utf-8";
-	size_t n = 0;
-	const char *articles[COUNTS_MAX_ARTICLES];
-	for (size_t i = 0; i < r->query.count; i++) {
-		if (strcmp(r->query.items[i].key, "article") != 0)
-			continue;
-		if (n == COUNTS_MAX_ARTICLES || !validate_article_id(r->query.items[i].value)) {
-			view_error(c, r, res, 400, "error.article_invalid");
-			return;
-		}
-		/* A repeated id is answered once: JSON objects have unique keys. */
-		bool seen = false;
-		for (size_t k = 0; k < n && !seen; k++)
-			seen = strcmp(articles[k], r->query.items[i].value) == 0;
-		if (!seen)
-			articles[n++] = r->query.items[i].value;
-	}
-	if (n == 0) {
-		view_error(c, r, res, 400, "error.article_invalid");
-		return;
-	}
+	size_t n = param_count(a->in, C_ARTICLE);
+	const char **articles = arena_calloc(r->arena, n, sizeof(*articles));
+	for (size_t i = 0; i < n; i++)
+		articles[i] = param_text_at(a->in, C_ARTICLE, i);
 	long long *counts = arena_calloc(r->arena, n, sizeof(*counts));
 	if (store_counts(c->store, articles, n, counts) != STORE_OK) {
 		view_error(c, r, res, 503, "error.unavailable");
 		return;
 	}
-	buf_putc(&res->body, '{');
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			buf_putc(&res->body, ',');
-		json_string_str(&res->body, articles[i]);
-		buf_printf(&res->body, ":%lld", counts[i]);
-	}
-	buf_puts(&res->body, "}\n");
+	struct tval *o = tval_object(r->arena);
+	for (size_t i = 0; i < n; i++)
+		tval_set_number(r->arena, o, articles[i], (double)counts[i]);
+	view_json(res, 200, o);
 	response_header(res, "Cache-Control", "no-cache");
 }

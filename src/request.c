@@ -65,7 +65,8 @@ request_read(struct request *r, const struct request_source *src, const struct c
 	r->accept = env_or_empty(envp, "HTTP_ACCEPT");
 	r->content_type = env_or_empty(envp, "CONTENT_TYPE");
 	r->remote_addr = env_or_empty(envp, "REMOTE_ADDR");
-	r->user_agent = env_or_empty(envp, "HTTP_USER_AGENT");
+	const char *ua = env_or_empty(envp, "HTTP_USER_AGENT");
+	r->user_agent = arena_strndup(r->arena, ua, strnlen(ua, REQUEST_MAX_USER_AGENT));
 	r->host = env_or_empty(envp, "HTTP_HOST");
 	r->server_port = env_or_empty(envp, "SERVER_PORT");
 	r->origin = env_or_empty(envp, "HTTP_ORIGIN");
@@ -84,7 +85,7 @@ request_read(struct request *r, const struct request_source *src, const struct c
 	if (qlen > REQUEST_MAX_QUERY)
 		return 400;
 	struct parse_limits qlim = {
-		.max_fields = REQUEST_MAX_FIELDS, .max_key = 64,
+		.max_fields = REQUEST_MAX_FIELDS, .max_key = REQUEST_MAX_KEY,
 		.max_value = REQUEST_MAX_QUERY, .too_long_status = 400,
 	};
 	int status = http_parse_urlencoded(r->arena, qs, qlen, &qlim, &r->query);
@@ -120,9 +121,10 @@ request_read(struct request *r, const struct request_source *src, const struct c
 	}
 	if (got != length)
 		return 400;
-	bool admin = strncmp(r->path, "/admin/", 7) == 0;
 	struct parse_limits blim = {
-		.max_fields = admin ? REQUEST_MAX_ADMIN_FIELDS : REQUEST_MAX_FIELDS, .max_key = 64,
+		.max_fields = src->max_form_fields ? src->max_form_fields(r->path) :
+		    REQUEST_MAX_FIELDS,
+		.max_key = REQUEST_MAX_KEY,
 		.max_value = cfg->max_body_bytes, .too_long_status = 413,
 	};
 	int rc = http_parse_urlencoded(r->arena, body, length, &blim, &r->form);
@@ -152,6 +154,17 @@ response_header(struct response *res, const char *name, const char *value)
 	res->headers[res->header_count].name = name;
 	res->headers[res->header_count].value = value;
 	res->header_count++;
+}
+
+void
+response_common_headers(struct response *res, enum response_area area)
+{
+	response_header(res, "X-Content-Type-Options", "nosniff");
+	if (area == RESPONSE_ADMIN) {
+		response_header(res, "X-Frame-Options", "DENY");
+		response_header(res, "Referrer-Policy", "same-origin");
+	} else
+		response_header(res, "Referrer-Policy", "strict-origin-when-cross-origin");
 }
 
 void

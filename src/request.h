@@ -25,6 +25,10 @@ struct config;
 #define REQUEST_MAX_ADMIN_FIELDS 512
 #define REQUEST_MAX_COOKIE_HEADER 8192
 #define REQUEST_MAX_COOKIES 64
+/* The User-Agent nazar keeps (with a comment, with a session): bytes. */
+#define REQUEST_MAX_USER_AGENT 512
+/* Keys of query strings and form fields: bytes. */
+#define REQUEST_MAX_KEY 64
 #define RESPONSE_MAX_HEADERS 16
 
 struct request {
@@ -37,7 +41,7 @@ struct request {
 	const char *accept;		/* never NULL ("" when absent) */
 	const char *content_type;
 	const char *remote_addr;	/* REMOTE_ADDR only: never X-Forwarded-For */
-	const char *user_agent;
+	const char *user_agent;		/* at most REQUEST_MAX_USER_AGENT bytes */
 	const char *host;
 	const char *server_port;	/* SERVER_PORT, "" when absent */
 	const char *origin;		/* Origin header, "" when absent */
@@ -65,6 +69,9 @@ struct request_source {
 	char **envp;
 	ssize_t (*read)(void *ctx, char *data, size_t len);
 	void *ctx;
+	/* How many form fields a POST to path may carry; NULL: always
+	 * REQUEST_MAX_FIELDS. The server asks the route table. */
+	size_t (*max_form_fields)(const char *path);
 };
 
 /* Fills r (whose arena is set) from src. Returns 0, or the HTTP status to
@@ -83,6 +90,12 @@ bool request_wants_json(const struct request *r);
 /* Adds a header; a value that is not header-safe is dropped and logged,
  * so nothing from a request can split a response. */
 void response_header(struct response *res, const char *name, const char *value);
+/* Which headers every answer carries: nosniff everywhere; a strict
+ * Referrer-Policy and no framing for the admin; for the public pages, which
+ * are made to be framed and included, a Referrer-Policy that does not leak
+ * their query strings to other sites. */
+enum response_area { RESPONSE_PUBLIC, RESPONSE_ADMIN };
+void response_common_headers(struct response *res, enum response_area area);
 /* The CGI response head ("Status: …", "Content-Type: …", headers, blank line). */
 void response_head(const struct response *res, struct buf *out);
 

@@ -1,51 +1,229 @@
-/* route.c — the table of what nazar serves below base_path. */
+/* route.c — the table of what nazar serves below base_path, and the router
+ * that answers from it; see route.h. */
 #include <string.h>
 
 #include "admin.h"
 #include "app.h"
+#include "arena.h"
 #include "handlers.h"
+#include "num.h"
+#include "param.h"
 #include "request.h"
 #include "route.h"
 #include "view.h"
 
-enum method { GET = 1, POST = 2 };
-
-struct route {
-	const char *path;
-	enum method method;
-	handler_fn *handler;
-};
+#define GET ROUTE_GET
+#define POST ROUTE_POST
+#define PUBLIC ROUTE_PUBLIC
+#define OPEN ROUTE_ADMIN_OPEN
+#define ADMIN ROUTE_ADMIN
 
 static const struct route routes[] = {
-	{ "/thread", GET, handle_thread },
-	{ "/thread.json", GET, handle_thread_json },
-	{ "/embed", GET, handle_embed },
-	{ "/counts", GET, handle_counts },
-	{ "/post", POST, handle_post },
-	{ "/health", GET, handle_health },
+	/* path, methods, handler, access, permission, parameters */
+	{ "/thread", GET, handle_thread, PUBLIC, 0, &thread_params },
+	{ "/thread.json", GET, handle_thread_json, PUBLIC, 0, &thread_json_params },
+	{ "/embed", GET, handle_embed, PUBLIC, 0, &thread_params },
+	{ "/counts", GET, handle_counts, PUBLIC, 0, &counts_params },
+	{ "/post", POST, handle_post, PUBLIC, 0, &post_params },
+	{ "/health", GET, handle_health, PUBLIC, 0, NULL },
+
+	/* /comments/admin → /comments/admin/, so relative links work. */
+	{ "/admin", GET | POST, admin_root, OPEN, 0, NULL },
+	{ "/admin/", GET, admin_login_page, OPEN, 0, &login_page_params },
+	{ "/admin/login", POST, admin_login, OPEN, 0, &login_params },
+	{ "/admin/logout", POST, admin_logout, ADMIN, PERM_MODERATE, NULL },
+	{ "/admin/queue", GET, admin_queue, ADMIN, PERM_MODERATE, &queue_params },
+	{ "/admin/moderate", POST, admin_moderate, ADMIN, PERM_MODERATE, &moderate_params },
+	{ "/admin/comments/{id}", GET, admin_comment_page, ADMIN, PERM_MODERATE,
+	    &comment_params },
+	{ "/admin/comments/{id}/edit", POST, admin_comment_edit, ADMIN, PERM_MODERATE,
+	    &comment_params },
+	{ "/admin/comments/{id}/reply", POST, admin_comment_reply, ADMIN, PERM_MODERATE,
+	    &comment_params },
+	{ "/admin/users", GET, admin_users_page, ADMIN, PERM_MANAGE_USERS, &users_params },
+	{ "/admin/users", POST, admin_users_change, ADMIN, PERM_MANAGE_USERS, &users_params },
+	{ "/admin/account", GET, admin_account_page, ADMIN, PERM_MODERATE, &account_params },
+	{ "/admin/account", POST, admin_account_change, ADMIN, PERM_MODERATE, &account_params },
+	{ "/admin/audit", GET, admin_audit, ADMIN, PERM_MODERATE, &audit_params },
+	{ "/admin/blocklist", GET, admin_blocklist_page, ADMIN, PERM_MODERATE,
+	    &blocklist_params },
+	{ "/admin/blocklist", POST, admin_blocklist_change, ADMIN, PERM_MODERATE,
+	    &blocklist_params },
+	/* Anything else below /admin/ is a 404 of the admin area. */
+	{ "/admin/*", 0, NULL, OPEN, 0, NULL },
 };
+
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+const struct route *
+route_table(size_t *n)
+{
+	*n = NROUTES;
+	return routes;
+}
+
+/* Whether path matches pattern; *id set from a "{id}" segment. */
+static bool
+path_matches(const char *pattern, const char *path, int64_t *id)
+{
+	static const char slot[] = "{id}";
+	for (;;) {
+		if (strncmp(pattern, slot, sizeof(slot) - 1) == 0) {
+			size_t n = strcspn(path, "/");
+			if (path[0] < '1' || path[0] > '9' || !num_parse_n(path, n, 1, INT64_MAX, id))
+				return false;
+			pattern += sizeof(slot) - 1;
+			path += n;
+			continue;
+		}
+		if (pattern[0] == '*' && pattern[1] == '\0')
+			return true;
+		if (*pattern != *path)
+			return false;
+		if (*pattern == '\0')
+			return true;
+		pattern++;
+		path++;
+	}
+}
+
+static unsigned
+method_bit(const char *method)
+{
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+		return ROUTE_GET;
+	if (strcmp(method, "POST") == 0)
+		return ROUTE_POST;
+	return 0;
+}
+
+void
+route_find(const char *method, const char *path, struct route_match *m)
+{
+	unsigned want = method_bit(method ? method : "");
+	memset(m, 0, sizeof(*m));
+	for (size_t i = 0; i < NROUTES; i++) {
+		int64_t id = 0;
+		if (!path_matches(routes[i].path, path, &id))
+			continue;
+		if (m->area == NULL)
+			m->area = &routes[i];
+		/* An area row (no handler) answers nothing itself: 404. */
+		if (routes[i].handler == NULL)
+			return;
+		m->allow |= routes[i].methods;
+		if ((routes[i].methods & want) != 0) {
+			m->route = m->area = &routes[i];
+			m->id = id;
+			return;
+		}
+	}
+}
+
+bool
+route_is_admin(const char *path)
+{
+	struct route_match m;
+	route_find("GET", path, &m);
+	return m.area != NULL && m.area->access != ROUTE_PUBLIC;
+}
+
+size_t
+route_max_form_fields(const char *path)
+{
+	return route_is_admin(path) ? REQUEST_MAX_ADMIN_FIELDS : REQUEST_MAX_FIELDS;
+}
+
+const char *
+route_allow_text(unsigned methods)
+{
+	if (methods == (ROUTE_GET | ROUTE_POST))
+		return "GET, HEAD, POST";
+	return methods == ROUTE_POST ? "POST" : "GET, HEAD";
+}
+
+/* Reads the parameters; on a refusal answers 400 (or 413) and returns false. */
+static bool
+read_params(const struct ctx *c, struct request *r, struct response *res,
+    const struct route *rt, struct admin_session *s, struct params *p)
+{
+	const struct param_spec *bad;
+	memset(p, 0, sizeof(*p));
+	if (rt->params == NULL)
+		return true;
+	int status = param_read(r->arena, rt->params, &r->query, &r->form, p, &bad);
+	if (status == 0)
+		return true;
+	const char *key = bad && bad->error ? bad->error : rt->params->error;
+	if (rt->access != ROUTE_PUBLIC) {
+		if (status == 413 && (bad == NULL || bad->error == NULL))
+			key = "admin.error.too_many";
+		admin_message(c, r, res, s, status, key ? key : "admin.error.bad_request",
+		    "/queue");
+		return false;
+	}
+	if (rt->params->json)
+		r->accept = "application/json";
+	view_error(c, r, res, status, key ? key : "error.bad_request");
+	return false;
+}
+
+/* Runs a row: the gate for admin rows, the parameters, the handler. */
+static void
+run(const struct ctx *c, struct request *r, struct response *res, const struct route *rt,
+    int64_t id)
+{
+	struct admin_session s;
+	struct handler_args args = { .id = id };
+	if (rt->access == ROUTE_ADMIN) {
+		if (!admin_enter(c, r, res, &s, rt->perm))
+			return;
+		args.session = &s;
+	} else if (rt->access == ROUTE_ADMIN_OPEN && !admin_enter_open(c, r, res))
+		return;
+	struct params p;
+	if (!read_params(c, r, res, rt, args.session, &p))
+		return;
+	args.in = &p;
+	rt->handler(c, r, res, &args);
+}
 
 void
 route_dispatch(const struct ctx *c, struct request *r, struct response *res)
 {
-	/* HEAD is GET without a body; the server drops the body. */
-	/* Everything below /admin has its own gate (admin.c). */
-	if (strcmp(r->path, "/admin") == 0 || strncmp(r->path, "/admin/", 7) == 0) {
-		admin_dispatch(c, r, res);
-		return;
-	}
-	enum method m = strcmp(r->method, "POST") == 0 ? POST :
-	    (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) ? GET : 0;
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		if (strcmp(routes[i].path, r->path) != 0)
-			continue;
-		if (routes[i].method != m) {
-			response_header(res, "Allow", routes[i].method == POST ? "POST" : "GET, HEAD");
-			view_error(c, r, res, 405, "error.method");
-			return;
-		}
-		routes[i].handler(c, r, res);
-		return;
-	}
-	view_error(c, r, res, 404, "error.not_found");
+	struct route_match m;
+	route_find(r->method, r->path, &m);
+	bool admin = m.area != NULL && m.area->access != ROUTE_PUBLIC;
+	if (admin)
+		admin_security_headers(res);
+	if (m.route != NULL)
+		run(c, r, res, m.route, m.id);
+	else if (m.allow != 0) {
+		response_header(res, "Allow", route_allow_text(m.allow));
+		view_error(c, r, res, 405, "error.method");
+	} else
+		view_error(c, r, res, 404, "error.not_found");
+	if (admin)
+		admin_forget_passwords(r);
+	response_common_headers(res, admin ? RESPONSE_ADMIN : RESPONSE_PUBLIC);
+}
+
+void
+route_refused(const struct ctx *c, struct request *r, struct response *res, int status)
+{
+	static const char *const keys[] = { [400] = "error.bad_request",
+	    [404] = "error.not_found", [413] = "error.too_large",
+	    [415] = "error.unsupported" };
+	const char *key = status > 0 && status < 416 && keys[status] ? keys[status] :
+	    "error.bad_request";
+	if (r->path == NULL)
+		r->path = "";
+	/* A refused admin request is still an admin response. */
+	bool admin = route_is_admin(r->path);
+	if (admin)
+		admin_security_headers(res);
+	view_error(c, r, res, status, key);
+	if (admin)
+		admin_forget_passwords(r);
+	response_common_headers(res, admin ? RESPONSE_ADMIN : RESPONSE_PUBLIC);
 }

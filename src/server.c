@@ -21,7 +21,6 @@
 
 #include <fcgiapp.h>
 
-#include "admin.h"
 #include "app.h"
 #include "arena.h"
 #include "buf.h"
@@ -29,7 +28,6 @@
 #include "request.h"
 #include "route.h"
 #include "server.h"
-#include "view.h"
 
 extern char **environ;
 
@@ -39,19 +37,13 @@ server_handle(const struct ctx *c, const struct request_source *src,
 {
 	struct request r = { .arena = arena_new() };
 	struct response res = { .status = 200 };
-	int status = request_read(&r, src, &c->app->cfg);
-	if (status != 0) {
-		static const char *const keys[] = { [400] = "error.bad_request",
-		    [404] = "error.not_found", [413] = "error.too_large",
-		    [415] = "error.unsupported" };
-		const char *key = status < 416 && keys[status] ? keys[status] : "error.bad_request";
-		if (r.path == NULL)
-			r.path = "";
-		/* A refused admin request is still an admin response. */
-		if (strcmp(r.path, "/admin") == 0 || strncmp(r.path, "/admin/", 7) == 0)
-			admin_security_headers(&res);
-		view_error(c, &r, &res, status, key);
-	} else
+	/* The route table says which paths take the admin's longer forms. */
+	struct request_source from = *src;
+	from.max_form_fields = route_max_form_fields;
+	int status = request_read(&r, &from, &c->app->cfg);
+	if (status != 0)
+		route_refused(c, &r, &res, status);
+	else
 		route_dispatch(c, &r, &res);
 
 	if (res.status >= 500)

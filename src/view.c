@@ -8,7 +8,6 @@
 #include "buf.h"
 #include "catalog.h"
 #include "http.h"
-#include "json.h"
 #include "locale.h"
 #include "log.h"
 #include "reader.h"
@@ -262,6 +261,21 @@ view_render(const struct ctx *c, struct response *res, const char *name, struct 
 }
 
 void
+view_json(struct response *res, int status, const struct tval *v)
+{
+	res->status = status ? status : 200;
+	res->content_type = "application/json; charset=utf-8";
+	tval_to_json(&res->body, v);
+	buf_putc(&res->body, '\n');
+}
+
+void
+view_retry_after(struct request *r, struct response *res, int seconds)
+{
+	response_header(res, "Retry-After", arena_printf(r->arena, "%d", seconds));
+}
+
+void
 view_error(const struct ctx *c, struct request *r, struct response *res, int status,
     const char *message_key)
 {
@@ -269,10 +283,9 @@ view_error(const struct ctx *c, struct request *r, struct response *res, int sta
 	res->status = status;
 	buf_reset(&res->body);
 	if (request_wants_json(r)) {
-		res->content_type = "application/json; charset=utf-8";
-		buf_puts(&res->body, "{\"error\":");
-		json_string_str(&res->body, message);
-		buf_puts(&res->body, "}\n");
+		struct tval *e = tval_object(r->arena);
+		tval_set_str(r->arena, e, "error", message);
+		view_json(res, status, e);
 		return;
 	}
 	struct tval *obj = view_base(c, r);

@@ -17,6 +17,11 @@ struct reader_ids;
 #define THREAD_PAGE_SIZE 50
 #define THREAD_MAX_DEPTH 3
 
+/* Retry-After of a 503: the database did not answer (a lock, a restart),
+ * or every password-hashing slot was busy. */
+#define RETRY_STORAGE_SECONDS 5
+#define RETRY_BUSY_SECONDS 2
+
 /* The common context of every page: site, strings (t), direction, base. */
 struct tval *view_base(const struct ctx *c, struct request *r);
 
@@ -35,6 +40,13 @@ void view_form(const struct ctx *c, struct request *r, struct tval *ctx_obj,
 /* Renders template name with ctx_obj into res->body (500 when it fails). */
 void view_render(const struct ctx *c, struct response *res, const char *name,
     struct tval *ctx_obj);
+
+/* A JSON answer: v rendered by the value tree's JSON writer, with status
+ * (200 when 0) and the JSON content type. */
+void view_json(struct response *res, int status, const struct tval *v);
+
+/* Adds Retry-After: seconds. */
+void view_retry_after(struct request *r, struct response *res, int seconds);
 
 /* A full error page (or {"error": …} for JSON clients) with status. */
 void view_error(const struct ctx *c, struct request *r, struct response *res, int status,

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "admin.h"
+#include "route.h"
 #include "app_fixture.h"
 #include "arena.h"
 #include "buf.h"
@@ -182,7 +182,7 @@ app_fixture_admin(struct app_fixture *f, const char *method, const char *path,
 	assert_int_equal(http_parse_cookies(f->a, f->cookie, 8192, 64, &r.cookies), 0);
 	memset(res, 0, sizeof(*res));
 	res->status = 200;
-	admin_dispatch(&f->ctx, &r, res);
+	route_dispatch(&f->ctx, &r, res);
 }
 
 void

@@ -22,7 +22,7 @@
 #include "app_fixture.h"
 #include "arena.h"
 #include "buf.h"
-#include "handlers.h"
+#include "route.h"
 #include "http.h"
 #include "reader.h"
 #include "request.h"
@@ -76,7 +76,7 @@ do_post(struct app_fixture *f, const struct form *fm, const char *addr, const ch
 	buf_free(&body);
 	memset(out, 0, sizeof(*out));
 	out->res.status = 200;
-	handle_post(&f->ctx, &r, &out->res);
+	route_dispatch(&f->ctx, &r, &out->res);
 	const char *loc = app_fixture_header(&out->res, "Location");
 	const char *hash = loc ? strstr(loc, "#nazar-comment-") : NULL;
 	if (hash != NULL)
@@ -145,7 +145,7 @@ post_form_markup(void **state)
 	const char *q = "article=" ART;
 	assert_int_equal(http_parse_urlencoded(f->a, q, strlen(q), &lim, &r.query), 0);
 	struct response res = { .status = 200 };
-	handle_thread(&f->ctx, &r, &res);
+	route_dispatch(&f->ctx, &r, &res);
 	assert_int_equal(res.status, 200);
 	const char *html = buf_str(&res.body);
 	/* The token of this article and second, and the honeypot out of
@@ -171,12 +171,12 @@ post_form_markup(void **state)
 	 * publication. */
 	f->app.cfg.mode = MODERATION_TRUSTED;
 	struct response res2 = { .status = 200 };
-	handle_thread(&f->ctx, &r, &res2);
+	route_dispatch(&f->ctx, &r, &res2);
 	assert_non_null(strstr(buf_str(&res2.body), "Comments are published after review."));
 	buf_free(&res2.body);
 	f->app.cfg.mode = MODERATION_POST;
 	struct response res3 = { .status = 200 };
-	handle_thread(&f->ctx, &r, &res3);
+	route_dispatch(&f->ctx, &r, &res3);
 	assert_non_null(strstr(buf_str(&res3.body), "Your comment is published at once."));
 	buf_free(&res3.body);
 }
