@@ -35,7 +35,7 @@ const char *
 app_default_config_path(void)
 {
 	const char *env = getenv("NAZAR_CONFIG");
-	return env != NULL && *env != '\0' ? env : NAZAR_SYSCONFDIR "/nazar.conf";
+	return env != NULL && *env != '\0' ? env : CONFIG_DEFAULT_PATH;
 }
 
 int

@@ -15,6 +15,7 @@
 #include "catalog.h"
 #include "http.h"
 #include "log.h"
+#include "op.h"
 #include "request.h"
 #include "store_blocklist.h"
 #include "store_moderation.h"
@@ -31,28 +32,6 @@ form_value(struct request *r, const char *key)
 {
 	const char *v = kvlist_get(&r->form, key);
 	return v ? v : "";
-}
-
-/* What the audit and the log call an entry: "word کلاهبردار". */
-static const char *
-entry_target(struct arena *a, enum blocklist_kind kind, const char *pattern)
-{
-	return arena_printf(a, "%s %s", blocklist_kind_name(kind), pattern);
-}
-
-static void
-audit(const struct ctx *c, struct request *r, const struct admin_session *s,
-    const char *action, const char *target, const char *before, const char *after,
-    const char *reason)
-{
-	struct audit_entry e = {
-		.at = r->now, .user_id = s->user.id, .actor = s->user.name,
-		.remote_addr = (char *)r->remote_addr, .action = (char *)action,
-		.target = (char *)target, .before = (char *)before, .after = (char *)after,
-		.reason = (char *)reason,
-	};
-	if (store_audit_add(c->store, &e) != STORE_OK)
-		log_error("audit: %s of %s by %s not recorded", action, target, s->user.name);
 }
 
 /* The page's URL (below admin_path) for a filter, a search and a page. */
@@ -181,11 +160,21 @@ blocklist_page(const struct ctx *c, struct request *r, struct response *res,
 	admin_render(c, r, res, status, "admin-blocklist", o);
 }
 
+/* The page again after a refused change, with its message. */
+static void
+refused(const struct ctx *c, struct request *r, struct response *res,
+    const struct admin_session *s, const struct op_result *or)
+{
+	const char *retry = op_retry_after(or->problem);
+	if (retry != NULL)
+		response_header(res, "Retry-After", retry);
+	blocklist_page(c, r, res, s, op_http_status(or->problem), op_problem_key(or));
+}
+
 static void
 block_add(const struct ctx *c, struct request *r, struct response *res,
     const struct admin_session *s)
 {
-	static const struct text_rules note_rules = { .single_line = true };
 	enum blocklist_kind kind;
 	enum blocklist_action action;
 	if (blocklist_kind_parse(form_value(r, "kind"), &kind) != 0 ||
@@ -193,40 +182,16 @@ block_add(const struct ctx *c, struct request *r, struct response *res,
 		blocklist_page(c, r, res, s, 422, "admin.error.bad_request");
 		return;
 	}
-	const char *clean, *folded;
-	enum blocklist_pattern_status ps = blocklist_normalize(r->arena, kind,
-	    form_value(r, "pattern"), &clean, &folded);
-	if (ps != BLOCK_PATTERN_OK) {
-		blocklist_page(c, r, res, s, 422, blocklist_pattern_message_key(ps));
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_ctx_set(&oc, &who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
+	if (op_block_add(&oc, kind, action, form_value(r, "pattern"), form_value(r, "note"),
+	    &or) != OP_OK) {
+		refused(c, r, res, s, &or);
 		return;
 	}
-	const char *note = form_value(r, "note");
-	enum text_status ts;
-	size_t nlen = strlen(note);
-	note = nlen > BLOCKLIST_NOTE_MAX ? NULL :
-	    text_clean_rules(r->arena, note, nlen, &note_rules, &ts);
-	if (note == NULL) {
-		blocklist_page(c, r, res, s, 422, "admin.error.block_note");
-		return;
-	}
-	const struct blocklist_entry e = {
-		.kind = kind, .action = action, .pattern = (char *)clean,
-		.folded = (char *)folded, .note = (char *)note, .created = r->now,
-		.created_by = s->user.name,
-	};
-	int64_t id;
-	enum store_result sr = store_blocklist_add(c->store, &e, &id);
-	if (sr == STORE_CONFLICT) {
-		blocklist_page(c, r, res, s, 409, "admin.error.block_exists");
-		return;
-	}
-	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		blocklist_page(c, r, res, s, 503, "admin.error.unavailable");
-		return;
-	}
-	audit(c, r, s, "block_add", entry_target(r->arena, kind, clean), "",
-	    blocklist_action_name(action), note);
 	admin_redirect(c, r, res, "/blocklist?done=block_added");
 }
 
@@ -239,19 +204,15 @@ block_remove(const struct ctx *c, struct request *r, struct response *res,
 		blocklist_page(c, r, res, s, 400, "admin.error.bad_request");
 		return;
 	}
-	struct blocklist_entry gone;
-	enum store_result sr = store_blocklist_remove(c->store, r->arena, id, &gone);
-	if (sr == STORE_NOT_FOUND) {
-		blocklist_page(c, r, res, s, 404, "admin.error.no_block");
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_ctx_set(&oc, &who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
+	if (op_block_remove(&oc, id, &or) != OP_OK) {
+		refused(c, r, res, s, &or);
 		return;
 	}
-	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		blocklist_page(c, r, res, s, 503, "admin.error.unavailable");
-		return;
-	}
-	audit(c, r, s, "block_remove", entry_target(r->arena, gone.kind, gone.pattern),
-	    blocklist_action_name(gone.action), "", "");
 	admin_redirect(c, r, res, "/blocklist?done=block_removed");
 }
 

@@ -8,6 +8,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "catalog.h"
+#include "op.h"
 #include "request.h"
 #include "store_moderation.h"
 #include "text.h"
@@ -77,64 +78,38 @@ comment_page(const struct ctx *c, struct request *r, struct response *res,
 	admin_render(c, r, res, status, "admin-comment", o);
 }
 
-/* The posted text, cleaned like a reader's: NULL with *error set when it
- * cannot be stored. */
-static const char *
-posted_body(const struct ctx *c, struct request *r, const char **error)
-{
-	const char *raw = kvlist_get(&r->form, "body");
-	*error = NULL;
-	if (raw == NULL)
-		raw = "";
-	const char *clean = text_clean(r->arena, raw, strlen(raw), false);
-	if (clean == NULL)
-		*error = "error.encoding";
-	else if (*clean == '\0')
-		*error = "error.body_required";
-	else if (utf8_length(clean, strlen(clean)) > (size_t)c->app->cfg.max_length)
-		*error = "error.body_too_long";
-	return *error ? NULL : clean;
-}
-
 static void
 edit(const struct ctx *c, struct request *r, struct response *res,
     const struct admin_session *s, long long id)
 {
-	const char *error;
-	const char *body = posted_body(c, r, &error);
 	const char *typed = utf8_make_displayable(r->arena, kvlist_get(&r->form, "body") ?
 	    kvlist_get(&r->form, "body") : "");
-	if (body == NULL) {
-		comment_page(c, r, res, s, id, 422, typed, view_message(c, r, error), NULL, NULL);
-		return;
-	}
 	long long version = admin_int_param(kvlist_get(&r->form, "version"), 1, INT64_MAX, 0);
-	if (version == 0) {	/* 0 would skip the check: never from the web */
-		comment_page(c, r, res, s, id, 400, typed,
-		    view_message(c, r, "admin.error.no_version"), NULL, NULL);
-		return;
-	}
-	struct actor who = { .user_id = s->user.id, .name = s->user.name,
-	    .remote_addr = r->remote_addr };
-	struct moderation_result mr = { 0 };
-	enum store_result sr = store_edit_comment(c->store, r->arena, id, version, body, &who,
-	    r->now, &mr);
-	if (sr == STORE_NOT_FOUND) {
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_ctx_set(&oc, &who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
+	enum op_problem p = op_comment_edit(&oc, id, version, kvlist_get(&r->form, "body"), &or);
+	if (p == OP_NO_COMMENT) {
 		admin_message(c, r, res, s, 404, "admin.error.no_comment", "/queue");
 		return;
 	}
-	if (sr == STORE_CONFLICT) {
-		const char *by = mr.updated_by && *mr.updated_by ? mr.updated_by :
-		    catalog_get(c->app->strings, "admin.someone");
+	if (p == OP_CHANGED) {
+		const char *by = or.change.updated_by && *or.change.updated_by ?
+		    or.change.updated_by : catalog_get(c->app->strings, "admin.someone");
 		const char *msg = arena_printf(r->arena, "%s %s — %s",
-		    view_message(c, r, "admin.error.changed"), by, admin_date(c, r, mr.updated));
+		    view_message(c, r, "admin.error.changed"), by,
+		    admin_date(c, r, or.change.updated));
 		comment_page(c, r, res, s, id, 409, typed, msg, NULL, NULL);
 		return;
 	}
-	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		comment_page(c, r, res, s, id, 503, typed,
-		    view_message(c, r, "admin.error.unavailable"), NULL, NULL);
+	if (p != OP_OK) {
+		const char *retry = op_retry_after(p);
+		if (retry != NULL)
+			response_header(res, "Retry-After", retry);
+		comment_page(c, r, res, s, id, op_http_status(p), typed,
+		    view_message(c, r, op_problem_key(&or)), NULL, NULL);
 		return;
 	}
 	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=edit", id));
@@ -144,32 +119,25 @@ static void
 reply(const struct ctx *c, struct request *r, struct response *res,
     const struct admin_session *s, long long id)
 {
-	const char *error;
-	const char *body = posted_body(c, r, &error);
 	const char *typed = utf8_make_displayable(r->arena, kvlist_get(&r->form, "body") ?
 	    kvlist_get(&r->form, "body") : "");
-	if (body == NULL) {
-		comment_page(c, r, res, s, id, 422, NULL, NULL, typed, view_message(c, r, error));
-		return;
-	}
-	struct actor who = { .user_id = s->user.id, .name = s->user.name,
-	    .remote_addr = r->remote_addr };
-	int64_t new_id;
-	enum store_result sr = store_site_reply(c->store, id, s->user.display_name, body, &who,
-	    r->now, &new_id);
-	if (sr == STORE_NOT_FOUND) {
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_ctx_set(&oc, &who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
+	enum op_problem p = op_site_reply(&oc, id, s->user.display_name,
+	    kvlist_get(&r->form, "body"), &or);
+	if (p == OP_NO_COMMENT) {
 		admin_message(c, r, res, s, 404, "admin.error.no_comment", "/queue");
 		return;
 	}
-	if (sr == STORE_CONFLICT) {
-		comment_page(c, r, res, s, id, 422, NULL, NULL, typed,
-		    view_message(c, r, "admin.error.cannot_reply"));
-		return;
-	}
-	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		comment_page(c, r, res, s, id, 503, NULL, NULL, typed,
-		    view_message(c, r, "admin.error.unavailable"));
+	if (p != OP_OK) {
+		const char *retry = op_retry_after(p);
+		if (retry != NULL)
+			response_header(res, "Retry-After", retry);
+		comment_page(c, r, res, s, id, op_http_status(p), NULL, NULL, typed,
+		    view_message(c, r, op_problem_key(&or)));
 		return;
 	}
 	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=reply", id));

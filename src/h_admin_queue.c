@@ -18,6 +18,7 @@
 #include "json.h"
 #include "locale.h"
 #include "log.h"
+#include "op.h"
 #include "request.h"
 #include "store_moderation.h"
 #include "text.h"
@@ -352,28 +353,18 @@ admin_moderate(const struct ctx *c, struct request *r, struct response *res)
 			return;
 		}
 	}
-	/* A reason only from the configured list: the audit must not become a
-	 * free-text channel, and the list is what the newsroom agreed on. */
-	const char *reason = kvlist_get(&r->form, "reason");
-	const char *use_reason = "";
-	if (reason != NULL && *reason != '\0' &&
-	    (action == ACTION_REJECT || action == ACTION_SPAM)) {
-		for (int i = 0; i < c->app->cfg.reason_count; i++)
-			if (strcmp(reason, c->app->cfg.reasons[i]) == 0)
-				use_reason = c->app->cfg.reasons[i];
-		if (*use_reason == '\0') {
-			admin_message(c, r, res, &s, 400, "admin.error.bad_reason", ret);
-			return;
-		}
-	}
-
-	struct actor who = { .user_id = s.user.id, .name = s.user.name,
-	    .remote_addr = r->remote_addr };
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_ctx_set(&oc, &who, c->store, a, &c->app->cfg, s.user.id, s.user.name, r->remote_addr,
+	    r->now);
 	struct moderation_result *results = arena_calloc(a, n, sizeof(*results));
-	if (store_moderate(c->store, a, items, n, action, use_reason, &who, r->now,
-	    results) != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		admin_message(c, r, res, &s, 503, "admin.error.unavailable", ret);
+	if (op_moderate(&oc, items, n, action, kvlist_get(&r->form, "reason"), results,
+	    &or) != OP_OK) {
+		const char *retry = op_retry_after(or.problem);
+		if (retry != NULL)
+			response_header(res, "Retry-After", retry);
+		admin_message(c, r, res, &s, op_http_status(or.problem), op_problem_key(&or), ret);
 		return;
 	}
 	size_t done = 0, conflicts = 0, missing = 0;

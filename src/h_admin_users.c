@@ -4,13 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "admin.h"
 #include "app.h"
 #include "arena.h"
 #include "catalog.h"
 #include "log.h"
+#include "op.h"
 #include "request.h"
 #include "store_moderation.h"
 #include "store_users.h"
@@ -18,8 +17,6 @@
 #include "tmpl.h"
 #include "validate.h"
 #include "view.h"
-
-#define DISPLAY_NAME_MAX_CHARS 80
 
 static void
 audit(const struct ctx *c, struct request *r, const struct admin_session *s,
@@ -33,35 +30,6 @@ audit(const struct ctx *c, struct request *r, const struct admin_session *s,
 	};
 	if (store_audit_add(c->store, &e) != STORE_OK)
 		log_error("audit: %s of %s by %s not recorded", action, target, s->user.name);
-}
-
-static const char *
-password_error(enum auth_password_check pc)
-{
-	switch (pc) {
-	case AUTH_PW_OK: return NULL;
-	case AUTH_PW_TOO_SHORT: return "admin.error.password_short";
-	case AUTH_PW_TOO_LONG: return "admin.error.password_long";
-	default: return "admin.error.password_invalid";
-	}
-}
-
-/* A new password: checked against the policy, then hashed. NULL when hash
- * holds it; else the message key, with *status 422 (policy) or 503 (no
- * hashing slot free: try again). */
-static const char *
-hash_new_password(const char *password, char hash[AUTH_HASH_TEXT], int *status)
-{
-	const char *pe = password_error(auth_password_check(password, strlen(password)));
-	if (pe != NULL) {
-		*status = 422;
-		return pe;
-	}
-	if (auth_hash_password(password, strlen(password), hash) != AUTH_HASH_OK) {
-		*status = 503;
-		return "admin.error.busy";
-	}
-	return NULL;
 }
 
 static const char *
@@ -119,50 +87,37 @@ users_page(const struct ctx *c, struct request *r, struct response *res,
 	admin_render(c, r, res, status, "admin-users", o);
 }
 
+/* The users page again after a refused change, with its message. */
+static void
+refused(const struct ctx *c, struct request *r, struct response *res,
+    const struct admin_session *s, const struct op_result *or)
+{
+	const char *retry = op_retry_after(or->problem);
+	if (retry != NULL)
+		response_header(res, "Retry-After", retry);
+	users_page(c, r, res, s, op_http_status(or->problem), op_problem_key(or));
+}
+
 static void
 user_add(const struct ctx *c, struct request *r, struct response *res,
     const struct admin_session *s)
 {
-	const char *name = form_value(r, "name");
-	const char *display = form_value(r, "display_name");
 	const char *password = form_value(r, "password");
 	enum auth_role role;
-	if (!auth_username_valid(name, strlen(name))) {
-		users_page(c, r, res, s, 422, "admin.error.user_name");
-		return;
-	}
-	display = text_clean(r->arena, display, strlen(display), true);
-	if (display == NULL || *display == '\0' ||
-	    utf8_length(display, strlen(display)) > DISPLAY_NAME_MAX_CHARS) {
-		users_page(c, r, res, s, 422, "admin.error.display_name");
-		return;
-	}
 	if (auth_role_parse(form_value(r, "role"), &role) != 0) {
 		users_page(c, r, res, s, 422, "admin.error.bad_request");
 		return;
 	}
-	char hash[AUTH_HASH_TEXT];
-	int status;
-	const char *problem = hash_new_password(password, hash, &status);
-	if (problem != NULL) {
-		if (status == 503)
-			response_header(res, "Retry-After", "2");
-		users_page(c, r, res, s, status, problem);
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_ctx_set(&oc, &who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
+	if (op_user_add(&oc, form_value(r, "name"), form_value(r, "display_name"), role,
+	    password, strlen(password), &or) != OP_OK) {
+		refused(c, r, res, s, &or);
 		return;
 	}
-	int64_t id;
-	enum store_result sr = store_user_add(c->store, name, display, role, hash, r->now, &id);
-	sodium_memzero(hash, sizeof(hash));
-	if (sr == STORE_CONFLICT) {
-		users_page(c, r, res, s, 409, "admin.error.user_exists");
-		return;
-	}
-	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		users_page(c, r, res, s, 503, "admin.error.unavailable");
-		return;
-	}
-	audit(c, r, s, "user_add", name, "", auth_role_name(role));
 	admin_redirect(c, r, res, "/users?done=user_added");
 }
 
@@ -170,79 +125,38 @@ static void
 user_change(const struct ctx *c, struct request *r, struct response *res,
     const struct admin_session *s, const char *action)
 {
-	struct user u;
-	enum store_result sr = store_user_by_name(c->store, r->arena, form_value(r, "name"), &u,
-	    NULL);
-	if (sr == STORE_NOT_FOUND) {
-		users_page(c, r, res, s, 404, "admin.error.no_user");
-		return;
-	}
-	if (sr != STORE_OK)
-		goto unavailable;
-	long long admins = 0;
-	if (store_user_count_admins(c->store, &admins) != STORE_OK)
-		goto unavailable;
-	bool last_admin = u.role == ROLE_ADMIN && !u.disabled && admins <= 1;
-
+	const char *name = form_value(r, "name");
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_ctx_set(&oc, &who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
+	const char *done;
 	if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0) {
 		bool disable = strcmp(action, "disable") == 0;
-		if (disable && u.id == s->user.id) {
-			users_page(c, r, res, s, 422, "admin.error.self");
-			return;
-		}
-		if (disable && last_admin) {
-			users_page(c, r, res, s, 422, "admin.error.last_admin");
-			return;
-		}
-		if (store_user_set_disabled(c->store, u.id, disable, r->now) != STORE_OK)
-			goto unavailable;
-		audit(c, r, s, disable ? "user_disable" : "user_enable", u.name,
-		    u.disabled ? "disabled" : "enabled", disable ? "disabled" : "enabled");
-		admin_redirect(c, r, res, disable ? "/users?done=user_disabled" :
-		    "/users?done=user_enabled");
-		return;
-	}
-	if (strcmp(action, "role") == 0) {
+		(void)op_user_set_disabled(&oc, name, disable, &or);
+		done = disable ? "/users?done=user_disabled" : "/users?done=user_enabled";
+	} else if (strcmp(action, "role") == 0) {
 		enum auth_role role;
 		if (auth_role_parse(form_value(r, "role"), &role) != 0) {
 			users_page(c, r, res, s, 422, "admin.error.bad_request");
 			return;
 		}
-		if (role != ROLE_ADMIN && last_admin) {
-			users_page(c, r, res, s, 422, "admin.error.last_admin");
-			return;
-		}
-		if (store_user_set_role(c->store, u.id, role, r->now) != STORE_OK)
-			goto unavailable;
-		audit(c, r, s, "user_role", u.name, auth_role_name(u.role), auth_role_name(role));
-		admin_redirect(c, r, res, "/users?done=user_role");
+		(void)op_user_set_role(&oc, name, role, &or);
+		done = "/users?done=user_role";
+	} else {
+		/* password: an admin's reset of someone's password. Resetting
+		 * one's own here keeps this session, like the account page;
+		 * anyone else's sessions all end. */
+		const char *password = form_value(r, "password");
+		(void)op_user_password(&oc, name, password, strlen(password), s->token_hash, &or);
+		done = "/users?done=user_password";
+	}
+	if (or.problem != OP_OK) {
+		refused(c, r, res, s, &or);
 		return;
 	}
-	/* password: an admin's reset of someone's password. */
-	const char *password = form_value(r, "password");
-	char hash[AUTH_HASH_TEXT];
-	int status;
-	const char *problem = hash_new_password(password, hash, &status);
-	if (problem != NULL) {
-		if (status == 503)
-			response_header(res, "Retry-After", "2");
-		users_page(c, r, res, s, status, problem);
-		return;
-	}
-	/* Resetting one's own password here keeps this session, like the
-	 * account page; anyone else's sessions all end. */
-	sr = store_user_set_password(c->store, u.id, hash,
-	    u.id == s->user.id ? s->token_hash : NULL, r->now);
-	sodium_memzero(hash, sizeof(hash));
-	if (sr != STORE_OK)
-		goto unavailable;
-	audit(c, r, s, "user_password", u.name, "", "");
-	admin_redirect(c, r, res, "/users?done=user_password");
-	return;
-
-unavailable:
-	response_header(res, "Retry-After", "5");
-	users_page(c, r, res, s, 503, "admin.error.unavailable");
+	admin_redirect(c, r, res, done);
 }
 
 void
@@ -290,9 +204,9 @@ admin_account(const struct ctx *c, struct request *r, struct response *res)
 	const char *old = form_value(r, "old_password");
 	const char *new1 = form_value(r, "new_password");
 	const char *new2 = form_value(r, "new_password2");
-	const char *pe = password_error(auth_password_check(new1, strlen(new1)));
-	if (pe != NULL) {
-		account_page(c, r, res, &s, 422, pe);
+	struct op_result or = { .problem = op_password_check(new1, strlen(new1)) };
+	if (or.problem != OP_OK) {
+		account_page(c, r, res, &s, op_http_status(or.problem), op_problem_key(&or));
 		return;
 	}
 	if (strcmp(new1, new2) != 0) {
@@ -321,23 +235,16 @@ admin_account(const struct ctx *c, struct request *r, struct response *res)
 		account_page(c, r, res, &s, 422, "admin.error.old_password");
 		return;
 	}
-	char hash[AUTH_HASH_TEXT];
-	int status;
-	const char *problem = hash_new_password(new1, hash, &status);
-	if (problem != NULL) {
-		if (status == 503)
-			response_header(res, "Retry-After", "2");
-		account_page(c, r, res, &s, status, problem);
+	struct actor who;
+	struct op_ctx oc;
+	op_ctx_set(&oc, &who, c->store, r->arena, &c->app->cfg, s.user.id, s.user.name,
+	    r->remote_addr, r->now);
+	if (op_user_password(&oc, s.user.name, new1, strlen(new1), s.token_hash, &or) != OP_OK) {
+		const char *retry = op_retry_after(or.problem);
+		if (retry != NULL)
+			response_header(res, "Retry-After", retry);
+		account_page(c, r, res, &s, op_http_status(or.problem), op_problem_key(&or));
 		return;
 	}
-	enum store_result sr = store_user_set_password(c->store, s.user.id, hash, s.token_hash,
-	    r->now);
-	sodium_memzero(hash, sizeof(hash));
-	if (sr != STORE_OK) {
-		response_header(res, "Retry-After", "5");
-		account_page(c, r, res, &s, 503, "admin.error.unavailable");
-		return;
-	}
-	audit(c, r, &s, "password", s.user.name, "", "");
 	admin_redirect(c, r, res, "/account?done=1");
 }
