@@ -206,7 +206,7 @@ admin_login(const struct ctx *c, struct request *r, struct response *res)
 	(void)store_login_failures_purge(c->store, r->now - window);
 	(void)store_session_purge(c->store, r->now - cfg->session_idle_minutes * 60,
 	    r->now - cfg->session_lifetime_hours * 3600);
-	if (rehash && store_user_set_password(c->store, u.id, newhash, hash, r->now) == STORE_OK)
+	if (rehash && store_user_rehash(c->store, u.id, newhash, hash, r->now) == STORE_OK)
 		log_info("password hash of %s upgraded", u.name);
 	sodium_memzero(newhash, sizeof(newhash));
 	audit_login(c, r, u.id, u.name, "login", NULL);

@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "fold.h"
 #include "log.h"
+#include "store_audit.h"
 #include "store_blocklist.h"
 #include "store_db.h"
 
@@ -128,11 +129,19 @@ entry_complete(const struct blocklist_entry *e)
 	    e->pattern[0] != '\0' && e->folded != NULL && e->folded[0] != '\0';
 }
 
+/* What the audit calls an entry: "word کلاهبردار". */
+static const char *
+entry_target(struct arena *a, enum blocklist_kind kind, const char *pattern)
+{
+	return arena_printf(a, "%s %s", blocklist_kind_name(kind), pattern);
+}
+
 enum store_result
-store_blocklist_add(struct store *st, const struct blocklist_entry *e, int64_t *id)
+store_blocklist_add(struct store *st, const struct blocklist_entry *e,
+    const struct actor *who, int64_t *id)
 {
 	*id = 0;
-	if (!entry_complete(e)) {
+	if (!entry_complete(e) || who == NULL) {
 		log_error("database: blocklist add: incomplete entry");
 		return STORE_ERROR;
 	}
@@ -172,7 +181,7 @@ store_blocklist_add(struct store *st, const struct blocklist_entry *e, int64_t *
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 6, e->created);
 	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 7, e->created_by);
+		rc = store_bind_text(s, 7, e->created_by ? e->created_by : who->name);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
 	int64_t new_id = sqlite3_last_insert_rowid(st->db);
@@ -182,6 +191,13 @@ store_blocklist_add(struct store *st, const struct blocklist_entry *e, int64_t *
 		    store_db_fail(st->db, rc, "blocklist add");
 		goto fail;
 	}
+	struct arena *a = arena_new();
+	r = store_audit_write(st, who, (time_t)e->created, &(struct audit_change){
+	    .action = "block_add", .target = entry_target(a, e->kind, e->pattern),
+	    .after = blocklist_action_name(e->action), .reason = e->note });
+	arena_free(a);
+	if (r != STORE_OK)
+		goto fail;
 	if ((r = store_commit(st)) != STORE_OK)
 		return r;
 	*id = new_id;
@@ -222,9 +238,13 @@ store_blocklist_find(struct store *st, struct arena *a, enum blocklist_kind kind
 
 enum store_result
 store_blocklist_remove(struct store *st, struct arena *a, int64_t id,
-    struct blocklist_entry *removed)
+    const struct actor *who, time_t now, struct blocklist_entry *removed)
 {
 	memset(removed, 0, sizeof(*removed));
+	if (who == NULL) {
+		log_error("database: blocklist remove: no actor");
+		return STORE_ERROR;
+	}
 	enum store_result r = store_begin_write(st);
 	if (r != STORE_OK)
 		return r;
@@ -244,9 +264,16 @@ store_blocklist_remove(struct store *st, struct arena *a, int64_t id,
 	}
 	if (r != STORE_OK)
 		goto fail;
-	return store_commit(st);
+	if ((r = store_audit_write(st, who, now, &(struct audit_change){
+	    .action = "block_remove", .target = entry_target(a, removed->kind, removed->pattern),
+	    .before = blocklist_action_name(removed->action) })) != STORE_OK)
+		goto fail;
+	if ((r = store_commit(st)) != STORE_OK)
+		goto fail_out;
+	return STORE_OK;
 fail:
 	store_rollback(st);
+fail_out:
 	memset(removed, 0, sizeof(*removed));
 	return r;
 }

@@ -12,9 +12,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "blocklist.h"
 #include "store.h"
+#include "store_audit.h"
 
 struct arena;
 
@@ -25,15 +27,20 @@ struct arena;
 #define STORE_BLOCKLIST_QUERY_MAX 200
 
 /* Adds e (id ignored; kind, action, pattern, folded, created required;
- * note and created_by may be NULL) and sets *id. STORE_CONFLICT when the
- * kind already has an entry with the same folded form; nothing written. */
+ * note may be NULL, created_by NULL: who's name) and sets *id, with its
+ * audit row by who at e->created in the same transaction ("block_add",
+ * the target "kind pattern", the action after, the note as reason).
+ * STORE_CONFLICT when the kind already has an entry with the same folded
+ * form; nothing written. */
 enum store_result store_blocklist_add(struct store *st, const struct blocklist_entry *e,
-    int64_t *id);
+    const struct actor *who, int64_t *id);
 
 /* Removes the entry with this id and gives what it was in *removed (in
- * the arena, for the audit); STORE_NOT_FOUND when there is none. */
+ * the arena), with its audit row by who at now in the same transaction
+ * ("block_remove", the target "kind pattern", the action before);
+ * STORE_NOT_FOUND when there is none. */
 enum store_result store_blocklist_remove(struct store *st, struct arena *a, int64_t id,
-    struct blocklist_entry *removed);
+    const struct actor *who, time_t now, struct blocklist_entry *removed);
 
 /* The entry with this id, or the one of this kind and canonical form. */
 enum store_result store_blocklist_get(struct store *st, struct arena *a, int64_t id,

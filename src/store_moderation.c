@@ -1,5 +1,5 @@
 /* store_moderation.c — the moderation queue, decisions, edits, site
- * replies and the audit trail; see store_moderation.h. */
+ * replies; see store_moderation.h. */
 #include <string.h>
 
 #include <sqlite3.h>
@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "fold.h"
 #include "log.h"
+#include "store_audit.h"
 #include "store_db.h"
 #include "store_moderation.h"
 
@@ -120,19 +121,6 @@ static const char sql_reply[] =
 static const char sql_history[] =
 	"SELECT h.at, u.name, h.body FROM comment_history h"
 	" LEFT JOIN users u ON u.id = h.user_id WHERE h.comment_id = ?1 ORDER BY h.id";
-
-/* --- The audit trail --- */
-static const char sql_audit_add[] =
-	"INSERT INTO audit (at, user_id, actor, remote_addr, action, comment_id, target,"
-	" before, after, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-#define AUDIT_COLUMNS \
-	"SELECT id, at, user_id, actor, remote_addr, action, comment_id, target, before," \
-	" after, reason FROM audit"
-static const char sql_audit_all[] = AUDIT_COLUMNS " ORDER BY id DESC LIMIT ?2 OFFSET ?3";
-static const char sql_audit_user[] =
-	AUDIT_COLUMNS " WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3";
-static const char sql_audit_count_all[] = "SELECT count(*) FROM audit";
-static const char sql_audit_count_user[] = "SELECT count(*) FROM audit WHERE user_id = ?1";
 
 const char *
 moderation_action_name(enum moderation_action a)
@@ -453,20 +441,6 @@ out:
 
 static const struct actor cli_actor = { .user_id = 0, .name = "nazarctl", .remote_addr = "" };
 
-/* Writes one audit row inside the caller's transaction. */
-static enum store_result
-audit_write(struct store *st, time_t now, const struct actor *who, const char *action,
-    int64_t comment_id, const char *before, const char *after, const char *reason)
-{
-	struct audit_entry e = {
-		.at = (int64_t)now, .user_id = who->user_id, .actor = (char *)who->name,
-		.remote_addr = (char *)who->remote_addr, .action = (char *)action,
-		.comment_id = comment_id, .target = (char *)"", .before = (char *)before,
-		.after = (char *)after, .reason = (char *)reason,
-	};
-	return store_audit_add(st, &e);
-}
-
 static void
 result_conflict(struct moderation_result *res, const struct current *cur)
 {
@@ -530,8 +504,10 @@ moderate_one(struct store *st, struct arena *a, const struct moderation *item,
 	}
 	if ((r = store_step_done(st, s, "moderate")) != STORE_OK)
 		return r;
-	r = audit_write(st, now, who, action_names[action], item->id,
-	    comment_status_name(cur.status), comment_status_name(target), why);
+	r = store_audit_write(st, who, now, &(struct audit_change){ .action =
+	    action_names[action], .comment_id = item->id, .before =
+	    comment_status_name(cur.status), .after = comment_status_name(target),
+	    .reason = why });
 	if (r != STORE_OK)
 		return r;
 	res->result = STORE_OK;
@@ -634,8 +610,9 @@ store_edit_comment(struct store *st, struct arena *a, int64_t id, int64_t versio
 	s = NULL;
 	if (r != STORE_OK)
 		goto fail;
-	if ((r = audit_write(st, now, who, "edit", id, audit_excerpt(a, cur.body),
-	    audit_excerpt(a, body), "")) != STORE_OK)
+	if ((r = store_audit_write(st, who, now, &(struct audit_change){ .action = "edit",
+	    .comment_id = id, .before = audit_excerpt(a, cur.body),
+	    .after = audit_excerpt(a, body) })) != STORE_OK)
 		goto fail;
 	if ((r = store_commit(st)) != STORE_OK)
 		return r;
@@ -700,8 +677,8 @@ store_site_reply(struct store *st, int64_t parent, const char *display_name, con
 	if (r != STORE_OK)
 		goto fail;
 	int64_t new_id = sqlite3_last_insert_rowid(st->db);
-	if ((r = audit_write(st, now, who, "reply", new_id, "", audit_excerpt(a, body), "")) !=
-	    STORE_OK)
+	if ((r = store_audit_write(st, who, now, &(struct audit_change){ .action = "reply",
+	    .comment_id = new_id, .after = audit_excerpt(a, body) })) != STORE_OK)
 		goto fail;
 	if ((r = store_commit(st)) != STORE_OK)
 		goto out;
@@ -754,132 +731,5 @@ store_comment_history(struct store *st, struct arena *a, int64_t id,
 	*count = n;
 out:
 	store_stmt_done(s);
-	return r;
-}
-
-enum store_result
-store_audit_add(struct store *st, const struct audit_entry *e)
-{
-	if (e == NULL || e->action == NULL || e->action[0] == '\0') {
-		log_error("database: audit: no action");
-		return STORE_ERROR;
-	}
-	enum store_result r = STORE_OK;
-	sqlite3_stmt *s = prepare(st, sql_audit_add, "audit", &r);
-	if (s == NULL)
-		return r;
-	int rc = sqlite3_bind_int64(s, 1, e->at);
-	if (rc == SQLITE_OK)
-		rc = bind_user(s, 2, e->user_id);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 3, e->actor);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 4, e->remote_addr);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 5, e->action);
-	if (rc == SQLITE_OK)
-		rc = e->comment_id > 0 ? sqlite3_bind_int64(s, 6, e->comment_id) :
-		    sqlite3_bind_null(s, 6);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 7, e->target);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 8, e->before);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 9, e->after);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 10, e->reason);
-	if ((r = bind_check(st, rc)) != STORE_OK) {
-		store_stmt_done(s);
-		return r;
-	}
-	/* Outside a transaction the INSERT commits by itself. */
-	return store_step_done(st, s, "audit");
-}
-
-static enum store_result
-audit_total(struct store *st, int64_t user_id, long long *total)
-{
-	enum store_result r = STORE_OK;
-	sqlite3_stmt *s = prepare(st, user_id > 0 ? sql_audit_count_user : sql_audit_count_all,
-	    "audit count", &r);
-	if (s == NULL)
-		return r;
-	int rc = user_id > 0 ? sqlite3_bind_int64(s, 1, user_id) : SQLITE_OK;
-	if ((r = bind_check(st, rc)) == STORE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW)
-			*total = sqlite3_column_int64(s, 0);
-		else
-			r = store_db_fail(st->db, rc, "audit count");
-	}
-	store_stmt_done(s);
-	return r;
-}
-
-enum store_result
-store_audit_list(struct store *st, struct arena *a, int64_t user_id, int page, int per_page,
-    struct audit_entry **out, size_t *count, long long *total)
-{
-	*out = NULL;
-	*count = 0;
-	*total = 0;
-	if (page < 1 || page > QUEUE_MAX_PAGE || per_page < 1 || per_page > QUEUE_MAX_PER_PAGE ||
-	    user_id < 0) {
-		log_error("database: audit: invalid arguments");
-		return STORE_ERROR;
-	}
-	struct audit_entry *rows = NULL;
-	size_t n = 0, cap = 0;
-	sqlite3_stmt *s = NULL;
-	enum store_result r = store_begin_read(st);
-	if (r != STORE_OK)
-		goto out;
-	if ((r = audit_total(st, user_id, total)) != STORE_OK)
-		goto out;
-	if ((s = prepare(st, user_id > 0 ? sql_audit_user : sql_audit_all, "audit", &r)) == NULL)
-		goto out;
-	int rc = user_id > 0 ? sqlite3_bind_int64(s, 1, user_id) : SQLITE_OK;
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(s, 2, per_page);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)(page - 1) * per_page);
-	if ((r = bind_check(st, rc)) != STORE_OK)
-		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct audit_entry *nr = arena_calloc(a, ncap, sizeof(*nr));
-			if (n > 0)
-				memcpy(nr, rows, n * sizeof(*nr));
-			rows = nr;
-			cap = ncap;
-		}
-		struct audit_entry *e = &rows[n++];
-		e->id = sqlite3_column_int64(s, 0);
-		e->at = sqlite3_column_int64(s, 1);
-		e->user_id = sqlite3_column_int64(s, 2);
-		e->actor = store_column_dup(a, s, 3);
-		e->remote_addr = store_column_dup(a, s, 4);
-		e->action = store_column_dup(a, s, 5);
-		e->comment_id = sqlite3_column_int64(s, 6);
-		e->target = store_column_dup(a, s, 7);
-		e->before = store_column_dup(a, s, 8);
-		e->after = store_column_dup(a, s, 9);
-		e->reason = store_column_dup(a, s, 10);
-	}
-	if (rc != SQLITE_DONE) {
-		r = store_db_fail(st->db, rc, "audit");
-		goto out;
-	}
-	*out = rows ? rows : arena_calloc(a, 1, sizeof(*rows));
-	*count = n;
-out:
-	store_stmt_done(s);
-	store_rollback(st);
-	if (r != STORE_OK) {
-		*out = NULL;
-		*count = 0;
-		*total = 0;
-	}
 	return r;
 }

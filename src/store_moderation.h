@@ -1,5 +1,5 @@
-/* store_moderation.h — the moderation queue, decisions, edits, site
- * replies, and the audit trail.
+/* store_moderation.h — the moderation queue, decisions, edits and site
+ * replies.
  *
  * Every decision and edit is written together with its audit entry in one
  * transaction: there is no moderated comment without its record. Decisions
@@ -14,16 +14,9 @@
 #include <time.h>
 
 #include "store.h"
+#include "store_audit.h"
 
 struct arena;
-
-/* Who does something, for the audit trail. user_id 0: the operator's CLI
- * (actor "nazarctl") or an unknown user name at sign-in. */
-struct actor {
-	int64_t user_id;
-	const char *name;		/* user name at the time */
-	const char *remote_addr;	/* "" from the CLI */
-};
 
 struct queue_query {
 	enum comment_status status;
@@ -103,28 +96,5 @@ struct history_entry {
 };
 enum store_result store_comment_history(struct store *st, struct arena *a, int64_t id,
     struct history_entry **out, size_t *count);
-
-struct audit_entry {
-	int64_t id;
-	int64_t at;
-	int64_t user_id;	/* 0: none */
-	char *actor;
-	char *remote_addr;
-	char *action;		/* "login", "login_failed", "logout", "password",
-				 * "user_add", "user_disable", "user_enable",
-				 * "user_role", "user_password", "approve", "reject",
-				 * "spam", "delete", "restore", "edit", "reply" */
-	int64_t comment_id;	/* 0: none */
-	char *target;		/* e.g. the user name acted on */
-	char *before;
-	char *after;
-	char *reason;
-};
-
-/* Adds one entry (its own transaction, or inside the caller's). */
-enum store_result store_audit_add(struct store *st, const struct audit_entry *e);
-/* Newest first; user_id 0 for everyone's. *total counts all matching. */
-enum store_result store_audit_list(struct store *st, struct arena *a, int64_t user_id,
-    int page, int per_page, struct audit_entry **out, size_t *count, long long *total);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "log.h"
+#include "store_audit.h"
 #include "store_db.h"
 #include "store_users.h"
 
@@ -34,8 +35,6 @@ static const char sql_user_password[] =
 /* ?2 NULL: every session of the user. */
 static const char sql_sessions_end_but[] =
 	"DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR token_hash <> ?2)";
-static const char sql_user_state[] =
-	"SELECT role, disabled FROM users WHERE id = ?1";
 static const char sql_user_disabled[] =
 	"UPDATE users SET disabled = ?2, updated = ?3 WHERE id = ?1";
 static const char sql_user_role[] =
@@ -110,10 +109,10 @@ write_one(struct store *st, sqlite3_stmt *s, const char *what, int *changes)
 
 enum store_result
 store_user_add(struct store *st, const char *name, const char *display_name,
-    enum auth_role role, const char *pwhash, time_t now, int64_t *id)
+    enum auth_role role, const char *pwhash, const struct actor *who, time_t now, int64_t *id)
 {
 	if (name == NULL || name[0] == '\0' || pwhash == NULL || pwhash[0] == '\0' ||
-	    (unsigned)role >= ROLE__MAX) {
+	    (unsigned)role >= ROLE__MAX || who == NULL) {
 		log_error("database: user add: invalid arguments");
 		return STORE_ERROR;
 	}
@@ -150,6 +149,9 @@ store_user_add(struct store *st, const char *name, const char *display_name,
 		goto fail;
 	}
 	int64_t newid = sqlite3_last_insert_rowid(st->db);
+	if ((r = store_audit_write(st, who, now, &(struct audit_change){ .action = "user_add",
+	    .target = name, .after = auth_role_name(role) })) != STORE_OK)
+		goto fail;
 	if ((r = store_commit(st)) != STORE_OK)
 		return r;
 	if (id != NULL)
@@ -264,9 +266,26 @@ sessions_end(struct store *st, int64_t id, const unsigned char *keep)
 	return write_one(st, s, "end sessions", NULL);
 }
 
-enum store_result
-store_user_set_password(struct store *st, int64_t id, const char *pwhash,
-    const unsigned char *keep, time_t now)
+/* The user, read inside the caller's write transaction, and whether they
+ * are the last enabled admin. */
+static enum store_result
+user_state(struct store *st, struct arena *a, int64_t id, struct user *u, bool *is_last)
+{
+	*is_last = false;
+	enum store_result r = store_user_by_id(st, a, id, u, NULL);
+	if (r != STORE_OK || u->role != ROLE_ADMIN || u->disabled)
+		return r;
+	long long admins = 0;
+	if ((r = store_user_count_admins(st, &admins)) == STORE_OK)
+		*is_last = admins <= 1;
+	return r;
+}
+
+/* Sets the password hash in a transaction; with its audit row unless who
+ * is NULL (a rehash). */
+static enum store_result
+password_set(struct store *st, int64_t id, const char *pwhash, const unsigned char *keep,
+    const struct actor *who, time_t now)
 {
 	if (pwhash == NULL || pwhash[0] == '\0') {
 		log_error("database: set password: no hash");
@@ -275,6 +294,11 @@ store_user_set_password(struct store *st, int64_t id, const char *pwhash,
 	enum store_result r = store_begin_write(st);
 	if (r != STORE_OK)
 		return r;
+	struct arena *a = arena_new();
+	struct user u;
+	bool is_last;
+	if ((r = user_state(st, a, id, &u, &is_last)) != STORE_OK)
+		goto fail;
 	int rc, changes = 0;
 	sqlite3_stmt *s = store_prepare(st, sql_user_password, &rc);
 	if (s == NULL) {
@@ -292,115 +316,125 @@ store_user_set_password(struct store *st, int64_t id, const char *pwhash,
 	}
 	if ((r = write_one(st, s, "set password", &changes)) != STORE_OK)
 		goto fail;
-	if (changes == 0) {
-		r = STORE_NOT_FOUND;
-		goto fail;
-	}
 	/* Whoever knew the old password is signed out with it. */
 	if ((r = sessions_end(st, id, keep)) != STORE_OK)
 		goto fail;
+	if (who != NULL && (r = store_audit_write(st, who, now, &(struct audit_change){
+	    .action = who->user_id == id ? "password" : "user_password",
+	    .target = u.name })) != STORE_OK)
+		goto fail;
+	arena_free(a);
 	return store_commit(st);
 
 fail:
 	store_rollback(st);
+	arena_free(a);
 	return r;
 }
 
-/* The role and state of a user, and whether changing them would leave no
- * enabled admin; inside the caller's transaction. */
-static enum store_result
-last_admin(struct store *st, int64_t id, bool *is_last)
+enum store_result
+store_user_set_password(struct store *st, int64_t id, const char *pwhash,
+    const unsigned char *keep, const struct actor *who, time_t now)
 {
-	int rc;
-	*is_last = false;
-	sqlite3_stmt *s = store_prepare(st, sql_user_state, &rc);
-	if (s == NULL)
-		return store_db_fail(st->db, rc, "user state");
-	if ((rc = sqlite3_bind_int64(s, 1, id)) != SQLITE_OK)
-		return bind_fail(st, s, rc, "user state");
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		store_stmt_done(s);
-		return STORE_NOT_FOUND;
+	if (who == NULL) {
+		log_error("database: set password: no actor");
+		return STORE_ERROR;
 	}
-	if (rc != SQLITE_ROW)
-		return bind_fail(st, s, rc, "user state");
-	const unsigned char *role = sqlite3_column_text(s, 0);
-	bool enabled_admin = role != NULL && strcmp((const char *)role, "admin") == 0 &&
-	    sqlite3_column_int(s, 1) == 0;
-	store_stmt_done(s);
-	if (!enabled_admin)
-		return STORE_OK;
-	long long admins = 0;
-	enum store_result r = store_user_count_admins(st, &admins);
-	if (r == STORE_OK)
-		*is_last = admins <= 1;
-	return r;
+	return password_set(st, id, pwhash, keep, who, now);
 }
 
-/* Sets one column of a user (sql binds ?1 id, ?2 value, ?3 now) in a
- * transaction; refuses (STORE_CONFLICT) to take away the last enabled
- * admin when guard is set, and ends the user's sessions when end is set. */
-static enum store_result
-user_update(struct store *st, const char *sql, const char *what, int64_t id,
-    const char *text, int value, bool guard, bool end, time_t now)
+enum store_result
+store_user_rehash(struct store *st, int64_t id, const char *pwhash,
+    const unsigned char *keep, time_t now)
 {
+	return password_set(st, id, pwhash, keep, NULL, now);
+}
+
+static const char *
+state_name(bool disabled)
+{
+	return disabled ? "disabled" : "enabled";
+}
+
+/* Sets whether a user is disabled (disable >= 0) or their role (role >= 0)
+ * in a transaction, with its audit row; refuses (STORE_CONFLICT) to take
+ * away the last enabled admin, and ends the sessions of a disabled user. */
+static enum store_result
+user_update(struct store *st, int64_t id, int disable, int role, const struct actor *who,
+    time_t now)
+{
+	if (who == NULL) {
+		log_error("database: user change: no actor");
+		return STORE_ERROR;
+	}
 	enum store_result r = store_begin_write(st);
 	if (r != STORE_OK)
 		return r;
+	struct arena *a = arena_new();
+	struct user u;
 	bool is_last = false;
-	if ((r = last_admin(st, id, &is_last)) != STORE_OK)
+	if ((r = user_state(st, a, id, &u, &is_last)) != STORE_OK)
 		goto fail;
-	if (guard && is_last) {
+	if (is_last && (disable > 0 || (role >= 0 && role != ROLE_ADMIN))) {
 		r = STORE_CONFLICT;
 		goto fail;
 	}
-	int rc, changes = 0;
-	sqlite3_stmt *s = store_prepare(st, sql, &rc);
+	const char *what = disable >= 0 ? "set disabled" : "set role";
+	int rc;
+	sqlite3_stmt *s = store_prepare(st, disable >= 0 ? sql_user_disabled : sql_user_role,
+	    &rc);
 	if (s == NULL) {
 		r = store_db_fail(st->db, rc, what);
 		goto fail;
 	}
 	rc = sqlite3_bind_int64(s, 1, id);
 	if (rc == SQLITE_OK)
-		rc = text != NULL ? store_bind_text(s, 2, text) : sqlite3_bind_int(s, 2, value);
+		rc = disable >= 0 ? sqlite3_bind_int(s, 2, disable) :
+		    store_bind_text(s, 2, auth_role_name((enum auth_role)role));
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
 	if (rc != SQLITE_OK) {
 		r = bind_fail(st, s, rc, what);
 		goto fail;
 	}
-	if ((r = write_one(st, s, what, &changes)) != STORE_OK)
+	if ((r = write_one(st, s, what, NULL)) != STORE_OK)
 		goto fail;
-	if (changes == 0) {
-		r = STORE_NOT_FOUND;
+	if (disable > 0 && (r = sessions_end(st, id, NULL)) != STORE_OK)
 		goto fail;
-	}
-	if (end && (r = sessions_end(st, id, NULL)) != STORE_OK)
+	struct audit_change ch = { .action = "user_role", .target = u.name,
+	    .before = auth_role_name(u.role),
+	    .after = auth_role_name((enum auth_role)role) };
+	if (disable >= 0)
+		ch = (struct audit_change){ .action = disable ? "user_disable" : "user_enable",
+		    .target = u.name, .before = state_name(u.disabled),
+		    .after = state_name(disable) };
+	if ((r = store_audit_write(st, who, now, &ch)) != STORE_OK)
 		goto fail;
+	arena_free(a);
 	return store_commit(st);
 
 fail:
 	store_rollback(st);
+	arena_free(a);
 	return r;
 }
 
 enum store_result
-store_user_set_disabled(struct store *st, int64_t id, bool disabled, time_t now)
+store_user_set_disabled(struct store *st, int64_t id, bool disabled, const struct actor *who,
+    time_t now)
 {
-	return user_update(st, sql_user_disabled, "set disabled", id, NULL, disabled ? 1 : 0,
-	    disabled, disabled, now);
+	return user_update(st, id, disabled ? 1 : 0, -1, who, now);
 }
 
 enum store_result
-store_user_set_role(struct store *st, int64_t id, enum auth_role role, time_t now)
+store_user_set_role(struct store *st, int64_t id, enum auth_role role,
+    const struct actor *who, time_t now)
 {
 	if ((unsigned)role >= ROLE__MAX) {
 		log_error("database: set role: invalid role %d", (int)role);
 		return STORE_ERROR;
 	}
-	return user_update(st, sql_user_role, "set role", id, auth_role_name(role), 0,
-	    role != ROLE_ADMIN, false, now);
+	return user_update(st, id, -1, (int)role, who, now);
 }
 
 enum store_result

@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "store.h"
+#include "store_audit.h"
 
 struct arena;
 
@@ -33,10 +34,15 @@ struct session {
 	int64_t last_seen;
 };
 
+/* The changes to a user below are written together with their audit row
+ * (store_audit.h), by who at now, in one transaction: both or neither.
+ * who is required (STORE_ERROR when NULL). */
+
 /* STORE_CONFLICT when the name is taken (in any case). *id receives the
- * new id. display_name NULL or "": the name. */
+ * new id. display_name NULL or "": the name. Audited as "user_add", the
+ * role after. */
 enum store_result store_user_add(struct store *st, const char *name, const char *display_name,
-    enum auth_role role, const char *pwhash, time_t now, int64_t *id);
+    enum auth_role role, const char *pwhash, const struct actor *who, time_t now, int64_t *id);
 /* By name (case-insensitive) or id; STORE_NOT_FOUND when absent. pwhash may
  * be NULL when not wanted. */
 enum store_result store_user_by_name(struct store *st, struct arena *a, const char *name,
@@ -47,17 +53,25 @@ enum store_result store_user_by_id(struct store *st, struct arena *a, int64_t id
 enum store_result store_user_list(struct store *st, struct arena *a, struct user **out,
     size_t *count);
 /* New password hash; also ends every session of the user except the one
- * whose token hash is keep (NULL: all of them). */
+ * whose token hash is keep (NULL: all of them). Audited as "password" when
+ * who is the user, else "user_password". STORE_NOT_FOUND for an unknown id. */
 enum store_result store_user_set_password(struct store *st, int64_t id, const char *pwhash,
+    const unsigned char *keep, const struct actor *who, time_t now);
+/* The same password under a new hash (stronger parameters, at sign-in):
+ * like store_user_set_password, but no audit row, since nothing changed
+ * that anyone decided. */
+enum store_result store_user_rehash(struct store *st, int64_t id, const char *pwhash,
     const unsigned char *keep, time_t now);
 /* Disabling also ends all the user's sessions. Disabling the last enabled
  * admin, or making them a moderator, is refused with STORE_CONFLICT,
  * decided inside the write transaction so that two admins acting at once
- * cannot both succeed. STORE_NOT_FOUND for an unknown id. */
+ * cannot both succeed. STORE_NOT_FOUND for an unknown id. Audited as
+ * "user_disable" or "user_enable" ("enabled"/"disabled" before and after),
+ * and "user_role" (the roles before and after). */
 enum store_result store_user_set_disabled(struct store *st, int64_t id, bool disabled,
-    time_t now);
+    const struct actor *who, time_t now);
 enum store_result store_user_set_role(struct store *st, int64_t id, enum auth_role role,
-    time_t now);
+    const struct actor *who, time_t now);
 /* Number of enabled admins (so the last one cannot be disabled). */
 enum store_result store_user_count_admins(struct store *st, long long *count);
 

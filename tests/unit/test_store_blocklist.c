@@ -80,6 +80,9 @@ teardown(void **state)
 	return 0;
 }
 
+/* Who changes the list in these tests. */
+static const struct actor maryam = { 0, "maryam", "192.0.2.1" };
+
 /* Adds a pattern as a moderator would (normalized first). */
 static enum store_result
 add(struct store_fixture *f, enum blocklist_kind k, const char *pattern, enum blocklist_action act,
@@ -91,7 +94,7 @@ add(struct store_fixture *f, enum blocklist_kind k, const char *pattern, enum bl
 		.kind = k, .action = act, .pattern = (char *)clean, .folded = (char *)folded,
 		.note = (char *)note, .created = T0, .created_by = (char *)"maryam",
 	};
-	return store_blocklist_add(f->st, &e, id);
+	return store_blocklist_add(f->st, &e, &maryam, id);
 }
 
 static int64_t
@@ -151,13 +154,13 @@ add_get_remove(void **state)
 	    STORE_NOT_FOUND);
 
 	struct blocklist_entry gone;
-	assert_int_equal(store_blocklist_remove(f->st, f->a, id1, &gone), STORE_OK);
+	assert_int_equal(store_blocklist_remove(f->st, f->a, id1, &maryam, T0, &gone), STORE_OK);
 	assert_int_equal(gone.id, id1);
 	assert_string_equal(gone.pattern, "كلاهبردار");
 	assert_int_equal(gone.action, BLOCK_SPAM);
 	assert_int_equal(generation(f), 5);
 	assert_int_equal(store_blocklist_get(f->st, f->a, id1, &e), STORE_NOT_FOUND);
-	assert_int_equal(store_blocklist_remove(f->st, f->a, id1, &gone), STORE_NOT_FOUND);
+	assert_int_equal(store_blocklist_remove(f->st, f->a, id1, &maryam, T0, &gone), STORE_NOT_FOUND);
 	assert_int_equal(gone.id, 0);
 	assert_int_equal(generation(f), 5);
 	/* Once removed, it can be added again. */
@@ -167,10 +170,10 @@ add_get_remove(void **state)
 	struct blocklist_entry bad = { .kind = BLOCK_WORD, .action = BLOCK_HOLD,
 	    .pattern = (char *)"x", .folded = (char *)"" };
 	int64_t id;
-	assert_int_equal(store_blocklist_add(f->st, &bad, &id), STORE_ERROR);
+	assert_int_equal(store_blocklist_add(f->st, &bad, &maryam, &id), STORE_ERROR);
 	bad.folded = (char *)"x";
 	bad.kind = BLOCK_KIND__MAX;
-	assert_int_equal(store_blocklist_add(f->st, &bad, &id), STORE_ERROR);
+	assert_int_equal(store_blocklist_add(f->st, &bad, &maryam, &id), STORE_ERROR);
 	/* The table's own checks stand behind the code's. */
 	assert_int_not_equal(sqlite3_exec(f->st->db, "INSERT INTO blocklist (kind, pattern, "
 	    "folded, action, created) VALUES ('regex', 'x', 'x', 'hold', 0)", NULL, NULL, NULL),
@@ -178,6 +181,65 @@ add_get_remove(void **state)
 	assert_int_not_equal(sqlite3_exec(f->st->db, "INSERT INTO blocklist (kind, pattern, "
 	    "folded, action, created) VALUES ('word', 'x', 'x', 'delete', 0)", NULL, NULL, NULL),
 	    SQLITE_OK);
+}
+
+/* A change to the list and its audit row commit together, or neither. */
+static void
+changes_audited(void **state)
+{
+	struct store_fixture *f = *state;
+	struct audit_entry *rows;
+	size_t n;
+	long long total;
+	int64_t id;
+	assert_int_equal(add(f, BLOCK_WORD, "Spam", BLOCK_SPAM, "تبلیغ", &id), STORE_OK);
+	assert_int_equal(store_audit_list(f->st, f->a, 0, 1, 10, &rows, &n, &total), STORE_OK);
+	assert_int_equal(total, 1);
+	assert_string_equal(rows[0].action, "block_add");
+	assert_string_equal(rows[0].actor, "maryam");
+	assert_string_equal(rows[0].remote_addr, "192.0.2.1");
+	assert_string_equal(rows[0].target, "word Spam");
+	assert_string_equal(rows[0].before, "");
+	assert_string_equal(rows[0].after, "spam");
+	assert_string_equal(rows[0].reason, "تبلیغ");
+	assert_int_equal(rows[0].at, T0);
+	/* A duplicate writes nothing. */
+	int64_t dup;
+	assert_int_equal(add(f, BLOCK_WORD, "spam", BLOCK_HOLD, NULL, &dup), STORE_CONFLICT);
+	struct blocklist_entry gone;
+	assert_int_equal(store_blocklist_remove(f->st, f->a, id, &maryam, T0 + 9, &gone),
+	    STORE_OK);
+	assert_int_equal(store_audit_list(f->st, f->a, 0, 1, 10, &rows, &n, &total), STORE_OK);
+	assert_int_equal(total, 2);
+	assert_string_equal(rows[0].action, "block_remove");
+	assert_string_equal(rows[0].target, "word Spam");
+	assert_string_equal(rows[0].before, "spam");
+	assert_string_equal(rows[0].after, "");
+	assert_int_equal(rows[0].at, T0 + 9);
+	assert_int_equal(store_blocklist_remove(f->st, f->a, id, &maryam, T0, &gone),
+	    STORE_NOT_FOUND);
+	assert_int_equal(generation(f), 2);
+
+	/* The audit row cannot be written (no user 99): the change is undone. */
+	const struct actor ghost = { 99, "ghost", "" };
+	const char *clean, *folded;
+	assert_int_equal(blocklist_normalize(f->a, BLOCK_WORD, "x", &clean, &folded),
+	    BLOCK_PATTERN_OK);
+	const struct blocklist_entry e = { .kind = BLOCK_WORD, .action = BLOCK_HOLD,
+	    .pattern = (char *)clean, .folded = (char *)folded, .created = T0 };
+	assert_int_equal(store_blocklist_add(f->st, &e, &ghost, &id), STORE_ERROR);
+	assert_int_equal(id, 0);
+	assert_int_equal(generation(f), 2);
+	assert_int_equal(store_blocklist_add(f->st, &e, NULL, &id), STORE_ERROR);
+	assert_int_equal(store_blocklist_add(f->st, &e, &maryam, &id), STORE_OK);
+	assert_int_equal(store_blocklist_get(f->st, f->a, id, &gone), STORE_OK);
+	assert_string_equal(gone.created_by, "maryam");	/* who's name by default */
+	assert_int_equal(store_blocklist_remove(f->st, f->a, id, &ghost, T0, &gone), STORE_ERROR);
+	assert_int_equal(store_blocklist_remove(f->st, f->a, id, NULL, T0, &gone), STORE_ERROR);
+	assert_int_equal(store_blocklist_get(f->st, f->a, id, &gone), STORE_OK);
+	assert_int_equal(store_audit_list(f->st, f->a, 0, 1, 10, &rows, &n, &total), STORE_OK);
+	assert_int_equal(total, 3);
+	assert_string_equal(rows[0].action, "block_add");
 }
 
 static void
@@ -338,7 +400,7 @@ cache_follows_generation(void **state)
 
 	/* A removal is seen too. */
 	struct blocklist_entry gone;
-	assert_int_equal(store_blocklist_remove(f->st, f->a, id, &gone), STORE_OK);
+	assert_int_equal(store_blocklist_remove(f->st, f->a, id, &maryam, T0, &gone), STORE_OK);
 	const struct blocklist *l2 = blocklist_cache_acquire(bc, other, T0);
 	assert_int_equal(blocklist_size(l2), 0);
 	assert_false(blocklist_match(l2, &s, &m));
@@ -517,8 +579,8 @@ app_setup(void **state)
 
 	/* A signed-in moderator. */
 	int64_t uid;
-	assert_int_equal(store_user_add(f->ctx.store, "maryam", "مریم", ROLE_MODERATOR, "x", T0,
-	    &uid), STORE_OK);
+	assert_int_equal(store_user_add(f->ctx.store, "maryam", "مریم", ROLE_MODERATOR, "x",
+	    &maryam, T0, &uid), STORE_OK);
 	unsigned char token[AUTH_TOKEN_BYTES], hash[AUTH_TOKEN_BYTES], csrf[AUTH_TOKEN_BYTES];
 	char text[AUTH_TOKEN_TEXT];
 	auth_token_new(token);
@@ -889,7 +951,8 @@ admin_page(void **state)
 	long long total;
 	assert_int_equal(store_audit_list(f->ctx.store, f->a, 0, 1, 50, &au, &n, &total),
 	    STORE_OK);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);		/* and the user_add of the fixture */
+	assert_string_equal(au[2].action, "user_add");
 	assert_string_equal(au[0].action, "block_remove");
 	assert_string_equal(au[0].target, "word كـلاه‌بردار");
 	assert_string_equal(au[0].before, "spam");
@@ -954,6 +1017,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(add_get_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(changes_audited, setup, teardown),
 		cmocka_unit_test_setup_teardown(list_and_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(load_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(cache_follows_generation, setup, teardown),

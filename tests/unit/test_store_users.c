@@ -17,11 +17,15 @@
 #include "arena.h"
 #include "auth.h"
 #include "store.h"
+#include "store_audit.h"
 #include "store_users.h"
 #include "store_fixture.h"
 
 #define T0 1700000000
 #define WINDOW 900
+
+/* Who acts in these tests: the operator's command line. */
+static const struct actor op = { 0, "nazarctl", "" };
 
 
 static int
@@ -45,7 +49,7 @@ add_user(struct store_fixture *f, const char *name, enum auth_role role)
 	int64_t id = 0;
 	char hash[64];
 	snprintf(hash, sizeof(hash), "$argon2id$hash-of-%s", name);
-	assert_int_equal(store_user_add(f->st, name, NULL, role, hash, T0, &id), STORE_OK);
+	assert_int_equal(store_user_add(f->st, name, NULL, role, hash, &op, T0, &id), STORE_OK);
 	assert_true(id > 0);
 	return id;
 }
@@ -108,7 +112,7 @@ user_add_get(void **state)
 	struct store_fixture *f = *state;
 	int64_t id = 0;
 	assert_int_equal(store_user_add(f->st, "Maryam", "مریم رضایی", ROLE_ADMIN,
-	    "$argon2id$v=19$m=65536,t=2,p=1$x$y", T0, &id), STORE_OK);
+	    "$argon2id$v=19$m=65536,t=2,p=1$x$y", &op, T0, &id), STORE_OK);
 	assert_true(id > 0);
 
 	struct user u;
@@ -152,12 +156,12 @@ user_conflict(void **state)
 {
 	struct store_fixture *f = *state;
 	int64_t id = add_user(f, "ali", ROLE_MODERATOR), other = -5;
-	assert_int_equal(store_user_add(f->st, "ALI", "Another", ROLE_ADMIN, "h", T0, &other),
+	assert_int_equal(store_user_add(f->st, "ALI", "Another", ROLE_ADMIN, "h", &op, T0, &other),
 	    STORE_CONFLICT);
 	assert_int_equal(other, -5);
-	assert_int_equal(store_user_add(f->st, "ali", NULL, ROLE_ADMIN, "h", T0, NULL),
+	assert_int_equal(store_user_add(f->st, "ali", NULL, ROLE_ADMIN, "h", &op, T0, NULL),
 	    STORE_CONFLICT);
-	assert_int_equal(store_user_add(f->st, "Ali", NULL, ROLE_ADMIN, "h", T0, NULL),
+	assert_int_equal(store_user_add(f->st, "Ali", NULL, ROLE_ADMIN, "h", &op, T0, NULL),
 	    STORE_CONFLICT);
 	/* Nothing written, nothing left locked. */
 	struct user *list;
@@ -167,9 +171,9 @@ user_conflict(void **state)
 	assert_int_equal(list[0].id, id);
 	assert_int_equal(list[0].role, ROLE_MODERATOR);
 	/* Arguments the store refuses outright. */
-	assert_int_equal(store_user_add(f->st, "", NULL, ROLE_ADMIN, "h", T0, NULL), STORE_ERROR);
-	assert_int_equal(store_user_add(f->st, "x", NULL, ROLE_ADMIN, "", T0, NULL), STORE_ERROR);
-	assert_int_equal(store_user_add(f->st, "x", NULL, (enum auth_role)9, "h", T0, NULL),
+	assert_int_equal(store_user_add(f->st, "", NULL, ROLE_ADMIN, "h", &op, T0, NULL), STORE_ERROR);
+	assert_int_equal(store_user_add(f->st, "x", NULL, ROLE_ADMIN, "", &op, T0, NULL), STORE_ERROR);
+	assert_int_equal(store_user_add(f->st, "x", NULL, (enum auth_role)9, "h", &op, T0, NULL),
 	    STORE_ERROR);
 	add_user(f, "x", ROLE_MODERATOR);
 }
@@ -213,7 +217,7 @@ set_password_sessions(void **state)
 	new_session(f, 4, b, T0);
 	unsigned char keep[AUTH_TOKEN_BYTES];
 	token(keep, 2);
-	assert_int_equal(store_user_set_password(f->st, a, "$new", keep, T0 + 60), STORE_OK);
+	assert_int_equal(store_user_set_password(f->st, a, "$new", keep, &op, T0 + 60), STORE_OK);
 	assert_false(has_session(f, 1));
 	assert_true(has_session(f, 2));
 	assert_false(has_session(f, 3));
@@ -225,13 +229,13 @@ set_password_sessions(void **state)
 	assert_int_equal(u.updated, T0 + 60);
 	assert_int_equal(u.created, T0);
 	/* Without keep: all of them (an admin's reset, or nazarctl). */
-	assert_int_equal(store_user_set_password(f->st, a, "$newer", NULL, T0 + 61), STORE_OK);
+	assert_int_equal(store_user_set_password(f->st, a, "$newer", NULL, &op, T0 + 61), STORE_OK);
 	assert_false(has_session(f, 2));
 	assert_true(has_session(f, 4));
 	/* Unknown user: nothing changes. */
-	assert_int_equal(store_user_set_password(f->st, 999, "$x", NULL, T0), STORE_NOT_FOUND);
-	assert_int_equal(store_user_set_password(f->st, b, "", NULL, T0), STORE_ERROR);
-	assert_int_equal(store_user_set_password(f->st, b, NULL, NULL, T0), STORE_ERROR);
+	assert_int_equal(store_user_set_password(f->st, 999, "$x", NULL, &op, T0), STORE_NOT_FOUND);
+	assert_int_equal(store_user_set_password(f->st, b, "", NULL, &op, T0), STORE_ERROR);
+	assert_int_equal(store_user_set_password(f->st, b, NULL, NULL, &op, T0), STORE_ERROR);
 	assert_true(has_session(f, 4));
 	assert_int_equal(store_user_by_id(f->st, f->a, b, &u, &hash), STORE_OK);
 	assert_string_equal(hash, "$argon2id$hash-of-b");
@@ -245,7 +249,7 @@ disable_ends_sessions(void **state)
 	new_session(f, 1, mod, T0);
 	new_session(f, 2, mod, T0);
 	new_session(f, 3, admin, T0);
-	assert_int_equal(store_user_set_disabled(f->st, mod, true, T0 + 5), STORE_OK);
+	assert_int_equal(store_user_set_disabled(f->st, mod, true, &op, T0 + 5), STORE_OK);
 	assert_false(has_session(f, 1));
 	assert_false(has_session(f, 2));
 	assert_true(has_session(f, 3));
@@ -254,12 +258,12 @@ disable_ends_sessions(void **state)
 	assert_true(u.disabled);
 	assert_int_equal(u.updated, T0 + 5);
 	/* Enabling brings back none of them. */
-	assert_int_equal(store_user_set_disabled(f->st, mod, false, T0 + 6), STORE_OK);
+	assert_int_equal(store_user_set_disabled(f->st, mod, false, &op, T0 + 6), STORE_OK);
 	assert_int_equal(store_user_by_id(f->st, f->a, mod, &u, NULL), STORE_OK);
 	assert_false(u.disabled);
 	assert_false(has_session(f, 1));
-	assert_int_equal(store_user_set_disabled(f->st, 999, true, T0), STORE_NOT_FOUND);
-	assert_int_equal(store_user_set_disabled(f->st, 999, false, T0), STORE_NOT_FOUND);
+	assert_int_equal(store_user_set_disabled(f->st, 999, true, &op, T0), STORE_NOT_FOUND);
+	assert_int_equal(store_user_set_disabled(f->st, 999, false, &op, T0), STORE_NOT_FOUND);
 }
 
 static void
@@ -274,35 +278,160 @@ last_admin(void **state)
 	assert_int_equal(n, 1);
 	new_session(f, 1, a, T0);
 	/* The only admin can be neither disabled nor demoted; nothing changes. */
-	assert_int_equal(store_user_set_disabled(f->st, a, true, T0), STORE_CONFLICT);
-	assert_int_equal(store_user_set_role(f->st, a, ROLE_MODERATOR, T0), STORE_CONFLICT);
+	assert_int_equal(store_user_set_disabled(f->st, a, true, &op, T0), STORE_CONFLICT);
+	assert_int_equal(store_user_set_role(f->st, a, ROLE_MODERATOR, &op, T0), STORE_CONFLICT);
 	assert_true(has_session(f, 1));
 	struct user u;
 	assert_int_equal(store_user_by_id(f->st, f->a, a, &u, NULL), STORE_OK);
 	assert_false(u.disabled);
 	assert_int_equal(u.role, ROLE_ADMIN);
 	/* Setting what it already is, or the moderator, is fine. */
-	assert_int_equal(store_user_set_role(f->st, a, ROLE_ADMIN, T0), STORE_OK);
-	assert_int_equal(store_user_set_disabled(f->st, a, false, T0), STORE_OK);
-	assert_int_equal(store_user_set_disabled(f->st, m, true, T0), STORE_OK);
-	assert_int_equal(store_user_set_disabled(f->st, m, false, T0), STORE_OK);
+	assert_int_equal(store_user_set_role(f->st, a, ROLE_ADMIN, &op, T0), STORE_OK);
+	assert_int_equal(store_user_set_disabled(f->st, a, false, &op, T0), STORE_OK);
+	assert_int_equal(store_user_set_disabled(f->st, m, true, &op, T0), STORE_OK);
+	assert_int_equal(store_user_set_disabled(f->st, m, false, &op, T0), STORE_OK);
 	/* A second admin: now either may go, but not both. */
-	assert_int_equal(store_user_set_role(f->st, m, ROLE_ADMIN, T0 + 1), STORE_OK);
+	assert_int_equal(store_user_set_role(f->st, m, ROLE_ADMIN, &op, T0 + 1), STORE_OK);
 	assert_int_equal(store_user_by_id(f->st, f->a, m, &u, NULL), STORE_OK);
 	assert_int_equal(u.role, ROLE_ADMIN);
 	assert_int_equal(u.updated, T0 + 1);
 	assert_int_equal(store_user_count_admins(f->st, &n), STORE_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(store_user_set_disabled(f->st, a, true, T0), STORE_OK);
+	assert_int_equal(store_user_set_disabled(f->st, a, true, &op, T0), STORE_OK);
 	assert_false(has_session(f, 1));
 	assert_int_equal(store_user_count_admins(f->st, &n), STORE_OK);
 	assert_int_equal(n, 1);		/* a disabled admin does not count */
-	assert_int_equal(store_user_set_disabled(f->st, m, true, T0), STORE_CONFLICT);
-	assert_int_equal(store_user_set_role(f->st, m, ROLE_MODERATOR, T0), STORE_CONFLICT);
+	assert_int_equal(store_user_set_disabled(f->st, m, true, &op, T0), STORE_CONFLICT);
+	assert_int_equal(store_user_set_role(f->st, m, ROLE_MODERATOR, &op, T0), STORE_CONFLICT);
 	/* The disabled admin may be demoted: it is not the last enabled one. */
-	assert_int_equal(store_user_set_role(f->st, a, ROLE_MODERATOR, T0), STORE_OK);
-	assert_int_equal(store_user_set_role(f->st, 999, ROLE_MODERATOR, T0), STORE_NOT_FOUND);
-	assert_int_equal(store_user_set_role(f->st, m, (enum auth_role)5, T0), STORE_ERROR);
+	assert_int_equal(store_user_set_role(f->st, a, ROLE_MODERATOR, &op, T0), STORE_OK);
+	assert_int_equal(store_user_set_role(f->st, 999, ROLE_MODERATOR, &op, T0), STORE_NOT_FOUND);
+	assert_int_equal(store_user_set_role(f->st, m, (enum auth_role)5, &op, T0), STORE_ERROR);
+}
+
+/* --- every change commits with its audit row, or neither does --- */
+
+/* The newest audit row, and how many there are. */
+static long long
+last_audit(struct store_fixture *f, struct audit_entry *e)
+{
+	struct audit_entry *rows;
+	size_t n;
+	long long total = -1;
+	assert_int_equal(store_audit_list(f->st, f->a, 0, 1, 1, &rows, &n, &total), STORE_OK);
+	memset(e, 0, sizeof(*e));
+	if (n > 0)
+		*e = rows[0];
+	return total;
+}
+
+static void
+assert_audit(const struct audit_entry *e, int64_t user_id, const char *actor,
+    const char *action, const char *target, const char *before, const char *after)
+{
+	assert_int_equal(e->user_id, user_id);
+	assert_string_equal(e->actor, actor);
+	assert_string_equal(e->action, action);
+	assert_string_equal(e->target, target);
+	assert_string_equal(e->before, before);
+	assert_string_equal(e->after, after);
+}
+
+static void
+changes_audited(void **state)
+{
+	struct store_fixture *f = *state;
+	struct audit_entry e;
+	int64_t a = add_user(f, "root", ROLE_ADMIN);
+	assert_int_equal(last_audit(f, &e), 1);
+	assert_audit(&e, 0, "nazarctl", "user_add", "root", "", "admin");
+	assert_int_equal(e.at, T0);
+	const struct actor root = { a, "root", "192.0.2.7" };
+	int64_t m = 0;
+	assert_int_equal(store_user_add(f->st, "mod", NULL, ROLE_MODERATOR, "h", &root, T0 + 1,
+	    &m), STORE_OK);
+	assert_int_equal(last_audit(f, &e), 2);
+	assert_audit(&e, a, "root", "user_add", "mod", "", "moderator");
+	assert_string_equal(e.remote_addr, "192.0.2.7");
+	assert_int_equal(e.at, T0 + 1);
+
+	assert_int_equal(store_user_set_disabled(f->st, m, true, &root, T0 + 2), STORE_OK);
+	assert_int_equal(last_audit(f, &e), 3);
+	assert_audit(&e, a, "root", "user_disable", "mod", "enabled", "disabled");
+	assert_int_equal(store_user_set_disabled(f->st, m, false, &root, T0 + 3), STORE_OK);
+	assert_int_equal(last_audit(f, &e), 4);
+	assert_audit(&e, a, "root", "user_enable", "mod", "disabled", "enabled");
+	assert_int_equal(store_user_set_role(f->st, m, ROLE_ADMIN, &root, T0 + 4), STORE_OK);
+	assert_int_equal(last_audit(f, &e), 5);
+	assert_audit(&e, a, "root", "user_role", "mod", "moderator", "admin");
+	/* Someone else's password, then one's own. */
+	assert_int_equal(store_user_set_password(f->st, m, "$2", NULL, &root, T0 + 5), STORE_OK);
+	assert_int_equal(last_audit(f, &e), 6);
+	assert_audit(&e, a, "root", "user_password", "mod", "", "");
+	assert_int_equal(store_user_set_password(f->st, a, "$3", NULL, &root, T0 + 6), STORE_OK);
+	assert_int_equal(last_audit(f, &e), 7);
+	assert_audit(&e, a, "root", "password", "root", "", "");
+	/* A rehash at sign-in is no one's decision: no row. */
+	assert_int_equal(store_user_rehash(f->st, a, "$3b", NULL, T0 + 7), STORE_OK);
+	assert_int_equal(last_audit(f, &e), 7);
+	char *hash;
+	struct user u;
+	assert_int_equal(store_user_by_id(f->st, f->a, a, &u, &hash), STORE_OK);
+	assert_string_equal(hash, "$3b");
+
+	/* Refused changes leave no row. */
+	assert_int_equal(store_user_add(f->st, "MOD", NULL, ROLE_ADMIN, "h", &root, T0, NULL),
+	    STORE_CONFLICT);
+	assert_int_equal(store_user_set_role(f->st, 999, ROLE_ADMIN, &root, T0), STORE_NOT_FOUND);
+	assert_int_equal(store_user_set_password(f->st, 999, "$x", NULL, &root, T0),
+	    STORE_NOT_FOUND);
+	assert_int_equal(store_user_set_disabled(f->st, a, true, &root, T0), STORE_OK);
+	assert_int_equal(last_audit(f, &e), 8);
+	assert_int_equal(store_user_set_disabled(f->st, m, true, &root, T0), STORE_CONFLICT);
+	assert_int_equal(last_audit(f, &e), 8);
+	/* No actor, no change. */
+	assert_int_equal(store_user_add(f->st, "x", NULL, ROLE_ADMIN, "h", NULL, T0, NULL),
+	    STORE_ERROR);
+	assert_int_equal(store_user_set_password(f->st, m, "$y", NULL, NULL, T0), STORE_ERROR);
+	assert_int_equal(store_user_set_disabled(f->st, a, false, NULL, T0), STORE_ERROR);
+	assert_int_equal(store_user_set_role(f->st, a, ROLE_MODERATOR, NULL, T0), STORE_ERROR);
+	assert_int_equal(store_user_by_name(f->st, f->a, "x", &u, NULL), STORE_NOT_FOUND);
+	assert_int_equal(last_audit(f, &e), 8);
+}
+
+/* An audit row that cannot be written (its user id names no user: the
+ * foreign key refuses it) takes the change down with it. */
+static void
+audit_failure_undoes_change(void **state)
+{
+	struct store_fixture *f = *state;
+	struct audit_entry e;
+	int64_t a = add_user(f, "root", ROLE_ADMIN), m = add_user(f, "mod", ROLE_MODERATOR);
+	new_session(f, 1, m, T0);
+	const struct actor ghost = { 99, "ghost", "192.0.2.99" };
+	assert_int_equal(store_user_add(f->st, "new", NULL, ROLE_ADMIN, "h", &ghost, T0, NULL),
+	    STORE_ERROR);
+	struct user u;
+	char *hash;
+	assert_int_equal(store_user_by_name(f->st, f->a, "new", &u, NULL), STORE_NOT_FOUND);
+	assert_int_equal(store_user_set_password(f->st, m, "$x", NULL, &ghost, T0 + 1),
+	    STORE_ERROR);
+	assert_int_equal(store_user_by_id(f->st, f->a, m, &u, &hash), STORE_OK);
+	assert_string_equal(hash, "$argon2id$hash-of-mod");
+	assert_true(has_session(f, 1));
+	assert_int_equal(store_user_set_disabled(f->st, m, true, &ghost, T0 + 2), STORE_ERROR);
+	assert_int_equal(store_user_set_role(f->st, m, ROLE_ADMIN, &ghost, T0 + 3), STORE_ERROR);
+	assert_int_equal(store_user_by_id(f->st, f->a, m, &u, NULL), STORE_OK);
+	assert_false(u.disabled);
+	assert_int_equal(u.role, ROLE_MODERATOR);
+	assert_int_equal(u.updated, T0);
+	assert_true(has_session(f, 1));
+	assert_int_equal(last_audit(f, &e), 2);
+	/* Nothing is left locked: the next change goes through. */
+	const struct actor root = { a, "root", "" };
+	assert_int_equal(store_user_set_disabled(f->st, m, true, &root, T0 + 4), STORE_OK);
+	assert_int_equal(last_audit(f, &e), 3);
+	assert_false(has_session(f, 1));
 }
 
 /* --- sessions --- */
@@ -548,6 +677,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(set_password_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(disable_ends_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(last_admin, setup, teardown),
+		cmocka_unit_test_setup_teardown(changes_audited, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_failure_undoes_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(session_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(failures, setup, teardown),
