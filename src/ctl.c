@@ -35,15 +35,25 @@ ctl_dispatch(struct ctl *c, const struct ctl_command *cmds, size_t n, const char
 	return CTL_EXIT_USAGE;
 }
 
+/* "nazarctl: MESSAGE" and the end of the line on stderr. */
+static void say(const char *fmt, va_list ap, const char *end)
+    __attribute__((format(printf, 1, 0)));
+
+static void
+say(const char *fmt, va_list ap, const char *end)
+{
+	fputs("nazarctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs(end, stderr);
+}
+
 int
 ctl_usage_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("nazarctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap, "\n(nazarctl -h lists the commands)\n");
 	va_end(ap);
-	fputs("\n(nazarctl -h lists the commands)\n", stderr);
 	return CTL_EXIT_USAGE;
 }
 
@@ -60,11 +70,9 @@ int
 ctl_fail(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("nazarctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap, "\n");
 	va_end(ap);
-	fputc('\n', stderr);
 	return CTL_EXIT_FAIL;
 }
 
@@ -84,12 +92,22 @@ ctl_parse_id(const char *s, int64_t *out)
 }
 
 int
-ctl_parse_limit(const char *s, int *out)
+ctl_opt_limit(const char *s, int *out)
 {
 	int64_t v;
 	if (!num_parse(s, 1, CTL_LIST_MAX_LIMIT, &v))
-		return -1;
+		return ctl_usage_error("--limit: \"%s\" is not a number from 1 to %d", s,
+		    CTL_LIST_MAX_LIMIT);
 	*out = (int)v;
+	return 0;
+}
+
+int
+ctl_opt_once(const char **slot, const char *value, const char *name)
+{
+	if (*slot != NULL)
+		return ctl_usage_error("--%s given twice", name);
+	*slot = value;
 	return 0;
 }
 
@@ -138,10 +156,13 @@ actor_name(struct ctl *c)
 	return arena_printf(c->a, "%s" CTL_ACTOR_SUFFIX, name);
 }
 
-void
-ctl_op_ctx(struct ctl *c, struct actor *who, struct op_ctx *o)
+int
+ctl_begin_change(struct ctl *c, struct actor *who, struct op_ctx *o)
 {
+	if (ctl_open_current_store(c) != 0)
+		return -1;
 	op_ctx_set(o, who, c->st, c->a, &c->cfg, 0, actor_name(c), "", time(NULL));
+	return 0;
 }
 
 const char *

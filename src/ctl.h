@@ -10,6 +10,7 @@
 #ifndef NAZAR_CTL_H
 #define NAZAR_CTL_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,7 +19,6 @@
 #include "config.h"
 #include "op.h"
 #include "store.h"
-#include "store_moderation.h"
 
 /* Exit codes: 0 done, 1 refused or failed, 2 wrong command line. */
 #define CTL_EXIT_FAIL 1
@@ -73,8 +73,11 @@ int ctl_no_user(const char *name);
 
 /* A positive decimal id, through num_parse. 0 or -1. */
 int ctl_parse_id(const char *s, int64_t *out);
-/* --limit: 1 to CTL_LIST_MAX_LIMIT. 0 or -1. */
-int ctl_parse_limit(const char *s, int *out);
+/* --limit: 1 to CTL_LIST_MAX_LIMIT. 0 or a usage error. */
+int ctl_opt_limit(const char *s, int *out);
+/* An option that may be given once: value into *slot, or a usage error
+ * naming --name. */
+int ctl_opt_once(const char **slot, const char *value, const char *name);
 /* --as NAME: a user name's characters (auth_username_valid); given once. */
 int ctl_set_as(struct ctl *c, const char *name);
 /* Reads the options of a change that takes only --as (before or after
@@ -82,11 +85,11 @@ int ctl_set_as(struct ctl *c, const char *name);
  * 0 or a usage error. */
 int ctl_options_as(struct ctl *c, int argc, char **argv);
 
-/* The operation context for a change: the store, the arena, the
- * configuration, the time now, and who acts, into *who: user id 0,
- * "NAME (nazarctl)" with NAME from --as or the Unix user running
- * nazarctl, no address. */
-void ctl_op_ctx(struct ctl *c, struct actor *who, struct op_ctx *o);
+/* Opens the database for a change and fills the operation context: the
+ * store, the arena, the configuration, the time now, and who acts, into
+ * *who: user id 0, "NAME (nazarctl)" with NAME from --as or the Unix user
+ * running nazarctl, no address. 0, or -1 with a message. */
+int ctl_begin_change(struct ctl *c, struct actor *who, struct op_ctx *o);
 
 /* A store result in words, for messages. */
 const char *ctl_store_problem(enum store_result r);

@@ -56,9 +56,8 @@ audit_options(int argc, char **argv, const char **user, int *limit)
 			*user = optarg;
 			break;
 		case 'n':
-			if (ctl_parse_limit(optarg, limit) != 0)
-				return ctl_usage_error("--limit: \"%s\" is not a number from 1 to "
-				    "1000000", optarg);
+			if (ctl_opt_limit(optarg, limit) != 0)
+				return CTL_EXIT_USAGE;
 			break;
 		default:
 			return ctl_bad_option(argv);

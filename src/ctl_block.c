@@ -59,9 +59,8 @@ add_options(struct ctl *c, int argc, char **argv, enum blocklist_action *action,
 				    optarg);
 			break;
 		case 'n':
-			if (*note != NULL)
-				return ctl_usage_error("block add: --note given twice");
-			*note = optarg;
+			if (ctl_opt_once(note, optarg, "note") != 0)
+				return CTL_EXIT_USAGE;
 			break;
 		case CTL_OPT_AS:
 			if (ctl_set_as(c, optarg) != 0)
@@ -89,12 +88,11 @@ block_add(struct ctl *c, int argc, char **argv)
 	if (parse_kind(argv[optind], &kind) != 0)
 		return CTL_EXIT_USAGE;
 	const char *pattern = argv[optind + 1];
-	if (ctl_open_current_store(c) != 0)
-		return CTL_EXIT_FAIL;
 	struct actor who;
 	struct op_ctx oc;
 	struct op_result res;
-	ctl_op_ctx(c, &who, &oc);
+	if (ctl_begin_change(c, &who, &oc) != 0)
+		return CTL_EXIT_FAIL;
 	if (op_block_add(&oc, kind, action, pattern, note, &res) != OP_OK)
 		return block_failed("block add", &res);
 	const struct blocklist_entry *e = &res.entry;
@@ -125,12 +123,11 @@ block_remove(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	if (n != 1 && n != 2)
 		return ctl_usage_error("block remove takes an entry id, or a kind and a pattern");
-	if (ctl_open_current_store(c) != 0)
-		return CTL_EXIT_FAIL;
 	struct actor who;
 	struct op_ctx oc;
 	struct op_result res;
-	ctl_op_ctx(c, &who, &oc);
+	if (ctl_begin_change(c, &who, &oc) != 0)
+		return CTL_EXIT_FAIL;
 	/* The pattern in any spelling: its canonical form finds it. */
 	enum op_problem p = n == 1 ? op_block_remove(&oc, id, &res) :
 	    op_block_remove_pattern(&oc, kind, argv[optind + 1], &res);

@@ -65,9 +65,8 @@ comment_list(struct ctl *c, int argc, char **argv)
 			article = optarg;
 			break;
 		case 'n':
-			if (ctl_parse_limit(optarg, &limit) != 0)
-				return ctl_usage_error("--limit: \"%s\" is not a number from 1 to "
-				    "1000000", optarg);
+			if (ctl_opt_limit(optarg, &limit) != 0)
+				return CTL_EXIT_USAGE;
 			break;
 		default:
 			return ctl_bad_option(argv);
@@ -155,9 +154,8 @@ decision_options(struct ctl *c, int argc, char **argv, struct decision *d)
 				    "number from 1), or it is given twice", optarg);
 			break;
 		case 'r':
-			if (d->reason != NULL)
-				return ctl_usage_error("--reason given twice");
-			d->reason = optarg;
+			if (ctl_opt_once(&d->reason, optarg, "reason") != 0)
+				return CTL_EXIT_USAGE;
 			break;
 		case CTL_OPT_AS:
 			if (ctl_set_as(c, optarg) != 0)
@@ -192,11 +190,15 @@ decision_outcome(struct ctl *c, const struct moderation *m, const struct moderat
 	return CTL_EXIT_CONFLICT;
 }
 
-/* approve, reject, spam, delete, restore: all ids in one transaction,
- * each audited. Any missing → exit 1; changed since --version → 3. */
+/* approve, reject, spam, delete, restore (argv[0], an action's name): all
+ * ids in one transaction, each audited. Any missing → exit 1; changed
+ * since --version → 3. */
 static int
-comment_decide(struct ctl *c, int argc, char **argv, enum moderation_action action)
+comment_decide(struct ctl *c, int argc, char **argv)
 {
+	enum moderation_action action;
+	if (moderation_action_parse(argv[0], &action) != 0)
+		return ctl_usage_error("comment: no action \"%s\"", argv[0]);
 	struct decision d = { 0 };
 	int rc = decision_options(c, argc, argv, &d);
 	if (rc != 0)
@@ -213,11 +215,10 @@ comment_decide(struct ctl *c, int argc, char **argv, enum moderation_action acti
 			return ctl_usage_error("\"%s\" is not a comment id", argv[optind + i]);
 		items[i].version = d.version;
 	}
-	if (ctl_open_current_store(c) != 0)
-		return CTL_EXIT_FAIL;
 	struct actor who;
 	struct op_ctx oc;
-	ctl_op_ctx(c, &who, &oc);
+	if (ctl_begin_change(c, &who, &oc) != 0)
+		return CTL_EXIT_FAIL;
 	struct moderation_result *results = arena_calloc(c->a, (size_t)n, sizeof(*results));
 	struct op_result res;
 	if (op_moderate(&oc, items, (size_t)n, action, d.reason, results, &res) != OP_OK)
@@ -229,36 +230,6 @@ comment_decide(struct ctl *c, int argc, char **argv, enum moderation_action acti
 			status = s;
 	}
 	return status;
-}
-
-static int
-comment_approve(struct ctl *c, int argc, char **argv)
-{
-	return comment_decide(c, argc, argv, ACTION_APPROVE);
-}
-
-static int
-comment_reject(struct ctl *c, int argc, char **argv)
-{
-	return comment_decide(c, argc, argv, ACTION_REJECT);
-}
-
-static int
-comment_spam(struct ctl *c, int argc, char **argv)
-{
-	return comment_decide(c, argc, argv, ACTION_SPAM);
-}
-
-static int
-comment_delete(struct ctl *c, int argc, char **argv)
-{
-	return comment_decide(c, argc, argv, ACTION_DELETE);
-}
-
-static int
-comment_restore(struct ctl *c, int argc, char **argv)
-{
-	return comment_decide(c, argc, argv, ACTION_RESTORE);
 }
 
 /* Reads all of stdin, refusing more than max bytes or a NUL byte. */
@@ -320,9 +291,8 @@ add_options(int argc, char **argv, const char *val[F__MAX], enum comment_status 
 		}
 		if (o < 0 || o >= F__MAX)
 			return ctl_bad_option(argv);
-		if (val[o] != NULL)
-			return ctl_usage_error("comment add: --%s given twice", add_keys[o]);
-		val[o] = optarg;
+		if (ctl_opt_once(&val[o], optarg, add_keys[o]) != 0)
+			return CTL_EXIT_USAGE;
 	}
 	if (optind != argc)
 		return ctl_usage_error("comment add: unexpected argument \"%s\"", argv[optind]);
@@ -397,11 +367,11 @@ comment_add(struct ctl *c, int argc, char **argv)
 const struct ctl_command ctl_comment_commands[] = {
 	{ "list", comment_list },
 	{ "show", comment_show },
-	{ "approve", comment_approve },
-	{ "reject", comment_reject },
-	{ "spam", comment_spam },
-	{ "delete", comment_delete },
-	{ "restore", comment_restore },
+	{ "approve", comment_decide },
+	{ "reject", comment_decide },
+	{ "spam", comment_decide },
+	{ "delete", comment_decide },
+	{ "restore", comment_decide },
 	{ "add", comment_add },
 };
 const size_t ctl_comment_ncommands = sizeof(ctl_comment_commands) /

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -197,9 +198,8 @@ add_options(struct ctl *c, int argc, char **argv, enum auth_role *role, const ch
 				    optarg);
 			break;
 		case 'd':
-			if (*display != NULL)
-				return ctl_usage_error("user add: --display-name given twice");
-			*display = optarg;
+			if (ctl_opt_once(display, optarg, "display-name") != 0)
+				return CTL_EXIT_USAGE;
 			break;
 		case CTL_OPT_AS:
 			if (ctl_set_as(c, optarg) != 0)
@@ -214,6 +214,48 @@ add_options(struct ctl *c, int argc, char **argv, enum auth_role *role, const ch
 	return 0;
 }
 
+/* Looks the user up before a password is typed for them: present (want)
+ * or absent (!want), else 1 with a message. */
+static int
+user_check(struct ctl *c, const char *cmd, const char *name, bool want)
+{
+	struct user u;
+	struct op_result res = { .problem = OP_OK };
+	enum store_result r = store_user_by_name(c->st, c->a, name, &u, NULL);
+	if (r == STORE_OK && !want)
+		return ctl_fail("%s: there is already a user %s", cmd, u.name);
+	if (r == STORE_NOT_FOUND && want)
+		res.problem = OP_NO_USER;
+	else if (r != STORE_OK && r != STORE_NOT_FOUND)
+		res.problem = OP_UNAVAILABLE;
+	return res.problem == OP_OK ? 0 : user_failed(cmd, name, &res);
+}
+
+/* Reads a new password and applies the change with it (add when role is
+ * not NULL, else a new password); 0 or 1, the output printed. */
+static int
+with_password(struct op_ctx *oc, const char *cmd, const char *name, const char *display,
+    const enum auth_role *role)
+{
+	struct secret b;
+	struct op_result res;
+	int status = new_password(cmd, &b);
+	if (status == 0) {
+		oc->now = time(NULL);	/* when it was typed */
+		if (role != NULL ? op_user_add(oc, name, display, *role, b.pw, b.len, &res) :
+		    op_user_password(oc, name, b.pw, b.len, NULL, &res))
+			status = res.problem == OP_USER_EXISTS ?
+			    ctl_fail("%s: there is already a user %s", cmd, name) :
+			    user_failed(cmd, name, &res);
+		else if (role != NULL)
+			printf("added %s (%s)\n", name, auth_role_name(*role));
+		else
+			printf("new password for %s; their sessions have ended\n", res.user.name);
+	}
+	sodium_memzero(&b, sizeof(b));
+	return status;
+}
+
 static int
 user_add(struct ctl *c, int argc, char **argv)
 {
@@ -226,78 +268,51 @@ user_add(struct ctl *c, int argc, char **argv)
 	struct op_result res = { .problem = op_user_check_names(c->a, name, display, &clean) };
 	if (res.problem != OP_OK)
 		return ctl_usage_error("user add: %s", op_problem_text(&res));
-	if (ctl_open_current_store(c) != 0)
-		return CTL_EXIT_FAIL;
-	/* Asked first, so nobody types a password for a name that is taken. */
-	struct user u;
-	enum store_result r = store_user_by_name(c->st, c->a, name, &u, NULL);
-	if (r == STORE_OK)
-		return ctl_fail("user add: there is already a user %s", u.name);
-	if (r != STORE_NOT_FOUND)
-		return ctl_fail("user add: %s", ctl_store_problem(r));
-	struct secret b;
 	struct actor who;
 	struct op_ctx oc;
-	int status = new_password("user add", &b);
-	if (status == 0) {
-		ctl_op_ctx(c, &who, &oc);
-		if (op_user_add(&oc, name, display, role, b.pw, b.len, &res) == OP_OK)
-			printf("added %s (%s)\n", name, auth_role_name(role));
-		else if (res.problem == OP_USER_EXISTS)
-			status = ctl_fail("user add: there is already a user %s", name);
-		else
-			status = user_failed("user add", name, &res);
-	}
-	sodium_memzero(&b, sizeof(b));
-	return status;
+	if (ctl_begin_change(c, &who, &oc) != 0)
+		return CTL_EXIT_FAIL;
+	if (user_check(c, "user add", name, false) != 0)
+		return CTL_EXIT_FAIL;
+	return with_password(&oc, "user add", name, display, &role);
+}
+
+/* The start of a change to the one user named: the options (--as), the
+ * database and the operation context. 0, or the exit status. */
+static int
+one_user_begin(struct ctl *c, int argc, char **argv, struct actor *who, struct op_ctx *oc)
+{
+	int rc = as_only(c, argc, argv, 1, "one user name");
+	if (rc == 0 && ctl_begin_change(c, who, oc) != 0)
+		rc = CTL_EXIT_FAIL;
+	return rc;
 }
 
 static int
 user_passwd(struct ctl *c, int argc, char **argv)
 {
-	int rc = as_only(c, argc, argv, 1, "one user name");
-	if (rc != 0)
-		return rc;
-	const char *name = argv[optind];
-	if (ctl_open_current_store(c) != 0)
-		return CTL_EXIT_FAIL;
-	/* Asked first, so nobody types a password for a user who is not there. */
-	struct user u;
-	enum store_result r = store_user_by_name(c->st, c->a, name, &u, NULL);
-	if (r != STORE_OK) {
-		struct op_result res = { .problem = r == STORE_NOT_FOUND ? OP_NO_USER :
-		    OP_UNAVAILABLE };
-		return user_failed("user passwd", name, &res);
-	}
-	struct secret b;
 	struct actor who;
 	struct op_ctx oc;
-	struct op_result res;
-	int status = new_password("user passwd", &b);
-	if (status == 0) {
-		ctl_op_ctx(c, &who, &oc);
-		if (op_user_password(&oc, u.name, b.pw, b.len, NULL, &res) == OP_OK)
-			printf("new password for %s; their sessions have ended\n", res.user.name);
-		else
-			status = user_failed("user passwd", name, &res);
-	}
-	sodium_memzero(&b, sizeof(b));
-	return status;
+	int rc = one_user_begin(c, argc, argv, &who, &oc);
+	if (rc != 0)
+		return rc;
+	if (user_check(c, "user passwd", argv[optind], true) != 0)
+		return CTL_EXIT_FAIL;
+	return with_password(&oc, "user passwd", argv[optind], NULL, NULL);
 }
 
+/* disable or enable, as argv[0] says. */
 static int
-user_set_disabled(struct ctl *c, int argc, char **argv, bool disable)
+user_set_disabled(struct ctl *c, int argc, char **argv)
 {
-	int rc = as_only(c, argc, argv, 1, "one user name");
-	if (rc != 0)
-		return rc;
-	const char *name = argv[optind];
-	if (ctl_open_current_store(c) != 0)
-		return CTL_EXIT_FAIL;
+	bool disable = strcmp(argv[0], "disable") == 0;
 	struct actor who;
 	struct op_ctx oc;
 	struct op_result res;
-	ctl_op_ctx(c, &who, &oc);
+	int rc = one_user_begin(c, argc, argv, &who, &oc);
+	if (rc != 0)
+		return rc;
+	const char *name = argv[optind];
 	if (op_user_set_disabled(&oc, name, disable, &res) != OP_OK)
 		return user_failed(arena_printf(c->a, "user %s", argv[0]), name, &res);
 	const char *state = disable ? "disabled" : "enabled";
@@ -307,18 +322,6 @@ user_set_disabled(struct ctl *c, int argc, char **argv, bool disable)
 		printf("%s %s%s\n", res.user.name, state,
 		    disable ? "; their sessions have ended" : "");
 	return 0;
-}
-
-static int
-user_disable(struct ctl *c, int argc, char **argv)
-{
-	return user_set_disabled(c, argc, argv, true);
-}
-
-static int
-user_enable(struct ctl *c, int argc, char **argv)
-{
-	return user_set_disabled(c, argc, argv, false);
 }
 
 static int
@@ -332,12 +335,11 @@ user_role(struct ctl *c, int argc, char **argv)
 	if (auth_role_parse(argv[optind + 1], &role) != 0)
 		return ctl_usage_error("unknown role \"%s\" (admin or moderator)",
 		    argv[optind + 1]);
-	if (ctl_open_current_store(c) != 0)
-		return CTL_EXIT_FAIL;
 	struct actor who;
 	struct op_ctx oc;
 	struct op_result res;
-	ctl_op_ctx(c, &who, &oc);
+	if (ctl_begin_change(c, &who, &oc) != 0)
+		return CTL_EXIT_FAIL;
 	if (op_user_set_role(&oc, name, role, &res) != OP_OK)
 		return user_failed("user role", name, &res);
 	printf(res.unchanged ? "%s is already %s\n" : "%s is now %s\n", res.user.name,
@@ -373,8 +375,8 @@ user_list(struct ctl *c, int argc, char **argv)
 const struct ctl_command ctl_user_commands[] = {
 	{ "add", user_add },
 	{ "passwd", user_passwd },
-	{ "disable", user_disable },
-	{ "enable", user_enable },
+	{ "disable", user_set_disabled },
+	{ "enable", user_set_disabled },
 	{ "role", user_role },
 	{ "list", user_list },
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "op.h"
+#include "op_impl.h"
 
 /* Seconds a client waits before trying again: a hashing slot frees up
  * sooner than a busy database. */
@@ -75,6 +76,19 @@ int
 op_http_status(enum op_problem p)
 {
 	return (unsigned)p < OP__MAX ? problems[p].http : 503;
+}
+
+enum op_problem
+op_done(struct op_result *res, enum op_problem p)
+{
+	res->problem = p;
+	return p;
+}
+
+enum op_problem
+op_store_problem(enum store_result r, enum op_problem not_found)
+{
+	return r == STORE_OK ? OP_OK : r == STORE_NOT_FOUND ? not_found : OP_UNAVAILABLE;
 }
 
 const char *

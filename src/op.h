@@ -21,6 +21,7 @@
 #include "blocklist.h"
 #include "config.h"
 #include "store.h"
+#include "store_audit.h"
 #include "store_moderation.h"
 #include "store_users.h"
 
@@ -116,15 +117,18 @@ enum op_problem op_comment_edit(const struct op_ctx *o, int64_t id, int64_t vers
 enum op_problem op_site_reply(const struct op_ctx *o, int64_t parent, const char *display_name,
     const char *body, struct op_result *res);
 
-/* Users, by name (without regard to ASCII case). A password (len bytes)
- * is checked against the policy and hashed here, and wiped by the caller.
- * display_name NULL: the name. A new password ends the user's sessions
- * but the one whose token hash is keep (NULL: all). */
 /* The name and display name rules alone (OP_OK, OP_USER_NAME or
  * OP_DISPLAY_NAME), with the display name as it will be kept in *clean
  * (display_name NULL: the name), for asking before a password is typed. */
 enum op_problem op_user_check_names(struct arena *a, const char *name,
     const char *display_name, const char **clean);
+/* Users, by name (without regard to ASCII case). A password (len bytes)
+ * is checked against the policy and hashed here, and wiped by the caller.
+ * display_name NULL: the name. A new password ends the user's sessions
+ * but the one whose token hash is keep (NULL: all). Disabling oneself is
+ * OP_SELF, losing the last enabled admin OP_LAST_ADMIN (decided inside
+ * the write transaction); a user already so is OP_OK with unchanged set
+ * and nothing written. */
 enum op_problem op_user_add(const struct op_ctx *o, const char *name, const char *display_name,
     enum auth_role role, const char *password, size_t len, struct op_result *res);
 enum op_problem op_user_password(const struct op_ctx *o, const char *name,
@@ -144,7 +148,7 @@ enum op_problem op_block_remove(const struct op_ctx *o, int64_t id, struct op_re
 enum op_problem op_block_remove_pattern(const struct op_ctx *o, enum blocklist_kind kind,
     const char *pattern, struct op_result *res);
 
-/* What the audit calls a blocklist entry: "word کلاهبردار". */
+/* What messages call a blocklist entry, like the audit: "word کلاهبردار". */
 const char *op_block_target(struct arena *a, enum blocklist_kind kind, const char *pattern);
 
 #endif

@@ -5,28 +5,9 @@
 
 #include "arena.h"
 #include "op.h"
+#include "op_impl.h"
 #include "store_blocklist.h"
 #include "text.h"
-
-static enum op_problem
-done(struct op_result *res, enum op_problem p)
-{
-	res->problem = p;
-	return p;
-}
-
-static enum op_problem
-store_problem(enum store_result r)
-{
-	switch (r) {
-	case STORE_OK:
-		return OP_OK;
-	case STORE_NOT_FOUND:
-		return OP_NO_BLOCK;
-	default:
-		return OP_UNAVAILABLE;
-	}
-}
 
 const char *
 op_block_target(struct arena *a, enum blocklist_kind kind, const char *pattern)
@@ -43,14 +24,14 @@ op_block_add(const struct op_ctx *o, enum blocklist_kind kind, enum blocklist_ac
 	const char *clean, *folded;
 	res->pattern = blocklist_normalize(o->a, kind, pattern ? pattern : "", &clean, &folded);
 	if (res->pattern != BLOCK_PATTERN_OK)
-		return done(res, OP_BLOCK_PATTERN);
+		return op_done(res, OP_BLOCK_PATTERN);
 	if (note != NULL) {
 		enum text_status ts;
 		size_t len = strlen(note);
 		note = len > BLOCKLIST_NOTE_MAX ? NULL :
 		    text_clean_rules(o->a, note, len, &note_rules, &ts);
 		if (note == NULL)
-			return done(res, OP_BLOCK_NOTE);
+			return op_done(res, OP_BLOCK_NOTE);
 	}
 	res->entry = (struct blocklist_entry){
 		.kind = kind, .action = action, .pattern = (char *)clean, .folded = (char *)folded,
@@ -62,18 +43,18 @@ op_block_add(const struct op_ctx *o, enum blocklist_kind kind, enum blocklist_ac
 		/* The entry already there, to name it; none when it cannot be read. */
 		if (store_blocklist_find(o->st, o->a, kind, folded, &res->entry) != STORE_OK)
 			memset(&res->entry, 0, sizeof(res->entry));
-		return done(res, OP_BLOCK_EXISTS);
+		return op_done(res, OP_BLOCK_EXISTS);
 	}
 	res->entry.id = res->id;
-	return done(res, store_problem(sr));
+	return op_done(res, op_store_problem(sr, OP_NO_BLOCK));
 }
 
 enum op_problem
 op_block_remove(const struct op_ctx *o, int64_t id, struct op_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	return done(res, store_problem(store_blocklist_remove(o->st, o->a, id, o->who, o->now,
-	    &res->entry)));
+	return op_done(res, op_store_problem(store_blocklist_remove(o->st, o->a, id, o->who, o->now,
+	    &res->entry), OP_NO_BLOCK));
 }
 
 enum op_problem
@@ -84,10 +65,10 @@ op_block_remove_pattern(const struct op_ctx *o, enum blocklist_kind kind, const 
 	const char *clean, *folded;
 	res->pattern = blocklist_normalize(o->a, kind, pattern ? pattern : "", &clean, &folded);
 	if (res->pattern != BLOCK_PATTERN_OK)
-		return done(res, OP_BLOCK_PATTERN);
+		return op_done(res, OP_BLOCK_PATTERN);
 	struct blocklist_entry e;
 	enum store_result sr = store_blocklist_find(o->st, o->a, kind, folded, &e);
 	if (sr != STORE_OK)
-		return done(res, store_problem(sr));
+		return op_done(res, op_store_problem(sr, OP_NO_BLOCK));
 	return op_block_remove(o, e.id, res);
 }

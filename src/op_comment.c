@@ -5,27 +5,8 @@
 
 #include "arena.h"
 #include "op.h"
+#include "op_impl.h"
 #include "text.h"
-
-static enum op_problem
-done(struct op_result *res, enum op_problem p)
-{
-	res->problem = p;
-	return p;
-}
-
-static enum op_problem
-store_problem(enum store_result r)
-{
-	switch (r) {
-	case STORE_OK:
-		return OP_OK;
-	case STORE_NOT_FOUND:
-		return OP_NO_COMMENT;
-	default:
-		return OP_UNAVAILABLE;
-	}
-}
 
 /* A reason only from the configured list: the audit must not become a
  * free-text channel, and the list is what the newsroom agreed on. Other
@@ -44,6 +25,30 @@ check_reason(const struct config *cfg, enum moderation_action action, const char
 	return **use == '\0' ? OP_BAD_REASON : OP_OK;
 }
 
+/* Rows of the newest audit page searched for who changed a comment when
+ * the comment itself does not say (a change made with nazarctl has no
+ * user id): recent changes are what a version conflict is about. */
+#define RECENT_AUDIT_ROWS STORE_AUDIT_MAX_PER_PAGE
+
+/* Names who changed the comment of a conflict when the comment row does
+ * not: the actor of its newest audit row among the recent ones. */
+static void
+name_changer(const struct op_ctx *o, int64_t id, struct moderation_result *mr)
+{
+	if (mr->result != STORE_CONFLICT || (mr->updated_by != NULL && *mr->updated_by != '\0'))
+		return;
+	struct audit_entry *rows;
+	size_t n;
+	long long total;
+	if (store_audit_list(o->st, o->a, 0, 1, RECENT_AUDIT_ROWS, &rows, &n, &total) != STORE_OK)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].comment_id == id) {
+			mr->updated_by = rows[i].actor;
+			return;
+		}
+}
+
 enum op_problem
 op_moderate(const struct op_ctx *o, const struct moderation *items, size_t n,
     enum moderation_action action, const char *reason, struct moderation_result *results,
@@ -53,11 +58,13 @@ op_moderate(const struct op_ctx *o, const struct moderation *items, size_t n,
 	const char *use;
 	enum op_problem p = check_reason(o->cfg, action, reason, &use);
 	if (p != OP_OK)
-		return done(res, p);
+		return op_done(res, p);
 	if (store_moderate(o->st, o->a, items, n, action, use, o->who, o->now, results) !=
 	    STORE_OK)
-		return done(res, OP_UNAVAILABLE);
-	return done(res, OP_OK);
+		return op_done(res, OP_UNAVAILABLE);
+	for (size_t i = 0; i < n; i++)
+		name_changer(o, items[i].id, &results[i]);
+	return op_done(res, OP_OK);
 }
 
 /* A text posted by a moderator, cleaned like a reader's. */
@@ -82,15 +89,17 @@ op_comment_edit(const struct op_ctx *o, int64_t id, int64_t version, const char 
 	const char *clean;
 	enum op_problem p = clean_body(o, body, &clean);
 	if (p != OP_OK)
-		return done(res, p);
+		return op_done(res, p);
 	/* 0 would skip the check: an edit always names what it replaces. */
 	if (version <= 0)
-		return done(res, OP_NO_VERSION);
+		return op_done(res, OP_NO_VERSION);
 	enum store_result sr = store_edit_comment(o->st, o->a, id, version, clean, o->who,
 	    o->now, &res->change);
-	if (sr == STORE_CONFLICT)
-		return done(res, OP_CHANGED);
-	return done(res, store_problem(sr));
+	if (sr == STORE_CONFLICT) {
+		name_changer(o, id, &res->change);
+		return op_done(res, OP_CHANGED);
+	}
+	return op_done(res, op_store_problem(sr, OP_NO_COMMENT));
 }
 
 enum op_problem
@@ -101,10 +110,10 @@ op_site_reply(const struct op_ctx *o, int64_t parent, const char *display_name,
 	const char *clean;
 	enum op_problem p = clean_body(o, body, &clean);
 	if (p != OP_OK)
-		return done(res, p);
+		return op_done(res, p);
 	enum store_result sr = store_site_reply(o->st, parent, display_name, clean, o->who,
 	    o->now, &res->id);
 	if (sr == STORE_CONFLICT)
-		return done(res, OP_CANNOT_REPLY);
-	return done(res, store_problem(sr));
+		return op_done(res, OP_CANNOT_REPLY);
+	return op_done(res, op_store_problem(sr, OP_NO_COMMENT));
 }

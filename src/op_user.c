@@ -8,35 +8,16 @@
 
 #include "arena.h"
 #include "op.h"
+#include "op_impl.h"
 #include "text.h"
-
-static enum op_problem
-done(struct op_result *res, enum op_problem p)
-{
-	res->problem = p;
-	return p;
-}
-
-static enum op_problem
-store_problem(enum store_result r)
-{
-	switch (r) {
-	case STORE_OK:
-		return OP_OK;
-	case STORE_NOT_FOUND:
-		return OP_NO_USER;
-	default:
-		return OP_UNAVAILABLE;
-	}
-}
 
 /* The user acted on, into res->user. */
 static enum op_problem
 find_user(const struct op_ctx *o, const char *name, struct op_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	return done(res, store_problem(store_user_by_name(o->st, o->a, name ? name : "",
-	    &res->user, NULL)));
+	return op_done(res, op_store_problem(store_user_by_name(o->st, o->a, name ? name : "",
+	    &res->user, NULL), OP_NO_USER));
 }
 
 /* Checks a new password against the policy and hashes it. */
@@ -80,20 +61,20 @@ op_user_add(const struct op_ctx *o, const char *name, const char *display_name,
 	const char *display;
 	enum op_problem p = op_user_check_names(o->a, name, display_name, &display);
 	if (p != OP_OK)
-		return done(res, p);
+		return op_done(res, p);
 	char hash[AUTH_HASH_TEXT];
 	p = hash_password(password, len, hash);
 	if (p != OP_OK)
-		return done(res, p);
+		return op_done(res, p);
 	enum store_result sr = store_user_add(o->st, name, display, role, hash, o->who, o->now,
 	    &res->id);
 	sodium_memzero(hash, sizeof(hash));
 	if (sr == STORE_CONFLICT)
-		return done(res, OP_USER_EXISTS);
+		return op_done(res, OP_USER_EXISTS);
 	res->user = (struct user){ .id = res->id, .name = arena_strdup(o->a, name),
 	    .display_name = arena_strdup(o->a, display), .role = role,
 	    .created = (int64_t)o->now, .updated = (int64_t)o->now };
-	return done(res, store_problem(sr));
+	return op_done(res, op_store_problem(sr, OP_NO_USER));
 }
 
 enum op_problem
@@ -105,11 +86,11 @@ op_user_password(const struct op_ctx *o, const char *name, const char *password,
 		return p;
 	char hash[AUTH_HASH_TEXT];
 	if ((p = hash_password(password, len, hash)) != OP_OK)
-		return done(res, p);
+		return op_done(res, p);
 	enum store_result sr = store_user_set_password(o->st, res->user.id, hash, keep, o->who,
 	    o->now);
 	sodium_memzero(hash, sizeof(hash));
-	return done(res, store_problem(sr));
+	return op_done(res, op_store_problem(sr, OP_NO_USER));
 }
 
 enum op_problem
@@ -120,14 +101,15 @@ op_user_set_disabled(const struct op_ctx *o, const char *name, bool disabled,
 	if (p != OP_OK)
 		return p;
 	if (disabled && o->who->user_id != 0 && o->who->user_id == res->user.id)
-		return done(res, OP_SELF);
+		return op_done(res, OP_SELF);
 	if (res->user.disabled == disabled) {
 		res->unchanged = true;
 		return OP_OK;
 	}
 	enum store_result sr = store_user_set_disabled(o->st, res->user.id, disabled, o->who,
 	    o->now);
-	return done(res, sr == STORE_CONFLICT ? OP_LAST_ADMIN : store_problem(sr));
+	return op_done(res, sr == STORE_CONFLICT ? OP_LAST_ADMIN :
+	    op_store_problem(sr, OP_NO_USER));
 }
 
 enum op_problem
@@ -142,5 +124,6 @@ op_user_set_role(const struct op_ctx *o, const char *name, enum auth_role role,
 		return OP_OK;
 	}
 	enum store_result sr = store_user_set_role(o->st, res->user.id, role, o->who, o->now);
-	return done(res, sr == STORE_CONFLICT ? OP_LAST_ADMIN : store_problem(sr));
+	return op_done(res, sr == STORE_CONFLICT ? OP_LAST_ADMIN :
+	    op_store_problem(sr, OP_NO_USER));
 }

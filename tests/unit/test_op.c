@@ -223,6 +223,14 @@ moderate_version_and_reason(void **state)
 	assert_string_equal(e.reason, "off-topic");
 	assert_int_equal(e.comment_id, id);
 
+	/* The version it was at before: refused, naming the console's actor
+	 * (from the audit: such a change has no user id). */
+	assert_int_equal(op_moderate(&t->o, &item, 1, ACTION_SPAM, NULL, &mr, &r), OP_OK);
+	assert_int_equal(mr.result, STORE_CONFLICT);
+	assert_string_equal(mr.updated_by, "root (nazarctl)");
+	assert_int_equal(mr.updated, T0);
+	assert_int_equal(audit_rows(t, NULL), 1);
+
 	/* Version 0: whatever it is now. */
 	item.version = 0;
 	assert_int_equal(op_moderate(&t->o, &item, 1, ACTION_RESTORE, NULL, &mr, &r), OP_OK);
