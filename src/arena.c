@@ -83,6 +83,23 @@ arena_calloc(struct arena *a, size_t n, size_t size)
 	return arena_alloc(a, n * size);
 }
 
+void *
+arena_grow(struct arena *a, void *p, size_t *cap, size_t n, size_t size)
+{
+	if (p != NULL && n < *cap)
+		return p;
+	if (p == NULL)
+		n = *cap = 0;
+	if (*cap > SIZE_MAX / 2)
+		fatal("allocation too large");
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *np = arena_calloc(a, ncap, size);
+	if (n > 0)
+		memcpy(np, p, n * size);
+	*cap = ncap;
+	return np;
+}
+
 char *
 arena_strndup(struct arena *a, const char *s, size_t len)
 {

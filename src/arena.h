@@ -18,6 +18,14 @@ void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t size);
 /* Overflow-checked arena_alloc(a, n * size). */
 void *arena_calloc(struct arena *a, size_t n, size_t size);
+/* A growable array in the arena: p (NULL at first) holding n elements of
+ * size bytes in room for *cap; returns p when there is room for one more,
+ * else a copy with twice the room (16 at first) and *cap updated. The old
+ * copy stays in the arena until it is freed. Usage:
+ *	if (n == cap) rows = arena_grow(a, rows, &cap, n, sizeof(*rows));
+ *	rows[n++] = …;
+ * New elements are zeroed. */
+void *arena_grow(struct arena *a, void *p, size_t *cap, size_t n, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 /* Copies exactly len bytes and appends a NUL. */
 char *arena_strndup(struct arena *a, const char *s, size_t len);

@@ -2,9 +2,11 @@
  *
  * One struct store is one connection; each worker thread owns its own.
  * Connections run in WAL mode with synchronous=FULL (an acknowledged comment
- * survives a power cut), foreign keys on and a busy timeout. All SQL lives
- * in store.c as prepared statements. Writes use BEGIN IMMEDIATE so a busy
- * database is detected before any work, never half-way through.
+ * survives a power cut), foreign keys on and a busy timeout. SQL and SQLite
+ * stay inside the store_*.c files, run through store_db.h: the connection
+ * in store_db.c, the schema in store_schema.c, comments in
+ * store_comments.c. Writes use BEGIN IMMEDIATE so a busy database is
+ * detected before any work, never half-way through.
  *
  * Functions return an enum store_result; details of a failure are logged,
  * never returned, so nothing of SQLite can leak into a response. */

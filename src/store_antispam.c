@@ -9,13 +9,11 @@
 #include "buf.h"
 #include "log.h"
 #include "store_antispam.h"
+#include "store_comments.h"
 #include "store_db.h"
 
-/* To be appended to store.c's migrations as one step (followed there by
- * the PRAGMA user_version of that step). addr_group is NULL for comments
- * that did not come through the post form, so they are never counted.
- * The partial author index serves the trusted-reader lookup only. */
-/* The SQL of this file; each string's address keys the statement cache. */
+/* addr_group is NULL for comments that did not come through the post form
+ * (schema version 4, store_schema.c), so they are never counted. */
 /* The ?3-th newest (0-based) comment of a group in the window: when it
  * exists the group is at its limit, and when it leaves the window the
  * group is below it again. */
@@ -40,33 +38,19 @@ static const char sql_standing[] =
 	" EXISTS (SELECT 1 FROM comments WHERE id IN (SELECT value FROM json_each(?4))"
 	"   AND lower(email) = lower(?1) AND name = ?2 AND status = 'approved')";
 
+/* Steps s (bound with rc) for one integer in column 0 (0 when there is
+ * no row). */
 static enum store_result
-prepare(struct store *st, const char *sql, sqlite3_stmt **s, const char *what)
+one_int(struct store *st, sqlite3_stmt *s, int rc, long long *out, bool *found)
 {
-	int rc;
-	*s = store_prepare(st, sql, &rc);
-	return *s != NULL ? STORE_OK : store_db_fail(st->db, rc, what);
-}
-
-/* Steps s for one integer in column 0 (0 when there is no row). */
-static enum store_result
-one_int(struct store *st, sqlite3_stmt *s, int rc, const char *what, long long *out,
-    bool *found)
-{
-	enum store_result r = STORE_OK;
-	*out = 0;
+	int64_t v = 0;
+	enum store_result r = store_bind_check(st, s, rc);
+	if (r == STORE_OK)
+		r = store_step_ints(st, s, &v, 1);
+	*out = v;
 	if (found != NULL)
-		*found = false;
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(s, 0);
-		if (found != NULL)
-			*found = true;
-	} else if (rc != SQLITE_DONE)
-		r = store_db_fail(st->db, rc, what);
-	store_stmt_done(s);
-	return r;
+		*found = r == STORE_OK;
+	return r == STORE_NOT_FOUND ? STORE_OK : r;
 }
 
 /* Whether the group (on article, unless NULL) has `limit` comments in the
@@ -79,8 +63,7 @@ at_limit(struct store *st, const char *group, const char *article, int limit, in
 	if (limit <= 0)
 		return STORE_OK;
 	sqlite3_stmt *s;
-	enum store_result r = prepare(st, article ? sql_nth_article : sql_nth_group, &s,
-	    "rate limit");
+	enum store_result r = store_prepare(st, article ? sql_nth_article : sql_nth_group, &s);
 	if (r != STORE_OK)
 		return r;
 	int rc = store_bind_text(s, 1, group);
@@ -91,7 +74,7 @@ at_limit(struct store *st, const char *group, const char *article, int limit, in
 	if (rc == SQLITE_OK && article != NULL)
 		rc = store_bind_text(s, 4, article);
 	long long created;
-	if ((r = one_int(st, s, rc, "rate limit", &created, over)) != STORE_OK || !*over)
+	if ((r = one_int(st, s, rc, &created, over)) != STORE_OK || !*over)
 		return r;
 	long long wait = created + window - (long long)now;
 	*retry_after = wait < 1 ? 1 : wait > window ? window : (int)wait;
@@ -103,7 +86,7 @@ count_duplicates(struct store *st, const unsigned char *hash, const char *group,
     const char *article, time_t since, long long *count)
 {
 	sqlite3_stmt *s;
-	enum store_result r = prepare(st, sql_duplicates, &s, "duplicates");
+	enum store_result r = store_prepare(st, sql_duplicates, &s);
 	if (r != STORE_OK)
 		return r;
 	int rc = sqlite3_bind_blob(s, 1, hash, STORE_BODY_HASH_BYTES, SQLITE_TRANSIENT);
@@ -113,7 +96,7 @@ count_duplicates(struct store *st, const unsigned char *hash, const char *group,
 		rc = store_bind_text(s, 3, group);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 4, article);
-	return one_int(st, s, rc, "duplicates", count, NULL);
+	return one_int(st, s, rc, count, NULL);
 }
 
 enum store_result
@@ -122,17 +105,14 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 {
 	*verdict = POST_STORED;
 	*retry_after = 0;
-	if (c->article == NULL || c->name == NULL || c->body == NULL ||
-	    (unsigned)c->status >= COMMENT_STATUS__MAX || g == NULL || g->addr_group == NULL) {
-		log_error("database: post: incomplete comment");
+	if (g == NULL || g->addr_group == NULL) {
+		log_error("database: post: no address group");
 		return STORE_ERROR;
 	}
-	if (c->parent < 0)
-		return STORE_CONFLICT;
 	/* The write lock first: the counts below must still hold when the
 	 * comment is inserted, whatever the other workers are doing. */
-	enum store_result r = store_begin_write(st);
-	if (r != STORE_OK)
+	enum store_result r = store_comment_check(c, "post");
+	if (r != STORE_OK || (r = store_begin_write(st)) != STORE_OK)
 		return r;
 	static const struct {
 		enum post_verdict verdict;
@@ -166,18 +146,8 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 			goto refuse;
 		}
 	}
-	if (c->parent > 0 && (r = store_parent_ok(st, c->parent, c->article)) != STORE_OK)
-		goto fail;
-	int64_t id = 0;
-	if ((r = store_insert_row(st, c, g->addr_group, g->body_hash, STORE_BODY_HASH_BYTES, now,
-	    &id)) != STORE_OK)
-		goto fail;
-	/* Only a committed comment is reported back as stored. */
-	if ((r = store_commit(st)) != STORE_OK)
-		return r;
-	c->id = id;
-	c->created = (int64_t)now;
-	return STORE_OK;
+	return store_insert_commit(st, c, g->addr_group, g->body_hash, STORE_BODY_HASH_BYTES,
+	    now);
 
 refuse:
 	store_rollback(st);
@@ -194,8 +164,8 @@ store_count_recent(struct store *st, const char *addr_group, const char *article
     time_t since, long long *count)
 {
 	sqlite3_stmt *s;
-	enum store_result r = prepare(st, article ? sql_count_article : sql_count_group, &s,
-	    "count recent");
+	enum store_result r = store_prepare(st, article ? sql_count_article : sql_count_group,
+	    &s);
 	if (r != STORE_OK)
 		return r;
 	int rc = store_bind_text(s, 1, addr_group);
@@ -203,7 +173,7 @@ store_count_recent(struct store *st, const char *addr_group, const char *article
 		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)since);
 	if (rc == SQLITE_OK && article != NULL)
 		rc = store_bind_text(s, 3, article);
-	return one_int(st, s, rc, "count recent", count, NULL);
+	return one_int(st, s, rc, count, NULL);
 }
 
 enum store_result
@@ -222,17 +192,9 @@ store_author_standing(struct store *st, const char *name, const char *email,
 	if (name == NULL || email == NULL || email[0] == '\0' || enough <= 0)
 		return STORE_OK;
 	struct buf ids = { 0 };
-	buf_putc(&ids, '[');
-	int first = 1;
-	for (size_t i = 0; own_ids != NULL && i < own_count; i++) {
-		if (own_ids[i] <= 0)
-			continue;
-		buf_printf(&ids, "%s%lld", first ? "" : ",", (long long)own_ids[i]);
-		first = 0;
-	}
-	buf_putc(&ids, ']');
+	store_ids_json(&ids, own_ids, own_count);
 	sqlite3_stmt *s;
-	enum store_result r = prepare(st, sql_standing, &s, "standing");
+	enum store_result r = store_prepare(st, sql_standing, &s);
 	if (r != STORE_OK)
 		goto out;
 	int rc = store_bind_text(s, 1, email);
@@ -242,14 +204,14 @@ store_author_standing(struct store *st, const char *name, const char *email,
 		rc = sqlite3_bind_int(s, 3, enough);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(s, 4, buf_str(&ids), (int)ids.len, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		goto out;
+	if ((r = store_step_one(st, s)) == STORE_OK) {
 		*approved = sqlite3_column_int64(s, 0);
 		*listed = sqlite3_column_int(s, 1) != 0;
-	} else
-		r = store_db_fail(st->db, rc, "standing");
-	store_stmt_done(s);
+		store_stmt_done(s);
+	} else if (r == STORE_NOT_FOUND)
+		r = STORE_ERROR;	/* an aggregate always has its row */
 out:
 	buf_free(&ids);
 	return r;

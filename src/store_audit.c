@@ -20,13 +20,6 @@ static const char sql_audit_user[] =
 static const char sql_audit_count_all[] = "SELECT count(*) FROM audit";
 static const char sql_audit_count_user[] = "SELECT count(*) FROM audit WHERE user_id = ?1";
 
-/* A user id for a column that references users: NULL for "no user". */
-static int
-bind_user(sqlite3_stmt *s, int idx, int64_t user_id)
-{
-	return user_id > 0 ? sqlite3_bind_int64(s, idx, user_id) : sqlite3_bind_null(s, idx);
-}
-
 enum store_result
 store_audit_add(struct store *st, const struct audit_entry *e)
 {
@@ -34,13 +27,13 @@ store_audit_add(struct store *st, const struct audit_entry *e)
 		log_error("database: audit: no action");
 		return STORE_ERROR;
 	}
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql_audit_add, &rc);
-	if (s == NULL)
-		return store_db_fail(st->db, rc, "audit");
-	rc = sqlite3_bind_int64(s, 1, e->at);
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_audit_add, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_int64(s, 1, e->at);
 	if (rc == SQLITE_OK)
-		rc = bind_user(s, 2, e->user_id);
+		rc = store_bind_id(s, 2, e->user_id);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 3, e->actor);
 	if (rc == SQLITE_OK)
@@ -48,8 +41,7 @@ store_audit_add(struct store *st, const struct audit_entry *e)
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 5, e->action);
 	if (rc == SQLITE_OK)
-		rc = e->comment_id > 0 ? sqlite3_bind_int64(s, 6, e->comment_id) :
-		    sqlite3_bind_null(s, 6);
+		rc = store_bind_id(s, 6, e->comment_id);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 7, e->target);
 	if (rc == SQLITE_OK)
@@ -58,12 +50,10 @@ store_audit_add(struct store *st, const struct audit_entry *e)
 		rc = store_bind_text(s, 9, e->after);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 10, e->reason);
-	if (rc != SQLITE_OK) {
-		store_stmt_done(s);
-		return store_db_fail(st->db, rc, "bind");
-	}
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
 	/* Outside a transaction the INSERT commits by itself. */
-	return store_step_done(st, s, "audit");
+	return store_step_done(st, s);
 }
 
 enum store_result
@@ -84,40 +74,41 @@ store_audit_write(struct store *st, const struct actor *who, time_t now,
 	return store_audit_add(st, &e);
 }
 
-static sqlite3_stmt *
-prepare(struct store *st, const char *sql, const char *what, enum store_result *r)
-{
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql, &rc);
-	if (s == NULL)
-		*r = store_db_fail(st->db, rc, what);
-	return s;
-}
-
-static enum store_result
-bind_check(struct store *st, int rc)
-{
-	return rc == SQLITE_OK ? STORE_OK : store_db_fail(st->db, rc, "bind");
-}
-
 static enum store_result
 audit_total(struct store *st, int64_t user_id, long long *total)
 {
-	enum store_result r = STORE_OK;
-	sqlite3_stmt *s = prepare(st, user_id > 0 ? sql_audit_count_user : sql_audit_count_all,
-	    "audit count", &r);
-	if (s == NULL)
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, user_id > 0 ? sql_audit_count_user :
+	    sql_audit_count_all, &s);
+	if (r != STORE_OK)
 		return r;
 	int rc = user_id > 0 ? sqlite3_bind_int64(s, 1, user_id) : SQLITE_OK;
-	if ((r = bind_check(st, rc)) == STORE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW)
-			*total = sqlite3_column_int64(s, 0);
-		else
-			r = store_db_fail(st->db, rc, "audit count");
-	}
-	store_stmt_done(s);
-	return r;
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	int64_t v;
+	if ((r = store_step_ints(st, s, &v, 1)) != STORE_OK)
+		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
+	*total = v;
+	return STORE_OK;
+}
+
+/* A row of AUDIT_COLUMNS; a store_row_fn. */
+static int
+row_audit(struct arena *a, sqlite3_stmt *s, void *row)
+{
+	struct audit_entry *e = row;
+	e->id = sqlite3_column_int64(s, 0);
+	e->at = sqlite3_column_int64(s, 1);
+	e->user_id = sqlite3_column_int64(s, 2);
+	e->actor = store_column_dup(a, s, 3);
+	e->remote_addr = store_column_dup(a, s, 4);
+	e->action = store_column_dup(a, s, 5);
+	e->comment_id = sqlite3_column_int64(s, 6);
+	e->target = store_column_dup(a, s, 7);
+	e->before = store_column_dup(a, s, 8);
+	e->after = store_column_dup(a, s, 9);
+	e->reason = store_column_dup(a, s, 10);
+	return 0;
 }
 
 enum store_result
@@ -127,59 +118,31 @@ store_audit_list(struct store *st, struct arena *a, int64_t user_id, int page, i
 	*out = NULL;
 	*count = 0;
 	*total = 0;
-	if (page < 1 || page > STORE_AUDIT_MAX_PAGE || per_page < 1 || per_page > STORE_AUDIT_MAX_PER_PAGE ||
-	    user_id < 0) {
+	if (page < 1 || page > STORE_AUDIT_MAX_PAGE || per_page < 1 ||
+	    per_page > STORE_AUDIT_MAX_PER_PAGE || user_id < 0) {
 		log_error("database: audit: invalid arguments");
 		return STORE_ERROR;
 	}
-	struct audit_entry *rows = NULL;
-	size_t n = 0, cap = 0;
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s;
+	void *rows = NULL;
 	enum store_result r = store_begin_read(st);
 	if (r != STORE_OK)
-		goto out;
+		return r;
 	if ((r = audit_total(st, user_id, total)) != STORE_OK)
 		goto out;
-	if ((s = prepare(st, user_id > 0 ? sql_audit_user : sql_audit_all, "audit", &r)) == NULL)
+	if ((r = store_prepare(st, user_id > 0 ? sql_audit_user : sql_audit_all, &s)) !=
+	    STORE_OK)
 		goto out;
 	int rc = user_id > 0 ? sqlite3_bind_int64(s, 1, user_id) : SQLITE_OK;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(s, 2, per_page);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)(page - 1) * per_page);
-	if ((r = bind_check(st, rc)) != STORE_OK)
-		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct audit_entry *nr = arena_calloc(a, ncap, sizeof(*nr));
-			if (n > 0)
-				memcpy(nr, rows, n * sizeof(*nr));
-			rows = nr;
-			cap = ncap;
-		}
-		struct audit_entry *e = &rows[n++];
-		e->id = sqlite3_column_int64(s, 0);
-		e->at = sqlite3_column_int64(s, 1);
-		e->user_id = sqlite3_column_int64(s, 2);
-		e->actor = store_column_dup(a, s, 3);
-		e->remote_addr = store_column_dup(a, s, 4);
-		e->action = store_column_dup(a, s, 5);
-		e->comment_id = sqlite3_column_int64(s, 6);
-		e->target = store_column_dup(a, s, 7);
-		e->before = store_column_dup(a, s, 8);
-		e->after = store_column_dup(a, s, 9);
-		e->reason = store_column_dup(a, s, 10);
-	}
-	if (rc != SQLITE_DONE) {
-		r = store_db_fail(st->db, rc, "audit");
-		goto out;
-	}
-	*out = rows ? rows : arena_calloc(a, 1, sizeof(*rows));
-	*count = n;
+	if ((r = store_bind_check(st, s, rc)) == STORE_OK)
+		r = store_rows(st, a, s, sizeof(struct audit_entry), row_audit, &rows, count);
 out:
-	store_stmt_done(s);
 	store_rollback(st);
+	*out = rows;
 	if (r != STORE_OK) {
 		*out = NULL;
 		*count = 0;

@@ -15,7 +15,7 @@
 
 #define ENTRY_COLUMNS "id, kind, action, pattern, folded, note, created, created_by"
 
-/* The SQL of this file; each string's address keys the statement cache. */
+/* The SQL of this file (store_db.h: cached by the address of each). */
 static const char sql_insert[] =
 	"INSERT INTO blocklist (kind, pattern, folded, action, note, created, created_by)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -43,19 +43,13 @@ static const char sql_load[] =
 static const char sql_generation[] =
 	"SELECT value FROM settings WHERE key = 'blocklist_generation'";
 
-static enum store_result
-prepare(struct store *st, const char *sql, sqlite3_stmt **s, const char *what)
-{
-	int rc;
-	*s = store_prepare(st, sql, &rc);
-	return *s != NULL ? STORE_OK : store_db_fail(st->db, rc, what);
-}
-
-/* A row of ENTRY_COLUMNS; -1 for a kind or action nazar does not know
- * (only in a database edited by hand). */
+/* A row of ENTRY_COLUMNS (a store_row_fn); > 0 for a kind or action nazar
+ * does not know (only in a database edited by hand): such rows are
+ * skipped, and logged, rather than failing the list. */
 static int
-row_entry(struct arena *a, sqlite3_stmt *s, struct blocklist_entry *e)
+row_entry(struct arena *a, sqlite3_stmt *s, void *row)
 {
+	struct blocklist_entry *e = row;
 	memset(e, 0, sizeof(*e));
 	e->id = sqlite3_column_int64(s, 0);
 	const char *kind = (const char *)sqlite3_column_text(s, 1);
@@ -69,54 +63,34 @@ row_entry(struct arena *a, sqlite3_stmt *s, struct blocklist_entry *e)
 	    blocklist_action_parse(action, &e->action) != 0) {
 		log_error("database: blocklist entry %lld has an unknown kind or action",
 		    (long long)e->id);
-		return -1;
+		return 1;
 	}
 	return 0;
 }
 
-/* Steps s for rows of ENTRY_COLUMNS into an arena array; rows nazar does
- * not understand are skipped (and logged) rather than failing the list. */
+/* Steps s (bound with rc) for rows of ENTRY_COLUMNS into an arena array. */
 static enum store_result
-collect(struct store *st, struct arena *a, sqlite3_stmt *s, const char *what,
+collect(struct store *st, struct arena *a, sqlite3_stmt *s, int rc,
     struct blocklist_entry **out, size_t *count)
 {
-	struct blocklist_entry *rows = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct blocklist_entry *nr = arena_calloc(a, ncap, sizeof(*nr));
-			if (n > 0)
-				memcpy(nr, rows, n * sizeof(*nr));
-			rows = nr;
-			cap = ncap;
-		}
-		if (row_entry(a, s, &rows[n]) == 0)
-			n++;
-	}
-	if (rc != SQLITE_DONE)
-		return store_db_fail(st->db, rc, what);
-	*out = rows ? rows : arena_calloc(a, 1, sizeof(*rows));
-	*count = n;
-	return STORE_OK;
+	void *rows;
+	enum store_result r = store_bind_check(st, s, rc);
+	if (r == STORE_OK &&
+	    (r = store_rows(st, a, s, sizeof(**out), row_entry, &rows, count)) == STORE_OK)
+		*out = rows;
+	return r;
 }
 
-/* One row by the statement s (bound), into *out. */
+/* One row by the statement s (bound with rc), into *out. */
 static enum store_result
-one_entry(struct store *st, struct arena *a, sqlite3_stmt *s, int rc, const char *what,
+one_entry(struct store *st, struct arena *a, sqlite3_stmt *s, int rc,
     struct blocklist_entry *out)
 {
-	enum store_result r;
 	memset(out, 0, sizeof(*out));
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		r = row_entry(a, s, out) == 0 ? STORE_OK : STORE_ERROR;
-	else if (rc == SQLITE_DONE)
-		r = STORE_NOT_FOUND;
-	else
-		r = store_db_fail(st->db, rc, what);
+	enum store_result r = store_bind_check(st, s, rc);
+	if (r != STORE_OK || (r = store_step_one(st, s)) != STORE_OK)
+		return r;
+	r = row_entry(a, s, out) == 0 ? STORE_OK : STORE_ERROR;
 	store_stmt_done(s);
 	return r;
 }
@@ -136,6 +110,56 @@ entry_target(struct arena *a, enum blocklist_kind kind, const char *pattern)
 	return arena_printf(a, "%s %s", blocklist_kind_name(kind), pattern);
 }
 
+/* Whether the kind has an entry of this folded form; inside the caller's
+ * transaction. */
+static enum store_result
+entry_exists(struct store *st, const struct blocklist_entry *e, bool *exists)
+{
+	*exists = false;
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_exists, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_text(s, 1, blocklist_kind_name(e->kind));
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 2, e->folded);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+	    (r = store_step_one(st, s)) != STORE_OK)
+		return r == STORE_NOT_FOUND ? STORE_OK : r;
+	*exists = true;
+	store_stmt_done(s);
+	return STORE_OK;
+}
+
+/* Inserts e inside the caller's transaction and sets *id. */
+static enum store_result
+entry_insert(struct store *st, const struct blocklist_entry *e, const struct actor *who,
+    int64_t *id)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_insert, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_text(s, 1, blocklist_kind_name(e->kind));
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 2, e->pattern);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 3, e->folded);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, blocklist_action_name(e->action));
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 5, e->note);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 6, e->created);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 7, e->created_by ? e->created_by : who->name);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+	    (r = store_step_insert(st, s)) != STORE_OK)
+		return r;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return STORE_OK;
+}
+
 enum store_result
 store_blocklist_add(struct store *st, const struct blocklist_entry *e,
     const struct actor *who, int64_t *id)
@@ -150,47 +174,16 @@ store_blocklist_add(struct store *st, const struct blocklist_entry *e,
 		return r;
 	/* Asked first, so that a duplicate is a conflict, not a constraint
 	 * error in the log. */
-	sqlite3_stmt *s;
-	if ((r = prepare(st, sql_exists, &s, "blocklist add")) != STORE_OK)
+	bool exists;
+	int64_t new_id = 0;
+	if ((r = entry_exists(st, e, &exists)) != STORE_OK)
 		goto fail;
-	int rc = store_bind_text(s, 1, blocklist_kind_name(e->kind));
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 2, e->folded);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	store_stmt_done(s);
-	if (rc == SQLITE_ROW) {
+	if (exists) {
 		r = STORE_CONFLICT;
 		goto fail;
 	}
-	if (rc != SQLITE_DONE) {
-		r = store_db_fail(st->db, rc, "blocklist add");
+	if ((r = entry_insert(st, e, who, &new_id)) != STORE_OK)
 		goto fail;
-	}
-	if ((r = prepare(st, sql_insert, &s, "blocklist add")) != STORE_OK)
-		goto fail;
-	rc = store_bind_text(s, 1, blocklist_kind_name(e->kind));
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 2, e->pattern);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 3, e->folded);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 4, blocklist_action_name(e->action));
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 5, e->note);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 6, e->created);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 7, e->created_by ? e->created_by : who->name);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	int64_t new_id = sqlite3_last_insert_rowid(st->db);
-	store_stmt_done(s);
-	if (rc != SQLITE_DONE) {
-		r = (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT :
-		    store_db_fail(st->db, rc, "blocklist add");
-		goto fail;
-	}
 	struct arena *a = arena_new();
 	r = store_audit_write(st, who, (time_t)e->created, &(struct audit_change){
 	    .action = "block_add", .target = entry_target(a, e->kind, e->pattern),
@@ -211,12 +204,12 @@ enum store_result
 store_blocklist_get(struct store *st, struct arena *a, int64_t id, struct blocklist_entry *out)
 {
 	sqlite3_stmt *s;
-	enum store_result r = prepare(st, sql_get, &s, "blocklist get");
+	enum store_result r = store_prepare(st, sql_get, &s);
 	if (r != STORE_OK) {
 		memset(out, 0, sizeof(*out));
 		return r;
 	}
-	return one_entry(st, a, s, sqlite3_bind_int64(s, 1, id), "blocklist get", out);
+	return one_entry(st, a, s, sqlite3_bind_int64(s, 1, id), out);
 }
 
 enum store_result
@@ -227,13 +220,13 @@ store_blocklist_find(struct store *st, struct arena *a, enum blocklist_kind kind
 	if ((unsigned)kind >= BLOCK_KIND__MAX || folded == NULL)
 		return STORE_NOT_FOUND;
 	sqlite3_stmt *s;
-	enum store_result r = prepare(st, sql_find, &s, "blocklist find");
+	enum store_result r = store_prepare(st, sql_find, &s);
 	if (r != STORE_OK)
 		return r;
 	int rc = store_bind_text(s, 1, blocklist_kind_name(kind));
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 2, folded);
-	return one_entry(st, a, s, rc, "blocklist find", out);
+	return one_entry(st, a, s, rc, out);
 }
 
 enum store_result
@@ -253,16 +246,9 @@ store_blocklist_remove(struct store *st, struct arena *a, int64_t id,
 	if ((r = store_blocklist_get(st, a, id, removed)) != STORE_OK)
 		goto fail;
 	sqlite3_stmt *s;
-	if ((r = prepare(st, sql_delete, &s, "blocklist remove")) != STORE_OK)
-		goto fail;
-	int rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK)
-		r = store_step_done(st, s, "blocklist remove");
-	else {
-		store_stmt_done(s);
-		r = store_db_fail(st->db, rc, "blocklist remove");
-	}
-	if (r != STORE_OK)
+	if ((r = store_prepare(st, sql_delete, &s)) != STORE_OK ||
+	    (r = store_bind_check(st, s, sqlite3_bind_int64(s, 1, id))) != STORE_OK ||
+	    (r = store_step_done(st, s)) != STORE_OK)
 		goto fail;
 	if ((r = store_audit_write(st, who, now, &(struct audit_change){
 	    .action = "block_remove", .target = entry_target(a, removed->kind, removed->pattern),
@@ -282,13 +268,29 @@ fail_out:
 static int
 bind_filter(sqlite3_stmt *s, int kind, const char *q, const char *qfold)
 {
-	int rc = kind < 0 ? sqlite3_bind_null(s, 1) :
-	    store_bind_text(s, 1, blocklist_kind_name((enum blocklist_kind)kind));
+	int rc = store_bind_opt(s, 1, kind < 0 ? NULL :
+	    blocklist_kind_name((enum blocklist_kind)kind));
 	if (rc == SQLITE_OK)
-		rc = q == NULL ? sqlite3_bind_null(s, 2) : store_bind_text(s, 2, q);
+		rc = store_bind_opt(s, 2, q);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 3, qfold);
 	return rc;
+}
+
+/* The number of entries the filter matches; inside the caller's snapshot. */
+static enum store_result
+list_total(struct store *st, int kind, const char *q, const char *qfold, long long *total)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_list_total, &s);
+	if (r != STORE_OK ||
+	    (r = store_bind_check(st, s, bind_filter(s, kind, q, qfold))) != STORE_OK)
+		return r;
+	int64_t v;
+	if ((r = store_step_ints(st, s, &v, 1)) != STORE_OK)
+		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
+	*total = v;
+	return STORE_OK;
 }
 
 enum store_result
@@ -323,30 +325,15 @@ store_blocklist_list(struct store *st, struct arena *a, int kind, const char *q,
 	if (r != STORE_OK)
 		return r;
 	sqlite3_stmt *s;
-	if ((r = prepare(st, sql_list_total, &s, "blocklist list")) != STORE_OK)
+	if ((r = list_total(st, kind, qq, qfold, total)) != STORE_OK ||
+	    (r = store_prepare(st, sql_list, &s)) != STORE_OK)
 		goto out;
 	int rc = bind_filter(s, kind, qq, qfold);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*total = sqlite3_column_int64(s, 0);
-	else
-		r = store_db_fail(st->db, rc, "blocklist list");
-	store_stmt_done(s);
-	if (r != STORE_OK)
-		goto out;
-	if ((r = prepare(st, sql_list, &s, "blocklist list")) != STORE_OK)
-		goto out;
-	rc = bind_filter(s, kind, qq, qfold);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(s, 4, per_page);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 5, (sqlite3_int64)(page - 1) * per_page);
-	if (rc == SQLITE_OK)
-		r = collect(st, a, s, "blocklist list", out, count);
-	else
-		r = store_db_fail(st->db, rc, "blocklist list");
-	store_stmt_done(s);
+	r = collect(st, a, s, rc, out, count);
 out:
 	/* A read transaction: ending it cannot lose anything. */
 	store_rollback(st);
@@ -364,16 +351,10 @@ read_generation(struct store *st, int64_t *generation)
 {
 	*generation = 0;
 	sqlite3_stmt *s;
-	enum store_result r = prepare(st, sql_generation, &s, "blocklist generation");
-	if (r != STORE_OK)
-		return r;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*generation = sqlite3_column_int64(s, 0);
-	else if (rc != SQLITE_DONE)
-		r = store_db_fail(st->db, rc, "blocklist generation");
-	store_stmt_done(s);
-	return r;
+	enum store_result r = store_prepare(st, sql_generation, &s);
+	if (r != STORE_OK || (r = store_step_ints(st, s, generation, 1)) != STORE_OK)
+		return r == STORE_NOT_FOUND ? STORE_OK : r;
+	return STORE_OK;
 }
 
 enum store_result
@@ -393,14 +374,10 @@ store_blocklist_load(struct store *st, struct arena *a, struct blocklist_entry *
 	enum store_result r = store_begin_read(st);
 	if (r != STORE_OK)
 		return r;
-	if ((r = read_generation(st, generation)) != STORE_OK)
-		goto out;
 	sqlite3_stmt *s;
-	if ((r = prepare(st, sql_load, &s, "blocklist load")) != STORE_OK)
-		goto out;
-	r = collect(st, a, s, "blocklist load", out, count);
-	store_stmt_done(s);
-out:
+	if ((r = read_generation(st, generation)) == STORE_OK &&
+	    (r = store_prepare(st, sql_load, &s)) == STORE_OK)
+		r = collect(st, a, s, SQLITE_OK, out, count);
 	store_rollback(st);
 	if (r != STORE_OK) {
 		*out = NULL;

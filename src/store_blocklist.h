@@ -1,12 +1,12 @@
 /* store_blocklist.h — the blocklist's entries in SQLite: added, removed,
  * listed a page at a time and loaded whole for compiling (blocklist.h).
  *
- * The table and its triggers come with schema version 5 (store.c). Every change to the table raises the
- * generation kept in settings under 'blocklist_generation' (the triggers
- * do it, so hand edits count too), which tells the workers' cache when to
- * compile the list again. Patterns are unique per kind in their canonical
- * form (blocklist_normalize): adding "كلاهبردار" when "کلاهبردار" is there
- * is STORE_CONFLICT. */
+ * The table and its triggers come with schema version 5 (store_schema.c).
+ * Every change to the table raises the generation kept in settings under
+ * 'blocklist_generation' (the triggers do it, so hand edits count too),
+ * which tells the workers' cache when to compile the list again. Patterns
+ * are unique per kind in their canonical form (blocklist_normalize):
+ * adding "كلاهبردار" when "کلاهبردار" is there is STORE_CONFLICT. */
 #ifndef NAZAR_STORE_BLOCKLIST_H
 #define NAZAR_STORE_BLOCKLIST_H
 

@@ -9,6 +9,7 @@
 #include "fold.h"
 #include "log.h"
 #include "store_audit.h"
+#include "store_comments.h"
 #include "store_db.h"
 #include "store_moderation.h"
 
@@ -143,29 +144,6 @@ moderation_action_parse(const char *name, enum moderation_action *out)
 	return -1;
 }
 
-static enum store_result
-bind_check(struct store *st, int rc)
-{
-	return rc == SQLITE_OK ? STORE_OK : store_db_fail(st->db, rc, "bind");
-}
-
-/* A user id for a column that references users: NULL for "no user". */
-static int
-bind_user(sqlite3_stmt *s, int idx, int64_t user_id)
-{
-	return user_id > 0 ? sqlite3_bind_int64(s, idx, user_id) : sqlite3_bind_null(s, idx);
-}
-
-static sqlite3_stmt *
-prepare(struct store *st, const char *sql, const char *what, enum store_result *r)
-{
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql, &rc);
-	if (s == NULL)
-		*r = store_db_fail(st->db, rc, what);
-	return s;
-}
-
 /* The first max code points of s, "…" appended when cut; for the audit,
  * which shows what changed, not whole texts. Cuts only before a lead byte,
  * so even a damaged s never yields a split sequence. */
@@ -235,57 +213,58 @@ static enum store_result
 queue_total(struct store *st, const char *sql, const char *status, const char *article,
     const char *match, long long *total)
 {
-	enum store_result r = STORE_OK;
-	sqlite3_stmt *s = prepare(st, sql, "queue count", &r);
-	if (s == NULL)
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql, &s);
+	if (r != STORE_OK)
 		return r;
 	int rc = store_bind_text(s, 1, status);
 	if (rc == SQLITE_OK && article != NULL)
 		rc = store_bind_text(s, 2, article);
 	if (rc == SQLITE_OK && match != NULL)
 		rc = store_bind_text(s, 3, match);
-	if ((r = bind_check(st, rc)) != STORE_OK)
-		goto out;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*total = sqlite3_column_int64(s, 0);
-	else if (rc == SQLITE_DONE)
-		*total = 0;
-	else
-		r = store_db_fail(st->db, rc, "queue count");
-out:
-	store_stmt_done(s);
+	int64_t v = 0;
+	if ((r = store_bind_check(st, s, rc)) == STORE_OK &&
+	    (r = store_step_ints(st, s, &v, 1)) == STORE_NOT_FOUND)
+		r = STORE_OK;
+	*total = v;
 	return r;
 }
 
-static enum store_result
-queue_rows(struct store *st, struct arena *a, sqlite3_stmt *s, struct queue_item **out,
-    size_t *count)
+/* A row of the queue's PAGE: COMMENT_COLUMNS and the parent's name and
+ * text and the last moderator's name; a store_row_fn. */
+static int
+row_queue(struct arena *a, sqlite3_stmt *s, void *row)
 {
-	struct queue_item *rows = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct queue_item *nr = arena_calloc(a, ncap, sizeof(*nr));
-			if (n > 0)
-				memcpy(nr, rows, n * sizeof(*nr));
-			rows = nr;
-			cap = ncap;
-		}
-		struct queue_item *it = &rows[n++];
-		if (store_row_comment(a, s, &it->c) != 0)
-			return STORE_ERROR;
-		it->parent_name = store_column_dup(a, s, 14);
-		it->parent_body = store_column_dup(a, s, 15);
-		it->updated_by = store_column_dup(a, s, 16);
+	struct queue_item *it = row;
+	if (store_row_comment(a, s, &it->c) != 0)
+		return -1;
+	it->parent_name = store_column_dup(a, s, 14);
+	it->parent_body = store_column_dup(a, s, 15);
+	it->updated_by = store_column_dup(a, s, 16);
+	return 0;
+}
+
+/* The totals of a queue page and where its ids come from; inside the
+ * caller's snapshot. */
+static enum store_result
+queue_source(struct store *st, const char *status, const char *article, const char *m,
+    long long *total, enum queue_source *src)
+{
+	if (m == NULL) {
+		*src = article ? SRC_ARTICLE : SRC_TAB;
+		return queue_total(st, article ? sql_count_article : sql_count_tab, status,
+		    article, NULL, total);
 	}
-	if (rc != SQLITE_DONE)
-		return store_db_fail(st->db, rc, "queue");
-	*out = rows ? rows : arena_calloc(a, 1, sizeof(*rows));
-	*count = n;
-	return STORE_OK;
+	if (article != NULL) {
+		*src = SRC_ARTICLE_SEARCH;
+		return queue_total(st, sql_count_article_search, status, article, m, total);
+	}
+	long long tab = 0;
+	enum store_result r = queue_total(st, sql_count_search, status, NULL, m, total);
+	if (r == STORE_OK)
+		r = queue_total(st, sql_count_tab, status, NULL, NULL, &tab);
+	*src = *total >= tab / QUEUE_DENSE ? SRC_SCAN : SRC_MATCHES;
+	return r;
 }
 
 enum store_result
@@ -315,34 +294,19 @@ store_queue(struct store *st, struct arena *a, const struct queue_query *qq,
 		}
 		m = buf_str(&match);
 	}
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s;
+	void *rows = NULL;
+	enum queue_source src;
 	/* One snapshot, so the total and the page agree. */
 	enum store_result r = store_begin_read(st);
-	if (r != STORE_OK)
-		goto out;
-	enum queue_source src;
-	if (m == NULL) {
-		src = article ? SRC_ARTICLE : SRC_TAB;
-		r = queue_total(st, article ? sql_count_article : sql_count_tab, status, article,
-		    NULL, total);
-	} else if (article != NULL) {
-		src = SRC_ARTICLE_SEARCH;
-		r = queue_total(st, sql_count_article_search, status, article, m, total);
-	} else {
-		long long tab = 0;
-		r = queue_total(st, sql_count_search, status, NULL, m, total);
-		if (r == STORE_OK)
-			r = queue_total(st, sql_count_tab, status, NULL, NULL, &tab);
-		src = *total >= tab / QUEUE_DENSE ? SRC_SCAN : SRC_MATCHES;
-	}
-	if (r != STORE_OK)
+	if (r != STORE_OK || (r = queue_source(st, status, article, m, total, &src)) != STORE_OK)
 		goto out;
 	if (offset >= *total) {
-		*out = arena_calloc(a, 1, sizeof(**out));
+		rows = arena_calloc(a, 1, sizeof(**out));
 		goto out;
 	}
-	if ((s = prepare(st, queue_sql[src][qq->status != COMMENT_PENDING], "queue", &r)) ==
-	    NULL)
+	if ((r = store_prepare(st, queue_sql[src][qq->status != COMMENT_PENDING], &s)) !=
+	    STORE_OK)
 		goto out;
 	int rc = store_bind_text(s, 1, status);
 	if (rc == SQLITE_OK && article != NULL)
@@ -353,13 +317,12 @@ store_queue(struct store *st, struct arena *a, const struct queue_query *qq,
 		rc = sqlite3_bind_int(s, 4, qq->per_page);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 5, offset);
-	if ((r = bind_check(st, rc)) != STORE_OK)
-		goto out;
-	r = queue_rows(st, a, s, out, count);
+	if ((r = store_bind_check(st, s, rc)) == STORE_OK)
+		r = store_rows(st, a, s, sizeof(**out), row_queue, &rows, count);
 out:
-	store_stmt_done(s);
 	store_rollback(st);
 	buf_free(&match);
+	*out = rows;
 	if (r != STORE_OK) {
 		*out = NULL;
 		*count = 0;
@@ -374,22 +337,20 @@ store_status_counts(struct store *st, const char *article, long long counts[COMM
 	for (int i = 0; i < COMMENT_STATUS__MAX; i++)
 		counts[i] = 0;
 	bool by_article = article != NULL && article[0] != '\0';
-	enum store_result r = STORE_OK;
-	sqlite3_stmt *s = prepare(st, by_article ? sql_counts_article : sql_counts_all,
-	    "status counts", &r);
-	if (s == NULL)
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, by_article ? sql_counts_article : sql_counts_all,
+	    &s);
+	if (r != STORE_OK)
 		return r;
 	int rc = by_article ? store_bind_text(s, 1, article) : SQLITE_OK;
-	if ((r = bind_check(st, rc)) != STORE_OK)
-		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	bool row;
+	while ((r = store_step(st, s, &row)) == STORE_OK && row) {
 		enum comment_status cs;
 		if (comment_status_parse((const char *)sqlite3_column_text(s, 0), &cs) == 0)
 			counts[cs] = sqlite3_column_int64(s, 1);
 	}
-	if (rc != SQLITE_DONE)
-		r = store_db_fail(st->db, rc, "status counts");
-out:
 	store_stmt_done(s);
 	if (r != STORE_OK)
 		for (int i = 0; i < COMMENT_STATUS__MAX; i++)
@@ -411,32 +372,24 @@ struct current {
 static enum store_result
 current_get(struct store *st, struct arena *a, int64_t id, struct current *cur)
 {
-	enum store_result r = STORE_OK;
-	sqlite3_stmt *s = prepare(st, sql_current, "comment", &r);
-	if (s == NULL)
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_current, &s);
+	if (r != STORE_OK ||
+	    (r = store_bind_check(st, s, sqlite3_bind_int64(s, 1, id))) != STORE_OK ||
+	    (r = store_step_one(st, s)) != STORE_OK)
 		return r;
-	if ((r = bind_check(st, sqlite3_bind_int64(s, 1, id))) != STORE_OK)
-		goto out;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		if (comment_status_parse((const char *)sqlite3_column_text(s, 0),
-		    &cur->status) != 0) {
-			log_error("database: comment %lld has an unknown status", (long long)id);
-			r = STORE_ERROR;
-			goto out;
-		}
-		cur->version = sqlite3_column_int64(s, 1);
-		cur->updated = sqlite3_column_int64(s, 2);
-		cur->updated_by = store_column_dup(a, s, 3);
-		cur->body = store_column_dup(a, s, 4);
-		cur->article = store_column_dup(a, s, 5);
-	} else if (rc == SQLITE_DONE)
-		r = STORE_NOT_FOUND;
-	else
-		r = store_db_fail(st->db, rc, "comment");
-out:
+	if (comment_status_parse((const char *)sqlite3_column_text(s, 0), &cur->status) != 0) {
+		log_error("database: comment %lld has an unknown status", (long long)id);
+		store_stmt_done(s);
+		return STORE_ERROR;
+	}
+	cur->version = sqlite3_column_int64(s, 1);
+	cur->updated = sqlite3_column_int64(s, 2);
+	cur->updated_by = store_column_dup(a, s, 3);
+	cur->body = store_column_dup(a, s, 4);
+	cur->article = store_column_dup(a, s, 5);
 	store_stmt_done(s);
-	return r;
+	return STORE_OK;
 }
 
 static const struct actor cli_actor = { .user_id = 0, .name = "nazarctl", .remote_addr = "" };
@@ -448,6 +401,30 @@ result_conflict(struct moderation_result *res, const struct current *cur)
 	res->status = cur->status;
 	res->updated = cur->updated;
 	res->updated_by = cur->updated_by;
+}
+
+/* Sets a comment's status, who changed it and why; inside the caller's
+ * transaction. */
+static enum store_result
+status_write(struct store *st, int64_t id, enum comment_status target, const char *why,
+    const struct actor *who, time_t now)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_set_status, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_text(s, 1, comment_status_name(target));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = store_bind_id(s, 3, who->user_id);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, why);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 5, id);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return store_step_done(st, s);
 }
 
 /* One item of store_moderate, inside its transaction. Returns an error
@@ -486,23 +463,7 @@ moderate_one(struct store *st, struct arena *a, const struct moderation *item,
 		return STORE_OK;
 	}
 	const char *why = action == ACTION_REJECT || action == ACTION_SPAM ? reason : "";
-	sqlite3_stmt *s = prepare(st, sql_set_status, "moderate", &r);
-	if (s == NULL)
-		return r;
-	int rc = store_bind_text(s, 1, comment_status_name(target));
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	if (rc == SQLITE_OK)
-		rc = bind_user(s, 3, who->user_id);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 4, why);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 5, item->id);
-	if ((r = bind_check(st, rc)) != STORE_OK) {
-		store_stmt_done(s);
-		return r;
-	}
-	if ((r = store_step_done(st, s, "moderate")) != STORE_OK)
+	if ((r = status_write(st, item->id, target, why, who, now)) != STORE_OK)
 		return r;
 	r = store_audit_write(st, who, now, &(struct audit_change){ .action =
 	    action_names[action], .comment_id = item->id, .before =
@@ -544,6 +505,40 @@ store_moderate(struct store *st, struct arena *a, const struct moderation *items
 	return store_commit(st);
 }
 
+/* Keeps the old text in the history and writes the new one; inside the
+ * caller's transaction. */
+static enum store_result
+edit_write(struct store *st, int64_t id, const char *old, const char *body,
+    const struct actor *who, time_t now)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_history_add, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_int64(s, 1, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = store_bind_id(s, 3, who->user_id);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, old);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+	    (r = store_step_done(st, s)) != STORE_OK)
+		return r;
+	if ((r = store_prepare(st, sql_set_body, &s)) != STORE_OK)
+		return r;
+	rc = store_bind_text(s, 1, body);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = store_bind_id(s, 3, who->user_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 4, id);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return store_step_done(st, s);
+}
+
 enum store_result
 store_edit_comment(struct store *st, struct arena *a, int64_t id, int64_t version,
     const char *body, const struct actor *who, time_t now, struct moderation_result *result)
@@ -562,7 +557,6 @@ store_edit_comment(struct store *st, struct arena *a, int64_t id, int64_t versio
 	enum store_result r = store_begin_write(st);
 	if (r != STORE_OK)
 		return r;
-	sqlite3_stmt *s = NULL;
 	struct current cur;
 	if ((r = current_get(st, a, id, &cur)) != STORE_OK)
 		goto fail;
@@ -580,35 +574,7 @@ store_edit_comment(struct store *st, struct arena *a, int64_t id, int64_t versio
 		result->updated_by = cur.updated_by;
 		return STORE_OK;
 	}
-	if ((s = prepare(st, sql_history_add, "history", &r)) == NULL)
-		goto fail;
-	int rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	if (rc == SQLITE_OK)
-		rc = bind_user(s, 3, who->user_id);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 4, cur.body);
-	if ((r = bind_check(st, rc)) != STORE_OK)
-		goto fail;
-	r = store_step_done(st, s, "history");
-	s = NULL;
-	if (r != STORE_OK)
-		goto fail;
-	if ((s = prepare(st, sql_set_body, "edit", &r)) == NULL)
-		goto fail;
-	rc = store_bind_text(s, 1, body);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	if (rc == SQLITE_OK)
-		rc = bind_user(s, 3, who->user_id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 4, id);
-	if ((r = bind_check(st, rc)) != STORE_OK)
-		goto fail;
-	r = store_step_done(st, s, "edit");
-	s = NULL;
-	if (r != STORE_OK)
+	if ((r = edit_write(st, id, cur.body, body, who, now)) != STORE_OK)
 		goto fail;
 	if ((r = store_audit_write(st, who, now, &(struct audit_change){ .action = "edit",
 	    .comment_id = id, .before = audit_excerpt(a, cur.body),
@@ -622,10 +588,38 @@ store_edit_comment(struct store *st, struct arena *a, int64_t id, int64_t versio
 	return STORE_OK;
 
 fail:
-	store_stmt_done(s);
 	store_rollback(st);
 	result->result = r;
 	return r;
+}
+
+/* Inserts the reply row; inside the caller's transaction. */
+static enum store_result
+reply_insert(struct store *st, const char *article, int64_t parent, const char *display_name,
+    const char *body, const struct actor *who, time_t now, int64_t *id)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_reply, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_text(s, 1, article);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, parent);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 3, display_name);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, body);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 6, who->remote_addr);
+	if (rc == SQLITE_OK)
+		rc = store_bind_id(s, 7, who->user_id);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+	    (r = store_step_done(st, s)) != STORE_OK)
+		return r;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return STORE_OK;
 }
 
 enum store_result
@@ -643,11 +637,11 @@ store_site_reply(struct store *st, int64_t parent, const char *display_name, con
 	if (who == NULL)
 		who = &cli_actor;
 	struct arena *a = arena_new();
-	sqlite3_stmt *s = NULL;
 	enum store_result r = store_begin_write(st);
 	if (r != STORE_OK)
 		goto out;
 	struct current cur;
+	int64_t new_id = 0;
 	if ((r = current_get(st, a, parent, &cur)) != STORE_OK)
 		goto fail;
 	if (cur.status == COMMENT_DELETED) {
@@ -655,43 +649,32 @@ store_site_reply(struct store *st, int64_t parent, const char *display_name, con
 		goto fail;
 	}
 	/* The reply belongs to the parent's article, by construction. */
-	if ((s = prepare(st, sql_reply, "site reply", &r)) == NULL)
+	if ((r = reply_insert(st, cur.article, parent, display_name, body, who, now,
+	    &new_id)) != STORE_OK)
 		goto fail;
-	int rc = store_bind_text(s, 1, cur.article);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 2, parent);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 3, display_name);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 4, body);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 6, who->remote_addr);
-	if (rc == SQLITE_OK)
-		rc = bind_user(s, 7, who->user_id);
-	if ((r = bind_check(st, rc)) != STORE_OK)
-		goto fail;
-	r = store_step_done(st, s, "site reply");
-	s = NULL;
-	if (r != STORE_OK)
-		goto fail;
-	int64_t new_id = sqlite3_last_insert_rowid(st->db);
 	if ((r = store_audit_write(st, who, now, &(struct audit_change){ .action = "reply",
 	    .comment_id = new_id, .after = audit_excerpt(a, body) })) != STORE_OK)
 		goto fail;
-	if ((r = store_commit(st)) != STORE_OK)
-		goto out;
-	if (id != NULL)
+	if ((r = store_commit(st)) == STORE_OK && id != NULL)
 		*id = new_id;
 	goto out;
 
 fail:
-	store_stmt_done(s);
 	store_rollback(st);
 out:
 	arena_free(a);
 	return r;
+}
+
+/* A row of the history; a store_row_fn. */
+static int
+row_history(struct arena *a, sqlite3_stmt *s, void *row)
+{
+	struct history_entry *h = row;
+	h->at = sqlite3_column_int64(s, 0);
+	h->by = store_column_dup(a, s, 1);
+	h->body = store_column_dup(a, s, 2);
+	return 0;
 }
 
 enum store_result
@@ -700,36 +683,13 @@ store_comment_history(struct store *st, struct arena *a, int64_t id,
 {
 	*out = NULL;
 	*count = 0;
-	enum store_result r = STORE_OK;
-	sqlite3_stmt *s = prepare(st, sql_history, "history", &r);
-	if (s == NULL)
+	sqlite3_stmt *s;
+	void *rows;
+	enum store_result r = store_prepare(st, sql_history, &s);
+	if (r != STORE_OK ||
+	    (r = store_bind_check(st, s, sqlite3_bind_int64(s, 1, id))) != STORE_OK)
 		return r;
-	struct history_entry *rows = NULL;
-	size_t n = 0, cap = 0;
-	int rc = sqlite3_bind_int64(s, 1, id);
-	if ((r = bind_check(st, rc)) != STORE_OK)
-		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			struct history_entry *nr = arena_calloc(a, ncap, sizeof(*nr));
-			if (n > 0)
-				memcpy(nr, rows, n * sizeof(*nr));
-			rows = nr;
-			cap = ncap;
-		}
-		rows[n].at = sqlite3_column_int64(s, 0);
-		rows[n].by = store_column_dup(a, s, 1);
-		rows[n].body = store_column_dup(a, s, 2);
-		n++;
-	}
-	if (rc != SQLITE_DONE) {
-		r = store_db_fail(st->db, rc, "history");
-		goto out;
-	}
-	*out = rows ? rows : arena_calloc(a, 1, sizeof(*rows));
-	*count = n;
-out:
-	store_stmt_done(s);
+	if ((r = store_rows(st, a, s, sizeof(**out), row_history, &rows, count)) == STORE_OK)
+		*out = rows;
 	return r;
 }

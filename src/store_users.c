@@ -20,7 +20,7 @@
 
 #define USER_COLUMNS "id, name, display_name, role, disabled, created, updated, pwhash"
 
-/* The SQL of this file; each string's address keys the statement cache. */
+/* The SQL of this file (store_db.h: cached by the address of each). */
 static const char sql_user_add[] =
 	"INSERT INTO users (name, display_name, role, pwhash, created, updated)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
@@ -66,13 +66,6 @@ static const char sql_failures_clear[] =
 static const char sql_failures_purge[] =
 	"DELETE FROM login_failures WHERE at < ?1";
 
-static enum store_result
-bind_fail(struct store *st, sqlite3_stmt *s, int rc, const char *what)
-{
-	store_stmt_done(s);
-	return store_db_fail(st->db, rc, what);
-}
-
 /* Reads a row of USER_COLUMNS; -1 for a role nazar does not know. */
 static int
 row_user(struct arena *a, sqlite3_stmt *s, struct user *u, char **pwhash)
@@ -93,18 +86,30 @@ row_user(struct arena *a, sqlite3_stmt *s, struct user *u, char **pwhash)
 	return 0;
 }
 
-/* A single-row write in its own BEGIN IMMEDIATE transaction: the prepared
- * and bound statement s is run; *changes receives the rows it changed. */
-static enum store_result
-write_one(struct store *st, sqlite3_stmt *s, const char *what, int *changes)
+/* row_user as a store_row_fn, for lists. */
+static int
+row_user_list(struct arena *a, sqlite3_stmt *s, void *row)
 {
-	int rc = sqlite3_step(s);
-	store_stmt_done(s);
-	if (rc != SQLITE_DONE)
-		return store_db_fail(st->db, rc, what);
+	return row_user(a, s, row, NULL);
+}
+
+/* Runs the prepared and bound statement s alone in a BEGIN IMMEDIATE
+ * transaction; *changes (unless NULL) receives the rows it changed. */
+static enum store_result
+write_alone(struct store *st, sqlite3_stmt *s, int *changes)
+{
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK) {
+		store_stmt_done(s);
+		return r;
+	}
+	if ((r = store_step_done(st, s)) != STORE_OK) {
+		store_rollback(st);
+		return r;
+	}
 	if (changes != NULL)
 		*changes = sqlite3_changes(st->db);
-	return STORE_OK;
+	return store_commit(st);
 }
 
 enum store_result
@@ -121,13 +126,10 @@ store_user_add(struct store *st, const char *name, const char *display_name,
 	enum store_result r = store_begin_write(st);
 	if (r != STORE_OK)
 		return r;
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql_user_add, &rc);
-	if (s == NULL) {
-		r = store_db_fail(st->db, rc, "user add");
+	sqlite3_stmt *s;
+	if ((r = store_prepare(st, sql_user_add, &s)) != STORE_OK)
 		goto fail;
-	}
-	rc = store_bind_text(s, 1, name);
+	int rc = store_bind_text(s, 1, name);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 2, display_name);
 	if (rc == SQLITE_OK)
@@ -136,18 +138,10 @@ store_user_add(struct store *st, const char *name, const char *display_name,
 		rc = store_bind_text(s, 4, pwhash);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	store_stmt_done(s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		/* The name is taken, in some case: nothing to log. */
-		r = STORE_CONFLICT;
+	/* A conflict is the name taken, in some case. */
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+	    (r = store_step_insert(st, s)) != STORE_OK)
 		goto fail;
-	}
-	if (rc != SQLITE_DONE) {
-		r = store_db_fail(st->db, rc, "user add");
-		goto fail;
-	}
 	int64_t newid = sqlite3_last_insert_rowid(st->db);
 	if ((r = store_audit_write(st, who, now, &(struct audit_change){ .action = "user_add",
 	    .target = name, .after = auth_role_name(role) })) != STORE_OK)
@@ -167,24 +161,18 @@ static enum store_result
 user_get(struct store *st, struct arena *a, const char *sql, const char *name, int64_t id,
     struct user *out, char **pwhash)
 {
-	int rc;
 	memset(out, 0, sizeof(*out));
 	if (pwhash != NULL)
 		*pwhash = NULL;
-	sqlite3_stmt *s = store_prepare(st, sql, &rc);
-	if (s == NULL)
-		return store_db_fail(st->db, rc, "user get");
-	rc = name != NULL ? store_bind_text(s, 1, name) : sqlite3_bind_int64(s, 1, id);
-	if (rc != SQLITE_OK)
-		return bind_fail(st, s, rc, "user get");
-	enum store_result r;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		r = row_user(a, s, out, pwhash) == 0 ? STORE_OK : STORE_ERROR;
-	else if (rc == SQLITE_DONE)
-		r = STORE_NOT_FOUND;
-	else
-		r = store_db_fail(st->db, rc, "user get");
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = name != NULL ? store_bind_text(s, 1, name) : sqlite3_bind_int64(s, 1, id);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+	    (r = store_step_one(st, s)) != STORE_OK)
+		return r;
+	r = row_user(a, s, out, pwhash) == 0 ? STORE_OK : STORE_ERROR;
 	store_stmt_done(s);
 	if (r != STORE_OK) {
 		memset(out, 0, sizeof(*out));
@@ -217,35 +205,14 @@ store_user_list(struct store *st, struct arena *a, struct user **out, size_t *co
 {
 	*out = NULL;
 	*count = 0;
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql_user_list, &rc);
-	if (s == NULL)
-		return store_db_fail(st->db, rc, "user list");
-	struct user *rows = NULL;
-	size_t n = 0, cap = 0;
-	enum store_result r = STORE_OK;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct user *nr = arena_calloc(a, ncap, sizeof(*nr));
-			if (n > 0)
-				memcpy(nr, rows, n * sizeof(*nr));
-			rows = nr;
-			cap = ncap;
-		}
-		if (row_user(a, s, &rows[n], NULL) != 0) {
-			r = STORE_ERROR;
-			break;
-		}
-		n++;
-	}
-	if (r == STORE_OK && rc != SQLITE_DONE)
-		r = store_db_fail(st->db, rc, "user list");
-	store_stmt_done(s);
-	if (r == STORE_OK) {
+	sqlite3_stmt *s;
+	void *rows;
+	enum store_result r = store_prepare(st, sql_user_list, &s);
+	if (r != STORE_OK)
+		return r;
+	if ((r = store_rows(st, a, s, sizeof(struct user), row_user_list, &rows, count)) ==
+	    STORE_OK)
 		*out = rows;
-		*count = n;
-	}
 	return r;
 }
 
@@ -253,17 +220,17 @@ store_user_list(struct store *st, struct arena *a, struct user **out, size_t *co
 static enum store_result
 sessions_end(struct store *st, int64_t id, const unsigned char *keep)
 {
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql_sessions_end_but, &rc);
-	if (s == NULL)
-		return store_db_fail(st->db, rc, "end sessions");
-	rc = sqlite3_bind_int64(s, 1, id);
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_sessions_end_but, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_int64(s, 1, id);
 	if (rc == SQLITE_OK)
 		rc = keep != NULL ? sqlite3_bind_blob(s, 2, keep, AUTH_TOKEN_BYTES, SQLITE_STATIC) :
 		    sqlite3_bind_null(s, 2);
-	if (rc != SQLITE_OK)
-		return bind_fail(st, s, rc, "end sessions");
-	return write_one(st, s, "end sessions", NULL);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return store_step_done(st, s);
 }
 
 /* The user, read inside the caller's write transaction, and whether they
@@ -279,6 +246,26 @@ user_state(struct store *st, struct arena *a, int64_t id, struct user *u, bool *
 	if ((r = store_user_count_admins(st, &admins)) == STORE_OK)
 		*is_last = admins <= 1;
 	return r;
+}
+
+/* Sets one column of a user: ?1 id, ?2 value (text unless NULL, else
+ * value), ?3 now; inside the caller's transaction. */
+static enum store_result
+user_write(struct store *st, const char *sql, int64_t id, const char *text, int value,
+    time_t now)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_int64(s, 1, id);
+	if (rc == SQLITE_OK)
+		rc = text != NULL ? store_bind_text(s, 2, text) : sqlite3_bind_int(s, 2, value);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return store_step_done(st, s);
 }
 
 /* Sets the password hash in a transaction; with its audit row unless who
@@ -297,24 +284,8 @@ password_set(struct store *st, int64_t id, const char *pwhash, const unsigned ch
 	struct arena *a = arena_new();
 	struct user u;
 	bool is_last;
-	if ((r = user_state(st, a, id, &u, &is_last)) != STORE_OK)
-		goto fail;
-	int rc, changes = 0;
-	sqlite3_stmt *s = store_prepare(st, sql_user_password, &rc);
-	if (s == NULL) {
-		r = store_db_fail(st->db, rc, "set password");
-		goto fail;
-	}
-	rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 2, pwhash);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
-	if (rc != SQLITE_OK) {
-		r = bind_fail(st, s, rc, "set password");
-		goto fail;
-	}
-	if ((r = write_one(st, s, "set password", &changes)) != STORE_OK)
+	if ((r = user_state(st, a, id, &u, &is_last)) != STORE_OK ||
+	    (r = user_write(st, sql_user_password, id, pwhash, 0, now)) != STORE_OK)
 		goto fail;
 	/* Whoever knew the old password is signed out with it. */
 	if ((r = sessions_end(st, id, keep)) != STORE_OK)
@@ -379,28 +350,6 @@ user_update(struct store *st, int64_t id, int disable, int role, const struct ac
 		r = STORE_CONFLICT;
 		goto fail;
 	}
-	const char *what = disable >= 0 ? "set disabled" : "set role";
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, disable >= 0 ? sql_user_disabled : sql_user_role,
-	    &rc);
-	if (s == NULL) {
-		r = store_db_fail(st->db, rc, what);
-		goto fail;
-	}
-	rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK)
-		rc = disable >= 0 ? sqlite3_bind_int(s, 2, disable) :
-		    store_bind_text(s, 2, auth_role_name((enum auth_role)role));
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
-	if (rc != SQLITE_OK) {
-		r = bind_fail(st, s, rc, what);
-		goto fail;
-	}
-	if ((r = write_one(st, s, what, NULL)) != STORE_OK)
-		goto fail;
-	if (disable > 0 && (r = sessions_end(st, id, NULL)) != STORE_OK)
-		goto fail;
 	struct audit_change ch = { .action = "user_role", .target = u.name,
 	    .before = auth_role_name(u.role),
 	    .after = auth_role_name((enum auth_role)role) };
@@ -408,6 +357,14 @@ user_update(struct store *st, int64_t id, int disable, int role, const struct ac
 		ch = (struct audit_change){ .action = disable ? "user_disable" : "user_enable",
 		    .target = u.name, .before = state_name(u.disabled),
 		    .after = state_name(disable) };
+	if (disable >= 0)
+		r = user_write(st, sql_user_disabled, id, NULL, disable, now);
+	else
+		r = user_write(st, sql_user_role, id, ch.after, 0, now);
+	if (r != STORE_OK)
+		goto fail;
+	if (disable > 0 && (r = sessions_end(st, id, NULL)) != STORE_OK)
+		goto fail;
 	if ((r = store_audit_write(st, who, now, &ch)) != STORE_OK)
 		goto fail;
 	arena_free(a);
@@ -440,19 +397,14 @@ store_user_set_role(struct store *st, int64_t id, enum auth_role role,
 enum store_result
 store_user_count_admins(struct store *st, long long *count)
 {
-	int rc;
 	*count = 0;
-	sqlite3_stmt *s = store_prepare(st, sql_count_admins, &rc);
-	if (s == NULL)
-		return store_db_fail(st->db, rc, "count admins");
-	enum store_result r = STORE_OK;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int64(s, 0);
-	else
-		r = store_db_fail(st->db, rc, "count admins");
-	store_stmt_done(s);
-	return r;
+	sqlite3_stmt *s;
+	int64_t v;
+	enum store_result r = store_prepare(st, sql_count_admins, &s);
+	if (r != STORE_OK || (r = store_step_ints(st, s, &v, 1)) != STORE_OK)
+		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
+	*count = v;
+	return STORE_OK;
 }
 
 /* --- sessions --- */
@@ -465,13 +417,10 @@ store_session_create(struct store *st, const unsigned char token_hash[AUTH_TOKEN
 	enum store_result r = store_begin_write(st);
 	if (r != STORE_OK)
 		return r;
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql_session_create, &rc);
-	if (s == NULL) {
-		r = store_db_fail(st->db, rc, "session create");
+	sqlite3_stmt *s;
+	if ((r = store_prepare(st, sql_session_create, &s)) != STORE_OK)
 		goto fail;
-	}
-	rc = sqlite3_bind_blob(s, 1, token_hash, AUTH_TOKEN_BYTES, SQLITE_STATIC);
+	int rc = sqlite3_bind_blob(s, 1, token_hash, AUTH_TOKEN_BYTES, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 2, user_id);
 	if (rc == SQLITE_OK)
@@ -482,18 +431,10 @@ store_session_create(struct store *st, const unsigned char token_hash[AUTH_TOKEN
 		rc = store_bind_text(s, 5, remote_addr);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 6, user_agent);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	store_stmt_done(s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		/* No such user (or, impossibly, a token already in use). */
-		r = STORE_CONFLICT;
+	/* A conflict: no such user (or, impossibly, a token already in use). */
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+	    (r = store_step_insert(st, s)) != STORE_OK)
 		goto fail;
-	}
-	if (rc != SQLITE_DONE) {
-		r = store_db_fail(st->db, rc, "session create");
-		goto fail;
-	}
 	return store_commit(st);
 
 fail:
@@ -505,65 +446,45 @@ enum store_result
 store_session_get(struct store *st, const unsigned char token_hash[AUTH_TOKEN_BYTES],
     struct session *out)
 {
-	int rc;
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *s = store_prepare(st, sql_session_get, &rc);
-	if (s == NULL)
-		return store_db_fail(st->db, rc, "session get");
-	rc = sqlite3_bind_blob(s, 1, token_hash, AUTH_TOKEN_BYTES, SQLITE_STATIC);
-	if (rc != SQLITE_OK)
-		return bind_fail(st, s, rc, "session get");
-	enum store_result r;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		const void *csrf = sqlite3_column_blob(s, 1);
-		if (csrf == NULL || sqlite3_column_bytes(s, 1) != AUTH_TOKEN_BYTES) {
-			log_error("database: a session has a damaged csrf value");
-			r = STORE_ERROR;
-		} else {
-			out->user_id = sqlite3_column_int64(s, 0);
-			memcpy(out->csrf, csrf, AUTH_TOKEN_BYTES);
-			out->created = sqlite3_column_int64(s, 2);
-			out->last_seen = sqlite3_column_int64(s, 3);
-			r = STORE_OK;
-		}
-	} else if (rc == SQLITE_DONE)
-		r = STORE_NOT_FOUND;
-	else
-		r = store_db_fail(st->db, rc, "session get");
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_session_get, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_blob(s, 1, token_hash, AUTH_TOKEN_BYTES, SQLITE_STATIC);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+	    (r = store_step_one(st, s)) != STORE_OK)
+		return r;
+	const void *csrf = sqlite3_column_blob(s, 1);
+	if (csrf == NULL || sqlite3_column_bytes(s, 1) != AUTH_TOKEN_BYTES) {
+		log_error("database: a session has a damaged csrf value");
+		r = STORE_ERROR;
+	} else {
+		out->user_id = sqlite3_column_int64(s, 0);
+		memcpy(out->csrf, csrf, AUTH_TOKEN_BYTES);
+		out->created = sqlite3_column_int64(s, 2);
+		out->last_seen = sqlite3_column_int64(s, 3);
+	}
 	store_stmt_done(s);
 	return r;
 }
 
 /* Runs a one-statement write keyed by a token hash, with an optional time
- * as ?2; STORE_NOT_FOUND when no row changed and that matters. */
+ * as ?2; *changes (unless NULL) the rows it changed. */
 static enum store_result
-session_write(struct store *st, const char *sql, const char *what,
-    const unsigned char token_hash[AUTH_TOKEN_BYTES], const time_t *now, int *changes)
+session_write(struct store *st, const char *sql, const unsigned char token_hash[AUTH_TOKEN_BYTES],
+    const time_t *now, int *changes)
 {
-	enum store_result r = store_begin_write(st);
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql, &s);
 	if (r != STORE_OK)
 		return r;
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql, &rc);
-	if (s == NULL) {
-		r = store_db_fail(st->db, rc, what);
-		goto fail;
-	}
-	rc = sqlite3_bind_blob(s, 1, token_hash, AUTH_TOKEN_BYTES, SQLITE_STATIC);
+	int rc = sqlite3_bind_blob(s, 1, token_hash, AUTH_TOKEN_BYTES, SQLITE_STATIC);
 	if (rc == SQLITE_OK && now != NULL)
 		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)*now);
-	if (rc != SQLITE_OK) {
-		r = bind_fail(st, s, rc, what);
-		goto fail;
-	}
-	if ((r = write_one(st, s, what, changes)) != STORE_OK)
-		goto fail;
-	return store_commit(st);
-
-fail:
-	store_rollback(st);
-	return r;
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return write_alone(st, s, changes);
 }
 
 enum store_result
@@ -571,8 +492,7 @@ store_session_touch(struct store *st, const unsigned char token_hash[AUTH_TOKEN_
     time_t now)
 {
 	int changes = 0;
-	enum store_result r = session_write(st, sql_session_touch, "session touch", token_hash,
-	    &now, &changes);
+	enum store_result r = session_write(st, sql_session_touch, token_hash, &now, &changes);
 	if (r == STORE_OK && changes == 0)
 		r = STORE_NOT_FOUND;
 	return r;
@@ -582,42 +502,29 @@ enum store_result
 store_session_delete(struct store *st, const unsigned char token_hash[AUTH_TOKEN_BYTES])
 {
 	/* Idempotent: a session already gone is what was asked for. */
-	return session_write(st, sql_session_delete, "session delete", token_hash, NULL, NULL);
+	return session_write(st, sql_session_delete, token_hash, NULL, NULL);
 }
 
 /* A DELETE binding ?1 (and ?2 unless NULL) to times, in a transaction. */
 static enum store_result
-purge(struct store *st, const char *sql, const char *what, time_t t1, const time_t *t2)
+purge(struct store *st, const char *sql, time_t t1, const time_t *t2)
 {
-	enum store_result r = store_begin_write(st);
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql, &s);
 	if (r != STORE_OK)
 		return r;
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql, &rc);
-	if (s == NULL) {
-		r = store_db_fail(st->db, rc, what);
-		goto fail;
-	}
-	rc = sqlite3_bind_int64(s, 1, (sqlite3_int64)t1);
+	int rc = sqlite3_bind_int64(s, 1, (sqlite3_int64)t1);
 	if (rc == SQLITE_OK && t2 != NULL)
 		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)*t2);
-	if (rc != SQLITE_OK) {
-		r = bind_fail(st, s, rc, what);
-		goto fail;
-	}
-	if ((r = write_one(st, s, what, NULL)) != STORE_OK)
-		goto fail;
-	return store_commit(st);
-
-fail:
-	store_rollback(st);
-	return r;
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return write_alone(st, s, NULL);
 }
 
 enum store_result
 store_session_purge(struct store *st, time_t idle_before, time_t created_before)
 {
-	return purge(st, sql_session_purge, "session purge", idle_before, &created_before);
+	return purge(st, sql_session_purge, idle_before, &created_before);
 }
 
 /* --- failed sign-ins --- */
@@ -654,32 +561,19 @@ store_login_failure_add(struct store *st, const char *username, const char *remo
 {
 	char key[FAILURE_NAME_MAX + 1];
 	size_t klen = failure_key(username, key);
-	enum store_result r = store_begin_write(st);
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_failure_add, &s);
 	if (r != STORE_OK)
 		return r;
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql_failure_add, &rc);
-	if (s == NULL) {
-		r = store_db_fail(st->db, rc, "failure add");
-		goto fail;
-	}
-	rc = sqlite3_bind_text(s, 1, key, (int)klen, SQLITE_TRANSIENT);
+	int rc = sqlite3_bind_text(s, 1, key, (int)klen, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(s, 2, remote_addr ? remote_addr : "",
 		    (int)addr_len(remote_addr), SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
-	if (rc != SQLITE_OK) {
-		r = bind_fail(st, s, rc, "failure add");
-		goto fail;
-	}
-	if ((r = write_one(st, s, "failure add", NULL)) != STORE_OK)
-		goto fail;
-	return store_commit(st);
-
-fail:
-	store_rollback(st);
-	return r;
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return write_alone(st, s, NULL);
 }
 
 /* count(*) and min(at) of one failure query. */
@@ -687,26 +581,23 @@ static enum store_result
 failure_count(struct store *st, const char *sql, const char *key, size_t klen, time_t since,
     long long *count, int64_t *oldest)
 {
-	int rc;
 	*count = 0;
 	*oldest = 0;
-	sqlite3_stmt *s = store_prepare(st, sql, &rc);
-	if (s == NULL)
-		return store_db_fail(st->db, rc, "failures");
-	rc = sqlite3_bind_text(s, 1, key, (int)klen, SQLITE_TRANSIENT);
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_text(s, 1, key, (int)klen, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)since);
-	if (rc != SQLITE_OK)
-		return bind_fail(st, s, rc, "failures");
-	enum store_result r = STORE_OK;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*count = sqlite3_column_int64(s, 0);
-		*oldest = sqlite3_column_int64(s, 1);	/* NULL reads as 0 */
-	} else
-		r = store_db_fail(st->db, rc, "failures");
-	store_stmt_done(s);
-	return r;
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	int64_t v[2];	/* count(*), min(at): NULL reads as 0 */
+	if ((r = store_step_ints(st, s, v, 2)) != STORE_OK)
+		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
+	*count = v[0];
+	*oldest = v[1];
+	return STORE_OK;
 }
 
 enum store_result
@@ -739,30 +630,18 @@ store_login_failures_clear(struct store *st, const char *username)
 {
 	char key[FAILURE_NAME_MAX + 1];
 	size_t klen = failure_key(username, key);
-	enum store_result r = store_begin_write(st);
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_failures_clear, &s);
 	if (r != STORE_OK)
 		return r;
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql_failures_clear, &rc);
-	if (s == NULL) {
-		r = store_db_fail(st->db, rc, "failures clear");
-		goto fail;
-	}
-	if ((rc = sqlite3_bind_text(s, 1, key, (int)klen, SQLITE_TRANSIENT)) != SQLITE_OK) {
-		r = bind_fail(st, s, rc, "failures clear");
-		goto fail;
-	}
-	if ((r = write_one(st, s, "failures clear", NULL)) != STORE_OK)
-		goto fail;
-	return store_commit(st);
-
-fail:
-	store_rollback(st);
-	return r;
+	int rc = sqlite3_bind_text(s, 1, key, (int)klen, SQLITE_TRANSIENT);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return write_alone(st, s, NULL);
 }
 
 enum store_result
 store_login_failures_purge(struct store *st, time_t before)
 {
-	return purge(st, sql_failures_purge, "failures purge", before, NULL);
+	return purge(st, sql_failures_purge, before, NULL);
 }

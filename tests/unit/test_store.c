@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "store.h"
+#include "store_db.h"
 #include "store_fixture.h"
 
 #define T0 1700000000
@@ -715,6 +716,151 @@ secret(void **state)
 	assert_int_equal(store_secret(f->st, k2), STORE_OK);
 }
 
+/* --- the helpers every store file runs its SQL through (store_db.h) --- */
+
+/* A full statement cache refuses a new statement, loudly, and keeps
+ * serving the ones it holds. */
+static void
+cache_full(void **state)
+{
+	struct store_fixture *f = *state;
+	static char sql[STORE_CACHE_MAX + 1][24];
+	sqlite3_stmt *s, *first = NULL;
+	assert_int_equal(store_ping(f->st), STORE_OK);	/* one cached already */
+	int had = f->st->cached;
+	assert_true(had >= 1);
+	for (int i = 0; i < STORE_CACHE_MAX - had; i++) {
+		snprintf(sql[i], sizeof(sql[i]), "SELECT %d", i);
+		assert_int_equal(store_prepare(f->st, sql[i], &s), STORE_OK);
+		if (i == 0)
+			first = s;
+	}
+	assert_int_equal(f->st->cached, STORE_CACHE_MAX);
+	snprintf(sql[STORE_CACHE_MAX], sizeof(sql[0]), "SELECT 'one too many'");
+	s = (sqlite3_stmt *)1;
+	assert_int_equal(store_prepare(f->st, sql[STORE_CACHE_MAX], &s), STORE_ERROR);
+	assert_null(s);
+	assert_int_equal(f->st->cached, STORE_CACHE_MAX);
+	/* The same text at another address is another statement: refused. */
+	static const char again[] = "SELECT 0";
+	assert_int_equal(store_prepare(f->st, again, &s), STORE_ERROR);
+	/* What is cached still runs; a store call needing a new one fails
+	 * cleanly. */
+	assert_int_equal(store_prepare(f->st, sql[0], &s), STORE_OK);
+	assert_ptr_equal(s, first);
+	assert_int_equal(store_step_one(f->st, s), STORE_OK);
+	assert_int_equal(sqlite3_column_int(s, 0), 0);
+	store_stmt_done(s);
+	assert_int_equal(store_ping(f->st), STORE_OK);
+	struct comment c;
+	assert_int_equal(store_get_comment(f->st, f->a, 1, &c), STORE_ERROR);
+}
+
+static int
+row_int(struct arena *a, sqlite3_stmt *s, void *row)
+{
+	(void)a;
+	int v = sqlite3_column_int(s, 0);
+	*(int *)row = v;
+	return v < 0 ? -1 : v % 2;	/* odd: skipped; negative: refused */
+}
+
+static void
+helpers(void **state)
+{
+	struct store_fixture *f = *state;
+	static const char create[] = "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)";
+	static const char insert[] = "INSERT INTO t (k, v) VALUES (?1, ?2)";
+	static const char get[] = "SELECT v FROM t WHERE k = ?1";
+	static const char all[] = "SELECT k FROM t ORDER BY k";
+	static const char bad[] = "SELECT nothing FROM nowhere";
+	sqlite3_stmt *s;
+	assert_int_equal(store_exec(f->st, create), STORE_OK);
+	assert_int_equal(store_prepare(f->st, bad, &s), STORE_ERROR);
+	assert_null(s);
+	/* Binds: NULL text is '', an id <= 0 is NULL (refused by NOT NULL
+	 * here), an index out of range fails the chain. */
+	for (int k = 1; k <= 40; k++) {
+		assert_int_equal(store_prepare(f->st, insert, &s), STORE_OK);
+		int rc = sqlite3_bind_int(s, 1, k);
+		if (rc == SQLITE_OK)
+			rc = store_bind_text(s, 2, k == 1 ? NULL : "x");
+		assert_int_equal(store_bind_check(f->st, s, rc), STORE_OK);
+		assert_int_equal(store_step_insert(f->st, s), STORE_OK);
+	}
+	assert_int_equal(store_prepare(f->st, insert, &s), STORE_OK);
+	assert_int_equal(store_bind_check(f->st, s, sqlite3_bind_int(s, 3, 1)), STORE_ERROR);
+	assert_int_equal(store_prepare(f->st, insert, &s), STORE_OK);
+	int rc = sqlite3_bind_int(s, 1, 1);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 2, "dup");
+	assert_int_equal(store_bind_check(f->st, s, rc), STORE_OK);
+	assert_int_equal(store_step_insert(f->st, s), STORE_CONFLICT);	/* key taken */
+	assert_int_equal(store_prepare(f->st, insert, &s), STORE_OK);
+	rc = sqlite3_bind_int(s, 1, 99);
+	if (rc == SQLITE_OK)
+		rc = store_bind_opt(s, 2, NULL);
+	assert_int_equal(store_bind_check(f->st, s, rc), STORE_OK);
+	assert_int_equal(store_step_insert(f->st, s), STORE_CONFLICT);	/* NOT NULL */
+	/* One row, or none. */
+	assert_int_equal(store_prepare(f->st, get, &s), STORE_OK);
+	assert_int_equal(store_bind_check(f->st, s, store_bind_id(s, 1, 1)), STORE_OK);
+	assert_int_equal(store_step_one(f->st, s), STORE_OK);
+	assert_string_equal(store_column_dup(f->a, s, 0), "");
+	store_stmt_done(s);
+	assert_int_equal(store_prepare(f->st, get, &s), STORE_OK);
+	assert_int_equal(store_bind_check(f->st, s, store_bind_id(s, 1, 0)), STORE_OK);
+	assert_int_equal(store_step_one(f->st, s), STORE_NOT_FOUND);
+	/* Rows into a growing array: 40 rows, the odd ones skipped. */
+	void *rows;
+	size_t n = 99;
+	assert_int_equal(store_prepare(f->st, all, &s), STORE_OK);
+	assert_int_equal(store_rows(f->st, f->a, s, sizeof(int), row_int, &rows, &n), STORE_OK);
+	assert_int_equal(n, 20);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(((int *)rows)[i], (int)(2 * i + 2));
+	/* A row that cannot be read fails the whole query. */
+	assert_int_equal(store_exec(f->st, "INSERT INTO t (k, v) VALUES (-4, 'x')"), STORE_OK);
+	assert_int_equal(store_prepare(f->st, all, &s), STORE_OK);
+	assert_int_equal(store_rows(f->st, f->a, s, sizeof(int), row_int, &rows, &n),
+	    STORE_ERROR);
+	/* An empty result is an empty array, not NULL. */
+	static const char none[] = "SELECT k FROM t WHERE k > 1000";
+	assert_int_equal(store_prepare(f->st, none, &s), STORE_OK);
+	assert_int_equal(store_rows(f->st, f->a, s, sizeof(int), row_int, &rows, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_non_null(rows);
+	/* Nothing was left in a transaction or mid-statement. */
+	assert_int_equal(store_begin_write(f->st), STORE_OK);
+	assert_int_equal(store_commit(f->st), STORE_OK);
+}
+
+static void
+arena_grow_doubles(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	int64_t *v = NULL;
+	size_t cap = 12345, n = 0;
+	for (int i = 0; i < 1000; i++) {
+		int64_t *before = v;
+		size_t had = cap;
+		if (n == cap || v == NULL)
+			v = arena_grow(a, v, &cap, n, sizeof(*v));
+		if (before != NULL && n < had)
+			assert_ptr_equal(v, before);	/* room: the same array */
+		assert_true(n < cap);
+		assert_int_equal(v[n], 0);		/* new room is zeroed */
+		v[n++] = i * 3;
+	}
+	assert_int_equal(cap, 1024);		/* 16, 32, … */
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(v[i], (int64_t)i * 3);
+	/* With room left, the array comes back as it is. */
+	assert_ptr_equal(arena_grow(a, v, &cap, n, sizeof(*v)), v);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -737,6 +883,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(open_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(write_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(secret, setup, teardown),
+		cmocka_unit_test_setup_teardown(cache_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(helpers, setup, teardown),
+		cmocka_unit_test(arena_grow_doubles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,446 @@
+/* store_comments.c — comments in SQLite: storing one, reading one, a
+ * thread page, counts per article, the operator's listing and status
+ * changes; see store.h and store_comments.h. */
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "json.h"
+#include "log.h"
+#include "store.h"
+#include "store_comments.h"
+#include "store_db.h"
+
+/* Bounds on store_thread's paging arguments; the handlers stay far below. */
+#define THREAD_MAX_PER_PAGE 1000
+#define THREAD_MAX_PAGE 1000000
+
+static const char *const status_names[COMMENT_STATUS__MAX] = {
+	"pending", "approved", "rejected", "spam", "deleted",
+};
+
+static const char sql_parent[] = "SELECT article, status FROM comments WHERE id = ?1";
+static const char sql_insert[] =
+	"INSERT INTO comments (article, parent, name, email, body, status, created, updated, "
+	"remote_addr, user_agent, site_reply, reason, addr_group, body_hash) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+static const char sql_get[] = "SELECT " COMMENT_COLUMNS " FROM comments c WHERE c.id = ?1";
+static const char sql_totals[] =
+	"SELECT count(*), count(*) FILTER (WHERE parent IS NULL) FROM comments "
+	"WHERE article = ?1 AND status = 'approved'";
+/* One page of a thread: ?1 article, ?2 limit, ?3 offset, ?4 JSON array
+ * of the reader's own ids, ?5 whether own held top-level comments belong
+ * on this page (page 1 only). The reader's own comments come back while
+ * pending and after a rejection (so they learn the outcome instead of
+ * seeing their words vanish); never as spam or deleted. UNION, not UNION
+ * ALL: a damaged database with a parent cycle must not make the recursion
+ * endless. Replies are found through the parent index: without it SQLite
+ * picks the (article, ...) index and rereads the whole article once per
+ * comment in the tree. */
+static const char sql_thread[] =
+	"WITH RECURSIVE"
+	" own(id) AS (SELECT value FROM json_each(?4)),"
+	" top(id) AS (SELECT id FROM comments"
+	"  WHERE article = ?1 AND status = 'approved' AND parent IS NULL"
+	"  ORDER BY created, id LIMIT ?2 OFFSET ?3),"
+	" tree(id) AS ("
+	"  SELECT id FROM top"
+	"  UNION"
+	"  SELECT id FROM comments"
+	"   WHERE ?5 AND article = ?1 AND status IN ('pending', 'rejected') AND parent IS NULL"
+	"   AND id IN own"
+	"  UNION"
+	"  SELECT c.id FROM tree t JOIN comments c INDEXED BY comments_parent"
+	"   ON c.parent = t.id"
+	"   WHERE c.article = ?1"
+	"   AND (c.status = 'approved'"
+	"    OR (c.status IN ('pending', 'rejected') AND c.id IN own)))"
+	" SELECT " COMMENT_COLUMNS " FROM tree t JOIN comments c ON c.id = t.id"
+	" ORDER BY c.created, c.id";
+/* ?1 JSON array of article ids; one row per element */
+static const char sql_counts[] =
+	"SELECT j.key, (SELECT count(*) FROM comments c"
+	"  WHERE c.article = j.value AND c.status = 'approved')"
+	" FROM json_each(?1) j";
+/* ?1 status or NULL, ?2 article or NULL, ?3 limit */
+static const char sql_list[] =
+	"SELECT " COMMENT_COLUMNS " FROM comments c"
+	" WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.article = ?2)"
+	" ORDER BY c.created DESC, c.id DESC LIMIT ?3";
+static const char sql_set_status[] =
+	"UPDATE comments SET status = ?1, updated = ?2, version = version + 1 WHERE id = ?3";
+
+const char *
+comment_status_name(enum comment_status s)
+{
+	if ((unsigned)s >= COMMENT_STATUS__MAX)
+		return "unknown";
+	return status_names[s];
+}
+
+int
+comment_status_parse(const char *name, enum comment_status *out)
+{
+	if (name == NULL)
+		return -1;
+	for (int i = 0; i < COMMENT_STATUS__MAX; i++)
+		if (strcmp(name, status_names[i]) == 0) {
+			*out = (enum comment_status)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Reads a row of COMMENT_COLUMNS; -1 when the status is not one we know
+ * (only possible in a database edited by hand). */
+int
+store_row_comment(struct arena *a, sqlite3_stmt *s, void *row)
+{
+	struct comment *c = row;
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(s, 0);
+	c->article = store_column_dup(a, s, 1);
+	c->parent = sqlite3_column_int64(s, 2);
+	c->name = store_column_dup(a, s, 3);
+	c->email = store_column_dup(a, s, 4);
+	c->body = store_column_dup(a, s, 5);
+	c->created = sqlite3_column_int64(s, 7);
+	c->remote_addr = store_column_dup(a, s, 8);
+	c->user_agent = store_column_dup(a, s, 9);
+	c->version = sqlite3_column_int64(s, 10);
+	c->updated = sqlite3_column_int64(s, 11);
+	c->site_reply = sqlite3_column_int(s, 12) != 0;
+	c->reason = store_column_dup(a, s, 13);
+	if (comment_status_parse((const char *)sqlite3_column_text(s, 6), &c->status) != 0) {
+		log_error("database: comment %lld has an unknown status", (long long)c->id);
+		return -1;
+	}
+	return 0;
+}
+
+enum store_result
+store_collect(struct store *st, struct arena *a, sqlite3_stmt *s, struct comment **out,
+    size_t *count)
+{
+	void *rows;
+	enum store_result r = store_rows(st, a, s, sizeof(struct comment), store_row_comment,
+	    &rows, count);
+	*out = rows;
+	return r;
+}
+
+void
+store_ids_json(struct buf *b, const int64_t *ids, size_t n)
+{
+	buf_putc(b, '[');
+	bool first = true;
+	for (size_t i = 0; ids != NULL && i < n; i++) {
+		if (ids[i] <= 0)
+			continue;
+		buf_printf(b, "%s%lld", first ? "" : ",", (long long)ids[i]);
+		first = false;
+	}
+	buf_putc(b, ']');
+}
+
+/* STORE_OK when parent exists, is approved and belongs to article. */
+static enum store_result
+parent_ok(struct store *st, int64_t parent, const char *article)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_parent, &s);
+	if (r != STORE_OK ||
+	    (r = store_bind_check(st, s, sqlite3_bind_int64(s, 1, parent))) != STORE_OK)
+		return r;
+	if ((r = store_step_one(st, s)) != STORE_OK)
+		return r == STORE_NOT_FOUND ? STORE_CONFLICT : r;
+	const char *pa = (const char *)sqlite3_column_text(s, 0);
+	const char *ps = (const char *)sqlite3_column_text(s, 1);
+	r = pa != NULL && ps != NULL && strcmp(pa, article) == 0 &&
+	    strcmp(ps, "approved") == 0 ? STORE_OK : STORE_CONFLICT;
+	store_stmt_done(s);
+	return r;
+}
+
+static enum store_result
+insert_row(struct store *st, const struct comment *c, const char *addr_group,
+    const unsigned char *body_hash, size_t hash_len, time_t now, int64_t *id)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_insert, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_text(s, 1, c->article);
+	if (rc == SQLITE_OK)
+		rc = store_bind_id(s, 2, c->parent);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 3, c->name);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, c->email);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 5, c->body);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 6, status_names[c->status]);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 7, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 8, c->remote_addr);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 9, c->user_agent);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 10, c->site_reply ? 1 : 0);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 11, c->reason);
+	if (rc == SQLITE_OK)
+		rc = store_bind_opt(s, 12, addr_group);
+	if (rc == SQLITE_OK)
+		rc = body_hash != NULL ? sqlite3_bind_blob(s, 13, body_hash, (int)hash_len,
+		    SQLITE_TRANSIENT) : sqlite3_bind_null(s, 13);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+	    (r = store_step_done(st, s)) != STORE_OK)
+		return r;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return STORE_OK;
+}
+
+enum store_result
+store_comment_check(const struct comment *c, const char *what)
+{
+	if (c->article == NULL || c->name == NULL || c->body == NULL ||
+	    (unsigned)c->status >= COMMENT_STATUS__MAX) {
+		log_error("database: %s: incomplete comment", what);
+		return STORE_ERROR;
+	}
+	return c->parent < 0 ? STORE_CONFLICT : STORE_OK;
+}
+
+enum store_result
+store_insert_commit(struct store *st, struct comment *c, const char *addr_group,
+    const unsigned char *body_hash, size_t hash_len, time_t now)
+{
+	int64_t id = 0;
+	enum store_result r = STORE_OK;
+	if ((c->parent > 0 && (r = parent_ok(st, c->parent, c->article)) != STORE_OK) ||
+	    (r = insert_row(st, c, addr_group, body_hash, hash_len, now, &id)) != STORE_OK) {
+		store_rollback(st);
+		return r;
+	}
+	if ((r = store_commit(st)) != STORE_OK)
+		return r;
+	c->id = id;
+	c->created = (int64_t)now;
+	return STORE_OK;
+}
+
+enum store_result
+store_insert_comment(struct store *st, struct comment *c, time_t now)
+{
+	enum store_result r = store_comment_check(c, "insert");
+	if (r != STORE_OK || (r = store_begin_write(st)) != STORE_OK)
+		return r;
+	return store_insert_commit(st, c, NULL, NULL, 0, now);
+}
+
+enum store_result
+store_get_comment(struct store *st, struct arena *a, int64_t id, struct comment *out)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_get, &s);
+	if (r != STORE_OK ||
+	    (r = store_bind_check(st, s, sqlite3_bind_int64(s, 1, id))) != STORE_OK ||
+	    (r = store_step_one(st, s)) != STORE_OK)
+		return r;
+	r = store_row_comment(a, s, out) == 0 ? STORE_OK : STORE_ERROR;
+	store_stmt_done(s);
+	return r;
+}
+
+static enum store_result
+thread_totals(struct store *st, const char *article, long long *approved, long long *top)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_totals, &s);
+	if (r != STORE_OK ||
+	    (r = store_bind_check(st, s, store_bind_text(s, 1, article))) != STORE_OK)
+		return r;
+	int64_t v[2];
+	if ((r = store_step_ints(st, s, v, 2)) != STORE_OK)
+		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
+	*approved = v[0];
+	*top = v[1];
+	return STORE_OK;
+}
+
+enum store_result
+store_thread(struct store *st, struct arena *a, const char *article, int page, int per_page,
+    const int64_t *own_ids, size_t own_count, struct comment **out, size_t *count,
+    long long *approved_total, long long *top_total)
+{
+	*out = NULL;
+	*count = 0;
+	*approved_total = *top_total = 0;
+	if (article == NULL || page < 1 || page > THREAD_MAX_PAGE || per_page < 1 ||
+	    per_page > THREAD_MAX_PER_PAGE) {
+		log_error("database: thread: invalid arguments (page %d, per page %d)", page,
+		    per_page);
+		return STORE_ERROR;
+	}
+	struct buf own = { 0 };
+	store_ids_json(&own, own_ids, own_count);
+	sqlite3_stmt *s;
+	enum store_result r = store_begin_read(st);
+	if (r != STORE_OK)
+		goto out;
+	if ((r = thread_totals(st, article, approved_total, top_total)) != STORE_OK)
+		goto out;
+	if ((r = store_prepare(st, sql_thread, &s)) != STORE_OK)
+		goto out;
+	int rc = store_bind_text(s, 1, article);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 2, per_page);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)(page - 1) * per_page);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(s, 4, buf_str(&own), (int)own.len, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 5, page == 1);
+	if ((r = store_bind_check(st, s, rc)) == STORE_OK)
+		r = store_collect(st, a, s, out, count);
+out:
+	/* A read transaction: ending it cannot lose anything. */
+	store_rollback(st);
+	buf_free(&own);
+	if (r != STORE_OK) {
+		*out = NULL;
+		*count = 0;
+	}
+	return r;
+}
+
+enum store_result
+store_counts(struct store *st, const char *const *articles, size_t n, long long *counts)
+{
+	for (size_t i = 0; i < n; i++)
+		counts[i] = 0;
+	if (n == 0)
+		return STORE_OK;
+	struct buf list = { 0 };
+	buf_putc(&list, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(&list, ',');
+		json_string_str(&list, articles[i] ? articles[i] : "");
+	}
+	buf_putc(&list, ']');
+	sqlite3_stmt *s;
+	enum store_result r = STORE_ERROR;
+	if (list.len > INT_MAX || (r = store_prepare(st, sql_counts, &s)) != STORE_OK)
+		goto out;
+	int rc = sqlite3_bind_text(s, 1, buf_str(&list), (int)list.len, SQLITE_STATIC);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		goto out;
+	bool row;
+	while ((r = store_step(st, s, &row)) == STORE_OK && row) {
+		sqlite3_int64 k = sqlite3_column_int64(s, 0);
+		if (k >= 0 && (uint64_t)k < n)
+			counts[k] = sqlite3_column_int64(s, 1);
+	}
+	store_stmt_done(s);
+out:
+	buf_free(&list);
+	return r;
+}
+
+enum store_result
+store_list(struct store *st, struct arena *a, int status, const char *article, int limit,
+    struct comment **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	if (status >= COMMENT_STATUS__MAX) {
+		log_error("database: list: invalid status %d", status);
+		return STORE_ERROR;
+	}
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_list, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_opt(s, 1, status < 0 ? NULL : status_names[status]);
+	if (rc == SQLITE_OK)
+		rc = store_bind_opt(s, 2, article);
+	/* SQLite reads a negative LIMIT as "no limit": not what limit means. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 3, limit > 0 ? limit : 0);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return store_collect(st, a, s, out, count);
+}
+
+enum store_result
+store_set_status(struct store *st, int64_t id, enum comment_status status, time_t now)
+{
+	if ((unsigned)status >= COMMENT_STATUS__MAX) {
+		log_error("database: set status: invalid status %d", (int)status);
+		return STORE_ERROR;
+	}
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	sqlite3_stmt *s;
+	if ((r = store_prepare(st, sql_set_status, &s)) != STORE_OK)
+		goto fail;
+	int rc = store_bind_text(s, 1, status_names[status]);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 3, id);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+	    (r = store_step_done(st, s)) != STORE_OK)
+		goto fail;
+	if (sqlite3_changes(st->db) == 0) {
+		r = STORE_NOT_FOUND;
+		goto fail;
+	}
+	return store_commit(st);
+
+fail:
+	store_rollback(st);
+	return r;
+}
+
+char *
+store_thread_plan(struct store *st, struct arena *a)
+{
+	struct buf sql = { 0 }, plan = { 0 };
+	sqlite3_stmt *s = NULL;
+	char *res = NULL;
+	buf_puts(&sql, "EXPLAIN QUERY PLAN ");
+	buf_puts(&sql, sql_thread);
+	/* Built here, so prepared here: the cache keeps static SQL only. */
+	int rc = sqlite3_prepare_v2(st->db, buf_str(&sql), -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		(void)store_db_fail(st->db, rc, "explain");
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(s, 3);
+		buf_puts(&plan, d ? d : "");
+		buf_putc(&plan, '\n');
+	}
+	if (rc != SQLITE_DONE) {
+		(void)store_db_fail(st->db, rc, "explain");
+		goto out;
+	}
+	res = arena_strdup(a, buf_str(&plan));
+out:
+	sqlite3_finalize(s);
+	buf_free(&sql);
+	buf_free(&plan);
+	return res;
+}
