@@ -937,7 +937,7 @@ const char *
 config_default_path(void)
 {
 	const char *env = getenv("NAZAR_CONFIG");
-	return env != NULL && *env != '\0' ? env : NAZAR_SYSCONFDIR "/nazar.conf";
+	return env != NULL && *env != '\0' ? env : CONFIG_DEFAULT_PATH;
 }
 
 int

@@ -10,6 +10,10 @@
 
 #include "locale.h"
 
+/* The configuration file when none is named (nazar -c, nazarctl -c) and
+ * $NAZAR_CONFIG is unset (config_default_path). */
+#define CONFIG_DEFAULT_PATH NAZAR_SYSCONFDIR "/nazar.conf"
+
 #define CONFIG_MAX_RETURN_HOSTS 16
 #define CONFIG_MAX_REASONS 16
 

@@ -17,6 +17,7 @@
 #include "http.h"
 #include "log.h"
 #include "param.h"
+#include "op.h"
 #include "request.h"
 #include "store_blocklist.h"
 #include "store_moderation.h"
@@ -171,11 +172,21 @@ blocklist_page(const struct ctx *c, struct request *r, struct response *res,
 	admin_render(c, r, res, status, "admin-blocklist", o);
 }
 
+/* The page again after a refused change, with its message. */
+static void
+refused(const struct ctx *c, struct request *r, struct response *res,
+    const struct params *in, const struct admin_session *s, const struct op_result *or)
+{
+	const char *retry = op_retry_after(or->problem);
+	if (retry != NULL)
+		response_header(res, "Retry-After", retry);
+	blocklist_page(c, r, res, in, s, op_http_status(or->problem), op_problem_key(or));
+}
+
 static void
 block_add(const struct ctx *c, struct request *r, struct response *res,
     const struct params *in, const struct admin_session *s)
 {
-	static const struct text_rules note_rules = { .single_line = true };
 	enum blocklist_kind kind;
 	enum blocklist_action action;
 	if (blocklist_kind_parse(param_str(in, B_NEW_KIND), &kind) != 0 ||
@@ -183,37 +194,14 @@ block_add(const struct ctx *c, struct request *r, struct response *res,
 		blocklist_page(c, r, res, in, s, 422, "admin.error.bad_request");
 		return;
 	}
-	const char *clean, *folded;
-	enum blocklist_pattern_status ps = blocklist_normalize(r->arena, kind,
-	    param_str(in, B_PATTERN), &clean, &folded);
-	if (ps != BLOCK_PATTERN_OK) {
-		blocklist_page(c, r, res, in, s, 422, blocklist_pattern_message_key(ps));
-		return;
-	}
-	const char *note = param_str(in, B_NOTE);
-	enum text_status ts;
-	size_t nlen = strlen(note);
-	note = nlen > BLOCKLIST_NOTE_MAX ? NULL :
-	    text_clean_rules(r->arena, note, nlen, &note_rules, &ts);
-	if (note == NULL) {
-		blocklist_page(c, r, res, in, s, 422, "admin.error.block_note");
-		return;
-	}
-	const struct blocklist_entry e = {
-		.kind = kind, .action = action, .pattern = (char *)clean,
-		.folded = (char *)folded, .note = (char *)note, .created = r->now,
-		.created_by = s->user.name,
-	};
-	int64_t id;
-	enum store_result sr = store_blocklist_add(c->store, &e,
-	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, &id);
-	if (sr == STORE_CONFLICT) {
-		blocklist_page(c, r, res, in, s, 409, "admin.error.block_exists");
-		return;
-	}
-	if (sr != STORE_OK) {
-		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
-		blocklist_page(c, r, res, in, s, 503, "admin.error.unavailable");
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_ctx_set(&oc, &who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
+	if (op_block_add(&oc, kind, action, param_str(in, B_PATTERN), param_str(in, B_NOTE),
+	    &or) != OP_OK) {
+		refused(c, r, res, in, s, &or);
 		return;
 	}
 	admin_redirect(c, r, res, "/blocklist?done=block_added");
@@ -228,16 +216,13 @@ block_remove(const struct ctx *c, struct request *r, struct response *res,
 		blocklist_page(c, r, res, in, s, 400, "admin.error.bad_request");
 		return;
 	}
-	struct blocklist_entry gone;
-	enum store_result sr = store_blocklist_remove(c->store, r->arena, id,
-	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, r->now, &gone);
-	if (sr == STORE_NOT_FOUND) {
-		blocklist_page(c, r, res, in, s, 404, "admin.error.no_block");
-		return;
-	}
-	if (sr != STORE_OK) {
-		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
-		blocklist_page(c, r, res, in, s, 503, "admin.error.unavailable");
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_ctx_set(&oc, &who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
+	if (op_block_remove(&oc, id, &or) != OP_OK) {
+		refused(c, r, res, in, s, &or);
 		return;
 	}
 	admin_redirect(c, r, res, "/blocklist?done=block_removed");

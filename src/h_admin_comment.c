@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "catalog.h"
 #include "handlers.h"
+#include "op.h"
 #include "param.h"
 #include "request.h"
 #include "store_moderation.h"
@@ -93,24 +94,6 @@ comment_page(const struct ctx *c, struct request *r, struct response *res,
 	admin_render(c, r, res, status, "admin-comment", o);
 }
 
-/* The posted text, cleaned like a reader's: NULL with *error set when it
- * cannot be stored. */
-static const char *
-posted_body(const struct ctx *c, struct request *r, const struct params *in,
-    const char **error)
-{
-	const char *raw = param_str(in, CM_BODY);
-	*error = NULL;
-	const char *clean = text_clean(r->arena, raw, strlen(raw), false);
-	if (clean == NULL)
-		*error = "error.encoding";
-	else if (*clean == '\0')
-		*error = "error.body_required";
-	else if (utf8_length(clean, strlen(clean)) > (size_t)c->app->cfg.max_length)
-		*error = "error.body_too_long";
-	return *error ? NULL : clean;
-}
-
 /* A change refused: the page again with the text as typed (for the edit
  * or the reply form) and the message next to it. */
 static void
@@ -124,44 +107,52 @@ comment_again(const struct ctx *c, struct request *r, struct response *res,
 		comment_page(c, r, res, args, status, NULL, NULL, typed, message);
 }
 
+/* Sets up an operation on behalf of the signed-in moderator. */
+static void
+op_begin(const struct ctx *c, struct request *r, const struct admin_session *s,
+    struct op_ctx *oc, struct actor *who)
+{
+	op_ctx_set(oc, who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
+}
+
+/* An operation refused: the page again with the form as typed and the
+ * operation's message (a conflict names who changed the comment, and when). */
+static void
+op_refused(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args, bool is_edit, enum op_problem p,
+    const struct op_result *or)
+{
+	if (p == OP_NO_COMMENT) {
+		admin_message(c, r, res, args->session, 404, "admin.error.no_comment", "/queue");
+		return;
+	}
+	const char *msg = view_message(c, r, op_problem_key(or));
+	if (p == OP_CHANGED) {
+		const char *by = or->change.updated_by && *or->change.updated_by ?
+		    or->change.updated_by : catalog_get(c->app->strings, "admin.someone");
+		msg = arena_printf(r->arena, "%s %s — %s", msg, by,
+		    admin_date(c, r, or->change.updated));
+	}
+	const char *retry = op_retry_after(p);
+	if (retry != NULL)
+		response_header(res, "Retry-After", retry);
+	comment_again(c, r, res, args, op_http_status(p), is_edit, msg);
+}
+
 void
 admin_comment_edit(const struct ctx *c, struct request *r, struct response *res,
     const struct handler_args *args)
 {
-	const struct admin_session *s = args->session;
-	const char *error;
-	const char *body = posted_body(c, r, args->in, &error);
-	if (body == NULL) {
-		comment_again(c, r, res, args, 422, true, view_message(c, r, error));
-		return;
-	}
-	long long version = param_int(args->in, CM_VERSION, 0);
-	if (version == 0) {	/* 0 would skip the check: never from the web */
-		comment_again(c, r, res, args, 400, true,
-		    view_message(c, r, "admin.error.no_version"));
-		return;
-	}
-	struct actor who = { .user_id = s->user.id, .name = s->user.name,
-	    .remote_addr = r->remote_addr };
-	struct moderation_result mr = { 0 };
-	enum store_result sr = store_edit_comment(c->store, r->arena, args->id, version, body,
-	    &who, r->now, &mr);
-	if (sr == STORE_NOT_FOUND) {
-		admin_message(c, r, res, s, 404, "admin.error.no_comment", "/queue");
-		return;
-	}
-	if (sr == STORE_CONFLICT) {
-		const char *by = mr.updated_by && *mr.updated_by ? mr.updated_by :
-		    catalog_get(c->app->strings, "admin.someone");
-		const char *msg = arena_printf(r->arena, "%s %s — %s",
-		    view_message(c, r, "admin.error.changed"), by, admin_date(c, r, mr.updated));
-		comment_again(c, r, res, args, 409, true, msg);
-		return;
-	}
-	if (sr != STORE_OK) {
-		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
-		comment_again(c, r, res, args, 503, true,
-		    view_message(c, r, "admin.error.unavailable"));
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_begin(c, r, args->session, &oc, &who);
+	/* Version 0 would skip the check: the op refuses it for an edit. */
+	enum op_problem p = op_comment_edit(&oc, args->id, param_int(args->in, CM_VERSION, 0),
+	    param_str(args->in, CM_BODY), &or);
+	if (p != OP_OK) {
+		op_refused(c, r, res, args, true, p, &or);
 		return;
 	}
 	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=edit",
@@ -172,31 +163,14 @@ void
 admin_comment_reply(const struct ctx *c, struct request *r, struct response *res,
     const struct handler_args *args)
 {
-	const struct admin_session *s = args->session;
-	const char *error;
-	const char *body = posted_body(c, r, args->in, &error);
-	if (body == NULL) {
-		comment_again(c, r, res, args, 422, false, view_message(c, r, error));
-		return;
-	}
-	struct actor who = { .user_id = s->user.id, .name = s->user.name,
-	    .remote_addr = r->remote_addr };
-	int64_t new_id;
-	enum store_result sr = store_site_reply(c->store, args->id, s->user.display_name, body,
-	    &who, r->now, &new_id);
-	if (sr == STORE_NOT_FOUND) {
-		admin_message(c, r, res, s, 404, "admin.error.no_comment", "/queue");
-		return;
-	}
-	if (sr == STORE_CONFLICT) {
-		comment_again(c, r, res, args, 422, false,
-		    view_message(c, r, "admin.error.cannot_reply"));
-		return;
-	}
-	if (sr != STORE_OK) {
-		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
-		comment_again(c, r, res, args, 503, false,
-		    view_message(c, r, "admin.error.unavailable"));
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_begin(c, r, args->session, &oc, &who);
+	enum op_problem p = op_site_reply(&oc, args->id, args->session->user.display_name,
+	    param_str(args->in, CM_BODY), &or);
+	if (p != OP_OK) {
+		op_refused(c, r, res, args, false, p, &or);
 		return;
 	}
 	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=reply",

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "log.h"
 #include "num.h"
+#include "op.h"
 #include "param.h"
 #include "request.h"
 #include "store_moderation.h"
@@ -286,28 +287,13 @@ moderate_selection(struct request *r, const struct params *in, struct moderation
 	if (*n == 0)
 		return "admin.error.none_selected";
 	/* Every decision names the version the moderator saw: without it two
-	 * moderators could undo each other silently (store_moderate would not
+	 * moderators could undo each other silently (op_moderate would not
 	 * check), so a form or client that leaves it out is refused. */
 	for (size_t i = 0; i < *n; i++) {
 		(*items)[i].version = param_int_for(in, M_VERSION, (*items)[i].id, 0);
 		if ((*items)[i].version == 0)
 			return "admin.error.no_version";
 	}
-	return NULL;
-}
-
-/* A reason only from the configured list: the audit must not become a
- * free-text channel, and the list is what the newsroom agreed on. NULL
- * when the reason given is not on it. */
-static const char *
-moderate_reason(const struct ctx *c, const struct params *in, enum moderation_action action)
-{
-	const char *reason = param_text(in, M_REASON);
-	if (reason == NULL || (action != ACTION_REJECT && action != ACTION_SPAM))
-		return "";
-	for (int i = 0; i < c->app->cfg.reason_count; i++)
-		if (strcmp(reason, c->app->cfg.reasons[i]) == 0)
-			return c->app->cfg.reasons[i];
 	return NULL;
 }
 
@@ -390,17 +376,19 @@ admin_moderate(const struct ctx *c, struct request *r, struct response *res,
 		admin_message(c, r, res, s, 400, problem, ret);
 		return;
 	}
-	const char *use_reason = moderate_reason(c, args->in, action);
-	if (use_reason == NULL) {
-		admin_message(c, r, res, s, 400, "admin.error.bad_reason", ret);
-		return;
-	}
-	struct actor who = { .user_id = s->user.id, .name = s->user.name,
-	    .remote_addr = r->remote_addr };
+	/* The reason must be one of the configured ones: the op checks. */
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_ctx_set(&oc, &who, c->store, a, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
 	struct moderation_result *results = arena_calloc(a, n, sizeof(*results));
-	if (store_moderate(c->store, a, items, n, action, use_reason, &who, r->now,
-	    results) != STORE_OK) {
-		admin_unavailable(c, r, res, s, ret);
+	if (op_moderate(&oc, items, n, action, param_text(args->in, M_REASON), results,
+	    &or) != OP_OK) {
+		const char *retry = op_retry_after(or.problem);
+		if (retry != NULL)
+			response_header(res, "Retry-After", retry);
+		admin_message(c, r, res, s, op_http_status(or.problem), op_problem_key(&or), ret);
 		return;
 	}
 	size_t done = 0, conflicts = 0;

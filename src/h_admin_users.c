@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "handlers.h"
 #include "log.h"
+#include "op.h"
 #include "param.h"
 #include "request.h"
 #include "store_moderation.h"
@@ -33,24 +34,6 @@ audit(const struct ctx *c, struct request *r, const struct admin_session *s,
 	};
 	if (store_audit_add(c->store, &e) != STORE_OK)
 		log_error("audit: %s of %s by %s not recorded", action, target, s->user.name);
-}
-
-/* A new password: checked against the policy, then hashed. NULL when hash
- * holds it; else the message key, with *status 422 (policy) or 503 (no
- * hashing slot free: try again). */
-static const char *
-hash_new_password(const char *password, char hash[AUTH_HASH_TEXT], int *status)
-{
-	const char *pe = auth_password_message_key(auth_password_check(password, strlen(password)));
-	if (pe != NULL) {
-		*status = 422;
-		return pe;
-	}
-	if (auth_hash_password(password, strlen(password), hash) != AUTH_HASH_OK) {
-		*status = 503;
-		return "admin.error.busy";
-	}
-	return NULL;
 }
 
 /* The users page (done: the notice after a change) and its forms: an
@@ -125,48 +108,43 @@ users_page(const struct ctx *c, struct request *r, struct response *res,
 	admin_render(c, r, res, status, "admin-users", o);
 }
 
+/* A change refused by its operation: the page again with its message. */
+static void
+refused(const struct ctx *c, struct request *r, struct response *res,
+    const struct params *in, const struct admin_session *s, const struct op_result *or)
+{
+	const char *retry = op_retry_after(or->problem);
+	if (retry != NULL)
+		response_header(res, "Retry-After", retry);
+	users_page(c, r, res, in, s, op_http_status(or->problem), op_problem_key(or));
+}
+
+/* Sets up an operation on behalf of the signed-in moderator. */
+static void
+op_begin(const struct ctx *c, struct request *r, const struct admin_session *s,
+    struct op_ctx *oc, struct actor *who)
+{
+	op_ctx_set(oc, who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
+}
+
 static void
 user_add(const struct ctx *c, struct request *r, struct response *res,
     const struct params *in, const struct admin_session *s)
 {
-	const char *name = param_str(in, U_NAME);
-	const char *display = param_str(in, U_DISPLAY_NAME);
 	const char *password = param_str(in, U_PASSWORD);
 	enum auth_role role;
-	if (!auth_username_valid(name, strlen(name))) {
-		users_page(c, r, res, in, s, 422, "admin.error.user_name");
-		return;
-	}
-	display = text_clean(r->arena, display, strlen(display), true);
-	if (display == NULL || *display == '\0' ||
-	    utf8_length(display, strlen(display)) > DISPLAY_NAME_MAX_CHARS) {
-		users_page(c, r, res, in, s, 422, "admin.error.display_name");
-		return;
-	}
 	if (auth_role_parse(param_str(in, U_ROLE), &role) != 0) {
 		users_page(c, r, res, in, s, 422, "admin.error.bad_request");
 		return;
 	}
-	char hash[AUTH_HASH_TEXT];
-	int status;
-	const char *problem = hash_new_password(password, hash, &status);
-	if (problem != NULL) {
-		if (status == 503)
-			view_retry_after(r, res, RETRY_BUSY_SECONDS);
-		users_page(c, r, res, in, s, status, problem);
-		return;
-	}
-	int64_t id;
-	enum store_result sr = store_user_add(c->store, name, display, role, hash,
-	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, r->now, &id);
-	sodium_memzero(hash, sizeof(hash));
-	if (sr == STORE_CONFLICT) {
-		users_page(c, r, res, in, s, 409, "admin.error.user_exists");
-		return;
-	}
-	if (sr != STORE_OK) {
-		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
-		users_page(c, r, res, in, s, 503, "admin.error.unavailable");
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_begin(c, r, s, &oc, &who);
+	if (op_user_add(&oc, param_str(in, U_NAME), param_str(in, U_DISPLAY_NAME), role,
+	    password, strlen(password), &or) != OP_OK) {
+		refused(c, r, res, in, s, &or);
 		return;
 	}
 	admin_redirect(c, r, res, "/users?done=user_added");
@@ -176,78 +154,37 @@ static void
 user_change(const struct ctx *c, struct request *r, struct response *res,
     const struct params *in, const struct admin_session *s, const char *action)
 {
-	struct user u;
-	enum store_result sr = store_user_by_name(c->store, r->arena, param_str(in, U_NAME), &u,
-	    NULL);
-	if (sr == STORE_NOT_FOUND) {
-		users_page(c, r, res, in, s, 404, "admin.error.no_user");
-		return;
-	}
-	if (sr != STORE_OK)
-		goto unavailable;
-	long long admins = 0;
-	if (store_user_count_admins(c->store, &admins) != STORE_OK)
-		goto unavailable;
-	bool last_admin = u.role == ROLE_ADMIN && !u.disabled && admins <= 1;
-
+	const char *name = param_str(in, U_NAME);
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	op_begin(c, r, s, &oc, &who);
+	const char *done;
 	if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0) {
 		bool disable = strcmp(action, "disable") == 0;
-		if (disable && u.id == s->user.id) {
-			users_page(c, r, res, in, s, 422, "admin.error.self");
-			return;
-		}
-		if (disable && last_admin) {
-			users_page(c, r, res, in, s, 422, "admin.error.last_admin");
-			return;
-		}
-		if (store_user_set_disabled(c->store, u.id, disable, &(struct actor){ s->user.id,
-		    s->user.name, r->remote_addr }, r->now) != STORE_OK)
-			goto unavailable;
-		admin_redirect(c, r, res, disable ? "/users?done=user_disabled" :
-		    "/users?done=user_enabled");
-		return;
-	}
-	if (strcmp(action, "role") == 0) {
+		(void)op_user_set_disabled(&oc, name, disable, &or);
+		done = disable ? "/users?done=user_disabled" : "/users?done=user_enabled";
+	} else if (strcmp(action, "role") == 0) {
 		enum auth_role role;
 		if (auth_role_parse(param_str(in, U_ROLE), &role) != 0) {
 			users_page(c, r, res, in, s, 422, "admin.error.bad_request");
 			return;
 		}
-		if (role != ROLE_ADMIN && last_admin) {
-			users_page(c, r, res, in, s, 422, "admin.error.last_admin");
-			return;
-		}
-		if (store_user_set_role(c->store, u.id, role, &(struct actor){ s->user.id,
-		    s->user.name, r->remote_addr }, r->now) != STORE_OK)
-			goto unavailable;
-		admin_redirect(c, r, res, "/users?done=user_role");
+		(void)op_user_set_role(&oc, name, role, &or);
+		done = "/users?done=user_role";
+	} else {
+		/* password: an admin's reset of someone's password. Resetting
+		 * one's own here keeps this session, like the account page;
+		 * anyone else's sessions all end. */
+		const char *password = param_str(in, U_PASSWORD);
+		(void)op_user_password(&oc, name, password, strlen(password), s->token_hash, &or);
+		done = "/users?done=user_password";
+	}
+	if (or.problem != OP_OK) {
+		refused(c, r, res, in, s, &or);
 		return;
 	}
-	/* password: an admin's reset of someone's password. */
-	const char *password = param_str(in, U_PASSWORD);
-	char hash[AUTH_HASH_TEXT];
-	int status;
-	const char *problem = hash_new_password(password, hash, &status);
-	if (problem != NULL) {
-		if (status == 503)
-			view_retry_after(r, res, RETRY_BUSY_SECONDS);
-		users_page(c, r, res, in, s, status, problem);
-		return;
-	}
-	/* Resetting one's own password here keeps this session, like the
-	 * account page; anyone else's sessions all end. */
-	sr = store_user_set_password(c->store, u.id, hash,
-	    u.id == s->user.id ? s->token_hash : NULL,
-	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, r->now);
-	sodium_memzero(hash, sizeof(hash));
-	if (sr != STORE_OK)
-		goto unavailable;
-	admin_redirect(c, r, res, "/users?done=user_password");
-	return;
-
-unavailable:
-	view_retry_after(r, res, RETRY_STORAGE_SECONDS);
-	users_page(c, r, res, in, s, 503, "admin.error.unavailable");
+	admin_redirect(c, r, res, done);
 }
 
 void
@@ -298,9 +235,9 @@ admin_account_change(const struct ctx *c, struct request *r, struct response *re
 	const char *old = param_str(in, AC_OLD);
 	const char *new1 = param_str(in, AC_NEW);
 	const char *new2 = param_str(in, AC_NEW2);
-	const char *pe = auth_password_message_key(auth_password_check(new1, strlen(new1)));
-	if (pe != NULL) {
-		account_page(c, r, res, in, s, 422, pe);
+	struct op_result or = { .problem = op_password_check(new1, strlen(new1)) };
+	if (or.problem != OP_OK) {
+		account_page(c, r, res, in, s, op_http_status(or.problem), op_problem_key(&or));
 		return;
 	}
 	if (strcmp(new1, new2) != 0) {
@@ -329,21 +266,14 @@ admin_account_change(const struct ctx *c, struct request *r, struct response *re
 		account_page(c, r, res, in, s, 422, "admin.error.old_password");
 		return;
 	}
-	char hash[AUTH_HASH_TEXT];
-	int status;
-	const char *problem = hash_new_password(new1, hash, &status);
-	if (problem != NULL) {
-		if (status == 503)
-			view_retry_after(r, res, RETRY_BUSY_SECONDS);
-		account_page(c, r, res, in, s, status, problem);
-		return;
-	}
-	enum store_result sr = store_user_set_password(c->store, s->user.id, hash, s->token_hash,
-	    &(struct actor){ s->user.id, s->user.name, r->remote_addr }, r->now);
-	sodium_memzero(hash, sizeof(hash));
-	if (sr != STORE_OK) {
-		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
-		account_page(c, r, res, in, s, 503, "admin.error.unavailable");
+	struct actor who;
+	struct op_ctx oc;
+	op_begin(c, r, s, &oc, &who);
+	if (op_user_password(&oc, s->user.name, new1, strlen(new1), s->token_hash, &or) != OP_OK) {
+		const char *retry = op_retry_after(or.problem);
+		if (retry != NULL)
+			response_header(res, "Retry-After", retry);
+		account_page(c, r, res, in, s, op_http_status(or.problem), op_problem_key(&or));
 		return;
 	}
 	admin_redirect(c, r, res, "/account?done=1");

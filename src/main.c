@@ -19,10 +19,10 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: nazar [-c FILE] [-l LISTEN] [-t]\n"
-	    "  -c FILE    configuration file (default: $NAZAR_CONFIG or %s/nazar.conf)\n"
+	    "  -c FILE    configuration file (default: $NAZAR_CONFIG or %s)\n"
 	    "  -l LISTEN  unix:/path or host:port, overriding [server] listen\n"
 	    "  -t         check the configuration and templates, then exit\n"
-	    "  -V         print the version\n", NAZAR_SYSCONFDIR);
+	    "  -V         print the version\n", CONFIG_DEFAULT_PATH);
 }
 
 int

@@ -1,0 +1,353 @@
+/* test_op.c — the operations (op.h) against a real SQLite file: the rules
+ * they apply once for the web and the command line (password policy, names,
+ * the last enabled admin, oneself, the configured reasons, the pattern
+ * forms), the audit row each change writes under its actor, the version
+ * check, and a change undone with its audit row when either fails. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "config.h"
+#include "op.h"
+#include "store.h"
+#include "store_audit.h"
+#include "store_blocklist.h"
+#include "store_moderation.h"
+#include "store_users.h"
+#include "store_fixture.h"
+
+#define T0 1700000000
+#define GOOD_PW "a good long password"
+
+struct t {
+	struct store_fixture *f;
+	struct config cfg;
+	struct actor who;
+	struct op_ctx o;
+};
+
+static int
+setup(void **state)
+{
+	struct t *t = calloc(1, sizeof(*t));
+	assert_non_null(t);
+	t->f = store_fixture_new("op");
+	config_defaults(&t->cfg);
+	snprintf(t->cfg.reasons[0], sizeof(t->cfg.reasons[0]), "off-topic");
+	t->cfg.reason_count = 1;
+	op_ctx_set(&t->o, &t->who, t->f->st, t->f->a, &t->cfg, 0, "root (nazarctl)", "", T0);
+	*state = t;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct t *t = *state;
+	store_fixture_free(t->f);
+	free(t);
+	return 0;
+}
+
+/* The newest audit row, and how many there are. */
+static long long
+audit_rows(struct t *t, struct audit_entry *newest)
+{
+	struct audit_entry *rows;
+	size_t n;
+	long long total;
+	assert_int_equal(store_audit_list(t->f->st, t->f->a, 0, 1, 10, &rows, &n, &total),
+	    STORE_OK);
+	if (newest != NULL && n > 0)
+		*newest = rows[0];
+	return total;
+}
+
+/* A user straight into the store (no Argon2), as someone else. */
+static int64_t
+add_user(struct t *t, const char *name, enum auth_role role)
+{
+	static const struct actor setup_actor = { .user_id = 0, .name = "setup",
+	    .remote_addr = "" };
+	int64_t id = 0;
+	assert_int_equal(store_user_add(t->f->st, name, NULL, role, "$argon2id$x", &setup_actor,
+	    T0, &id), STORE_OK);
+	return id;
+}
+
+static int64_t
+add_comment(struct t *t)
+{
+	struct comment c = { .article = (char *)"a1", .name = (char *)"خواننده",
+	    .email = (char *)"", .body = (char *)"متن", .status = COMMENT_PENDING,
+	    .remote_addr = (char *)"198.51.100.7" };
+	assert_int_equal(store_insert_comment(t->f->st, &c, T0), STORE_OK);
+	return c.id;
+}
+
+/* The database refuses every audit row from now on: a change must then
+ * not happen either. */
+static void
+break_audit(struct t *t)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(t->f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER no_audit BEFORE INSERT ON audit "
+	    "BEGIN SELECT RAISE(ABORT, 'audit refused'); END", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+user_rules(void **state)
+{
+	struct t *t = *state;
+	struct op_result r;
+	const char *shown;
+	assert_int_equal(op_user_add(&t->o, "bad name", NULL, ROLE_MODERATOR, GOOD_PW,
+	    strlen(GOOD_PW), &r), OP_USER_NAME);
+	assert_int_equal(op_user_add(&t->o, "sara", "", ROLE_MODERATOR, GOOD_PW,
+	    strlen(GOOD_PW), &r), OP_DISPLAY_NAME);
+	assert_int_equal(op_user_add(&t->o, "sara", NULL, ROLE_MODERATOR, "short", 5, &r),
+	    OP_PASSWORD_SHORT);
+	assert_string_equal(op_problem_key(&r), "admin.error.password_short");
+	assert_non_null(strstr(op_problem_text(&r), "too short"));
+	assert_int_equal(op_http_status(r.problem), 422);
+	assert_int_equal(op_password_check("abc\001defghijk", 13), OP_PASSWORD_INVALID);
+	assert_int_equal(op_user_check_names(t->f->a, "sara", NULL, &shown), OP_OK);
+	assert_string_equal(shown, "sara");
+	/* Nothing refused left a trace. */
+	assert_int_equal(audit_rows(t, NULL), 0);
+
+	/* One real hash: the op checks, hashes and writes with its row. */
+	assert_int_equal(auth_init(1, 0), 0);
+	struct audit_entry e;
+	assert_int_equal(op_user_add(&t->o, "sara", " سارا ", ROLE_MODERATOR, GOOD_PW,
+	    strlen(GOOD_PW), &r), OP_OK);
+	assert_true(r.id > 0);
+	assert_int_equal(audit_rows(t, &e), 1);
+	assert_string_equal(e.action, "user_add");
+	assert_string_equal(e.actor, "root (nazarctl)");
+	assert_string_equal(e.target, "sara");
+	assert_int_equal(e.user_id, 0);
+	struct user u;
+	assert_int_equal(store_user_by_name(t->f->st, t->f->a, "SARA", &u, NULL), STORE_OK);
+	assert_string_equal(u.display_name, "سارا");
+	assert_int_equal(op_user_add(&t->o, "Sara", NULL, ROLE_MODERATOR, GOOD_PW,
+	    strlen(GOOD_PW), &r), OP_USER_EXISTS);
+	assert_int_equal(op_user_password(&t->o, "nobody", GOOD_PW, strlen(GOOD_PW), NULL, &r),
+	    OP_NO_USER);
+	assert_int_equal(audit_rows(t, NULL), 1);
+}
+
+static void
+last_admin_and_self(void **state)
+{
+	struct t *t = *state;
+	struct op_result r;
+	int64_t maryam = add_user(t, "maryam", ROLE_ADMIN);
+	add_user(t, "ali", ROLE_MODERATOR);
+	long long before = audit_rows(t, NULL);
+	assert_int_equal(op_user_set_disabled(&t->o, "maryam", true, &r), OP_LAST_ADMIN);
+	assert_string_equal(op_problem_key(&r), "admin.error.last_admin");
+	assert_int_equal(op_user_set_role(&t->o, "MARYAM", ROLE_MODERATOR, &r), OP_LAST_ADMIN);
+	assert_int_equal(op_user_set_disabled(&t->o, "nobody", true, &r), OP_NO_USER);
+	assert_int_equal(audit_rows(t, NULL), before);
+
+	/* Already so: OK, nothing written. */
+	assert_int_equal(op_user_set_disabled(&t->o, "ali", false, &r), OP_OK);
+	assert_true(r.unchanged);
+	assert_int_equal(op_user_set_role(&t->o, "ali", ROLE_MODERATOR, &r), OP_OK);
+	assert_true(r.unchanged);
+	assert_int_equal(audit_rows(t, NULL), before);
+
+	struct audit_entry e;
+	assert_int_equal(op_user_set_role(&t->o, "ali", ROLE_ADMIN, &r), OP_OK);
+	assert_false(r.unchanged);
+	assert_int_equal(audit_rows(t, &e), before + 1);
+	assert_string_equal(e.action, "user_role");
+	assert_string_equal(e.before, "moderator");
+	assert_string_equal(e.after, "admin");
+
+	/* Maryam on the web cannot disable herself, though she is no longer
+	 * the last admin; ali can. */
+	struct actor web;
+	struct op_ctx o;
+	op_ctx_set(&o, &web, t->f->st, t->f->a, &t->cfg, maryam, "maryam", "192.0.2.1", T0);
+	assert_int_equal(op_user_set_disabled(&o, "maryam", true, &r), OP_SELF);
+	assert_int_equal(op_user_set_disabled(&t->o, "maryam", true, &r), OP_OK);
+	assert_int_equal(audit_rows(t, &e), before + 2);
+	assert_string_equal(e.action, "user_disable");
+	assert_string_equal(e.target, "maryam");
+}
+
+static void
+moderate_version_and_reason(void **state)
+{
+	struct t *t = *state;
+	int64_t id = add_comment(t);
+	struct comment c;
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, id, &c), STORE_OK);
+	struct moderation item = { .id = id, .version = c.version + 1 };
+	struct moderation_result mr;
+	struct op_result r;
+
+	/* A reason outside the configured list: nothing at all. */
+	assert_int_equal(op_moderate(&t->o, &item, 1, ACTION_REJECT, "because", &mr, &r),
+	    OP_BAD_REASON);
+	assert_int_equal(op_http_status(r.problem), 400);
+
+	/* Not the version it is at: refused, with who and when. */
+	assert_int_equal(op_moderate(&t->o, &item, 1, ACTION_APPROVE, NULL, &mr, &r), OP_OK);
+	assert_int_equal(mr.result, STORE_CONFLICT);
+	assert_int_equal(mr.status, COMMENT_PENDING);
+	assert_int_equal(audit_rows(t, NULL), 0);
+
+	item.version = c.version;
+	assert_int_equal(op_moderate(&t->o, &item, 1, ACTION_REJECT, "off-topic", &mr, &r),
+	    OP_OK);
+	assert_int_equal(mr.result, STORE_OK);
+	assert_int_equal(mr.status, COMMENT_REJECTED);
+	struct audit_entry e;
+	assert_int_equal(audit_rows(t, &e), 1);
+	assert_string_equal(e.action, "reject");
+	assert_string_equal(e.actor, "root (nazarctl)");
+	assert_string_equal(e.reason, "off-topic");
+	assert_int_equal(e.comment_id, id);
+
+	/* The version it was at before: refused, naming the console's actor
+	 * (from the audit: such a change has no user id). */
+	assert_int_equal(op_moderate(&t->o, &item, 1, ACTION_SPAM, NULL, &mr, &r), OP_OK);
+	assert_int_equal(mr.result, STORE_CONFLICT);
+	assert_string_equal(mr.updated_by, "root (nazarctl)");
+	assert_int_equal(mr.updated, T0);
+	assert_int_equal(audit_rows(t, NULL), 1);
+
+	/* Version 0: whatever it is now. */
+	item.version = 0;
+	assert_int_equal(op_moderate(&t->o, &item, 1, ACTION_RESTORE, NULL, &mr, &r), OP_OK);
+	assert_int_equal(mr.result, STORE_OK);
+	assert_int_equal(mr.status, COMMENT_PENDING);
+	assert_int_equal(audit_rows(t, NULL), 2);
+}
+
+static void
+edit_and_reply(void **state)
+{
+	struct t *t = *state;
+	int64_t id = add_comment(t);
+	struct comment c;
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, id, &c), STORE_OK);
+	struct op_result r;
+	assert_int_equal(op_comment_edit(&t->o, id, c.version, "   ", &r), OP_BODY_REQUIRED);
+	assert_string_equal(op_problem_key(&r), "error.body_required");
+	assert_int_equal(op_comment_edit(&t->o, id, 0, "new text", &r), OP_NO_VERSION);
+	assert_int_equal(op_comment_edit(&t->o, id, c.version + 5, "new text", &r), OP_CHANGED);
+	assert_int_equal(op_comment_edit(&t->o, id + 100, 1, "new text", &r), OP_NO_COMMENT);
+	t->cfg.max_length = 3;
+	assert_int_equal(op_comment_edit(&t->o, id, c.version, "four", &r), OP_BODY_TOO_LONG);
+	t->cfg.max_length = 5000;
+	assert_int_equal(audit_rows(t, NULL), 0);
+	assert_int_equal(op_comment_edit(&t->o, id, c.version, "new text", &r), OP_OK);
+	assert_int_equal(op_site_reply(&t->o, id, "The site", "thanks", &r), OP_OK);
+	assert_true(r.id > id);
+	struct audit_entry e;
+	assert_int_equal(audit_rows(t, &e), 2);
+	assert_string_equal(e.action, "reply");
+}
+
+static void
+blocklist(void **state)
+{
+	struct t *t = *state;
+	struct op_result r;
+	assert_int_equal(op_block_add(&t->o, BLOCK_ADDRESS, BLOCK_HOLD, "198.51.100.0/33", NULL,
+	    &r), OP_BLOCK_PATTERN);
+	assert_string_equal(op_problem_key(&r), blocklist_pattern_message_key(r.pattern));
+	assert_int_equal(op_block_add(&t->o, BLOCK_WORD, BLOCK_HOLD, "!!!", NULL, &r),
+	    OP_BLOCK_PATTERN);
+	char note[BLOCKLIST_NOTE_MAX + 2];
+	memset(note, 'n', sizeof(note) - 1);
+	note[sizeof(note) - 1] = '\0';
+	assert_int_equal(op_block_add(&t->o, BLOCK_WORD, BLOCK_HOLD, "spam", note, &r),
+	    OP_BLOCK_NOTE);
+	assert_int_equal(audit_rows(t, NULL), 0);
+
+	assert_int_equal(op_block_add(&t->o, BLOCK_WORD, BLOCK_SPAM, "کلاهبردار", "wave", &r),
+	    OP_OK);
+	int64_t id = r.id;
+	struct audit_entry e;
+	assert_int_equal(audit_rows(t, &e), 1);
+	assert_string_equal(e.action, "block_add");
+	assert_string_equal(e.target, "word کلاهبردار");
+	assert_string_equal(e.actor, "root (nazarctl)");
+	/* The same word in Arabic letters is the same entry. */
+	assert_int_equal(op_block_add(&t->o, BLOCK_WORD, BLOCK_HOLD, "كلاهبردار", NULL, &r),
+	    OP_BLOCK_EXISTS);
+	assert_int_equal(r.entry.id, id);
+	assert_int_equal(op_block_remove(&t->o, id + 1, &r), OP_NO_BLOCK);
+	assert_int_equal(audit_rows(t, NULL), 1);
+	assert_int_equal(op_block_remove_pattern(&t->o, BLOCK_WORD, "کلاه‌بردار", &r), OP_OK);
+	assert_int_equal(r.entry.id, id);
+	assert_int_equal(audit_rows(t, &e), 2);
+	assert_string_equal(e.action, "block_remove");
+}
+
+/* A change and its audit row commit together or not at all. */
+static void
+no_change_without_audit(void **state)
+{
+	struct t *t = *state;
+	add_user(t, "maryam", ROLE_ADMIN);
+	add_user(t, "ali", ROLE_MODERATOR);
+	int64_t id = add_comment(t);
+	break_audit(t);
+	struct op_result r;
+	assert_int_equal(op_block_add(&t->o, BLOCK_WORD, BLOCK_HOLD, "spam", NULL, &r),
+	    OP_UNAVAILABLE);
+	assert_non_null(op_retry_after(r.problem));
+	struct blocklist_entry *e;
+	size_t n;
+	long long total;
+	assert_int_equal(store_blocklist_list(t->f->st, t->f->a, -1, NULL, 1, 10, &e, &n, &total),
+	    STORE_OK);
+	assert_int_equal(total, 0);
+
+	assert_int_equal(op_user_set_role(&t->o, "ali", ROLE_ADMIN, &r), OP_UNAVAILABLE);
+	struct user u;
+	assert_int_equal(store_user_by_name(t->f->st, t->f->a, "ali", &u, NULL), STORE_OK);
+	assert_int_equal(u.role, ROLE_MODERATOR);
+	assert_int_equal(op_user_set_disabled(&t->o, "ali", true, &r), OP_UNAVAILABLE);
+	assert_int_equal(store_user_by_name(t->f->st, t->f->a, "ali", &u, NULL), STORE_OK);
+	assert_false(u.disabled);
+
+	struct moderation item = { .id = id };
+	struct moderation_result mr;
+	assert_int_equal(op_moderate(&t->o, &item, 1, ACTION_APPROVE, NULL, &mr, &r),
+	    OP_UNAVAILABLE);
+	struct comment c;
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, id, &c), STORE_OK);
+	assert_int_equal(c.status, COMMENT_PENDING);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(user_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(last_admin_and_self, setup, teardown),
+		cmocka_unit_test_setup_teardown(moderate_version_and_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(edit_and_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(blocklist, setup, teardown),
+		cmocka_unit_test_setup_teardown(no_change_without_audit, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
