@@ -816,7 +816,7 @@ parse(struct parser *p, struct node **root)
 {
 	struct tree tr = { .nopen = 0, .tail = root };
 	size_t pos = 0, text = 0, tag, next;
-	struct tag t;
+	struct tag t = { 0 };
 
 	*root = NULL;
 	strcpy(p->otag, "{{");
