@@ -201,10 +201,10 @@ nginx_upstream() {
 	sed -i "s|^http {\$|http {\n\tupstream $name {\n$lines\t}|" "$conf"
 }
 # The lines of etc/nginx/nazar.conf that re-send a request whose nazar died
-# under it (to the same socket, listed twice in the upstream): a post sent
+# under it (to the same socket, listed four times in the upstream): a post sent
 # again is refused by nazar as a duplicate if the first one was stored.
 NGINX_RETRY="			fastcgi_next_upstream error non_idempotent;
-			fastcgi_next_upstream_tries 3;"
+			fastcgi_next_upstream_tries 4;"
 
 # serving_child PID — the pid of the serving child of the supervising nazar
 # PID (the newest, while a graceful restart has two), or nothing.
