@@ -115,7 +115,7 @@ struct pool {
 	int listen_fd;
 	int wake[2];			/* read end polled by the acceptor */
 	pthread_mutex_t accept_lock;
-	volatile sig_atomic_t stopping;
+	int stopping;			/* set by the signal thread, atomically */
 };
 
 static ssize_t
@@ -151,7 +151,7 @@ wait_for_connection(struct pool *p)
 		{ .fd = p->wake[0], .events = POLLIN },
 	};
 	for (;;) {
-		if (p->stopping)
+		if (__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE))
 			return 0;
 		int n = poll(fds, 2, -1);
 		if (n < 0) {
@@ -160,7 +160,7 @@ wait_for_connection(struct pool *p)
 			log_error("poll: %s", strerror(errno));
 			return 0;
 		}
-		if (fds[1].revents != 0 || p->stopping)
+		if (fds[1].revents != 0 || __atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE))
 			return 0;
 		if (fds[0].revents & POLLIN)
 			return 1;
@@ -254,7 +254,7 @@ server_run_fastcgi(const struct app *app, int listen_fd)
 		break;
 	}
 	log_info("signal %d: finishing requests in flight", sig);
-	p.stopping = 1;
+	__atomic_store_n(&p.stopping, 1, __ATOMIC_RELEASE);
 	ssize_t w = write(p.wake[1], "x", 1);
 	(void)w;
 	for (int i = 0; i < started; i++)
