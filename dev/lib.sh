@@ -58,6 +58,7 @@ NAZAR_RUN_DEPS="nginx curl sqlite3 iproute2"
 NAZAR_TEST_DEPS="nginx curl sqlite3 fcgiwrap iproute2 jq procps"
 NAZAR_BROWSER_DEPS="chromium nodejs npm"
 NAZAR_BENCH_DEPS="wrk"
+NAZAR_SCAN_DEPS="sqlmap wapiti"
 
 # True when something listens on the TCP port of the loopback interface.
 port_in_use() {
