@@ -49,7 +49,7 @@ struct supervisor {
 	char *const *argv;
 	int (*serve)(void *arg, int listen_fd);
 	void *arg;
-	sigset_t set, mask;	/* the signals taken; the mask before */
+	sigset_t set, mask;	/* the signals taken; the mask for children */
 };
 
 /* In a child: the write end of its readiness pipe. */
@@ -160,10 +160,10 @@ reexec(const struct supervisor *sv, pid_t old)
 	}
 	log_info("supervisor: executing %s anew", sv->argv[0]);
 	fflush(NULL);
-	sigprocmask(SIG_SETMASK, &sv->mask, NULL);
+	/* The signals stay blocked: one that comes while the new image
+	 * starts waits for its signalfd. */
 	execvp(sv->argv[0], sv->argv);
 	log_error("supervisor: cannot execute %s: %s", sv->argv[0], strerror(errno));
-	sigprocmask(SIG_BLOCK, &sv->set, NULL);
 	fcntl(sv->listen_fd, F_SETFD, FD_CLOEXEC);
 	unsetenv(ENV_LISTEN);
 	unsetenv(ENV_OLD);
@@ -221,6 +221,11 @@ supervise(int listen_fd, int owned, char *const argv[], int (*serve)(void *arg, 
 	sigaddset(&sv.set, SIGUSR2);
 	sigaddset(&sv.set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &sv.set, &sv.mask);
+	/* After a graceful restart they were blocked already (so that none
+	 * was lost across the exec); children get them unblocked. */
+	static const int taken[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGCHLD };
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		sigdelset(&sv.mask, taken[i]);
 	sv.sfd = signalfd(-1, &sv.set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sv.sfd < 0) {
 		log_error("supervisor: signalfd: %s", strerror(errno));
