@@ -55,9 +55,10 @@ ensure_packages() {
 NAZAR_BUILD_DEPS="build-essential autoconf automake autoconf-archive pkg-config
 	libsqlite3-dev libsodium-dev libfcgi-dev libutf8proc-dev libcmocka-dev libicu-dev"
 NAZAR_RUN_DEPS="nginx curl sqlite3 iproute2"
-NAZAR_TEST_DEPS="nginx curl sqlite3 fcgiwrap iproute2 jq python3"
+NAZAR_TEST_DEPS="nginx curl sqlite3 fcgiwrap iproute2 jq python3 procps"
 NAZAR_BROWSER_DEPS="chromium nodejs npm"
 NAZAR_BENCH_DEPS="wrk"
+NAZAR_SCAN_DEPS="sqlmap wapiti"
 
 # True when something listens on the TCP port of the loopback interface.
 port_in_use() {

@@ -1,9 +1,13 @@
 /* server.c — FastCGI worker pool, plain CGI, and the request life cycle.
  *
  * Threads take turns in accept (one at a time, under a mutex) after a poll
- * that also watches a wake-up pipe: a thread blocked inside libfcgi's
- * accept does not notice signals, so shutdown writes to the pipe (and shuts
- * the listening socket down) to get every idle worker out. */
+ * that also watches a wake-up pipe, which shutdown writes to. The listening
+ * socket may be shared with other processes (an old nazar finishing its
+ * requests after a graceful restart, spawn-fcgi -F 2): it is made
+ * non-blocking, so that a connection another process took first sends the
+ * thread back to poll instead of leaving it blocked in accept, where it
+ * would notice neither signals nor the pipe. The socket itself is never
+ * shut down: it outlives this process. */
 #include <errno.h>
 #include <netdb.h>
 #include <arpa/inet.h>
@@ -25,9 +29,11 @@
 #include "arena.h"
 #include "buf.h"
 #include "log.h"
+#include "num.h"
 #include "request.h"
 #include "route.h"
 #include "server.h"
+#include "supervise.h"
 
 extern char **environ;
 
@@ -101,7 +107,7 @@ struct pool {
 	int listen_fd;
 	int wake[2];			/* read end polled by the acceptor */
 	pthread_mutex_t accept_lock;
-	volatile sig_atomic_t stopping;
+	int stopping;			/* set by the signal thread, atomically */
 };
 
 static ssize_t
@@ -137,7 +143,7 @@ wait_for_connection(struct pool *p)
 		{ .fd = p->wake[0], .events = POLLIN },
 	};
 	for (;;) {
-		if (p->stopping)
+		if (__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE))
 			return 0;
 		int n = poll(fds, 2, -1);
 		if (n < 0) {
@@ -146,7 +152,7 @@ wait_for_connection(struct pool *p)
 			log_error("poll: %s", strerror(errno));
 			return 0;
 		}
-		if (fds[1].revents != 0 || p->stopping)
+		if (fds[1].revents != 0 || __atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE))
 			return 0;
 		if (fds[0].revents & POLLIN)
 			return 1;
@@ -172,6 +178,10 @@ worker_main(void *arg)
 		int ready = wait_for_connection(p);
 		int rc = ready ? FCGX_Accept_r(&req) : -1;
 		pthread_mutex_unlock(&p->accept_lock);
+		/* Taken by another process, or given up by nginx: poll again. */
+		if (ready && (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR ||
+		    rc == -ECONNABORTED))
+			continue;
 		if (rc < 0)
 			break;
 		struct request_source src = { .envp = req.envp, .read = fcgi_read, .ctx = &req };
@@ -189,6 +199,13 @@ server_run_fastcgi(const struct app *app, int listen_fd)
 	struct pool p = { .app = app, .listen_fd = listen_fd };
 	if (FCGX_Init() != 0 || pipe2(p.wake, O_CLOEXEC) != 0) {
 		log_error("cannot initialise FastCGI");
+		return 1;
+	}
+	int fl = fcntl(listen_fd, F_GETFL);
+	if (fl < 0 || fcntl(listen_fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+		log_error("cannot make the listening socket non-blocking: %s", strerror(errno));
+		close(p.wake[0]);
+		close(p.wake[1]);
 		return 1;
 	}
 	pthread_mutex_init(&p.accept_lock, NULL);
@@ -214,22 +231,24 @@ server_run_fastcgi(const struct app *app, int listen_fd)
 		started++;
 	}
 	log_info("serving FastCGI with %d worker threads", started);
+	if (started > 0)
+		supervise_ready();
 
 	int sig = 0;
 	while (started > 0) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			log_info("SIGHUP ignored: restart nazar to reload its configuration");
+			log_info("SIGHUP ignored: send it to the supervising nazar (or restart "
+			    "nazar) to reload its configuration");
 			continue;
 		}
 		break;
 	}
 	log_info("signal %d: finishing requests in flight", sig);
-	p.stopping = 1;
+	__atomic_store_n(&p.stopping, 1, __ATOMIC_RELEASE);
 	ssize_t w = write(p.wake[1], "x", 1);
 	(void)w;
-	shutdown(listen_fd, SHUT_RDWR);
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
@@ -248,6 +267,28 @@ server_fd0_is_listener(void)
 	if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0)
 		return 0;
 	return listening != 0;
+}
+
+int
+server_systemd_listener(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int64_t p, n;
+	int ok = pid != NULL && fds != NULL && num_parse(pid, 1, INT32_MAX, &p) &&
+	    (pid_t)p == getpid() && num_parse(fds, 1, 1024, &n);
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (!ok)
+		return -1;
+	if (n > 1)
+		log_warn("systemd passed %d sockets; nazar serves the first", (int)n);
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+	if (getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening)
+		return -1;
+	fcntl(3, F_SETFD, FD_CLOEXEC);
+	return 3;
 }
 
 int
@@ -279,7 +320,7 @@ server_listen(const char *address, unsigned socket_mode, char *err, size_t errle
 		mode_t old = umask(0777 & ~socket_mode);
 		int rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 		umask(old);
-		if (rc != 0 || chmod(path, socket_mode) != 0 || listen(fd, 128) != 0) {
+		if (rc != 0 || chmod(path, socket_mode) != 0 || listen(fd, SOMAXCONN) != 0) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			close(fd);
 			return -1;
@@ -322,7 +363,7 @@ server_listen(const char *address, unsigned socket_mode, char *err, size_t errle
 	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
 		snprintf(err, errlen, "%s: cannot listen: %s", address, strerror(errno));
 		if (fd >= 0)
 			close(fd);

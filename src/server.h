@@ -16,9 +16,15 @@ int server_listen(const char *listen, unsigned socket_mode, char *err, size_t er
 /* True when fd 0 is a listening socket (spawn-fcgi, systemd). */
 int server_fd0_is_listener(void);
 
+/* The socket systemd passed by socket activation (LISTEN_PID, LISTEN_FDS:
+ * fd 3), or -1. Clears those variables either way, so that no child takes
+ * them for its own. */
+int server_systemd_listener(void);
+
 /* Serves FastCGI on listen_fd with app->cfg.workers threads until SIGTERM
- * or SIGINT; requests in flight are finished first. Returns the exit
- * status (0 after a clean shutdown). */
+ * or SIGINT; requests in flight are finished first, and the socket is left
+ * open for whoever shares it. Returns the exit status (0 after a clean
+ * shutdown). */
 int server_run_fastcgi(const struct app *app, int listen_fd);
 
 /* Answers the one CGI request in the environment; returns exit status. */

@@ -185,3 +185,69 @@ nested() {
 		{ if (depth > 0) depth-- }
 		END { exit found ? 0 : 1 }'
 }
+
+# --- several nazar sockets, crashes, faults ---
+# nginx_upstream CONF NAME SOCKET… — adds "upstream NAME" to the http block
+# of an nginx config written by write_nginx_conf, one server line per
+# socket (a socket may be named twice), so that "fastcgi_pass NAME" works.
+# max_fails=0: a peer that failed once is not taken out of the rotation
+# (the supervisor has another process on it a moment later).
+nginx_upstream() {
+	local conf=$1 name=$2 s lines=""
+	shift 2
+	for s in "$@"; do
+		lines="$lines		server unix:$s max_fails=0;\n"
+	done
+	sed -i "s|^http {\$|http {\n\tupstream $name {\n$lines\t}|" "$conf"
+}
+# The lines of etc/nginx/nazar.conf that re-send a request whose nazar died
+# under it (to the same socket, listed four times in the upstream): a post sent
+# again is refused by nazar as a duplicate if the first one was stored.
+NGINX_RETRY="			fastcgi_next_upstream error non_idempotent;
+			fastcgi_next_upstream_tries 4;"
+
+# serving_child PID — the pid of the serving child of the supervising nazar
+# PID (the newest, while a graceful restart has two), or nothing.
+serving_child() {
+	pgrep -n -P "$1" 2>/dev/null
+}
+
+# wait_child PID [SECONDS] — waits until the supervising nazar PID has a
+# child process.
+wait_child() {
+	local pid=$1 n=$(( ${2:-10} * 20 ))
+	while [ $n -gt 0 ]; do
+		[ -n "$(serving_child "$pid")" ] && return 0
+		sleep 0.05
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# db_sound DB — "ok" when SQLite's integrity check passes, the full-text
+# index is consistent with itself and holds exactly the comments' rows;
+# else what is wrong.
+db_sound() {
+	local db=$1 ic fts missing extra
+	ic=$(sqlite3 -batch -noheader "$db" 'PRAGMA integrity_check;' 2>&1 | head -n 5)
+	fts=$(sqlite3 -batch -noheader "$db" \
+		"INSERT INTO comments_fts(comments_fts) VALUES('integrity-check');" 2>&1)
+	missing=$(sqlite3 -batch -noheader "$db" \
+		'SELECT count(*) FROM comments WHERE id NOT IN (SELECT rowid FROM comments_fts);' 2>&1)
+	extra=$(sqlite3 -batch -noheader "$db" \
+		'SELECT count(*) FROM comments_fts WHERE rowid NOT IN (SELECT id FROM comments);' 2>&1)
+	if [ "$ic" = ok ] && [ -z "$fts" ] && [ "$missing" = 0 ] && [ "$extra" = 0 ]; then
+		echo ok
+	else
+		echo "integrity_check: $ic; fts integrity-check: ${fts:-ok};" \
+			"comments missing from fts: $missing; fts rows without a comment: $extra"
+	fi
+}
+
+# nginx_server CONF PORT UPSTREAM — adds to a config of write_nginx_conf a
+# second server on 127.0.0.1:PORT whose /comments/ goes to UPSTREAM only
+# (to reach one nazar process of several directly).
+nginx_server() {
+	local conf=$1 port=$2 upstream=$3
+	sed -i "s|^http {\$|http {\n\tserver {\n\t\tlisten 127.0.0.1:$port;\n\t\tlocation /comments/ {\n\t\t\tinclude /etc/nginx/fastcgi_params;\n\t\t\tfastcgi_pass $upstream;\n\t\t}\n\t}|" "$conf"
+}

@@ -1,0 +1,413 @@
+/* supervise.c — the supervising parent and the child's side of it.
+ *
+ * The parent is single-threaded and does nothing but wait: on a signalfd
+ * (SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGCHLD) and on the read end of each
+ * starting child's readiness pipe. The child finds the socket and the
+ * pipe's write end in NAZAR_LISTEN_FD and NAZAR_READY_FD. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "num.h"
+#include "supervise.h"
+
+/* What a graceful restart hands to the new image of the supervisor. */
+#define ENV_LISTEN "NAZAR_LISTEN_FD"
+#define ENV_OLD "NAZAR_OLD_CHILD"
+#define ENV_OWNED "NAZAR_LISTEN_OWNED"
+
+/* A new child must say it is ready within this time, or it is stopped. */
+#define READY_TIMEOUT_MS 30000
+/* Back-off after children that die before they are ready, one after the
+ * other: none for the first, then 100 ms doubling up to 10 s. */
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 10000
+/* Children stopping after a graceful restart, tracked at most. */
+#define DRAINING_MAX 8
+
+struct child {
+	pid_t pid;		/* -1: none */
+	int ready_fd;		/* read end of the readiness pipe, -1 once read */
+	int ready;
+	int64_t started;	/* ms, monotonic */
+};
+
+struct supervisor {
+	int listen_fd, owned, sfd;
+	char *const *argv;
+	int (*serve)(void *arg, int listen_fd);
+	void *arg;
+	sigset_t set, mask;	/* the signals taken; the mask for children */
+};
+
+/* In a child: the write end of its readiness pipe. */
+static int ready_fd = -1;
+
+/* The number in the environment variable, removed from it; -1 if none. */
+static int
+env_int(const char *name)
+{
+	const char *v = getenv(name);
+	int64_t n;
+	int ok = v != NULL && num_parse(v, 0, INT32_MAX, &n);
+	unsetenv(name);
+	return ok ? (int)n : -1;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+child_clear(struct child *ch)
+{
+	if (ch->ready_fd >= 0)
+		close(ch->ready_fd);
+	*ch = (struct child){ .pid = -1, .ready_fd = -1 };
+}
+
+/* Starts a child: a fork of this process, which has read the
+ * configuration already, so that a re-spawn costs no more than the fork. */
+static int
+spawn(struct child *ch, const struct supervisor *sv)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		log_error("supervisor: pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t parent = getpid();
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_error("supervisor: fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* Stop (gracefully) should the parent die without a word. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(1);
+		close(p[0]);
+		close(sv->sfd);
+		ready_fd = p[1];
+		sigprocmask(SIG_SETMASK, &sv->mask, NULL);
+		exit(sv->serve(sv->arg, sv->listen_fd));
+	}
+	close(p[1]);
+	*ch = (struct child){ .pid = pid, .ready_fd = p[0], .started = now_ms() };
+	return 0;
+}
+
+/* A graceful restart: checks the (new) configuration with the (new)
+ * binary, then executes nazar anew in this process, keeping its pid (and
+ * so its children), the socket and the old child's pid in the environment.
+ * Returns only when that cannot be done; the old child keeps serving. */
+static void
+reexec(const struct supervisor *sv, pid_t old)
+{
+	int argc = 0;
+	while (sv->argv[argc] != NULL)
+		argc++;
+	char **check = calloc((size_t)argc + 2, sizeof(*check));
+	if (check == NULL)
+		return;
+	memcpy(check, sv->argv, (size_t)argc * sizeof(*check));
+	check[argc] = (char *)"-t";
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+		sigprocmask(SIG_SETMASK, &sv->mask, NULL);
+		execvp(check[0], check);
+		log_error("supervisor: cannot execute %s: %s", check[0], strerror(errno));
+		_exit(127);
+	}
+	free(check);
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		log_error("supervisor: the new configuration or binary does not start "
+		    "(nazar -t failed); the running nazar keeps serving");
+		return;
+	}
+	char fd[16], o[16];
+	snprintf(fd, sizeof(fd), "%d", sv->listen_fd);
+	snprintf(o, sizeof(o), "%d", (int)old);
+	if (fcntl(sv->listen_fd, F_SETFD, 0) != 0 || setenv(ENV_LISTEN, fd, 1) != 0 ||
+	    setenv(ENV_OLD, o, 1) != 0 || (sv->owned && setenv(ENV_OWNED, "1", 1) != 0)) {
+		log_error("supervisor: cannot prepare the restart: %s", strerror(errno));
+		return;
+	}
+	log_info("supervisor: executing %s anew", sv->argv[0]);
+	fflush(NULL);
+	/* The signals stay blocked: one that comes while the new image
+	 * starts waits for its signalfd. */
+	execvp(sv->argv[0], sv->argv);
+	log_error("supervisor: cannot execute %s: %s", sv->argv[0], strerror(errno));
+	fcntl(sv->listen_fd, F_SETFD, FD_CLOEXEC);
+	unsetenv(ENV_LISTEN);
+	unsetenv(ENV_OLD);
+	unsetenv(ENV_OWNED);
+}
+
+static int64_t
+backoff_ms(int quick)
+{
+	if (quick <= 1)
+		return 0;
+	int64_t ms = BACKOFF_FIRST_MS;
+	for (int i = 2; i < quick && ms < BACKOFF_MAX_MS; i++)
+		ms *= 2;
+	return ms < BACKOFF_MAX_MS ? ms : BACKOFF_MAX_MS;
+}
+
+/* Reads the readiness byte; 1 when the child is ready, 0 when not yet or
+ * never (end of file: it died or failed to start). */
+static int
+read_ready(struct child *ch)
+{
+	char b;
+	ssize_t n = read(ch->ready_fd, &b, 1);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	close(ch->ready_fd);
+	ch->ready_fd = -1;
+	if (n == 1)
+		ch->ready = 1;
+	return ch->ready;
+}
+
+static void
+describe(int st, char *out, size_t len)
+{
+	if (WIFEXITED(st))
+		snprintf(out, len, "exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(out, len, "was killed by signal %d", WTERMSIG(st));
+	else
+		snprintf(out, len, "stopped (status %d)", st);
+}
+
+int
+supervise(int listen_fd, int owned, char *const argv[], int (*serve)(void *arg, int listen_fd),
+    void *arg)
+{
+	struct supervisor sv = { .listen_fd = listen_fd, .owned = owned, .argv = argv,
+	    .serve = serve, .arg = arg };
+	sigemptyset(&sv.set);
+	sigaddset(&sv.set, SIGTERM);
+	sigaddset(&sv.set, SIGINT);
+	sigaddset(&sv.set, SIGHUP);
+	sigaddset(&sv.set, SIGUSR2);
+	sigaddset(&sv.set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &sv.set, &sv.mask);
+	/* After a graceful restart they were blocked already (so that none
+	 * was lost across the exec); children get them unblocked. */
+	static const int taken[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGCHLD };
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		sigdelset(&sv.mask, taken[i]);
+	sv.sfd = signalfd(-1, &sv.set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sv.sfd < 0) {
+		log_error("supervisor: signalfd: %s", strerror(errno));
+		sigprocmask(SIG_SETMASK, &sv.mask, NULL);
+		return 1;
+	}
+	int sfd = sv.sfd;
+
+	struct child cur = { .pid = -1, .ready_fd = -1 }, next = cur;
+	pid_t draining[DRAINING_MAX];
+	int ndraining = 0;
+	int quick = 0;			/* children in a row that died unready */
+	int64_t respawn_at = 0;
+	int stopping = 0, status = 0;
+	/* After a graceful restart: the child of the old image serves until
+	 * the first one of this image is ready. */
+	int old = env_int(ENV_OLD);
+	if (old > 0) {
+		cur = (struct child){ .pid = old, .ready_fd = -1, .ready = 1 };
+	}
+	log_info("supervisor %d: serving through a child process", (int)getpid());
+
+	for (;;) {
+		int64_t now = now_ms();
+		if (!stopping && cur.pid < 0 && next.pid < 0 && now >= respawn_at) {
+			if (spawn(&cur, &sv) != 0)
+				respawn_at = now + BACKOFF_MAX_MS;
+		}
+		if (!stopping && old > 0 && next.pid < 0) {
+			spawn(&next, &sv);
+			old = 0;
+		}
+		siginfo_t wi;
+		if (stopping && waitid(P_ALL, 0, &wi, WEXITED | WNOHANG | WNOWAIT) != 0 &&
+		    errno == ECHILD)
+			break;
+
+		struct pollfd fds[3] = { { .fd = sfd, .events = POLLIN } };
+		nfds_t nfds = 1;
+		int cur_at = -1, next_at = -1;
+		if (cur.ready_fd >= 0) {
+			fds[nfds] = (struct pollfd){ .fd = cur.ready_fd, .events = POLLIN };
+			cur_at = (int)nfds++;
+		}
+		if (next.ready_fd >= 0) {
+			fds[nfds] = (struct pollfd){ .fd = next.ready_fd, .events = POLLIN };
+			next_at = (int)nfds++;
+		}
+		int timeout = -1;
+		if (!stopping && cur.pid < 0 && next.pid < 0)
+			timeout = (int)(respawn_at > now ? respawn_at - now : 0);
+		if (next.pid >= 0 && !next.ready) {
+			int64_t left = next.started + READY_TIMEOUT_MS - now;
+			timeout = (int)(left > 0 ? left : 0);
+		}
+		int n = poll(fds, nfds, timeout);
+		if (n < 0 && errno != EINTR) {
+			log_error("supervisor: poll: %s", strerror(errno));
+			break;
+		}
+		now = now_ms();
+
+		if (cur_at >= 0 && fds[cur_at].revents != 0 && read_ready(&cur))
+			quick = 0;
+		if (next_at >= 0 && fds[next_at].revents != 0 && read_ready(&next)) {
+			/* The new child serves: the old one finishes and stops. */
+			log_info("supervisor: new child %d is serving; stopping %d",
+			    (int)next.pid, (int)cur.pid);
+			if (cur.pid >= 0) {
+				kill(cur.pid, SIGTERM);
+				if (ndraining < DRAINING_MAX)
+					draining[ndraining++] = cur.pid;
+			}
+			child_clear(&cur);
+			cur = next;
+			next = (struct child){ .pid = -1, .ready_fd = -1 };
+			quick = 0;
+		}
+		if (next.pid >= 0 && !next.ready && now - next.started >= READY_TIMEOUT_MS) {
+			log_error("supervisor: new child %d not ready after %d s; keeping %d",
+			    (int)next.pid, READY_TIMEOUT_MS / 1000, (int)cur.pid);
+			kill(next.pid, SIGKILL);
+		}
+
+		struct signalfd_siginfo si;
+		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			int sig = (int)si.ssi_signo;
+			if (sig == SIGTERM || sig == SIGINT) {
+				if (!stopping)
+					log_info("supervisor: signal %d: stopping", sig);
+				stopping = 1;
+				if (cur.pid >= 0)
+					kill(cur.pid, SIGTERM);
+				if (next.pid >= 0)
+					kill(next.pid, SIGTERM);
+				for (int i = 0; i < ndraining; i++)
+					kill(draining[i], SIGTERM);
+			} else if ((sig == SIGHUP || sig == SIGUSR2) && !stopping) {
+				if (next.pid >= 0) {
+					log_info("supervisor: a restart is already under way");
+				} else if (cur.pid < 0) {
+					respawn_at = now;	/* nothing to replace */
+				} else {
+					log_info("supervisor: signal %d: restarting", sig);
+					reexec(&sv, cur.pid);
+				}
+			}
+		}
+
+		int st;
+		pid_t pid;
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+			char how[64];
+			describe(st, how, sizeof(how));
+			/* A child stopped by SIGTERM before it took the signal
+			 * itself (while starting) stopped as asked too. */
+			int clean = (WIFEXITED(st) && WEXITSTATUS(st) == 0) ||
+			    (stopping && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+			if (pid == cur.pid) {
+				if (stopping) {
+					if (!clean)
+						status = 1;
+					log_info("supervisor: child %d %s", (int)pid, how);
+				} else {
+					if (!cur.ready)
+						quick++;
+					respawn_at = now + backoff_ms(quick);
+					log_warn("supervisor: child %d %s; starting another%s",
+					    (int)pid, how, quick > 1 ? " after a pause" : "");
+				}
+				child_clear(&cur);
+			} else if (pid == next.pid) {
+				log_error("supervisor: new child %d %s before it was ready; "
+				    "the old one keeps serving", (int)pid, how);
+				child_clear(&next);
+				if (stopping && !clean)
+					status = 1;
+			} else {
+				for (int i = 0; i < ndraining; i++) {
+					if (draining[i] == pid) {
+						draining[i] = draining[--ndraining];
+						break;
+					}
+				}
+				if (!clean)
+					status = 1;
+				log_info("supervisor: old child %d %s", (int)pid, how);
+			}
+		}
+	}
+	child_clear(&cur);
+	child_clear(&next);
+	close(sfd);
+	sigprocmask(SIG_SETMASK, &sv.mask, NULL);
+	log_info("supervisor: stopped");
+	return status;
+}
+
+int
+supervise_inherited_fd(int *owned)
+{
+	*owned = env_int(ENV_OWNED) == 1;
+	int fd = env_int(ENV_LISTEN);
+	if (fd < 0)
+		return -1;
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) {
+		log_error("%s=%d is not a listening socket", ENV_LISTEN, fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+
+void
+supervise_ready(void)
+{
+	if (ready_fd < 0)
+		return;
+	ssize_t w = write(ready_fd, "1", 1);
+	(void)w;
+	close(ready_fd);
+	ready_fd = -1;
+}
