@@ -16,6 +16,7 @@
 #include "http.h"
 #include "locale.h"
 #include "log.h"
+#include "op.h"
 #include "request.h"
 #include "tmpl.h"
 #include "view.h"
@@ -233,6 +234,23 @@ admin_redirect(const struct ctx *c, struct request *r, struct response *res, con
 	buf_puts(&res->body, "<!doctype html><meta charset=\"utf-8\"><title>303</title><p><a href=\"");
 	html_escape_str(&res->body, url);
 	buf_puts(&res->body, "\">→</a></p>\n");
+}
+
+void
+admin_op_begin(const struct ctx *c, struct request *r, const struct admin_session *s,
+    struct op_ctx *oc, struct actor *who)
+{
+	op_ctx_set(oc, who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
+	    r->remote_addr, r->now);
+}
+
+int
+admin_op_status(struct response *res, const struct op_result *or)
+{
+	const char *retry = op_retry_after(or->problem);
+	if (retry != NULL)
+		response_header(res, "Retry-After", retry);
+	return op_http_status(or->problem);
 }
 
 const char *

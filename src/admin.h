@@ -14,7 +14,10 @@
 #include "auth.h"
 #include "store_users.h"
 
+struct actor;
 struct ctx;
+struct op_ctx;
+struct op_result;
 struct request;
 struct response;
 struct tval;
@@ -85,6 +88,14 @@ void admin_unavailable(const struct ctx *c, struct request *r, struct response *
 /* 303 to an admin path (relative to admin_path, e.g. "/queue?status=spam"). */
 void admin_redirect(const struct ctx *c, struct request *r, struct response *res,
     const char *where);
+
+/* Sets up an operation (op.h) on behalf of the signed-in moderator: *who
+ * names them and their address, *oc points at *who. */
+void admin_op_begin(const struct ctx *c, struct request *r, const struct admin_session *s,
+    struct op_ctx *oc, struct actor *who);
+/* For an operation that changed nothing: sends the Retry-After its problem
+ * calls for, if any, and returns the status the page answers with. */
+int admin_op_status(struct response *res, const struct op_result *or);
 
 /* Localized date and number helpers for templates. */
 const char *admin_date(const struct ctx *c, struct request *r, long long t);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "log.h"
 
 #define ARENA_BLOCK 8192
@@ -130,13 +131,9 @@ arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		fatal("vsnprintf failed");
-	char *p = arena_alloc(a, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	size_t n = buf_format_len(fmt, ap);
+	char *p = arena_alloc(a, n + 1);
+	vsnprintf(p, n + 1, fmt, ap);
 	va_end(ap);
 	return p;
 }

@@ -5,6 +5,7 @@
 #ifndef NAZAR_BUF_H
 #define NAZAR_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct buf {
@@ -22,5 +23,17 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Never NULL: "" for an empty buffer. */
 const char *buf_str(const struct buf *b);
+
+/* The length vsnprintf(NULL, 0, fmt, ap) gives, for whoever sizes the room
+ * for a formatted string (buf_printf, arena_printf); ap is not consumed.
+ * A format error aborts. */
+size_t buf_format_len(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+
+/* Replaces b's contents with the whole file at path, refusing anything but
+ * a regular file of at most max bytes (one that grows past max while it is
+ * read as well). On success b->data is not NULL, even for an empty file.
+ * 0, or -1 with "PATH: why" in err (b then freed). */
+int buf_read_file(struct buf *b, const char *path, size_t max, char *err, size_t errlen);
 
 #endif

@@ -1,14 +1,10 @@
 /* catalog.c — the UI strings of a locale from "key = value" files, parsed
  * with fixed limits at start-up and read-only afterwards. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -60,62 +56,6 @@ xstrndup(const char *s, size_t len)
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
-}
-
-/* Reads the whole file, refusing anything but a regular file within the
- * size limit. Returns the NUL-terminated contents or NULL. */
-static char *
-read_file(const char *path, size_t *lenp, char *err, size_t errlen)
-{
-	struct stat st;
-	char *data = NULL;
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd == -1) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) == -1) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "%s: not a regular file", path);
-		goto fail;
-	}
-	if (st.st_size > CATALOG_MAX_FILE) {
-		set_err(err, errlen, "%s: larger than %d bytes", path, CATALOG_MAX_FILE);
-		goto fail;
-	}
-	/* One byte more than the limit, to notice a file that grew. */
-	data = malloc(CATALOG_MAX_FILE + 2);
-	if (data == NULL)
-		fatal("out of memory");
-	for (;;) {
-		ssize_t r = read(fd, data + len, CATALOG_MAX_FILE + 1 - len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			set_err(err, errlen, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len > CATALOG_MAX_FILE) {
-			set_err(err, errlen, "%s: larger than %d bytes", path, CATALOG_MAX_FILE);
-			goto fail;
-		}
-	}
-	close(fd);
-	data[len] = '\0';
-	*lenp = len;
-	return data;
-fail:
-	free(data);
-	close(fd);
-	return NULL;
 }
 
 static bool
@@ -207,10 +147,10 @@ struct catalog *
 catalog_load(const char *path, char *err, size_t errlen)
 {
 	struct catalog *c = NULL;
-	size_t len = 0, lineno = 0;
-	char *data = read_file(path, &len, err, errlen);
+	size_t lineno = 0;
+	struct buf file = { 0 };
 
-	if (data == NULL)
+	if (buf_read_file(&file, path, CATALOG_MAX_FILE, err, errlen) != 0)
 		return NULL;
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
@@ -219,9 +159,9 @@ catalog_load(const char *path, char *err, size_t errlen)
 	if (c->entries == NULL)
 		fatal("out of memory");
 
-	const char *p = data, *end = data + len;
+	const char *p = file.data, *end = file.data + file.len;
 	/* A byte-order mark, as some editors write, is not part of a key. */
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+	if (file.len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -246,10 +186,10 @@ catalog_load(const char *path, char *err, size_t errlen)
 	for (size_t i = 0; i < c->n; i++)
 		c->sorted[i] = &c->entries[i];
 	qsort(c->sorted, c->n, sizeof(*c->sorted), cmp_entry);
-	free(data);
+	buf_free(&file);
 	return c;
 fail:
-	free(data);
+	buf_free(&file);
 	catalog_free(c);
 	return NULL;
 }

@@ -1,7 +1,5 @@
 /* config.c — reads nazar.conf, a small INI file, strictly: every key is
  * known, every value checked, every problem reported as FILE:LINE. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "config.h"
 #include "locale.h"
 #include "log.h"
@@ -943,47 +942,10 @@ config_default_path(void)
 int
 config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 {
-	char *text = NULL;
-	int rc = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		set_error(err, errlen, "%s: %s", path, strerror(errno));
+	struct buf file = { 0 };
+	if (buf_read_file(&file, path, CONFIG_MAX_FILE, err, errlen) != 0)
 		return -1;
-	}
-	text = malloc(CONFIG_MAX_FILE + 1);
-	if (text == NULL)
-		fatal("out of memory");
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		set_error(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		set_error(err, errlen, "%s: not a regular file", path);
-		goto fail;
-	}
-	/* Read one byte more than allowed to notice a file that is too big
-	 * (or grew since fstat). */
-	size_t got = 0;
-	while (got < CONFIG_MAX_FILE + 1) {
-		ssize_t n = read(fd, text + got, CONFIG_MAX_FILE + 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			set_error(err, errlen, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got > CONFIG_MAX_FILE) {
-		set_error(err, errlen, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
-		goto fail;
-	}
-	rc = config_parse(path, text, got, cfg, err, errlen);
-fail:
-	free(text);
-	close(fd);
+	int rc = config_parse(path, file.data, file.len, cfg, err, errlen);
+	buf_free(&file);
 	return rc;
 }

@@ -125,18 +125,29 @@ ctl_set_as(struct ctl *c, const char *name)
 }
 
 int
+ctl_change_options(struct ctl *c, int argc, char **argv, const struct option *opts,
+    int (*set)(void *arg, int opt, const char *value), void *arg)
+{
+	int o, rc;
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == CTL_OPT_AS)
+			rc = ctl_set_as(c, optarg);
+		else if (o == '?' || o == ':' || set == NULL)
+			rc = ctl_bad_option(argv);
+		else
+			rc = set(arg, o, optarg);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
 ctl_options_as(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = { CTL_OPTION_AS, { NULL, 0, NULL, 0 } };
-	int o;
-	optind = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (o != CTL_OPT_AS)
-			return ctl_bad_option(argv);
-		if (ctl_set_as(c, optarg) != 0)
-			return CTL_EXIT_USAGE;
-	}
-	return 0;
+	return ctl_change_options(c, argc, argv, opts, NULL, NULL);
 }
 
 /* The name the audit shows for whoever acts from the console. */

@@ -80,9 +80,14 @@ int ctl_opt_limit(const char *s, int *out);
 int ctl_opt_once(const char **slot, const char *value, const char *name);
 /* --as NAME: a user name's characters (auth_username_valid); given once. */
 int ctl_set_as(struct ctl *c, const char *name);
-/* Reads the options of a change that takes only --as (before or after
- * its arguments; "--" ends them); optind is then at the first argument.
- * 0 or a usage error. */
+/* Reads the options of a change, before or after its arguments ("--"
+ * ends them); optind is then at the first argument. opts holds
+ * CTL_OPTION_AS, read here; every other option of opts goes to
+ * set(arg, its val, its value), which returns 0 or a usage error. 0 or a
+ * usage error. */
+int ctl_change_options(struct ctl *c, int argc, char **argv, const struct option *opts,
+    int (*set)(void *arg, int opt, const char *value), void *arg);
+/* The same for a change that takes only --as. */
 int ctl_options_as(struct ctl *c, int argc, char **argv);
 
 /* Opens the database for a change and fills the operation context: the

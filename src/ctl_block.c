@@ -37,9 +37,25 @@ block_failed(const char *cmd, const struct op_result *res)
 	return CTL_EXIT_FAIL;
 }
 
+/* What block add's options say. */
+struct add_options {
+	enum blocklist_action action;
+	const char *note;
+};
+
 static int
-add_options(struct ctl *c, int argc, char **argv, enum blocklist_action *action,
-    const char **note)
+add_option(void *arg, int opt, const char *value)
+{
+	struct add_options *ao = arg;
+	if (opt == 'n')
+		return ctl_opt_once(&ao->note, value, "note");
+	if (blocklist_action_parse(value, &ao->action) != 0)
+		return ctl_usage_error("unknown action \"%s\" (hold or spam)", value);
+	return 0;
+}
+
+static int
+block_add(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "action", required_argument, NULL, 'a' },
@@ -47,41 +63,12 @@ add_options(struct ctl *c, int argc, char **argv, enum blocklist_action *action,
 		CTL_OPTION_AS,
 		{ NULL, 0, NULL, 0 },
 	};
-	int o;
-	optind = 0;
-	/* Options may come before or after the kind and pattern; "--" ends
-	 * them, for a pattern that starts with '-'. */
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'a':
-			if (blocklist_action_parse(optarg, action) != 0)
-				return ctl_usage_error("unknown action \"%s\" (hold or spam)",
-				    optarg);
-			break;
-		case 'n':
-			if (ctl_opt_once(note, optarg, "note") != 0)
-				return CTL_EXIT_USAGE;
-			break;
-		case CTL_OPT_AS:
-			if (ctl_set_as(c, optarg) != 0)
-				return CTL_EXIT_USAGE;
-			break;
-		default:
-			return ctl_bad_option(argv);
-		}
-	}
-	if (argc - optind != 2)
-		return ctl_usage_error("block add takes a kind (word, email or address) and a "
+	struct add_options ao = { .action = BLOCK_HOLD };
+	/* "--" ends the options, for a pattern that starts with '-'. */
+	int rc = ctl_change_options(c, argc, argv, opts, add_option, &ao);
+	if (rc == 0 && argc - optind != 2)
+		rc = ctl_usage_error("block add takes a kind (word, email or address) and a "
 		    "pattern");
-	return 0;
-}
-
-static int
-block_add(struct ctl *c, int argc, char **argv)
-{
-	enum blocklist_action action = BLOCK_HOLD;
-	const char *note = NULL;
-	int rc = add_options(c, argc, argv, &action, &note);
 	if (rc != 0)
 		return rc;
 	enum blocklist_kind kind;
@@ -93,12 +80,12 @@ block_add(struct ctl *c, int argc, char **argv)
 	struct op_result res;
 	if (ctl_begin_change(c, &who, &oc) != 0)
 		return CTL_EXIT_FAIL;
-	if (op_block_add(&oc, kind, action, pattern, note, &res) != OP_OK)
+	if (op_block_add(&oc, kind, ao.action, pattern, ao.note, &res) != OP_OK)
 		return block_failed("block add", &res);
 	const struct blocklist_entry *e = &res.entry;
 	printf("added %lld: ", (long long)res.id);
 	ctl_put_clean(op_block_target(c->a, kind, e->pattern), 0, false, "");
-	printf(" (%s", blocklist_action_name(action));
+	printf(" (%s", blocklist_action_name(ao.action));
 	if (strcmp(e->pattern, e->folded) != 0) {
 		fputs("; matches as ", stdout);
 		ctl_put_clean(e->folded, 0, false, "");

@@ -135,36 +135,14 @@ struct decision {
 };
 
 static int
-decision_options(struct ctl *c, int argc, char **argv, struct decision *d)
+decision_option(void *arg, int opt, const char *value)
 {
-	static const struct option opts[] = {
-		{ "version", required_argument, NULL, 'v' },
-		{ "reason", required_argument, NULL, 'r' },
-		CTL_OPTION_AS,
-		{ NULL, 0, NULL, 0 },
-	};
-	int o;
-	optind = 0;
-	/* Options may come before or after the ids. */
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'v':
-			if (d->version != 0 || ctl_parse_id(optarg, &d->version) != 0)
-				return ctl_usage_error("--version: \"%s\" is not a version (a "
-				    "number from 1), or it is given twice", optarg);
-			break;
-		case 'r':
-			if (ctl_opt_once(&d->reason, optarg, "reason") != 0)
-				return CTL_EXIT_USAGE;
-			break;
-		case CTL_OPT_AS:
-			if (ctl_set_as(c, optarg) != 0)
-				return CTL_EXIT_USAGE;
-			break;
-		default:
-			return ctl_bad_option(argv);
-		}
-	}
+	struct decision *d = arg;
+	if (opt == 'r')
+		return ctl_opt_once(&d->reason, value, "reason");
+	if (d->version != 0 || ctl_parse_id(value, &d->version) != 0)
+		return ctl_usage_error("--version: \"%s\" is not a version (a number from 1), or "
+		    "it is given twice", value);
 	return 0;
 }
 
@@ -199,8 +177,14 @@ comment_decide(struct ctl *c, int argc, char **argv)
 	enum moderation_action action;
 	if (moderation_action_parse(argv[0], &action) != 0)
 		return ctl_usage_error("comment: no action \"%s\"", argv[0]);
+	static const struct option opts[] = {
+		{ "version", required_argument, NULL, 'v' },
+		{ "reason", required_argument, NULL, 'r' },
+		CTL_OPTION_AS,
+		{ NULL, 0, NULL, 0 },
+	};
 	struct decision d = { 0 };
-	int rc = decision_options(c, argc, argv, &d);
+	int rc = ctl_change_options(c, argc, argv, opts, decision_option, &d);
 	if (rc != 0)
 		return rc;
 	int n = argc - optind;

@@ -178,39 +178,20 @@ as_only(struct ctl *c, int argc, char **argv, int want, const char *what)
 	return rc;
 }
 
+/* What user add's options say. */
+struct add_options {
+	enum auth_role role;
+	const char *display;
+};
+
 static int
-add_options(struct ctl *c, int argc, char **argv, enum auth_role *role, const char **display)
+add_option(void *arg, int opt, const char *value)
 {
-	static const struct option opts[] = {
-		{ "role", required_argument, NULL, 'r' },
-		{ "display-name", required_argument, NULL, 'd' },
-		CTL_OPTION_AS,
-		{ NULL, 0, NULL, 0 },
-	};
-	int o;
-	optind = 0;
-	/* Options may come before or after the name. */
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'r':
-			if (auth_role_parse(optarg, role) != 0)
-				return ctl_usage_error("unknown role \"%s\" (admin or moderator)",
-				    optarg);
-			break;
-		case 'd':
-			if (ctl_opt_once(display, optarg, "display-name") != 0)
-				return CTL_EXIT_USAGE;
-			break;
-		case CTL_OPT_AS:
-			if (ctl_set_as(c, optarg) != 0)
-				return CTL_EXIT_USAGE;
-			break;
-		default:
-			return ctl_bad_option(argv);
-		}
-	}
-	if (argc - optind != 1)
-		return ctl_usage_error("user add takes one user name");
+	struct add_options *ao = arg;
+	if (opt == 'd')
+		return ctl_opt_once(&ao->display, value, "display-name");
+	if (auth_role_parse(value, &ao->role) != 0)
+		return ctl_usage_error("unknown role \"%s\" (admin or moderator)", value);
 	return 0;
 }
 
@@ -259,13 +240,21 @@ with_password(struct op_ctx *oc, const char *cmd, const char *name, const char *
 static int
 user_add(struct ctl *c, int argc, char **argv)
 {
-	enum auth_role role = ROLE_MODERATOR;
-	const char *display = NULL, *clean;
-	int rc = add_options(c, argc, argv, &role, &display);
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "display-name", required_argument, NULL, 'd' },
+		CTL_OPTION_AS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct add_options ao = { .role = ROLE_MODERATOR };
+	int rc = ctl_change_options(c, argc, argv, opts, add_option, &ao);
+	if (rc == 0 && argc - optind != 1)
+		rc = ctl_usage_error("user add takes one user name");
 	if (rc != 0)
 		return rc;
+	const char *clean;
 	const char *name = argv[optind];
-	struct op_result res = { .problem = op_user_check_names(c->a, name, display, &clean) };
+	struct op_result res = { .problem = op_user_check_names(c->a, name, ao.display, &clean) };
 	if (res.problem != OP_OK)
 		return ctl_usage_error("user add: %s", op_problem_text(&res));
 	struct actor who;
@@ -274,7 +263,7 @@ user_add(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_FAIL;
 	if (user_check(c, "user add", name, false) != 0)
 		return CTL_EXIT_FAIL;
-	return with_password(&oc, "user add", name, display, &role);
+	return with_password(&oc, "user add", name, ao.display, &ao.role);
 }
 
 /* The start of a change to the one user named: the options (--as), the

@@ -177,10 +177,7 @@ static void
 refused(const struct ctx *c, struct request *r, struct response *res,
     const struct params *in, const struct admin_session *s, const struct op_result *or)
 {
-	const char *retry = op_retry_after(or->problem);
-	if (retry != NULL)
-		response_header(res, "Retry-After", retry);
-	blocklist_page(c, r, res, in, s, op_http_status(or->problem), op_problem_key(or));
+	blocklist_page(c, r, res, in, s, admin_op_status(res, or), op_problem_key(or));
 }
 
 static void
@@ -197,8 +194,7 @@ block_add(const struct ctx *c, struct request *r, struct response *res,
 	struct actor who;
 	struct op_ctx oc;
 	struct op_result or;
-	op_ctx_set(&oc, &who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
-	    r->remote_addr, r->now);
+	admin_op_begin(c, r, s, &oc, &who);
 	if (op_block_add(&oc, kind, action, param_str(in, B_PATTERN), param_str(in, B_NOTE),
 	    &or) != OP_OK) {
 		refused(c, r, res, in, s, &or);
@@ -219,8 +215,7 @@ block_remove(const struct ctx *c, struct request *r, struct response *res,
 	struct actor who;
 	struct op_ctx oc;
 	struct op_result or;
-	op_ctx_set(&oc, &who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
-	    r->remote_addr, r->now);
+	admin_op_begin(c, r, s, &oc, &who);
 	if (op_block_remove(&oc, id, &or) != OP_OK) {
 		refused(c, r, res, in, s, &or);
 		return;

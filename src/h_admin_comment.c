@@ -107,15 +107,6 @@ comment_again(const struct ctx *c, struct request *r, struct response *res,
 		comment_page(c, r, res, args, status, NULL, NULL, typed, message);
 }
 
-/* Sets up an operation on behalf of the signed-in moderator. */
-static void
-op_begin(const struct ctx *c, struct request *r, const struct admin_session *s,
-    struct op_ctx *oc, struct actor *who)
-{
-	op_ctx_set(oc, who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
-	    r->remote_addr, r->now);
-}
-
 /* An operation refused: the page again with the form as typed and the
  * operation's message (a conflict names who changed the comment, and when). */
 static void
@@ -134,10 +125,7 @@ op_refused(const struct ctx *c, struct request *r, struct response *res,
 		msg = arena_printf(r->arena, "%s %s — %s", msg, by,
 		    admin_date(c, r, or->change.updated));
 	}
-	const char *retry = op_retry_after(p);
-	if (retry != NULL)
-		response_header(res, "Retry-After", retry);
-	comment_again(c, r, res, args, op_http_status(p), is_edit, msg);
+	comment_again(c, r, res, args, admin_op_status(res, or), is_edit, msg);
 }
 
 void
@@ -147,7 +135,7 @@ admin_comment_edit(const struct ctx *c, struct request *r, struct response *res,
 	struct actor who;
 	struct op_ctx oc;
 	struct op_result or;
-	op_begin(c, r, args->session, &oc, &who);
+	admin_op_begin(c, r, args->session, &oc, &who);
 	/* Version 0 would skip the check: the op refuses it for an edit. */
 	enum op_problem p = op_comment_edit(&oc, args->id, param_int(args->in, CM_VERSION, 0),
 	    param_str(args->in, CM_BODY), &or);
@@ -166,7 +154,7 @@ admin_comment_reply(const struct ctx *c, struct request *r, struct response *res
 	struct actor who;
 	struct op_ctx oc;
 	struct op_result or;
-	op_begin(c, r, args->session, &oc, &who);
+	admin_op_begin(c, r, args->session, &oc, &who);
 	enum op_problem p = op_site_reply(&oc, args->id, args->session->user.display_name,
 	    param_str(args->in, CM_BODY), &or);
 	if (p != OP_OK) {

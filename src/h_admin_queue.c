@@ -380,15 +380,11 @@ admin_moderate(const struct ctx *c, struct request *r, struct response *res,
 	struct actor who;
 	struct op_ctx oc;
 	struct op_result or;
-	op_ctx_set(&oc, &who, c->store, a, &c->app->cfg, s->user.id, s->user.name,
-	    r->remote_addr, r->now);
+	admin_op_begin(c, r, s, &oc, &who);
 	struct moderation_result *results = arena_calloc(a, n, sizeof(*results));
 	if (op_moderate(&oc, items, n, action, param_text(args->in, M_REASON), results,
 	    &or) != OP_OK) {
-		const char *retry = op_retry_after(or.problem);
-		if (retry != NULL)
-			response_header(res, "Retry-After", retry);
-		admin_message(c, r, res, s, op_http_status(or.problem), op_problem_key(&or), ret);
+		admin_message(c, r, res, s, admin_op_status(res, &or), op_problem_key(&or), ret);
 		return;
 	}
 	size_t done = 0, conflicts = 0;

@@ -113,19 +113,7 @@ static void
 refused(const struct ctx *c, struct request *r, struct response *res,
     const struct params *in, const struct admin_session *s, const struct op_result *or)
 {
-	const char *retry = op_retry_after(or->problem);
-	if (retry != NULL)
-		response_header(res, "Retry-After", retry);
-	users_page(c, r, res, in, s, op_http_status(or->problem), op_problem_key(or));
-}
-
-/* Sets up an operation on behalf of the signed-in moderator. */
-static void
-op_begin(const struct ctx *c, struct request *r, const struct admin_session *s,
-    struct op_ctx *oc, struct actor *who)
-{
-	op_ctx_set(oc, who, c->store, r->arena, &c->app->cfg, s->user.id, s->user.name,
-	    r->remote_addr, r->now);
+	users_page(c, r, res, in, s, admin_op_status(res, or), op_problem_key(or));
 }
 
 static void
@@ -141,7 +129,7 @@ user_add(const struct ctx *c, struct request *r, struct response *res,
 	struct actor who;
 	struct op_ctx oc;
 	struct op_result or;
-	op_begin(c, r, s, &oc, &who);
+	admin_op_begin(c, r, s, &oc, &who);
 	if (op_user_add(&oc, param_str(in, U_NAME), param_str(in, U_DISPLAY_NAME), role,
 	    password, strlen(password), &or) != OP_OK) {
 		refused(c, r, res, in, s, &or);
@@ -158,7 +146,7 @@ user_change(const struct ctx *c, struct request *r, struct response *res,
 	struct actor who;
 	struct op_ctx oc;
 	struct op_result or;
-	op_begin(c, r, s, &oc, &who);
+	admin_op_begin(c, r, s, &oc, &who);
 	const char *done;
 	if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0) {
 		bool disable = strcmp(action, "disable") == 0;
@@ -268,12 +256,9 @@ admin_account_change(const struct ctx *c, struct request *r, struct response *re
 	}
 	struct actor who;
 	struct op_ctx oc;
-	op_begin(c, r, s, &oc, &who);
+	admin_op_begin(c, r, s, &oc, &who);
 	if (op_user_password(&oc, s->user.name, new1, strlen(new1), s->token_hash, &or) != OP_OK) {
-		const char *retry = op_retry_after(or.problem);
-		if (retry != NULL)
-			response_header(res, "Retry-After", retry);
-		account_page(c, r, res, in, s, op_http_status(or.problem), op_problem_key(&or));
+		account_page(c, r, res, in, s, admin_op_status(res, &or), op_problem_key(&or));
 		return;
 	}
 	admin_redirect(c, r, res, "/account?done=1");

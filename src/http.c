@@ -68,6 +68,21 @@ form_decode(struct arena *a, const char *s, size_t len, size_t max, int too_long
 	return 0;
 }
 
+/* The next segment of s[0, len) after *i, up to the next sep or the end:
+ * [*p, *p + *plen), and *i moved past it. False when none is left. */
+static bool
+next_segment(const char *s, size_t len, char sep, size_t *i, const char **p, size_t *plen)
+{
+	if (*i >= len)
+		return false;
+	const char *end = memchr(s + *i, sep, len - *i);
+	size_t e = end != NULL ? (size_t)(end - s) : len;
+	*p = s + *i;
+	*plen = e - *i;
+	*i = e + 1;
+	return true;
+}
+
 int
 http_parse_urlencoded(struct arena *a, const char *s, size_t len,
     const struct parse_limits *lim, struct kvlist *out)
@@ -80,25 +95,17 @@ http_parse_urlencoded(struct arena *a, const char *s, size_t len,
 	/* Count the pairs first: the limit is enforced before any decoding,
 	 * so 100 000 fields cost one memchr pass, and the array is sized
 	 * exactly. Empty pairs ("&&") do not count. */
-	size_t pairs = 0;
-	for (size_t i = 0; i < len;) {
-		const char *amp = memchr(s + i, '&', len - i);
-		size_t end = amp != NULL ? (size_t)(amp - s) : len;
-		if (end > i && ++pairs > lim->max_fields)
+	size_t pairs = 0, i = 0, plen;
+	const char *p;
+	while (next_segment(s, len, '&', &i, &p, &plen))
+		if (plen > 0 && ++pairs > lim->max_fields)
 			return 400;
-		i = end + 1;
-	}
 	if (pairs == 0)
 		return 0;
 
 	struct kv *items = arena_calloc(a, pairs, sizeof(*items));
 	size_t count = 0;
-	for (size_t i = 0; i < len;) {
-		const char *amp = memchr(s + i, '&', len - i);
-		size_t end = amp != NULL ? (size_t)(amp - s) : len;
-		const char *p = s + i;
-		size_t plen = end - i;
-		i = end + 1;
+	for (i = 0; next_segment(s, len, '&', &i, &p, &plen);) {
 		if (plen == 0)
 			continue;
 
@@ -161,28 +168,19 @@ http_parse_cookies(struct arena *a, const char *header, size_t max_len,
 
 	/* Every non-empty segment counts against the limit, well-formed or
 	 * not, so junk cannot make us do more work than real cookies would. */
-	size_t segments = 0;
-	for (size_t i = 0; i < len;) {
-		const char *semi = memchr(header + i, ';', len - i);
-		size_t end = semi != NULL ? (size_t)(semi - header) : len;
-		const char *p = header + i;
-		size_t plen = end - i;
+	size_t segments = 0, i = 0, plen;
+	const char *p;
+	while (next_segment(header, len, ';', &i, &p, &plen)) {
 		trim(&p, &plen);
 		if (plen > 0 && ++segments > max_cookies)
 			return 400;
-		i = end + 1;
 	}
 	if (segments == 0)
 		return 0;
 
 	struct kv *items = arena_calloc(a, segments, sizeof(*items));
 	size_t count = 0;
-	for (size_t i = 0; i < len;) {
-		const char *semi = memchr(header + i, ';', len - i);
-		size_t end = semi != NULL ? (size_t)(semi - header) : len;
-		const char *p = header + i;
-		size_t plen = end - i;
-		i = end + 1;
+	for (i = 0; next_segment(header, len, ';', &i, &p, &plen);) {
 		trim(&p, &plen);
 
 		const char *eq = memchr(p, '=', plen);

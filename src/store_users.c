@@ -249,6 +249,44 @@ user_state(struct store *st, struct arena *a, int64_t id, struct user *u, bool *
 	return r;
 }
 
+/* A change to one user under way: the write transaction is open, and the
+ * user is read as they are. */
+struct user_change {
+	struct arena *a;	/* for what is read */
+	struct user u;
+	bool is_last;		/* the last enabled admin */
+};
+
+/* Starts a change to user id. On failure nothing is left open. */
+static enum store_result
+user_change_begin(struct store *st, int64_t id, struct user_change *uc)
+{
+	uc->a = NULL;
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	uc->a = arena_new();
+	if ((r = user_state(st, uc->a, id, &uc->u, &uc->is_last)) != STORE_OK) {
+		store_rollback(st);
+		arena_free(uc->a);
+		uc->a = NULL;
+	}
+	return r;
+}
+
+/* Ends what user_change_begin started: commits when r is STORE_OK, else
+ * rolls back and returns r. */
+static enum store_result
+user_change_end(struct store *st, struct user_change *uc, enum store_result r)
+{
+	arena_free(uc->a);
+	uc->a = NULL;
+	if (r == STORE_OK)
+		return store_commit(st);
+	store_rollback(st);
+	return r;
+}
+
 /* Sets one column of a user: ?1 id, ?2 value (text unless NULL, else
  * value), ?3 now; inside the caller's transaction. */
 static enum store_result
@@ -279,29 +317,19 @@ password_set(struct store *st, int64_t id, const char *pwhash, const unsigned ch
 		log_error("database: set password: no hash");
 		return STORE_ERROR;
 	}
-	enum store_result r = store_begin_write(st);
+	struct user_change uc;
+	enum store_result r = user_change_begin(st, id, &uc);
 	if (r != STORE_OK)
 		return r;
-	struct arena *a = arena_new();
-	struct user u;
-	bool is_last;
-	if ((r = user_state(st, a, id, &u, &is_last)) != STORE_OK ||
-	    (r = user_write(st, sql_user_password, id, pwhash, 0, now)) != STORE_OK)
-		goto fail;
+	r = user_write(st, sql_user_password, id, pwhash, 0, now);
 	/* Whoever knew the old password is signed out with it. */
-	if ((r = sessions_end(st, id, keep)) != STORE_OK)
-		goto fail;
-	if (who != NULL && (r = store_audit_write(st, who, now, &(struct audit_change){
-	    .action = who->user_id == id ? "password" : "user_password",
-	    .target = u.name })) != STORE_OK)
-		goto fail;
-	arena_free(a);
-	return store_commit(st);
-
-fail:
-	store_rollback(st);
-	arena_free(a);
-	return r;
+	if (r == STORE_OK)
+		r = sessions_end(st, id, keep);
+	if (r == STORE_OK && who != NULL)
+		r = store_audit_write(st, who, now, &(struct audit_change){
+		    .action = who->user_id == id ? "password" : "user_password",
+		    .target = uc.u.name });
+	return user_change_end(st, &uc, r);
 }
 
 enum store_result
@@ -339,42 +367,28 @@ user_update(struct store *st, int64_t id, int disable, int role, const struct ac
 		log_error("database: user change: no actor");
 		return STORE_ERROR;
 	}
-	enum store_result r = store_begin_write(st);
+	struct user_change uc;
+	enum store_result r = user_change_begin(st, id, &uc);
 	if (r != STORE_OK)
 		return r;
-	struct arena *a = arena_new();
-	struct user u;
-	bool is_last = false;
-	if ((r = user_state(st, a, id, &u, &is_last)) != STORE_OK)
-		goto fail;
-	if (is_last && (disable > 0 || (role >= 0 && role != ROLE_ADMIN))) {
-		r = STORE_CONFLICT;
-		goto fail;
-	}
-	struct audit_change ch = { .action = "user_role", .target = u.name,
-	    .before = auth_role_name(u.role),
+	if (uc.is_last && (disable > 0 || (role >= 0 && role != ROLE_ADMIN)))
+		return user_change_end(st, &uc, STORE_CONFLICT);
+	struct audit_change ch = { .action = "user_role", .target = uc.u.name,
+	    .before = auth_role_name(uc.u.role),
 	    .after = auth_role_name((enum auth_role)role) };
 	if (disable >= 0)
 		ch = (struct audit_change){ .action = disable ? "user_disable" : "user_enable",
-		    .target = u.name, .before = state_name(u.disabled),
+		    .target = uc.u.name, .before = state_name(uc.u.disabled),
 		    .after = state_name(disable) };
 	if (disable >= 0)
 		r = user_write(st, sql_user_disabled, id, NULL, disable, now);
 	else
 		r = user_write(st, sql_user_role, id, ch.after, 0, now);
-	if (r != STORE_OK)
-		goto fail;
-	if (disable > 0 && (r = sessions_end(st, id, NULL)) != STORE_OK)
-		goto fail;
-	if ((r = store_audit_write(st, who, now, &ch)) != STORE_OK)
-		goto fail;
-	arena_free(a);
-	return store_commit(st);
-
-fail:
-	store_rollback(st);
-	arena_free(a);
-	return r;
+	if (r == STORE_OK && disable > 0)
+		r = sessions_end(st, id, NULL);
+	if (r == STORE_OK)
+		r = store_audit_write(st, who, now, &ch);
+	return user_change_end(st, &uc, r);
 }
 
 enum store_result

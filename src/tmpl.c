@@ -2,7 +2,6 @@
  * template into a node tree once at start-up, and the renderer. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -10,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -929,60 +927,6 @@ set_err(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* Reads the regular file path, of at most TMPL_MAX_SIZE bytes, into a
- * malloc'd buffer. */
-static int
-read_file(const char *path, char **data, size_t *len, char *err, size_t errlen)
-{
-	struct stat st;
-	char *d = NULL;
-	size_t got = 0;
-	ssize_t r;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return set_err(err, errlen, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) == -1) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "%s: not a regular file", path);
-		goto fail;
-	}
-	if (st.st_size > TMPL_MAX_SIZE) {
-		set_err(err, errlen, "%s: larger than %d bytes", path, TMPL_MAX_SIZE);
-		goto fail;
-	}
-	/* One byte more than allowed, so a file growing meanwhile is noticed. */
-	if ((d = malloc(TMPL_MAX_SIZE + 1)) == NULL)
-		abort();
-	for (;;) {
-		r = read(fd, d + got, TMPL_MAX_SIZE + 1 - got);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			set_err(err, errlen, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-		if (got > TMPL_MAX_SIZE) {
-			set_err(err, errlen, "%s: larger than %d bytes", path, TMPL_MAX_SIZE);
-			goto fail;
-		}
-	}
-	close(fd);
-	*data = d;
-	*len = got;
-	return 0;
-fail:
-	free(d);
-	close(fd);
-	return -1;
-}
-
 int
 tmpl_set_load_dir(struct tmpl_set *set, const char *dir, char *err, size_t errlen)
 {
@@ -992,8 +936,7 @@ tmpl_set_load_dir(struct tmpl_set *set, const char *dir, char *err, size_t errle
 	char path[PATH_MAX], name[TMPL_MAX_NAME + 1];
 	size_t nnames = 0, i, n;
 	struct dirent *de;
-	char *data = NULL;
-	size_t len = 0;
+	struct buf file = { 0 };
 	DIR *d;
 	int rc = -1;
 
@@ -1032,16 +975,14 @@ tmpl_set_load_dir(struct tmpl_set *set, const char *dir, char *err, size_t errle
 		n = strlen(names[i]) - extlen;
 		memcpy(name, names[i], n);
 		name[n] = '\0';
-		if (read_file(path, &data, &len, err, errlen) != 0)
+		if (buf_read_file(&file, path, TMPL_MAX_SIZE, err, errlen) != 0)
 			goto fail;
-		if (tmpl_add_labelled(set, name, path, data, len, err, errlen) != 0) {
-			free(data);
+		if (tmpl_add_labelled(set, name, path, file.data, file.len, err, errlen) != 0)
 			goto fail;
-		}
-		free(data);
 	}
 	rc = 0;
 fail:
+	buf_free(&file);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	closedir(d);
