@@ -42,26 +42,31 @@ serve(void *arg, int listen_fd)
 	return status;
 }
 
-int
-main(int argc, char **argv)
+/* The command line. */
+struct options {
+	const char *config_path;
+	const char *listen_override;
+	int check_only, single;
+};
+
+/* Reads argv into *o; -1 to go on, else the exit status. */
+static int
+parse_options(int argc, char **argv, struct options *o)
 {
-	const char *config_path = NULL;
-	const char *listen_override = NULL;
-	int check_only = 0, single = 0;
 	int opt;
 	while ((opt = getopt(argc, argv, "c:l:ftVh")) != -1) {
 		switch (opt) {
 		case 'c':
-			config_path = optarg;
+			o->config_path = optarg;
 			break;
 		case 'l':
-			listen_override = optarg;
+			o->listen_override = optarg;
 			break;
 		case 'f':
-			single = 1;
+			o->single = 1;
 			break;
 		case 't':
-			check_only = 1;
+			o->check_only = 1;
 			break;
 		case 'V':
 			puts("nazar " PACKAGE_VERSION);
@@ -78,6 +83,44 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	return -1;
+}
+
+/* Serves FastCGI on the socket: kept across a restart, systemd's, fd 0,
+ * or our own; under a supervising parent unless -f. */
+static int
+serve_fastcgi(struct app *app, const struct options *o, int fd, int owned, char **argv)
+{
+	char err[1024] = "";
+	const char *address = o->listen_override ? o->listen_override : app->cfg.listen;
+	if (fd < 0 && o->listen_override == NULL && server_fd0_is_listener())
+		fd = STDIN_FILENO;
+	if (fd < 0) {
+		fd = server_listen(address, app->cfg.socket_mode, err, sizeof(err));
+		if (fd < 0) {
+			log_error("%s", err);
+			return 1;
+		}
+		log_info("listening on %s", address);
+		owned = 1;
+	}
+	int status = o->single ? server_run_fastcgi(app, fd) : supervise(fd, owned, argv, serve,
+	    app);
+	if (owned) {
+		close(fd);
+		if (strncmp(address, "unix:", 5) == 0)
+			unlink(address + 5);
+	}
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	int done = parse_options(argc, argv, &o);
+	if (done >= 0)
+		return done;
 	signal(SIGPIPE, SIG_IGN);
 
 	int owned = 0;
@@ -85,51 +128,25 @@ main(int argc, char **argv)
 	if (fd < 0)
 		fd = server_systemd_listener();
 	int cgi = fd < 0 && getenv("GATEWAY_INTERFACE") != NULL && !server_fd0_is_listener();
-	if (config_path == NULL)
-		config_path = config_default_path();
+	const char *config_path = o.config_path ? o.config_path : config_default_path();
 
 	struct app app;
 	char err[1024] = "";
+	int status;
 	if (app_init(&app, config_path, err, sizeof(err)) != 0) {
 		log_error("%s", err);
-		app_free(&app);
 		if (cgi)
 			fputs("Status: 503 Service Unavailable\r\n"
 			    "Content-Type: text/plain; charset=utf-8\r\n\r\n"
 			    "nazar is not configured correctly; see the server log.\n", stdout);
-		return 1;
-	}
-	if (check_only) {
+		status = 1;
+	} else if (o.check_only) {
 		printf("%s: configuration, templates and database are fine\n", config_path);
-		app_free(&app);
-		return 0;
-	}
-	if (cgi) {
-		int status = server_run_cgi(&app);
-		app_free(&app);
-		return status;
-	}
-
-	/* The socket: kept, systemd's, fd 0, or our own. */
-	const char *address = listen_override ? listen_override : app.cfg.listen;
-	if (fd < 0 && listen_override == NULL && server_fd0_is_listener())
-		fd = STDIN_FILENO;
-	if (fd < 0) {
-		fd = server_listen(address, app.cfg.socket_mode, err, sizeof(err));
-		if (fd < 0) {
-			log_error("%s", err);
-			app_free(&app);
-			return 1;
-		}
-		log_info("listening on %s", address);
-		owned = 1;
-	}
-	int status = single ? server_run_fastcgi(&app, fd) : supervise(fd, owned, argv, serve, &app);
-	if (owned) {
-		close(fd);
-		if (strncmp(address, "unix:", 5) == 0)
-			unlink(address + 5);
-	}
+		status = 0;
+	} else if (cgi)
+		status = server_run_cgi(&app);
+	else
+		status = serve_fastcgi(&app, &o, fd, owned, argv);
 	app_free(&app);
 	return status;
 }

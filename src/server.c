@@ -291,42 +291,46 @@ server_systemd_listener(void)
 	return 3;
 }
 
-int
-server_listen(const char *address, unsigned socket_mode, char *err, size_t errlen)
+/* A unix socket at path, with socket_mode. */
+static int
+listen_unix(const char *path, unsigned socket_mode, char *err, size_t errlen)
 {
-	if (strncmp(address, "unix:", 5) == 0) {
-		const char *path = address + 5;
-		struct sockaddr_un sun = { .sun_family = AF_UNIX };
-		if (strlen(path) >= sizeof(sun.sun_path)) {
-			snprintf(err, errlen, "%s: socket path too long", path);
-			return -1;
-		}
-		strcpy(sun.sun_path, path);
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0) {
-			snprintf(err, errlen, "socket: %s", strerror(errno));
-			return -1;
-		}
-		/* A stale socket from an earlier run would make bind fail; only
-		 * remove it if it is a socket nobody answers on. */
-		struct stat st;
-		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
-			int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-			if (probe >= 0 && connect(probe, (struct sockaddr *)&sun, sizeof(sun)) != 0)
-				unlink(path);
-			if (probe >= 0)
-				close(probe);
-		}
-		mode_t old = umask(0777 & ~socket_mode);
-		int rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
-		umask(old);
-		if (rc != 0 || chmod(path, socket_mode) != 0 || listen(fd, SOMAXCONN) != 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		return fd;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "%s: socket path too long", path);
+		return -1;
 	}
+	strcpy(sun.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	/* A stale socket from an earlier run would make bind fail; only
+	 * remove it if it is a socket nobody answers on. */
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe >= 0 && connect(probe, (struct sockaddr *)&sun, sizeof(sun)) != 0)
+			unlink(path);
+		if (probe >= 0)
+			close(probe);
+	}
+	mode_t old = umask(0777 & ~socket_mode);
+	int rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (rc != 0 || chmod(path, socket_mode) != 0 || listen(fd, SOMAXCONN) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A TCP socket for address. */
+static int
+listen_inet(const char *address, char *err, size_t errlen)
+{
 	/* IPv4:port or [IPv6]:port (config.c checked the form). Opened here
 	 * rather than by libfcgi, which knows no IPv6 literals. */
 	if (FCGX_Init() != 0) {
@@ -372,4 +376,12 @@ server_listen(const char *address, unsigned socket_mode, char *err, size_t errle
 	}
 	freeaddrinfo(ai);
 	return fd;
+}
+
+int
+server_listen(const char *address, unsigned socket_mode, char *err, size_t errlen)
+{
+	if (strncmp(address, "unix:", 5) == 0)
+		return listen_unix(address + 5, socket_mode, err, errlen);
+	return listen_inet(address, err, errlen);
 }

@@ -208,180 +208,225 @@ describe(int st, char *out, size_t len)
 		snprintf(out, len, "stopped (status %d)", st);
 }
 
+/* The supervisor's moving parts: the serving child, the one starting
+ * after a graceful restart, the old ones finishing their requests. */
+struct loop {
+	struct child cur, next;
+	pid_t draining[DRAINING_MAX];
+	int ndraining;
+	int quick;		/* children in a row that died unready */
+	int64_t respawn_at;
+	int stopping, status;
+	int old;		/* the old image's child, until ours starts */
+};
+
+/* Takes the signals through a signalfd; children get them unblocked. */
+static int
+take_signals(struct supervisor *sv)
+{
+	sigemptyset(&sv->set);
+	sigaddset(&sv->set, SIGTERM);
+	sigaddset(&sv->set, SIGINT);
+	sigaddset(&sv->set, SIGHUP);
+	sigaddset(&sv->set, SIGUSR2);
+	sigaddset(&sv->set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &sv->set, &sv->mask);
+	/* After a graceful restart they were blocked already (so that none
+	 * was lost across the exec); children get them unblocked. */
+	static const int taken[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGCHLD };
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		sigdelset(&sv->mask, taken[i]);
+	sv->sfd = signalfd(-1, &sv->set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sv->sfd < 0) {
+		log_error("supervisor: signalfd: %s", strerror(errno));
+		sigprocmask(SIG_SETMASK, &sv->mask, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Starts the children the state calls for. */
+static void
+start_children(const struct supervisor *sv, struct loop *l, int64_t now)
+{
+	if (!l->stopping && l->cur.pid < 0 && l->next.pid < 0 && now >= l->respawn_at) {
+		if (spawn(&l->cur, sv) != 0)
+			l->respawn_at = now + BACKOFF_MAX_MS;
+	}
+	if (!l->stopping && l->old > 0 && l->next.pid < 0) {
+		spawn(&l->next, sv);
+		l->old = 0;
+	}
+}
+
+/* The new child serves: the old one finishes and stops. */
+static void
+promote_next(struct loop *l)
+{
+	log_info("supervisor: new child %d is serving; stopping %d", (int)l->next.pid,
+	    (int)l->cur.pid);
+	if (l->cur.pid >= 0) {
+		kill(l->cur.pid, SIGTERM);
+		if (l->ndraining < DRAINING_MAX)
+			l->draining[l->ndraining++] = l->cur.pid;
+	}
+	child_clear(&l->cur);
+	l->cur = l->next;
+	l->next = (struct child){ .pid = -1, .ready_fd = -1 };
+	l->quick = 0;
+}
+
+/* Waits for a signal, a child's readiness or a deadline, and takes in the
+ * readiness. Returns -1 when poll itself fails. */
+static int
+wait_events(const struct supervisor *sv, struct loop *l, int64_t now)
+{
+	struct pollfd fds[3] = { { .fd = sv->sfd, .events = POLLIN } };
+	nfds_t nfds = 1;
+	int cur_at = -1, next_at = -1;
+	if (l->cur.ready_fd >= 0) {
+		fds[nfds] = (struct pollfd){ .fd = l->cur.ready_fd, .events = POLLIN };
+		cur_at = (int)nfds++;
+	}
+	if (l->next.ready_fd >= 0) {
+		fds[nfds] = (struct pollfd){ .fd = l->next.ready_fd, .events = POLLIN };
+		next_at = (int)nfds++;
+	}
+	int timeout = -1;
+	if (!l->stopping && l->cur.pid < 0 && l->next.pid < 0)
+		timeout = (int)(l->respawn_at > now ? l->respawn_at - now : 0);
+	if (l->next.pid >= 0 && !l->next.ready) {
+		int64_t left = l->next.started + READY_TIMEOUT_MS - now;
+		timeout = (int)(left > 0 ? left : 0);
+	}
+	int n = poll(fds, nfds, timeout);
+	if (n < 0 && errno != EINTR) {
+		log_error("supervisor: poll: %s", strerror(errno));
+		return -1;
+	}
+	now = now_ms();
+	if (cur_at >= 0 && fds[cur_at].revents != 0 && read_ready(&l->cur))
+		l->quick = 0;
+	if (next_at >= 0 && fds[next_at].revents != 0 && read_ready(&l->next))
+		promote_next(l);
+	if (l->next.pid >= 0 && !l->next.ready && now - l->next.started >= READY_TIMEOUT_MS) {
+		log_error("supervisor: new child %d not ready after %d s; keeping %d",
+		    (int)l->next.pid, READY_TIMEOUT_MS / 1000, (int)l->cur.pid);
+		kill(l->next.pid, SIGKILL);
+	}
+	return 0;
+}
+
+/* SIGTERM and SIGINT stop everything; SIGHUP and SIGUSR2 restart. */
+static void
+take_signal(const struct supervisor *sv, struct loop *l, int sig, int64_t now)
+{
+	if (sig == SIGTERM || sig == SIGINT) {
+		if (!l->stopping)
+			log_info("supervisor: signal %d: stopping", sig);
+		l->stopping = 1;
+		if (l->cur.pid >= 0)
+			kill(l->cur.pid, SIGTERM);
+		if (l->next.pid >= 0)
+			kill(l->next.pid, SIGTERM);
+		for (int i = 0; i < l->ndraining; i++)
+			kill(l->draining[i], SIGTERM);
+	} else if ((sig == SIGHUP || sig == SIGUSR2) && !l->stopping) {
+		if (l->next.pid >= 0) {
+			log_info("supervisor: a restart is already under way");
+		} else if (l->cur.pid < 0) {
+			l->respawn_at = now;	/* nothing to replace */
+		} else {
+			log_info("supervisor: signal %d: restarting", sig);
+			reexec(sv, l->cur.pid);
+		}
+	}
+}
+
+/* One child that ended: the serving one is replaced (after a pause when
+ * children keep dying unready), a starting one leaves the old serving. */
+static void
+reap(struct loop *l, pid_t pid, int st, int64_t now)
+{
+	char how[64];
+	describe(st, how, sizeof(how));
+	/* A child stopped by SIGTERM before it took the signal itself (while
+	 * starting) stopped as asked too. */
+	int clean = (WIFEXITED(st) && WEXITSTATUS(st) == 0) ||
+	    (l->stopping && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	if (pid == l->cur.pid) {
+		if (l->stopping) {
+			if (!clean)
+				l->status = 1;
+			log_info("supervisor: child %d %s", (int)pid, how);
+		} else {
+			if (!l->cur.ready)
+				l->quick++;
+			l->respawn_at = now + backoff_ms(l->quick);
+			log_warn("supervisor: child %d %s; starting another%s", (int)pid, how,
+			    l->quick > 1 ? " after a pause" : "");
+		}
+		child_clear(&l->cur);
+	} else if (pid == l->next.pid) {
+		log_error("supervisor: new child %d %s before it was ready; "
+		    "the old one keeps serving", (int)pid, how);
+		child_clear(&l->next);
+		if (l->stopping && !clean)
+			l->status = 1;
+	} else {
+		for (int i = 0; i < l->ndraining; i++) {
+			if (l->draining[i] == pid) {
+				l->draining[i] = l->draining[--l->ndraining];
+				break;
+			}
+		}
+		if (!clean)
+			l->status = 1;
+		log_info("supervisor: old child %d %s", (int)pid, how);
+	}
+}
+
 int
 supervise(int listen_fd, int owned, char *const argv[], int (*serve)(void *arg, int listen_fd),
     void *arg)
 {
 	struct supervisor sv = { .listen_fd = listen_fd, .owned = owned, .argv = argv,
 	    .serve = serve, .arg = arg };
-	sigemptyset(&sv.set);
-	sigaddset(&sv.set, SIGTERM);
-	sigaddset(&sv.set, SIGINT);
-	sigaddset(&sv.set, SIGHUP);
-	sigaddset(&sv.set, SIGUSR2);
-	sigaddset(&sv.set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &sv.set, &sv.mask);
-	/* After a graceful restart they were blocked already (so that none
-	 * was lost across the exec); children get them unblocked. */
-	static const int taken[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGCHLD };
-	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
-		sigdelset(&sv.mask, taken[i]);
-	sv.sfd = signalfd(-1, &sv.set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sv.sfd < 0) {
-		log_error("supervisor: signalfd: %s", strerror(errno));
-		sigprocmask(SIG_SETMASK, &sv.mask, NULL);
+	if (take_signals(&sv) != 0)
 		return 1;
-	}
-	int sfd = sv.sfd;
-
-	struct child cur = { .pid = -1, .ready_fd = -1 }, next = cur;
-	pid_t draining[DRAINING_MAX];
-	int ndraining = 0;
-	int quick = 0;			/* children in a row that died unready */
-	int64_t respawn_at = 0;
-	int stopping = 0, status = 0;
+	struct loop l = { .cur = { .pid = -1, .ready_fd = -1 } };
+	l.next = l.cur;
 	/* After a graceful restart: the child of the old image serves until
 	 * the first one of this image is ready. */
-	int old = env_int(ENV_OLD);
-	if (old > 0) {
-		cur = (struct child){ .pid = old, .ready_fd = -1, .ready = 1 };
-	}
+	l.old = env_int(ENV_OLD);
+	if (l.old > 0)
+		l.cur = (struct child){ .pid = l.old, .ready_fd = -1, .ready = 1 };
 	log_info("supervisor %d: serving through a child process", (int)getpid());
 
 	for (;;) {
 		int64_t now = now_ms();
-		if (!stopping && cur.pid < 0 && next.pid < 0 && now >= respawn_at) {
-			if (spawn(&cur, &sv) != 0)
-				respawn_at = now + BACKOFF_MAX_MS;
-		}
-		if (!stopping && old > 0 && next.pid < 0) {
-			spawn(&next, &sv);
-			old = 0;
-		}
+		start_children(&sv, &l, now);
 		siginfo_t wi;
-		if (stopping && waitid(P_ALL, 0, &wi, WEXITED | WNOHANG | WNOWAIT) != 0 &&
+		if (l.stopping && waitid(P_ALL, 0, &wi, WEXITED | WNOHANG | WNOWAIT) != 0 &&
 		    errno == ECHILD)
 			break;
-
-		struct pollfd fds[3] = { { .fd = sfd, .events = POLLIN } };
-		nfds_t nfds = 1;
-		int cur_at = -1, next_at = -1;
-		if (cur.ready_fd >= 0) {
-			fds[nfds] = (struct pollfd){ .fd = cur.ready_fd, .events = POLLIN };
-			cur_at = (int)nfds++;
-		}
-		if (next.ready_fd >= 0) {
-			fds[nfds] = (struct pollfd){ .fd = next.ready_fd, .events = POLLIN };
-			next_at = (int)nfds++;
-		}
-		int timeout = -1;
-		if (!stopping && cur.pid < 0 && next.pid < 0)
-			timeout = (int)(respawn_at > now ? respawn_at - now : 0);
-		if (next.pid >= 0 && !next.ready) {
-			int64_t left = next.started + READY_TIMEOUT_MS - now;
-			timeout = (int)(left > 0 ? left : 0);
-		}
-		int n = poll(fds, nfds, timeout);
-		if (n < 0 && errno != EINTR) {
-			log_error("supervisor: poll: %s", strerror(errno));
+		if (wait_events(&sv, &l, now) != 0)
 			break;
-		}
 		now = now_ms();
-
-		if (cur_at >= 0 && fds[cur_at].revents != 0 && read_ready(&cur))
-			quick = 0;
-		if (next_at >= 0 && fds[next_at].revents != 0 && read_ready(&next)) {
-			/* The new child serves: the old one finishes and stops. */
-			log_info("supervisor: new child %d is serving; stopping %d",
-			    (int)next.pid, (int)cur.pid);
-			if (cur.pid >= 0) {
-				kill(cur.pid, SIGTERM);
-				if (ndraining < DRAINING_MAX)
-					draining[ndraining++] = cur.pid;
-			}
-			child_clear(&cur);
-			cur = next;
-			next = (struct child){ .pid = -1, .ready_fd = -1 };
-			quick = 0;
-		}
-		if (next.pid >= 0 && !next.ready && now - next.started >= READY_TIMEOUT_MS) {
-			log_error("supervisor: new child %d not ready after %d s; keeping %d",
-			    (int)next.pid, READY_TIMEOUT_MS / 1000, (int)cur.pid);
-			kill(next.pid, SIGKILL);
-		}
-
 		struct signalfd_siginfo si;
-		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			int sig = (int)si.ssi_signo;
-			if (sig == SIGTERM || sig == SIGINT) {
-				if (!stopping)
-					log_info("supervisor: signal %d: stopping", sig);
-				stopping = 1;
-				if (cur.pid >= 0)
-					kill(cur.pid, SIGTERM);
-				if (next.pid >= 0)
-					kill(next.pid, SIGTERM);
-				for (int i = 0; i < ndraining; i++)
-					kill(draining[i], SIGTERM);
-			} else if ((sig == SIGHUP || sig == SIGUSR2) && !stopping) {
-				if (next.pid >= 0) {
-					log_info("supervisor: a restart is already under way");
-				} else if (cur.pid < 0) {
-					respawn_at = now;	/* nothing to replace */
-				} else {
-					log_info("supervisor: signal %d: restarting", sig);
-					reexec(&sv, cur.pid);
-				}
-			}
-		}
-
+		while (read(sv.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			take_signal(&sv, &l, (int)si.ssi_signo, now);
 		int st;
 		pid_t pid;
-		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-			char how[64];
-			describe(st, how, sizeof(how));
-			/* A child stopped by SIGTERM before it took the signal
-			 * itself (while starting) stopped as asked too. */
-			int clean = (WIFEXITED(st) && WEXITSTATUS(st) == 0) ||
-			    (stopping && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
-			if (pid == cur.pid) {
-				if (stopping) {
-					if (!clean)
-						status = 1;
-					log_info("supervisor: child %d %s", (int)pid, how);
-				} else {
-					if (!cur.ready)
-						quick++;
-					respawn_at = now + backoff_ms(quick);
-					log_warn("supervisor: child %d %s; starting another%s",
-					    (int)pid, how, quick > 1 ? " after a pause" : "");
-				}
-				child_clear(&cur);
-			} else if (pid == next.pid) {
-				log_error("supervisor: new child %d %s before it was ready; "
-				    "the old one keeps serving", (int)pid, how);
-				child_clear(&next);
-				if (stopping && !clean)
-					status = 1;
-			} else {
-				for (int i = 0; i < ndraining; i++) {
-					if (draining[i] == pid) {
-						draining[i] = draining[--ndraining];
-						break;
-					}
-				}
-				if (!clean)
-					status = 1;
-				log_info("supervisor: old child %d %s", (int)pid, how);
-			}
-		}
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+			reap(&l, pid, st, now);
 	}
-	child_clear(&cur);
-	child_clear(&next);
-	close(sfd);
+	child_clear(&l.cur);
+	child_clear(&l.next);
+	close(sv.sfd);
 	sigprocmask(SIG_SETMASK, &sv.mask, NULL);
 	log_info("supervisor: stopped");
-	return status;
+	return l.status;
 }
 
 int
