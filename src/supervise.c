@@ -394,8 +394,8 @@ supervise(int listen_fd, int owned, char *const argv[], int (*serve)(void *arg, 
 	    .serve = serve, .arg = arg };
 	if (take_signals(&sv) != 0)
 		return 1;
-	struct loop l = { .cur = { .pid = -1, .ready_fd = -1 } };
-	l.next = l.cur;
+	struct loop l = { .cur = { .pid = -1, .ready_fd = -1 },
+	    .next = { .pid = -1, .ready_fd = -1 } };
 	/* After a graceful restart: the child of the old image serves until
 	 * the first one of this image is ready. */
 	l.old = env_int(ENV_OLD);
