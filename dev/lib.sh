@@ -70,11 +70,19 @@ port_in_use() {
 # same script but not bound yet). Random, never fixed: parallel test runs
 # and whatever else runs on the machine must not collide.
 free_port() {
-	local port tries=0 ex taken
+	local port tries=0 ex taken low=0 span
 	command -v ss >/dev/null 2>&1 || die "ss not found (apt-get install iproute2)"
+	# Below the kernel's ephemeral range: a port from inside it can be
+	# handed to some client's connection between this check and the bind.
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=0
+	if [ "${low:-0}" -gt 12000 ] 2>/dev/null; then
+		span=$((low - 10000))
+	else
+		low=50000 span=15000
+	fi
 	while [ $tries -lt 200 ]; do
 		tries=$((tries + 1))
-		port=$(( ((RANDOM << 15) | RANDOM) % 30000 + 20000 ))
+		port=$(( ((RANDOM << 15) | RANDOM) % span + low - span ))
 		taken=no
 		for ex in "$@"; do
 			[ "$ex" = "$port" ] && taken=yes
