@@ -319,6 +319,13 @@ store_open(const char *path, int busy_timeout_ms, struct store **out, char *err,
 	if (rc != SQLITE_OK)
 		goto fail;
 	sqlite3_extended_result_codes(st->db, 1);
+	/* SQLite opens a file it cannot write (a read-only filesystem or
+	 * file) read-only without a word; nazar must write, so it says so at
+	 * start instead of failing every post later. */
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		rc = SQLITE_READONLY;
+		goto fail;
+	}
 	rc = sqlite3_create_function_v2(st->db, "nazar_fold", 1,
 	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold, NULL, NULL,
 	    NULL);
