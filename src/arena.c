@@ -20,7 +20,18 @@ struct block {
 
 struct arena {
 	struct block *head;
+	struct block *spare;	/* emptied standard blocks kept by arena_reset */
 };
+
+static void
+free_chain(struct block *b)
+{
+	while (b != NULL) {
+		struct block *next = b->next;
+		free(b);
+		b = next;
+	}
+}
 
 struct arena *
 arena_new(void)
@@ -36,13 +47,33 @@ arena_free(struct arena *a)
 {
 	if (a == NULL)
 		return;
-	struct block *b = a->head;
+	free_chain(a->head);
+	free_chain(a->spare);
+	free(a);
+}
+
+void
+arena_reset(struct arena *a, size_t keep)
+{
+	struct block *b = a->head, *kept = a->spare;
+	size_t total = 0;
+	for (struct block *s = kept; s != NULL; s = s->next)
+		total += ARENA_BLOCK;
+	a->head = NULL;
 	while (b != NULL) {
 		struct block *next = b->next;
-		free(b);
+		/* Only standard blocks are kept: a one-off large one would pin
+		 * memory that the next use most likely does not need. */
+		if (b->cap == ARENA_BLOCK && total + ARENA_BLOCK <= keep) {
+			b->used = 0;
+			b->next = kept;
+			kept = b;
+			total += ARENA_BLOCK;
+		} else
+			free(b);
 		b = next;
 	}
-	free(a);
+	a->spare = kept;
 }
 
 void *
@@ -54,8 +85,10 @@ arena_alloc(struct arena *a, size_t size)
 	struct block *b = a->head;
 	if (b == NULL || b->cap - b->used < need) {
 		size_t cap = need > ARENA_BLOCK ? need : ARENA_BLOCK;
-		struct block *nb = malloc(sizeof(*nb) + cap);
-		if (nb == NULL)
+		struct block *nb = a->spare;
+		if (cap == ARENA_BLOCK && nb != NULL)
+			a->spare = nb->next;
+		else if ((nb = malloc(sizeof(*nb) + cap)) == NULL)
 			fatal("out of memory");
 		nb->used = 0;
 		nb->cap = cap;

@@ -13,6 +13,10 @@ struct arena;
 
 struct arena *arena_new(void);
 void arena_free(struct arena *a);
+/* Forgets everything allocated, as arena_free would, but keeps up to keep
+ * bytes of its standard blocks for the next allocations: a worker reuses
+ * one arena for request after request without going back to malloc. */
+void arena_reset(struct arena *a, size_t keep);
 
 /* Zeroed memory, aligned for any type; never NULL. */
 void *arena_alloc(struct arena *a, size_t size);

@@ -202,35 +202,6 @@ auth_slot_release(void)
 	pthread_mutex_unlock(&lim.mu);
 }
 
-#define STR(x) #x
-#define XSTR(x) STR(x)
-
-const char *
-auth_password_message_key(enum auth_password_check pc)
-{
-	switch (pc) {
-	case AUTH_PW_OK: return NULL;
-	case AUTH_PW_TOO_SHORT: return "admin.error.password_short";
-	case AUTH_PW_TOO_LONG: return "admin.error.password_long";
-	default: return "admin.error.password_invalid";
-	}
-}
-
-const char *
-auth_password_message(enum auth_password_check pc)
-{
-	switch (pc) {
-	case AUTH_PW_OK: return NULL;
-	case AUTH_PW_TOO_SHORT:
-		return "the password is too short: at least " XSTR(AUTH_PASSWORD_MIN_CHARS)
-		    " characters, please";
-	case AUTH_PW_TOO_LONG:
-		return "the password is too long: at most " XSTR(AUTH_PASSWORD_MAX_BYTES) " bytes";
-	default:
-		return "the password must be UTF-8 text without control characters";
-	}
-}
-
 enum auth_password_check
 auth_password_check(const char *pw, size_t len)
 {

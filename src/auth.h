@@ -67,11 +67,6 @@ enum auth_password_check {
 /* The policy for a new password; checked before any hashing, so a huge
  * password costs nothing. Accepted passwords are used exactly as typed. */
 enum auth_password_check auth_password_check(const char *pw, size_t len);
-/* Why a password was refused: the catalog key of the message
- * ("admin.error.password_short", …) and a plain English sentence for the
- * command line; NULL for AUTH_PW_OK. */
-const char *auth_password_message_key(enum auth_password_check pc);
-const char *auth_password_message(enum auth_password_check pc);
 
 enum auth_hash_result {
 	AUTH_HASH_OK,

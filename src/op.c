@@ -11,6 +11,9 @@
 #define RETRY_HASH "2"
 #define RETRY_DATABASE "5"
 
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
 static const struct {
 	const char *key;
 	const char *text;
@@ -42,9 +45,10 @@ static const struct {
 	[OP_LAST_ADMIN] = { "admin.error.last_admin", "this is the last enabled admin; make "
 	    "another user admin first", 422 },
 	[OP_PASSWORD_SHORT] = { "admin.error.password_short",
-	    "the password is too short: at least 10 characters, please", 422 },
+	    "the password is too short: at least " XSTR(AUTH_PASSWORD_MIN_CHARS)
+	    " characters, please", 422 },
 	[OP_PASSWORD_LONG] = { "admin.error.password_long",
-	    "the password is too long: at most 1024 bytes", 422 },
+	    "the password is too long: at most " XSTR(AUTH_PASSWORD_MAX_BYTES) " bytes", 422 },
 	[OP_PASSWORD_INVALID] = { "admin.error.password_invalid",
 	    "the password must be UTF-8 text without control characters", 422 },
 	[OP_BLOCK_PATTERN] = { NULL, NULL, 422 },	/* blocklist.h says which */

@@ -31,8 +31,11 @@ int server_run_fastcgi(const struct app *app, int listen_fd);
 int server_run_cgi(const struct app *app);
 
 /* Reads, routes and answers one request: the part shared by both modes.
- * write is called with the complete response (head, then body). */
-void server_handle(const struct ctx *c, const struct request_source *src,
+ * write is called with the complete response (head, then body). Everything
+ * the request needs is allocated in a, which is reset (not freed) at the
+ * end, so a worker passes the same arena every time. */
+struct arena;
+void server_handle(const struct ctx *c, struct arena *a, const struct request_source *src,
     void (*write)(void *wctx, const char *data, size_t len), void *wctx);
 
 #endif

@@ -732,26 +732,6 @@ device_cookie(void **state)
 	assert_false(auth_device_cookie_valid(secret, NULL, 42, now, age));
 }
 
-/* One text per refusal, for the admin pages and for nazarctl. */
-static void
-password_messages(void **state)
-{
-	(void)state;
-	assert_null(auth_password_message_key(AUTH_PW_OK));
-	assert_null(auth_password_message(AUTH_PW_OK));
-	assert_string_equal(auth_password_message_key(AUTH_PW_TOO_SHORT),
-	    "admin.error.password_short");
-	assert_string_equal(auth_password_message_key(AUTH_PW_TOO_LONG),
-	    "admin.error.password_long");
-	assert_string_equal(auth_password_message_key(AUTH_PW_INVALID),
-	    "admin.error.password_invalid");
-	assert_string_equal(auth_password_message(AUTH_PW_TOO_SHORT),
-	    "the password is too short: at least 10 characters, please");
-	assert_string_equal(auth_password_message(AUTH_PW_TOO_LONG),
-	    "the password is too long: at most 1024 bytes");
-	assert_non_null(auth_password_message(AUTH_PW_INVALID));
-}
-
 int
 main(void)
 {
@@ -774,7 +754,6 @@ main(void)
 		cmocka_unit_test(session_expiry),
 		cmocka_unit_test(limiter),
 		cmocka_unit_test(device_cookie),
-		cmocka_unit_test(password_messages),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -338,10 +338,46 @@ no_change_without_audit(void **state)
 	assert_int_equal(c.status, COMMENT_PENDING);
 }
 
+/* One text per password refusal, for the admin pages (a catalog key) and
+ * for nazarctl (a sentence with the policy's own numbers). */
+static void
+password_messages(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *pw;
+		enum op_problem p;
+		const char *key, *text;
+	} cases[] = {
+		{ "short", OP_PASSWORD_SHORT, "admin.error.password_short",
+		    "the password is too short: at least 10 characters, please" },
+		{ "tab\tin the middle", OP_PASSWORD_INVALID, "admin.error.password_invalid",
+		    "the password must be UTF-8 text without control characters" },
+		{ "bad \xff byte here", OP_PASSWORD_INVALID, "admin.error.password_invalid",
+		    "the password must be UTF-8 text without control characters" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct op_result r = { .problem = op_password_check(cases[i].pw,
+		    strlen(cases[i].pw)) };
+		assert_int_equal(r.problem, cases[i].p);
+		assert_string_equal(op_problem_key(&r), cases[i].key);
+		assert_string_equal(op_problem_text(&r), cases[i].text);
+		assert_int_equal(op_http_status(r.problem), 422);
+	}
+	char longpw[1100];
+	memset(longpw, 'a', sizeof(longpw));
+	struct op_result r = { .problem = op_password_check(longpw, sizeof(longpw)) };
+	assert_int_equal(r.problem, OP_PASSWORD_LONG);
+	assert_string_equal(op_problem_key(&r), "admin.error.password_long");
+	assert_string_equal(op_problem_text(&r), "the password is too long: at most 1024 bytes");
+	assert_int_equal(op_password_check("a good long password", 20), OP_OK);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(password_messages),
 		cmocka_unit_test_setup_teardown(user_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(last_admin_and_self, setup, teardown),
 		cmocka_unit_test_setup_teardown(moderate_version_and_reason, setup, teardown),
