@@ -178,6 +178,8 @@ socket_mode = 0660
 workers = 4
 base_path = /comments
 max_body_bytes = $maxbody
+# Started as root, nazar runs as this user; the test's files are ours.
+user = $(id -un)
 
 [database]
 path = $db

@@ -202,6 +202,22 @@ set_socket_mode(struct config *cfg, const char *v, char *msg, size_t msglen)
 	return 0;
 }
 
+/* A Unix user name as useradd(8) allows it: letters, digits, _ . -,
+ * not starting with '-'. */
+static int
+set_user(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	size_t len = strlen(v);
+	bool ok = len >= 1 && len < sizeof(cfg->user) && v[0] != '-' &&
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == len;
+	if (!ok) {
+		say(msg, msglen, "must be a user name of at most %zu characters from "
+		    "A-Z a-z 0-9 _ . - (not starting with '-')", sizeof(cfg->user) - 1);
+		return -1;
+	}
+	return copy_field(cfg->user, sizeof(cfg->user), v, msg, msglen);
+}
+
 static int
 set_workers(struct config *cfg, const char *v, char *msg, size_t msglen)
 {
@@ -265,6 +281,27 @@ set_busy_timeout(struct config *cfg, const char *v, char *msg, size_t msglen)
 	if (set_number(v, 0, 600000, &n, msg, msglen) != 0)
 		return -1;
 	cfg->busy_timeout_ms = (int)n;
+	return 0;
+}
+
+/* A directory for backups: absolute, or empty for the database's own. */
+static int
+set_backup_dir(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	if (*v != '\0' && *v != '/') {
+		say(msg, msglen, "must be an absolute path (starting with '/') or empty");
+		return -1;
+	}
+	return copy_field(cfg->backup_dir, sizeof(cfg->backup_dir), v, msg, msglen);
+}
+
+static int
+set_backup_keep(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	int64_t n;
+	if (set_number(v, 1, 10000, &n, msg, msglen) != 0)
+		return -1;
+	cfg->backup_keep = (int)n;
 	return 0;
 }
 
@@ -567,10 +604,13 @@ static const struct key keys[] = {
 	{ SEC_SERVER, "listen", set_listen },
 	{ SEC_SERVER, "socket_mode", set_socket_mode },
 	{ SEC_SERVER, "workers", set_workers },
+	{ SEC_SERVER, "user", set_user },
 	{ SEC_SERVER, "base_path", set_base_path },
 	{ SEC_SERVER, "max_body_bytes", set_max_body_bytes },
 	{ SEC_DATABASE, "path", set_db_path },
 	{ SEC_DATABASE, "busy_timeout_ms", set_busy_timeout },
+	{ SEC_DATABASE, "backup_dir", set_backup_dir },
+	{ SEC_DATABASE, "backup_keep", set_backup_keep },
 	{ SEC_SITE, "name", set_site_name },
 	{ SEC_SITE, "locale", set_locale },
 	{ SEC_SITE, "timezone", set_timezone },
@@ -611,6 +651,8 @@ config_defaults(struct config *cfg)
 	cfg->max_body_bytes = 65536;
 	snprintf(cfg->db_path, sizeof(cfg->db_path), "%s", NAZAR_LOCALSTATEDIR "/nazar.db");
 	cfg->busy_timeout_ms = 5000;
+	cfg->backup_dir[0] = '\0';
+	cfg->backup_keep = 7;
 	snprintf(cfg->site_name, sizeof(cfg->site_name), "%s", "nazar");
 	cfg->locale = LOCALE_FA;
 	snprintf(cfg->timezone, sizeof(cfg->timezone), "%s", "Asia/Tehran");

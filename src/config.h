@@ -31,9 +31,12 @@ struct config {
 	int workers;			/* 1..64; default 4 */
 	char base_path[128];		/* "/comments": no trailing slash, starts with '/' */
 	size_t max_body_bytes;		/* default 65536 */
+	char user[33];			/* run as this user when started as root; "" = nazar */
 	/* [database] */
 	char db_path[1024];
 	int busy_timeout_ms;		/* default 5000 */
+	char backup_dir[1024];		/* nazarctl backup --rotate's default; "" = none */
+	int backup_keep;		/* backups kept by --rotate; default 7 */
 	/* [site] */
 	char site_name[256];
 	enum locale_id locale;		/* default fa */

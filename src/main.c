@@ -6,17 +6,20 @@
  * (spawn-fcgi, systemd's StandardInput=socket), or on the socket named by -l
  * or the config's listen — served by a child process that a supervising
  * parent re-spawns on the same socket (supervise.h), unless -f asks for a
- * single process. */
+ * single process. Started as root, nazar opens the socket and the database,
+ * then runs as [server] user (privilege.h). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "app.h"
 #include "config.h"
 #include "log.h"
+#include "privilege.h"
 #include "server.h"
 #include "supervise.h"
 
@@ -86,10 +89,58 @@ parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/* The database file, if root made it, and its journal files go to the user
+ * nazar will run as; then, as that user, the database and its directory
+ * must be writable. 0, or -1 logged. */
+static int
+give_database(const struct privilege *pv, const char *db)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char path[1100], err[1200];
+	for (size_t i = 0; pv->drop && i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		struct stat st;
+		snprintf(path, sizeof(path), "%s%s", db, suffixes[i]);
+		if (stat(path, &st) == 0 && st.st_uid == 0 && privilege_give(pv, path, err,
+		    sizeof(err)) != 0) {
+			log_error("%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Becomes the configured user (nothing unless started as root). */
+static int
+drop_root(const struct privilege *pv, const char *db)
+{
+	char err[1200];
+	if (!pv->drop)
+		return 0;
+	if (privilege_drop(pv, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	char dir[1100];
+	snprintf(dir, sizeof(dir), "%s", db);
+	char *slash = strrchr(dir, '/');
+	if (slash != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (access(db, R_OK | W_OK) != 0 || access(dir, W_OK | X_OK) != 0) {
+		log_error("%s: the user %s cannot write the database or its directory %s",
+		    db, pv->name, dir);
+		return -1;
+	}
+	log_info("running as the user %s", pv->name);
+	return 0;
+}
+
 /* Serves FastCGI on the socket: kept across a restart, systemd's, fd 0,
  * or our own; under a supervising parent unless -f. */
 static int
-serve_fastcgi(struct app *app, const struct options *o, int fd, int owned, char **argv)
+serve_fastcgi(struct app *app, const struct options *o, int fd, int owned, char **argv,
+    const struct privilege *pv)
 {
 	char err[1024] = "";
 	const char *address = o->listen_override ? o->listen_override : app->cfg.listen;
@@ -103,6 +154,17 @@ serve_fastcgi(struct app *app, const struct options *o, int fd, int owned, char 
 		}
 		log_info("listening on %s", address);
 		owned = 1;
+		if (strncmp(address, "unix:", 5) == 0 && privilege_give(pv, address + 5, err,
+		    sizeof(err)) != 0) {
+			log_error("%s", err);
+			close(fd);
+			return 1;
+		}
+	}
+	if (drop_root(pv, app->cfg.db_path) != 0) {
+		if (owned)
+			close(fd);
+		return 1;
 	}
 	int status = o->single ? server_run_fastcgi(app, fd) : supervise(fd, owned, argv, serve,
 	    app);
@@ -131,9 +193,14 @@ main(int argc, char **argv)
 	const char *config_path = o.config_path ? o.config_path : config_default_path();
 
 	struct app app;
+	struct privilege pv = { 0 };
 	char err[1024] = "";
 	int status;
-	if (app_init(&app, config_path, err, sizeof(err)) != 0) {
+	int ok = app_init(&app, config_path, err, sizeof(err)) == 0;
+	if (ok && !o.check_only)
+		ok = privilege_resolve(app.cfg.user, geteuid(), &pv, err, sizeof(err)) == 0 &&
+		    give_database(&pv, app.cfg.db_path) == 0;
+	if (!ok) {
 		log_error("%s", err);
 		if (cgi)
 			fputs("Status: 503 Service Unavailable\r\n"
@@ -144,9 +211,9 @@ main(int argc, char **argv)
 		printf("%s: configuration, templates and database are fine\n", config_path);
 		status = 0;
 	} else if (cgi)
-		status = server_run_cgi(&app);
+		status = drop_root(&pv, app.cfg.db_path) == 0 ? server_run_cgi(&app) : 1;
 	else
-		status = serve_fastcgi(&app, &o, fd, owned, argv);
+		status = serve_fastcgi(&app, &o, fd, owned, argv, &pv);
 	app_free(&app);
 	return status;
 }

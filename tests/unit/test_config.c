@@ -116,6 +116,25 @@ server_keys(void **state)
 {
 	(void)state;
 	struct config c;
+	config_defaults(&c);
+	assert_string_equal(c.user, "");
+	assert_int_equal(c.backup_keep, 7);
+	assert_string_equal(c.backup_dir, "");
+	assert_int_equal(one("server", "user", "nazar", &c), 0);
+	assert_string_equal(c.user, "nazar");
+	assert_int_equal(one("server", "user", "www-data", &c), 0);
+	assert_int_equal(one("server", "user", "-x", &c), -1);
+	assert_int_equal(one("server", "user", "a b", &c), -1);
+	assert_int_equal(one("server", "user", "a/b", &c), -1);
+	assert_int_equal(one("server", "user", "", &c), -1);
+	assert_int_equal(one("server", "user", "abcdefghijklmnopqrstuvwxyz0123456", &c), -1);
+	assert_int_equal(one("server", "user", "abcdefghijklmnopqrstuvwxyz012345", &c), 0);
+	assert_int_equal(one("database", "backup_keep", "30", &c), 0);
+	assert_int_equal(c.backup_keep, 30);
+	assert_int_equal(one("database", "backup_keep", "0", &c), -1);
+	assert_int_equal(one("database", "backup_dir", "/var/backups/nazar", &c), 0);
+	assert_string_equal(c.backup_dir, "/var/backups/nazar");
+	assert_int_equal(one("database", "backup_dir", "backups", &c), -1);
 	assert_int_equal(one("server", "listen", "unix:/tmp/n.sock", &c), 0);
 	assert_string_equal(c.listen, "unix:/tmp/n.sock");
 	assert_int_equal(one("server", "listen", "127.0.0.1:9000", &c), 0);
@@ -571,6 +590,9 @@ static void
 syntax_errors(void **state)
 {
 	(void)state;
+	expect_error("[server]\nuser = a b\n",
+	    "t.conf:2: [server] user: must be a user name of at most 32 characters from "
+	    "A-Z a-z 0-9 _ . - (not starting with '-'), not \"a b\"");
 	expect_error("[server]\nworkers = abc\n",
 	    "t.conf:2: [server] workers: must be a number from 1 to 64, not \"abc\"");
 	expect_error("[server]\n\n\n\n\n\n\n\n\n\n\nworkers = abc\n",
