@@ -1,6 +1,6 @@
 /* nazarctl.c — the operator's command line: creating and migrating the
  * database, then one noun a file (ctl_comment.c, ctl_user.c, ctl_block.c,
- * ctl_audit.c) over the shared core in ctl.c. This file holds main, init
+ * ctl_audit.c, ctl_backup.c) over the shared core in ctl.c. This file holds main, init
  * and the table of nouns. */
 #include <errno.h>
 #include <getopt.h>
@@ -35,6 +35,9 @@ usage(FILE *f)
 	    "                [--note TEXT]\n"
 	    "       nazarctl [-c FILE] block remove ID | block remove KIND PATTERN\n"
 	    "       nazarctl [-c FILE] block list [--kind word|email|address]\n"
+	    "       nazarctl [-c FILE] backup FILE | backup --rotate [DIR]\n"
+	    "       nazarctl [-c FILE] restore FILE\n"
+	    "       nazarctl [-c FILE] check\n"
 	    "  Every change (comment decisions, user and block changes) takes --as NAME:\n"
 	    "  the audit records it as \"NAME (nazarctl)\"; by default NAME is the Unix user.\n"
 	    "  --version N: only if the comment is still at version N (else exit 3).\n"
@@ -128,6 +131,9 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[optind], commands[i].name) == 0)
 			cmd = &commands[i];
+	for (size_t i = 0; i < ctl_backup_ncommands; i++)
+		if (strcmp(argv[optind], ctl_backup_commands[i].name) == 0)
+			cmd = &ctl_backup_commands[i];
 	if (cmd == NULL) {
 		fprintf(stderr, "nazarctl: unknown command \"%s\"\n", argv[optind]);
 		usage(stderr);
