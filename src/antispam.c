@@ -120,6 +120,37 @@ antispam_token_renew(struct arena *a, const unsigned char key[32], const char *p
 	}
 }
 
+static const char post_key_label[] = "nazar post key";
+
+static void
+post_key_part(crypto_generichash_state *st, const char *s)
+{
+	unsigned char len[8];
+	size_t n = s != NULL ? strlen(s) : 0;
+	be64_put(len, (uint64_t)n);
+	crypto_generichash_update(st, len, sizeof(len));
+	if (n > 0)
+		crypto_generichash_update(st, (const unsigned char *)s, n);
+}
+
+bool
+antispam_post_key(const unsigned char key[32], const char *token, const char *const *fields,
+    size_t n, unsigned char out[ANTISPAM_POST_KEY_BYTES])
+{
+	if (token == NULL || token[0] == '\0')
+		return false;
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, key, 32, ANTISPAM_POST_KEY_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)post_key_label,
+	    sizeof(post_key_label));
+	post_key_part(&st, token);
+	for (size_t i = 0; i < n; i++)
+		post_key_part(&st, fields[i]);
+	crypto_generichash_final(&st, out, ANTISPAM_POST_KEY_BYTES);
+	sodium_memzero(&st, sizeof(st));
+	return true;
+}
+
 const char *
 antispam_token_reason(enum token_verdict v)
 {

@@ -69,6 +69,21 @@ enum token_verdict antispam_token_check(const unsigned char key[32], const char 
 const char *antispam_token_renew(struct arena *a, const unsigned char key[32],
     const char *posted, const char *article, time_t now, int min_seconds, int max_age_seconds);
 
+/* Bytes of a post key (antispam_post_key). */
+#define ANTISPAM_POST_KEY_BYTES 16
+
+/* The key of one posted form: a keyed digest (under the server secret) of
+ * the posted token and of the fields as posted (fields[0 .. n), NULL taken
+ * as ""), each with its length, so no two different forms share a key. A
+ * request sent again unchanged (nginx retrying a post after the serving
+ * process died, a double click) has the same key, and the store answers
+ * it with the comment it already stored (store_antispam.h). The token
+ * dates the form to the second, the fields tell apart the readers who got
+ * the same token. Returns false, and leaves out alone, without a token
+ * (antispam_token_check would say TOKEN_MISSING). */
+bool antispam_post_key(const unsigned char key[32], const char *token,
+    const char *const *fields, size_t n, unsigned char out[ANTISPAM_POST_KEY_BYTES]);
+
 /* The reason stored for a token that sends a comment to spam; NULL for
  * TOKEN_OK and TOKEN_TOO_LATE (which are not spam). */
 const char *antispam_token_reason(enum token_verdict v);

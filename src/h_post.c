@@ -25,6 +25,9 @@
 #include "validate.h"
 #include "view.h"
 
+_Static_assert(ANTISPAM_POST_KEY_BYTES == STORE_POST_KEY_BYTES, "one post key size");
+_Static_assert(ANTISPAM_HASH_BYTES == STORE_BODY_HASH_BYTES, "one text digest size");
+
 /* The form's fields; validate.c checks them and says what is wrong with
  * each, from the raw values. Any of them twice is a 400. */
 enum { P_ARTICLE, P_PARENT, P_NAME, P_EMAIL, P_BODY, P_RETURN, P_TOKEN, P_HONEYPOT };
@@ -126,6 +129,14 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 	unsigned char hash[ANTISPAM_HASH_BYTES];
 	antispam_address_group(r->remote_addr, cfg->ipv4_prefix, cfg->ipv6_prefix, group);
 	antispam_body_hash(cm->body, hash);
+	/* The form as posted, and where from: the same request again has the
+	 * same key. */
+	const char *const posted[] = {
+		cm->article, f->raw[FIELD_PARENT], cm->name, cm->email, cm->body, group,
+	};
+	unsigned char key[ANTISPAM_POST_KEY_BYTES];
+	bool keyed = antispam_post_key(c->app->secret, param_text(in, P_TOKEN), posted,
+	    sizeof(posted) / sizeof(posted[0]), key);
 	const struct post_guard g = {
 		.addr_group = group,
 		.body_hash = hash,
@@ -133,6 +144,8 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 		.per_hour = cfg->posts_per_hour,
 		.per_article_per_minute = cfg->posts_per_article_minute,
 		.duplicate_window = cfg->duplicate_window_minutes * 60,
+		.post_key = keyed ? key : NULL,
+		.post_key_keep = cfg->max_age_hours * 3600,
 	};
 	enum post_verdict verdict;
 	int retry_after;
@@ -152,6 +165,9 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 	}
 	switch (verdict) {
 	case POST_STORED:
+		return true;
+	case POST_REPEAT:
+		log_info("post sent again: answered with comment %lld", (long long)cm->id);
 		return true;
 	case POST_DUPLICATE:
 		log_info("post refused: the same text again (from %s, article %s)", group,

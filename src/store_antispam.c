@@ -30,6 +30,10 @@ static const char sql_count_article[] =
 static const char sql_duplicates[] =
 	"SELECT count(*) FROM comments WHERE body_hash = ?1 AND created > ?2"
 	" AND (addr_group = ?3 OR article = ?4)";
+static const char sql_post_key_get[] =
+	"SELECT c.id, c.status, c.article, c.created FROM post_keys k"
+	" JOIN comments c ON c.id = k.comment_id WHERE k.key = ?1";
+static const char sql_post_keys_expire[] = "DELETE FROM post_keys WHERE created < ?1";
 /* ?3 caps the count (only "enough or not" matters); ?4 is a JSON array of
  * the reader's own ids. */
 static const char sql_standing[] =
@@ -99,6 +103,47 @@ count_duplicates(struct store *st, const unsigned char *hash, const char *group,
 	return one_int(st, s, rc, count, NULL);
 }
 
+/* The comment stored under key, into c: STORE_NOT_FOUND when there is none. */
+static enum store_result
+repeat_of(struct store *st, const unsigned char *key, struct comment *c)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_post_key_get, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_blob(s, 1, key, STORE_POST_KEY_BYTES, SQLITE_TRANSIENT);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+	    (r = store_step_one(st, s)) != STORE_OK)
+		return r;
+	enum comment_status status;
+	const char *article = (const char *)sqlite3_column_text(s, 2);
+	if (comment_status_parse((const char *)sqlite3_column_text(s, 1), &status) != 0 ||
+	    article == NULL || c->article == NULL || strcmp(article, c->article) != 0) {
+		/* The key covers the article: another one means a damaged row. */
+		log_error("database: post key of comment %lld does not fit it",
+		    (long long)sqlite3_column_int64(s, 0));
+		store_stmt_done(s);
+		return STORE_NOT_FOUND;
+	}
+	c->id = sqlite3_column_int64(s, 0);
+	c->status = status;
+	c->created = sqlite3_column_int64(s, 3);
+	store_stmt_done(s);
+	return STORE_OK;
+}
+
+static enum store_result
+expire_post_keys(struct store *st, time_t before)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_post_keys_expire, &s);
+	if (r != STORE_OK ||
+	    (r = store_bind_check(st, s, sqlite3_bind_int64(s, 1, (sqlite3_int64)before))) !=
+	    STORE_OK)
+		return r;
+	return store_step_done(st, s);
+}
+
 enum store_result
 store_post_comment(struct store *st, struct comment *c, const struct post_guard *g,
     time_t now, enum post_verdict *verdict, int *retry_after)
@@ -114,6 +159,15 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 	enum store_result r = store_comment_check(c, "post");
 	if (r != STORE_OK || (r = store_begin_write(st)) != STORE_OK)
 		return r;
+	if (g->post_key != NULL) {
+		r = repeat_of(st, g->post_key, c);
+		if (r == STORE_OK) {
+			*verdict = POST_REPEAT;
+			goto refuse;
+		}
+		if (r != STORE_NOT_FOUND)
+			goto fail;
+	}
 	static const struct {
 		enum post_verdict verdict;
 		bool per_article;
@@ -146,8 +200,12 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 			goto refuse;
 		}
 	}
+	if (g->post_key != NULL &&
+	    (r = expire_post_keys(st, now - (g->post_key_keep > 0 ? g->post_key_keep : 0))) !=
+	    STORE_OK)
+		goto fail;
 	return store_insert_commit(st, c, g->addr_group, g->body_hash, STORE_BODY_HASH_BYTES,
-	    now);
+	    g->post_key, STORE_POST_KEY_BYTES, now);
 
 refuse:
 	store_rollback(st);

@@ -21,6 +21,8 @@
 
 /* Bytes of the text digest (antispam.h: ANTISPAM_HASH_BYTES). */
 #define STORE_BODY_HASH_BYTES 16
+/* Bytes of a post key (antispam.h: ANTISPAM_POST_KEY_BYTES). */
+#define STORE_POST_KEY_BYTES 16
 
 struct post_guard {
 	const char *addr_group;		/* antispam_address_group() */
@@ -30,6 +32,10 @@ struct post_guard {
 	int per_hour;
 	int per_article_per_minute;
 	int duplicate_window;		/* seconds; 0: no duplicate check */
+	/* STORE_POST_KEY_BYTES (antispam_post_key()) or NULL: the same key
+	 * again is answered with the comment stored under it. */
+	const unsigned char *post_key;
+	int post_key_keep;		/* seconds a key is kept (the form's age) */
 };
 
 enum post_verdict {
@@ -37,8 +43,9 @@ enum post_verdict {
 	POST_LIMIT_MINUTE,		/* per_minute reached: nothing stored */
 	POST_LIMIT_HOUR,		/* per_hour reached */
 	POST_LIMIT_ARTICLE,		/* per_article_per_minute reached */
-	POST_DUPLICATE			/* the same text within duplicate_window, from
+	POST_DUPLICATE,			/* the same text within duplicate_window, from
 					 * the same group or on the same article */
+	POST_REPEAT			/* this post_key is stored: c is its comment */
 };
 
 /* Stores c like store_insert_comment (id and created set; the parent must
@@ -49,7 +56,14 @@ enum post_verdict {
  * came from the group or on the article within duplicate_window. Then
  * *verdict says which, nothing is written and, for a limit, *retry_after
  * is the number of seconds until one more post would be accepted (≥ 1).
- * Limits are checked before duplicates. */
+ * Limits are checked before duplicates.
+ *
+ * Before any of that, a post_key already stored with a comment makes the
+ * verdict POST_REPEAT and fills c->id, c->status, c->article and
+ * c->created from that comment: the same form sent again (nginx retrying
+ * a post that a crash interrupted after its commit) gets the answer to
+ * the first. A new comment is stored with its post_key in the same
+ * transaction; keys older than post_key_keep are removed then. */
 enum store_result store_post_comment(struct store *st, struct comment *c,
     const struct post_guard *g, time_t now, enum post_verdict *verdict, int *retry_after);
 

@@ -29,6 +29,8 @@ static const char sql_insert[] =
 	"INSERT INTO comments (article, parent, name, email, body, status, created, updated, "
 	"remote_addr, user_agent, site_reply, reason, addr_group, body_hash) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+static const char sql_post_key_put[] =
+	"INSERT INTO post_keys (key, comment_id, created) VALUES (?1, ?2, ?3)";
 static const char sql_get[] = "SELECT " COMMENT_COLUMNS " FROM comments c WHERE c.id = ?1";
 static const char sql_totals[] =
 	"SELECT count(*), count(*) FILTER (WHERE parent IS NULL) FROM comments "
@@ -219,14 +221,35 @@ store_comment_check(const struct comment *c, const char *what)
 	return c->parent < 0 ? STORE_CONFLICT : STORE_OK;
 }
 
+static enum store_result
+insert_post_key(struct store *st, const unsigned char *key, size_t len, int64_t id,
+    time_t now)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_post_key_put, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_blob(s, 1, key, (int)len, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return store_step_done(st, s);
+}
+
 enum store_result
 store_insert_commit(struct store *st, struct comment *c, const char *addr_group,
-    const unsigned char *body_hash, size_t hash_len, time_t now)
+    const unsigned char *body_hash, size_t hash_len, const unsigned char *post_key,
+    size_t key_len, time_t now)
 {
 	int64_t id = 0;
 	enum store_result r = STORE_OK;
 	if ((c->parent > 0 && (r = parent_ok(st, c->parent, c->article)) != STORE_OK) ||
-	    (r = insert_row(st, c, addr_group, body_hash, hash_len, now, &id)) != STORE_OK) {
+	    (r = insert_row(st, c, addr_group, body_hash, hash_len, now, &id)) != STORE_OK ||
+	    (post_key != NULL &&
+	    (r = insert_post_key(st, post_key, key_len, id, now)) != STORE_OK)) {
 		store_rollback(st);
 		return r;
 	}
@@ -243,7 +266,7 @@ store_insert_comment(struct store *st, struct comment *c, time_t now)
 	enum store_result r = store_comment_check(c, "insert");
 	if (r != STORE_OK || (r = store_begin_write(st)) != STORE_OK)
 		return r;
-	return store_insert_commit(st, c, NULL, NULL, 0, now);
+	return store_insert_commit(st, c, NULL, NULL, 0, NULL, 0, now);
 }
 
 enum store_result

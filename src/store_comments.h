@@ -36,11 +36,13 @@ enum store_result store_comment_check(const struct comment *c, const char *what)
  * when set, must exist, be approved and belong to the same article (else
  * STORE_CONFLICT); then the row is inserted, with addr_group and
  * body_hash (the anti-spam counts, store_antispam.h; NULL for comments
- * that do not count), and committed. Only a committed comment is
+ * that do not count), with post_key (key_len bytes; NULL: none) in
+ * post_keys, and committed. Only a committed comment is
  * reported back as stored: c->id and c->created are set then. On
  * failure the transaction is rolled back. */
 enum store_result store_insert_commit(struct store *st, struct comment *c,
-    const char *addr_group, const unsigned char *body_hash, size_t hash_len, time_t now);
+    const char *addr_group, const unsigned char *body_hash, size_t hash_len,
+    const unsigned char *post_key, size_t key_len, time_t now);
 /* "[1,2,3]": ids for json_each, the positive ones only. */
 void store_ids_json(struct buf *b, const int64_t *ids, size_t n);
 

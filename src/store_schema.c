@@ -164,6 +164,20 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER blocklist_generation_delete AFTER DELETE ON blocklist BEGIN"
 	" UPDATE settings SET value = value + 1 WHERE key = 'blocklist_generation'; END;"
 	"PRAGMA user_version = 5;",
+
+	/* 5 → 6: the key of each posted form with the comment it stored
+	 * (antispam_post_key), so that the same post sent again (nginx
+	 * retrying after a crash) is answered with that comment instead of a
+	 * duplicate; kept as long as a form lives. And the file's
+	 * application id, "nazr", which tells a nazar database from any other
+	 * SQLite file. */
+	"CREATE TABLE post_keys ("
+	" key BLOB PRIMARY KEY,"
+	" comment_id INTEGER NOT NULL,"
+	" created INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX post_keys_created ON post_keys (created);"
+	"PRAGMA application_id = 1851882098;"
+	"PRAGMA user_version = 6;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -435,6 +435,34 @@ duplicates(void **state)
 
 /* --- trust and the decision --- */
 
+/* A post key covers the token and every field, each with its length; no
+ * token, no key. */
+static void
+post_keys(void **state)
+{
+	(void)state;
+	unsigned char k1[ANTISPAM_POST_KEY_BYTES], k2[ANTISPAM_POST_KEY_BYTES];
+	const char *a[] = { "art", "", "Ali", NULL, "سلام" };
+	const char *b[] = { "art", "", "Ali", "", "سلام" };
+	const char *c[] = { "art", "", "Al", "i", "سلام" };
+	const char *d[] = { "art", "", "Ali", NULL, "سلام!" };
+	assert_true(antispam_post_key(key, "tok", a, 5, k1));
+	assert_true(antispam_post_key(key, "tok", b, 5, k2));
+	assert_memory_equal(k1, k2, sizeof(k1));	/* NULL is "" */
+	assert_true(antispam_post_key(key, "tok", c, 5, k2));
+	assert_memory_not_equal(k1, k2, sizeof(k1));
+	assert_true(antispam_post_key(key, "tok", d, 5, k2));
+	assert_memory_not_equal(k1, k2, sizeof(k1));
+	assert_true(antispam_post_key(key, "tok2", a, 5, k2));
+	assert_memory_not_equal(k1, k2, sizeof(k1));
+	assert_true(antispam_post_key(other_key, "tok", a, 5, k2));
+	assert_memory_not_equal(k1, k2, sizeof(k1));
+	assert_true(antispam_post_key(key, "tok", a, 4, k2));
+	assert_memory_not_equal(k1, k2, sizeof(k1));
+	assert_false(antispam_post_key(key, NULL, a, 5, k2));
+	assert_false(antispam_post_key(key, "", a, 5, k2));
+}
+
 static void
 trusted(void **state)
 {
@@ -928,6 +956,7 @@ main(void)
 		cmocka_unit_test(groups_hostile),
 		cmocka_unit_test(links),
 		cmocka_unit_test(duplicates),
+		cmocka_unit_test(post_keys),
 		cmocka_unit_test(trusted),
 		cmocka_unit_test(decisions),
 		cmocka_unit_test_setup_teardown(store_windows, store_setup, store_teardown),

@@ -418,6 +418,56 @@ post_duplicates(void **state)
 	answer_free(&an);
 }
 
+/* The same form sent again unchanged (nginx retrying a post whose answer
+ * a crash cut off, a double click) gets the comment the first one stored:
+ * 303 to it, or 201 with its id; nothing is stored twice. A change to any
+ * field, another address group or another token is a new post. */
+static void
+post_sent_again(void **state)
+{
+	struct app_fixture *f = *state;
+	APP_FIXTURE_NEED(f);
+	const char *tok = token_at(f, ART, T0);
+	struct answer an;
+	struct form a = { .body = "نظر من درباره‌ی این خبر", .token = tok };
+	do_post(f, &a, IP1, NULL, false, T0 + 10, &an);
+	assert_int_equal(an.res.status, 303);
+	int64_t id = an.id;
+	assert_true(id > 0);
+	answer_free(&an);
+	size_t before = stored_count(f);
+	do_post(f, &a, IP1, NULL, false, T0 + 11, &an);
+	assert_int_equal(an.res.status, 303);
+	assert_int_equal(an.id, id);
+	char want[128];
+	snprintf(want, sizeof(want), "https://news.example/" ART "#nazar-comment-%lld",
+	    (long long)id);
+	assert_string_equal(app_fixture_header(&an.res, "Location"), want);
+	answer_free(&an);
+	do_post(f, &a, IP1, NULL, true, T0 + 12, &an);
+	assert_int_equal(an.res.status, 201);
+	assert_int_equal(an.id, id);
+	answer_free(&an);
+	assert_int_equal(stored_count(f), before);
+	/* The same text in another post is still a duplicate. */
+	struct form b = { .body = a.body, .token = token_at(f, ART, T0 + 1) };
+	do_post(f, &b, IP1, NULL, false, T0 + 13, &an);
+	assert_int_equal(an.res.status, 409);
+	answer_free(&an);
+	/* Another name with the same token is another reader's post. */
+	struct form c = { .name = "Sara", .body = "نظر دیگری", .token = tok };
+	do_post(f, &c, IP2, NULL, true, T0 + 14, &an);
+	assert_int_equal(an.res.status, 201);
+	assert_true(an.id > id);
+	answer_free(&an);
+	assert_int_equal(stored_count(f), before + 1);
+	/* Once the form has expired its key is gone with it: sent again then,
+	 * the post is judged as new (an expired form). */
+	do_post(f, &a, IP1, NULL, false, T0 + 10 + 48 * 3600, &an);
+	assert_int_equal(an.res.status, 422);
+	answer_free(&an);
+}
+
 static void
 post_links(void **state)
 {
@@ -624,6 +674,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(post_expired_form, app_fixture_setup, app_fixture_teardown),
 		cmocka_unit_test_setup_teardown(post_rate_limits, app_fixture_setup, app_fixture_teardown),
 		cmocka_unit_test_setup_teardown(post_duplicates, app_fixture_setup, app_fixture_teardown),
+		cmocka_unit_test_setup_teardown(post_sent_again, app_fixture_setup, app_fixture_teardown),
 		cmocka_unit_test_setup_teardown(post_links, app_fixture_setup, app_fixture_teardown),
 		cmocka_unit_test_setup_teardown(post_trusted, app_fixture_setup, app_fixture_teardown),
 		cmocka_unit_test_setup_teardown(post_path, app_fixture_setup_open, app_fixture_teardown),
