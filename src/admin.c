@@ -77,12 +77,20 @@ admin_same_origin(const struct request *r)
 	const char *o = r->origin + sl;
 	if (r->host[0] == '\0')
 		return false;
+	/* Whether Host names a port: "h:p", "[v6]:p" ("[v6]" alone does not). */
+	const char *bracket = r->host[0] == '[' ? strchr(r->host, ']') : NULL;
+	bool host_port = bracket != NULL ? bracket[1] == ':' : strchr(r->host, ':') != NULL;
 	if (strcasecmp(o, r->host) == 0)
-		return true;
+		/* An Origin without a port means the scheme's default port: the
+		 * server must be listening there (Debian's fastcgi_params send
+		 * Host without the port, so on :8080 Host and such an Origin
+		 * agree and only SERVER_PORT tells them apart). */
+		return host_port || r->server_port[0] == '\0' ||
+		    strcmp(r->server_port, r->https ? "443" : "80") == 0;
 	/* nginx's stock fastcgi_params pass HTTP_HOST as $host, without the
 	 * port; a browser's Origin names it unless it is the scheme's default.
 	 * Then the host plus SERVER_PORT must be what the Origin says. */
-	if (strchr(r->host, ':') != NULL || r->host[0] == '[' || r->server_port[0] == '\0')
+	if (host_port || r->server_port[0] == '\0')
 		return false;
 	size_t hl = strlen(r->host);
 	return strncasecmp(o, r->host, hl) == 0 && o[hl] == ':' &&

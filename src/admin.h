@@ -36,8 +36,10 @@ void admin_security_headers(struct response *res);
 
 /* False when the request is visibly cross-site: an Origin header naming
  * another origin than the request's own, or Sec-Fetch-Site other than
- * same-origin or none. Absent headers are not evidence either way (the
- * CSRF token is the real check). */
+ * same-origin or none. An Origin without a port names the scheme's
+ * default one: it is ours only when SERVER_PORT is that port (or unknown)
+ * or Host itself carries a port. Absent headers are not evidence either
+ * way (the CSRF token is the real check). */
 bool admin_same_origin(const struct request *r);
 
 /* An admin cookie's name for this request, for base "nazar_admin" (the
