@@ -165,12 +165,15 @@ login_admitted(const struct ctx *c, struct request *r, struct response *res,
 		return false;
 	}
 	/* A browser that signed in as this user before is not held back by
-	 * failures on the user name: those may be an attacker's, who could
-	 * otherwise keep the moderator out for ever, one try per window. */
+	 * failures others can cause: on the user name (an attacker could keep
+	 * the moderator out for ever, one try per window) nor from the
+	 * address group (an office NAT, a carrier's CGNAT /24 shared with
+	 * whoever is guessing). Its own wrong passwords still count against
+	 * the name and the group, for everyone else. */
 	if (at->found && auth_device_cookie_valid(c->app->secret,
 	    kvlist_get(&r->cookies, admin_cookie_name(c, r, "nazar_device")), at->u.id, r->now,
 	    DEVICE_MAX_AGE))
-		ufail = 0;
+		ufail = afail = 0;
 	int wait = auth_throttle_wait(ufail, uold, afail, aold, cfg->login_failures_per_user,
 	    cfg->login_failures_per_address, at->window, r->now);
 	if (wait > 0) {
