@@ -160,9 +160,10 @@ wait_for_port() {
 
 # write_nazar_conf FILE SOCKET DB PORT LOCALE [MAX_LENGTH] [MAX_BODY] — a
 # config for a local nazar behind the nginx of write_nginx_conf on
-# 127.0.0.1:PORT.
+# 127.0.0.1:PORT. Without MAX_BODY the body cap is derived from MAX_LENGTH
+# (256,384 bytes for 5000, under nginx's 256k).
 write_nazar_conf() {
-	local file=$1 sock=$2 db=$3 port=$4 locale=$5 maxlen=${6:-5000} maxbody=${7:-65536}
+	local file=$1 sock=$2 db=$3 port=$4 locale=$5 maxlen=${6:-5000} maxbody=${7:-}
 	local tz=Asia/Tehran name="خبرگزاری نمونه"
 	local reasons="توهین یا ناسزا | تبلیغ یا هرزنامه | بی‌ربط به خبر"
 	if [ "$locale" = en ]; then
@@ -177,7 +178,7 @@ listen = unix:$sock
 socket_mode = 0660
 workers = 4
 base_path = /comments
-max_body_bytes = $maxbody
+${maxbody:+max_body_bytes = $maxbody}
 # Started as root, nazar runs as this user; the test's files are ours.
 user = $(id -un)
 
@@ -259,7 +260,7 @@ http {
 		location /comments/ {
 			include /etc/nginx/fastcgi_params;
 			fastcgi_pass $upstream;
-			client_max_body_size 64k;
+			client_max_body_size 256k;
 $fcgi_extra
 		}
 		location /comments/static/ {

@@ -259,6 +259,7 @@ set_max_body_bytes(struct config *cfg, const char *v, char *msg, size_t msglen)
 	if (set_number(v, 1024, 10485760, &n, msg, msglen) != 0)
 		return -1;
 	cfg->max_body_bytes = (size_t)n;
+	cfg->max_body_set = 1;
 	return 0;
 }
 
@@ -640,6 +641,15 @@ static const struct key keys[] = {
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
+size_t
+config_body_cap(int max_length)
+{
+	size_t cap = (size_t)max_length * CONFIG_BODY_PER_CHAR + CONFIG_BODY_OTHER_FIELDS;
+	/* The bounds of max_body_bytes itself (max_length is at most 100000,
+	 * which derives 4,816,384). */
+	return cap < 1024 ? 1024 : cap > 10485760 ? 10485760 : cap;
+}
+
 void
 config_defaults(struct config *cfg)
 {
@@ -648,7 +658,7 @@ config_defaults(struct config *cfg)
 	cfg->socket_mode = 0660;
 	cfg->workers = 4;
 	snprintf(cfg->base_path, sizeof(cfg->base_path), "%s", "/comments");
-	cfg->max_body_bytes = 65536;
+	cfg->max_body_bytes = config_body_cap(5000);
 	snprintf(cfg->db_path, sizeof(cfg->db_path), "%s", NAZAR_LOCALSTATEDIR "/nazar.db");
 	cfg->busy_timeout_ms = 5000;
 	cfg->backup_dir[0] = '\0';
@@ -969,8 +979,11 @@ config_parse(const char *name, const char *text, size_t len, struct config *cfg,
 		if (plen > 0 && p[0] != '#' && p[0] != ';')
 			rc = parse_line(ps, p, plen);
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		if (!ps->next.max_body_set)
+			ps->next.max_body_bytes = config_body_cap(ps->next.max_length);
 		*cfg = ps->next;
+	}
 	return rc;
 }
 

@@ -30,7 +30,8 @@ struct config {
 	unsigned socket_mode;		/* octal, for unix sockets; default 0660 */
 	int workers;			/* 1..64; default 4 */
 	char base_path[128];		/* "/comments": no trailing slash, starts with '/' */
-	size_t max_body_bytes;		/* default 65536 */
+	size_t max_body_bytes;		/* default config_body_cap(max_length) */
+	int max_body_set;		/* 1 when the file names max_body_bytes */
 	char user[33];			/* run as this user when started as root; "" = nazar */
 	/* [database] */
 	char db_path[1024];
@@ -72,6 +73,15 @@ struct config {
 	/* [log] */
 	int log_level;			/* enum log_level; "error|warn|info|debug" */
 };
+
+/* The body cap derived from max_length when the file sets none: a form of
+ * four times max_length characters of four UTF-8 bytes each, every byte
+ * URL-encoded as %XX (12 bytes a character), plus 16 KiB for the other
+ * fields, so that a comment over max_length in any script is answered 422
+ * with its text kept, never 413. 256,384 bytes for the default 5000. */
+#define CONFIG_BODY_PER_CHAR 48
+#define CONFIG_BODY_OTHER_FIELDS 16384
+size_t config_body_cap(int max_length);
 
 /* Fills every field with its default. */
 void config_defaults(struct config *cfg);

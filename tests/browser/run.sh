@@ -74,7 +74,7 @@ en_locations="
 		location /en-comments/ {
 			include /etc/nginx/fastcgi_params;
 			fastcgi_pass unix:$T_DIR/nazar-en.sock;
-			client_max_body_size 64k;
+			client_max_body_size 256k;
 		}
 		location /en-comments/static/ {
 			alias $NAZAR_SRCDIR/static/;

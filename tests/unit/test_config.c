@@ -67,7 +67,8 @@ defaults(void **state)
 	assert_int_equal(cfg.socket_mode, 0660);
 	assert_int_equal(cfg.workers, 4);
 	assert_string_equal(cfg.base_path, "/comments");
-	assert_int_equal(cfg.max_body_bytes, 65536);
+	assert_int_equal(cfg.max_body_bytes, 256384);
+	assert_int_equal(cfg.max_body_bytes, config_body_cap(cfg.max_length));
 	assert_string_equal(cfg.db_path, NAZAR_LOCALSTATEDIR "/nazar.db");
 	assert_int_equal(cfg.busy_timeout_ms, 5000);
 	assert_string_equal(cfg.site_name, "nazar");
@@ -826,7 +827,7 @@ shipped_example(void **state)
 	assert_int_equal(c.mode, MODERATION_PRE);
 	assert_string_equal(c.base_path, "/comments");
 	assert_int_equal(c.workers, 4);
-	assert_int_equal(c.max_body_bytes, 65536);
+	assert_int_equal(c.max_body_bytes, config_body_cap(5000));
 	assert_int_equal(c.max_length, 5000);
 	assert_int_equal(c.log_level, LOG_LEVEL_INFO);
 	struct config d;
@@ -863,11 +864,40 @@ default_path(void **state)
 	free(saved);
 }
 
+/* Without max_body_bytes the cap follows max_length, wherever in the file
+ * max_length is: four times max_length characters of 4 UTF-8 bytes, each
+ * byte URL-encoded, fit with room for the other fields. */
+static void
+body_cap_follows_max_length(void **state)
+{
+	(void)state;
+	struct config c;
+	config_defaults(&c);
+	assert_int_equal(parse("[moderation]\nmax_length = 200\n", &c), 0);
+	assert_int_equal(c.max_body_bytes, 200 * 48 + 16384);
+	assert_true(c.max_body_bytes >= 4u * 200 * 4 * 3);
+	config_defaults(&c);
+	assert_int_equal(parse("[moderation]\nmax_length = 100000\n", &c), 0);
+	assert_int_equal(c.max_body_bytes, 100000 * 48 + 16384);
+	/* Persian: 2 bytes a letter, 6 URL-encoded; 15,000 letters (three
+	 * times the default max_length) and more fit the default cap. */
+	config_defaults(&c);
+	assert_true(c.max_body_bytes > 4u * 5000 * 6 + 4096);
+	/* Named in the file, it is kept, before or after max_length. */
+	config_defaults(&c);
+	assert_int_equal(parse("[server]\nmax_body_bytes = 4096\n[moderation]\nmax_length = 9000\n",
+	    &c), 0);
+	assert_int_equal(c.max_body_bytes, 4096);
+	assert_int_equal(config_body_cap(1), 16432);
+	assert_int_equal(config_body_cap(5000), 256384);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
+		cmocka_unit_test(body_cap_follows_max_length),
 		cmocka_unit_test(server_keys),
 		cmocka_unit_test(other_keys),
 		cmocka_unit_test(timezones),
