@@ -318,3 +318,26 @@ http_url_encode(struct buf *out, const char *s)
 		}
 	}
 }
+
+char *
+http_location_encode(struct arena *a, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		n += c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c) != NULL ? 3 : 1;
+	}
+	char *out = arena_alloc(a, n + 1), *o = out;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c) != NULL) {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 0xf];
+		} else
+			*o++ = (char)c;
+	}
+	*o = '\0';
+	return out;
+}

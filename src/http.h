@@ -65,4 +65,10 @@ const char *http_status_text(int status);
 struct buf;
 void http_url_encode(struct buf *out, const char *s);
 
+/* s[0 .. len) made fit for a Location header and an href: every byte a
+ * URL may not hold as it is (non-ASCII, in valid UTF-8 or not, controls,
+ * space, and " < > \ ^ ` { | }) percent-encoded, everything else
+ * (reserved characters and existing %XX escapes too) kept. In the arena. */
+char *http_location_encode(struct arena *a, const char *s, size_t len);
+
 #endif

@@ -237,7 +237,7 @@ validate_return_url(struct arena *a, const char *url, const struct config *cfg)
 		/* "//host" would be protocol-relative: a way out. */
 		if (url[1] == '/')
 			return NULL;
-		return arena_strndup(a, url, keep);
+		return http_location_encode(a, url, keep);
 	}
 	const char *rest;
 	const char *host = url_authority(a, url, &rest);
@@ -245,6 +245,6 @@ validate_return_url(struct arena *a, const char *url, const struct config *cfg)
 		return NULL;
 	for (int i = 0; i < cfg->return_host_count; i++)
 		if (strcmp(host, cfg->return_hosts[i]) == 0)
-			return arena_strndup(a, url, keep);
+			return http_location_encode(a, url, keep);
 	return NULL;
 }

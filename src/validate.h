@@ -69,7 +69,9 @@ int validate_comment_form_protected(struct arena *a, const struct kvlist *form, 
     const char *const *protected_names, size_t n_protected, struct comment_form *out);
 /* Where to send the reader after posting: a relative path ("/news/1") or an
  * http(s) URL whose host:port is in allowed_return_hosts, without its
- * fragment. NULL when the value is not acceptable. */
+ * fragment, bytes a URL may not hold as they are percent-encoded
+ * (http_location_encode: raw non-ASCII, invalid UTF-8). NULL when the value
+ * is not acceptable. */
 const char *validate_return_url(struct arena *a, const char *url, const struct config *cfg);
 /* Copy of s with every invalid UTF-8 sequence replaced by U+FFFD, so a
  * rejected value can still be shown back to the reader. */

@@ -522,11 +522,29 @@ url_encode(void **state)
 	buf_free(&b);
 }
 
+static void
+location_encode(void **state)
+{
+	struct arena *a = *state;
+	assert_string_equal(http_location_encode(a, "/a?b=c&d=%20#e", 14), "/a?b=c&d=%20#e");
+	assert_string_equal(http_location_encode(a, "/\xd9\x86\xd8\xb8\xd8\xb1", 7),
+	    "/%D9%86%D8%B8%D8%B1");
+	assert_string_equal(http_location_encode(a, "\xff\xfe\x7f \"<>\\", 8),
+	    "%FF%FE%7F%20%22%3C%3E%5C");
+	assert_string_equal(http_location_encode(a, "\r\n\t", 3), "%0D%0A%09");
+	/* Only len bytes, a NUL inside them encoded too. */
+	assert_string_equal(http_location_encode(a, "ab\0cd", 5), "ab%00cd");
+	assert_string_equal(http_location_encode(a, "abc", 1), "a");
+	assert_string_equal(http_location_encode(a, "", 0), "");
+	assert_true(http_header_value_safe(http_location_encode(a, "\x01\xc3\x28\x80", 4)));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(form_basic, setup, teardown),
+		cmocka_unit_test_setup_teardown(location_encode, setup, teardown),
 		cmocka_unit_test_setup_teardown(form_repeated_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(form_plus_and_percent, setup, teardown),
 		cmocka_unit_test_setup_teardown(form_bad_percent, setup, teardown),

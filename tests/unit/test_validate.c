@@ -349,6 +349,12 @@ return_urls(void **state)
 	assert_null(validate_return_url(a, "/news/\"><script>", &cfg));
 	assert_null(validate_return_url(a, "", &cfg));
 	assert_null(validate_return_url(a, NULL, &cfg));
+	/* Raw non-ASCII bytes, valid UTF-8 or not, are percent-encoded: a
+	 * Location header holds ASCII only. Existing escapes are kept. */
+	assert_string_equal(validate_return_url(a, "/news/\xd8\xae\xd8\xa8\xd8\xb1?q=\xff\xc0%41#x",
+	    &cfg), "/news/%D8%AE%D8%A8%D8%B1?q=%FF%C0%41");
+	assert_string_equal(validate_return_url(a, "https://example.ir/\x80{x}|^`", &cfg),
+	    "https://example.ir/%80%7Bx%7D%7C%5E%60");
 	arena_free(a);
 }
 
