@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "log.h"
 #include "store.h"
+#include "store_file.h"
 #include "tmpl.h"
 
 /* Strings the C code itself uses (errors, notices); templates may use more,
@@ -93,11 +94,24 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 		return -1;
 	}
 
+	/* A file that is not a sound nazar database is refused before
+	 * anything is written to it: truncated, not SQLite, another
+	 * program's, of a newer schema, or damaged. */
 	struct store *st;
-	if (store_open(app->cfg.db_path, app->cfg.busy_timeout_ms, &st, err, errlen) != STORE_OK)
+	if (store_file_check(app->cfg.db_path, err, errlen) == STORE_ERROR ||
+	    store_open(app->cfg.db_path, app->cfg.busy_timeout_ms, &st, err, errlen) != STORE_OK)
 		return -1;
+	if (store_file_verify(st, app->cfg.db_path, err, errlen) != STORE_OK) {
+		store_close(st);
+		return -1;
+	}
 	int from = 0;
 	enum store_result r = store_migrate(st, &from, err, errlen);
+	if (r != STORE_OK && err[0] != '\0') {
+		char why[512];
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s: %s", app->cfg.db_path, why);
+	}
 	if (r == STORE_OK && from != STORE_SCHEMA_VERSION)
 		log_info("database %s migrated from schema %d to %d", app->cfg.db_path, from,
 		    STORE_SCHEMA_VERSION);

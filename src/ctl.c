@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "ctl.h"
+#include "store_file.h"
 #include "log.h"
 #include "num.h"
 #include "utf8.h"
@@ -310,7 +311,8 @@ ctl_open_store(struct ctl *c)
 	char err[1024];
 	if (ctl_load_config(c) != 0)
 		return -1;
-	if (store_open(c->cfg.db_path, c->cfg.busy_timeout_ms, &c->st, err, sizeof(err)) !=
+	if (store_file_check(c->cfg.db_path, err, sizeof(err)) == STORE_ERROR ||
+	    store_open(c->cfg.db_path, c->cfg.busy_timeout_ms, &c->st, err, sizeof(err)) !=
 	    STORE_OK) {
 		fprintf(stderr, "nazarctl: %s\n", err);
 		return -1;

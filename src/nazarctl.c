@@ -13,6 +13,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "store.h"
+#include "store_file.h"
 
 static void
 usage(FILE *f)
@@ -57,6 +58,8 @@ cmd_init(struct ctl *c, int argc, char **argv)
 	    ctl_open_store(c) != 0)
 		return CTL_EXIT_FAIL;
 	char err[512];
+	if (store_file_verify(c->st, c->cfg.db_path, err, sizeof(err)) != STORE_OK)
+		return ctl_fail("%s", err);
 	int from = 0;
 	enum store_result r = store_migrate(c->st, &from, err, sizeof(err));
 	if (r != STORE_OK)

@@ -11,10 +11,13 @@
 #include "log.h"
 #include "store.h"
 #include "store_db.h"
+#include "store_file.h"
 
 #define SECRET_BYTES 32
 
 static const char sql_user_version[] = "PRAGMA user_version";
+static const char sql_application_id[] = "PRAGMA application_id";
+static const char sql_application_id_set[] = "PRAGMA application_id = 1851882098";
 static const char sql_secret_get[] = "SELECT value FROM settings WHERE key = 'secret'";
 static const char sql_secret_put[] = "INSERT INTO settings (key, value) VALUES ('secret', ?1)";
 
@@ -170,7 +173,7 @@ static const char *const migrations[] = {
 	 * retrying after a crash) is answered with that comment instead of a
 	 * duplicate; kept as long as a form lives. And the file's
 	 * application id, "nazr", which tells a nazar database from any other
-	 * SQLite file. */
+	 * SQLite file (store_file.h). */
 	"CREATE TABLE post_keys ("
 	" key BLOB PRIMARY KEY,"
 	" comment_id INTEGER NOT NULL,"
@@ -182,6 +185,7 @@ static const char *const migrations[] = {
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
     "one migration step per schema version");
+_Static_assert(STORE_APPLICATION_ID == 1851882098, "the id migration 6 sets");
 _Static_assert(crypto_auth_KEYBYTES == SECRET_BYTES, "the secret is a crypto_auth key");
 
 static enum store_result
@@ -214,6 +218,29 @@ ensure_secret(struct store *st)
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
 		return r;
 	return store_step_done(st, s);
+}
+
+/* A current file whose application id is 0 (cleared, or made by hand)
+ * gets nazar's; store_file_verify refused any other id before. */
+static enum store_result
+ensure_application_id(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t id;
+	enum store_result r = store_prepare(st, sql_application_id, &s);
+	if (r != STORE_OK || (r = store_step_ints(st, s, &id, 1)) != STORE_OK)
+		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
+	if (id != 0)
+		return STORE_OK;
+	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql_application_id_set, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		log_error("database: setting the application id: %s",
+		    msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return (rc & 0xff) == SQLITE_BUSY ? STORE_BUSY : STORE_ERROR;
+	}
+	return STORE_OK;
 }
 
 /* Runs the migration steps from version v to the current one. */
@@ -263,6 +290,8 @@ store_migrate(struct store *st, int *from, char *err, size_t errlen)
 		goto fail;
 	}
 	if ((r = upgrade(st, v, err, errlen)) != STORE_OK)
+		goto fail;
+	if ((r = ensure_application_id(st)) != STORE_OK)
 		goto fail;
 	if ((r = ensure_secret(st)) != STORE_OK)
 		goto fail;
