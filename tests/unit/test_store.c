@@ -225,18 +225,20 @@ newer_refused(void **state)
 	struct store_fixture *f = *state;
 	char err[256];
 	int from = -1;
-	assert_int_equal(raw_exec(f->path, "PRAGMA user_version = 7"), SQLITE_OK);
+	char set[64];
+	snprintf(set, sizeof(set), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION + 1);
+	assert_int_equal(raw_exec(f->path, set), SQLITE_OK);
 	assert_int_equal(store_migrate(f->st, &from, err, sizeof(err)), STORE_ERROR);
-	assert_int_equal(from, 7);
+	assert_int_equal(from, STORE_SCHEMA_VERSION + 1);
 	char want[160];
 	snprintf(want, sizeof(want),
-	    "database schema version 7 is newer than this nazar (%d); upgrade nazar",
-	    STORE_SCHEMA_VERSION);
+	    "database schema version %d is newer than this nazar (%d); upgrade nazar",
+	    STORE_SCHEMA_VERSION + 1, STORE_SCHEMA_VERSION);
 	assert_string_equal(err, want);
 	assert_int_equal(store_check_schema(f->st, err, sizeof(err)), STORE_ERROR);
 	assert_string_equal(err, want);
 	/* Nothing was changed by the refusal. */
-	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 7);
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION + 1);
 }
 
 static void
