@@ -15,6 +15,7 @@
 #include "config.h"
 #include "locale.h"
 #include "log.h"
+#include "mime.h"
 #include "netaddr.h"
 #include "num.h"
 #include "utf8.h"
@@ -30,19 +31,19 @@
 
 enum section {
 	SEC_NONE, SEC_SERVER, SEC_DATABASE, SEC_SITE, SEC_MODERATION, SEC_ANTISPAM, SEC_ADMIN,
-	SEC_LOG, SEC__MAX
+	SEC_MAIL, SEC_LOG, SEC__MAX
 };
 
 static const char *const section_names[] = {
 	[SEC_NONE] = "", [SEC_SERVER] = "server", [SEC_DATABASE] = "database",
 	[SEC_SITE] = "site", [SEC_MODERATION] = "moderation", [SEC_ANTISPAM] = "antispam",
-	[SEC_ADMIN] = "admin", [SEC_LOG] = "log",
+	[SEC_ADMIN] = "admin", [SEC_MAIL] = "mail", [SEC_LOG] = "log",
 };
 _Static_assert(sizeof(section_names) / sizeof(section_names[0]) == SEC__MAX,
     "a name for every section");
 
 /* For messages that list them all. */
-#define SECTION_LIST "[server], [database], [site], [moderation], [antispam], [admin]"
+#define SECTION_LIST "[server], [database], [site], [moderation], [antispam], [admin], [mail]"
 
 
 /* A setter checks value and stores it; on a bad value it returns -1 and
@@ -601,6 +602,136 @@ set_log_level(struct config *cfg, const char *v, char *msg, size_t msglen)
 	return -1;
 }
 
+/* --- [mail] --- */
+
+static int
+set_mail_transport(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	for (int t = 0; t < MAIL_TRANSPORT__MAX; t++)
+		if (strcmp(v, mail_transport_name((enum mail_transport)t)) == 0) {
+			cfg->mail_transport = (enum mail_transport)t;
+			return 0;
+		}
+	say(msg, msglen, "must be none, sendmail or smtp");
+	return -1;
+}
+
+static int
+set_mail_from(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	if (!mime_address_valid(v)) {
+		say(msg, msglen, "must be a plain address such as comments@example.ir "
+		    "(ASCII, a domain with a dot, no name or angle brackets)");
+		return -1;
+	}
+	return copy_field(cfg->mail_from, sizeof(cfg->mail_from), v, msg, msglen);
+}
+
+static int
+set_mail_from_name(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	return copy_field(cfg->mail_from_name, sizeof(cfg->mail_from_name), v, msg, msglen);
+}
+
+/* An http(s) URL without spaces, quotes or a trailing '/'; it goes into
+ * mail as text and in href attributes. */
+static bool
+valid_link_base(const char *v)
+{
+	const char *rest = strncmp(v, "https://", 8) == 0 ? v + 8 :
+	    strncmp(v, "http://", 7) == 0 ? v + 7 : NULL;
+	size_t len = strlen(v);
+	if (rest == NULL || *rest == '\0' || *rest == '/' || v[len - 1] == '/')
+		return false;
+	for (const char *p = v; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ' || c >= 0x7f || strchr("\"<>\\'`?#", c) != NULL)
+			return false;
+	}
+	return true;
+}
+
+static int
+set_mail_base_url(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	if (!valid_link_base(v)) {
+		say(msg, msglen, "must be the public address of base_path, such as "
+		    "https://www.example.ir/comments (http or https, no trailing '/', "
+		    "no query)");
+		return -1;
+	}
+	return copy_field(cfg->mail_base_url, sizeof(cfg->mail_base_url), v, msg, msglen);
+}
+
+static int
+set_absolute_path(char *dst, size_t dstlen, const char *v, char *msg, size_t msglen)
+{
+	if (v[0] != '/') {
+		say(msg, msglen, "must be an absolute path");
+		return -1;
+	}
+	return copy_field(dst, dstlen, v, msg, msglen);
+}
+
+static int
+set_mail_sendmail(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	return set_absolute_path(cfg->mail_sendmail, sizeof(cfg->mail_sendmail), v, msg,
+	    msglen);
+}
+
+static int
+set_mail_smtp_url(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	const char *rest = strncmp(v, "smtps://", 8) == 0 ? v + 8 :
+	    strncmp(v, "smtp://", 7) == 0 ? v + 7 : NULL;
+	bool ok = rest != NULL && *rest != '\0';
+	if (ok) {
+		size_t hlen = strcspn(rest, "/");
+		ok = (rest[hlen] == '\0' || strcmp(rest + hlen, "/") == 0) &&
+		    valid_return_host(rest, hlen);
+	}
+	if (!ok) {
+		say(msg, msglen, "must be smtp://HOST[:PORT] (STARTTLS) or smtps://HOST[:PORT] "
+		    "(TLS)");
+		return -1;
+	}
+	return copy_field(cfg->mail_smtp_url, sizeof(cfg->mail_smtp_url), v, msg, msglen);
+}
+
+static int
+set_mail_smtp_user(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	return copy_field(cfg->mail_smtp_user, sizeof(cfg->mail_smtp_user), v, msg, msglen);
+}
+
+static int
+set_mail_smtp_password_file(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	return set_absolute_path(cfg->mail_smtp_password_file,
+	    sizeof(cfg->mail_smtp_password_file), v, msg, msglen);
+}
+
+static int
+set_mail_timeout(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	int64_t n;
+	if (set_number(v, 1, 300, &n, msg, msglen) != 0)
+		return -1;
+	cfg->mail_timeout_seconds = (int)n;
+	return 0;
+}
+
+static int
+set_mail_max_attempts(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	int64_t n;
+	if (set_number(v, 1, 30, &n, msg, msglen) != 0)
+		return -1;
+	cfg->mail_max_attempts = (int)n;
+	return 0;
+}
+
 static const struct key keys[] = {
 	{ SEC_SERVER, "listen", set_listen },
 	{ SEC_SERVER, "socket_mode", set_socket_mode },
@@ -637,6 +768,16 @@ static const struct key keys[] = {
 	{ SEC_ADMIN, "login_window_minutes", set_login_window },
 	{ SEC_ADMIN, "hash_concurrency", set_hash_concurrency },
 	{ SEC_ADMIN, "reasons", set_reasons },
+	{ SEC_MAIL, "transport", set_mail_transport },
+	{ SEC_MAIL, "from", set_mail_from },
+	{ SEC_MAIL, "from_name", set_mail_from_name },
+	{ SEC_MAIL, "base_url", set_mail_base_url },
+	{ SEC_MAIL, "sendmail", set_mail_sendmail },
+	{ SEC_MAIL, "smtp_url", set_mail_smtp_url },
+	{ SEC_MAIL, "smtp_user", set_mail_smtp_user },
+	{ SEC_MAIL, "smtp_password_file", set_mail_smtp_password_file },
+	{ SEC_MAIL, "timeout_seconds", set_mail_timeout },
+	{ SEC_MAIL, "max_attempts", set_mail_max_attempts },
 	{ SEC_LOG, "level", set_log_level },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -688,7 +829,22 @@ config_defaults(struct config *cfg)
 	cfg->login_window_minutes = 15;
 	cfg->hash_concurrency = 2;
 	cfg->reason_count = 0;
+	cfg->mail_transport = MAIL_TRANSPORT_NONE;
+	snprintf(cfg->mail_sendmail, sizeof(cfg->mail_sendmail), "%s", "/usr/sbin/sendmail");
+	cfg->mail_timeout_seconds = 30;
+	cfg->mail_max_attempts = 8;
 	cfg->log_level = LOG_LEVEL_INFO;
+}
+
+const char *
+mail_transport_name(enum mail_transport t)
+{
+	switch (t) {
+	case MAIL_TRANSPORT_NONE: return "none";
+	case MAIL_TRANSPORT_SENDMAIL: return "sendmail";
+	case MAIL_TRANSPORT_SMTP: return "smtp";
+	default: return "unknown";
+	}
 }
 
 const char *
@@ -942,6 +1098,51 @@ parse_line(struct parse_state *ps, const char *p, size_t plen)
 	return ki < 0 ? -1 : set_value(ps, (size_t)ki, v, vlen);
 }
 
+static size_t
+key_index(enum section sec, const char *name)
+{
+	for (size_t ki = 0; ki < NKEYS; ki++)
+		if (keys[ki].section == sec && strcmp(keys[ki].name, name) == 0)
+			return ki;
+	return NKEYS;
+}
+
+/* What the keys of [mail] need of each other, reported at the line of
+ * transport: a transport needs from and base_url, smtp its URL, a user
+ * its password file and the other way round. */
+static int
+check_mail(struct parse_state *ps)
+{
+	const struct config *c = &ps->next;
+	const char *missing = NULL;
+	const char *key = "transport";
+	if (c->mail_transport != MAIL_TRANSPORT_NONE && c->mail_from[0] == '\0')
+		missing = "needs from = the sender's address";
+	else if (c->mail_transport != MAIL_TRANSPORT_NONE && c->mail_base_url[0] == '\0')
+		missing = "needs base_url = the public address of base_path, for links";
+	else if (c->mail_transport == MAIL_TRANSPORT_SMTP && c->mail_smtp_url[0] == '\0')
+		missing = "needs smtp_url = smtp://HOST:587 or smtps://HOST:465";
+	else if ((c->mail_smtp_user[0] == '\0') != (c->mail_smtp_password_file[0] == '\0')) {
+		missing = "smtp_user and smtp_password_file go together";
+		key = c->mail_smtp_user[0] != '\0' ? "smtp_user" : "smtp_password_file";
+	}
+	if (missing == NULL)
+		return 0;
+	size_t ki = key_index(SEC_MAIL, key);
+	int line = ki < NKEYS ? ps->seen_line[ki] : 0;
+	if (line == 0)
+		for (ki = 0; ki < NKEYS; ki++)
+			if (keys[ki].section == SEC_MAIL && ps->seen_line[ki] != 0 &&
+			    (line == 0 || ps->seen_line[ki] < line))
+				line = ps->seen_line[ki];
+	if (strcmp(key, "transport") == 0)
+		set_error(ps->err, ps->errlen, "%s:%d: [mail] transport = %s %s", ps->name, line,
+		    mail_transport_name(c->mail_transport), missing);
+	else
+		set_error(ps->err, ps->errlen, "%s:%d: [mail] %s", ps->name, line, missing);
+	return -1;
+}
+
 int
 config_parse(const char *name, const char *text, size_t len, struct config *cfg,
     char *err, size_t errlen)
@@ -979,6 +1180,8 @@ config_parse(const char *name, const char *text, size_t len, struct config *cfg,
 		if (plen > 0 && p[0] != '#' && p[0] != ';')
 			rc = parse_line(ps, p, plen);
 	}
+	if (rc == 0)
+		rc = check_mail(ps);
 	if (rc == 0) {
 		if (!ps->next.max_body_set)
 			ps->next.max_body_bytes = config_body_cap(ps->next.max_length);

@@ -24,6 +24,13 @@ enum moderation_mode {
 	MODERATION__MAX
 };
 
+enum mail_transport {
+	MAIL_TRANSPORT_NONE,	/* no mail is sent (the outbox still fills) */
+	MAIL_TRANSPORT_SENDMAIL,	/* the sendmail(8) program of the local MTA */
+	MAIL_TRANSPORT_SMTP,	/* SMTP submission through libcurl */
+	MAIL_TRANSPORT__MAX
+};
+
 struct config {
 	/* [server] */
 	char listen[256];		/* "unix:/run/nazar/nazar.sock" or "127.0.0.1:9000" */
@@ -70,6 +77,17 @@ struct config {
 	int hash_concurrency;		/* Argon2id computations at once; default 2 */
 	char reasons[CONFIG_MAX_REASONS][128];	/* for rejections and spam */
 	int reason_count;
+	/* [mail]: notifications (notify.h) */
+	enum mail_transport mail_transport;	/* default none */
+	char mail_from[255];		/* the sender's address; required to send */
+	char mail_from_name[256];	/* its display name; default: [site] name */
+	char mail_base_url[512];	/* https://host/comments: links in mail */
+	char mail_sendmail[1024];	/* default /usr/sbin/sendmail */
+	char mail_smtp_url[512];	/* smtp://host:587 (STARTTLS) or smtps://host:465 */
+	char mail_smtp_user[256];	/* "" : no authentication */
+	char mail_smtp_password_file[1024];	/* the password, alone in a file */
+	int mail_timeout_seconds;	/* one delivery attempt; default 30 */
+	int mail_max_attempts;		/* then failed; default 8 */
 	/* [log] */
 	int log_level;			/* enum log_level; "error|warn|info|debug" */
 };
@@ -95,5 +113,6 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
 int config_parse(const char *name, const char *text, size_t len, struct config *cfg,
     char *err, size_t errlen);
 const char *moderation_mode_name(enum moderation_mode m);
+const char *mail_transport_name(enum mail_transport t);
 
 #endif

@@ -55,6 +55,8 @@ extern const struct ctl_command ctl_user_commands[];
 extern const size_t ctl_user_ncommands;
 extern const struct ctl_command ctl_block_commands[];
 extern const size_t ctl_block_ncommands;
+extern const struct ctl_command ctl_mail_commands[];
+extern const size_t ctl_mail_ncommands;
 int ctl_audit(struct ctl *c, int argc, char **argv);
 /* backup, restore and check: top-level commands (ctl_backup.c). */
 extern const struct ctl_command ctl_backup_commands[];

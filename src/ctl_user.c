@@ -336,6 +336,65 @@ user_role(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* What user notify's options say. */
+struct notify_options {
+	const char *email;
+	const char *mode;
+};
+
+static int
+notify_option(void *arg, int opt, const char *value)
+{
+	struct notify_options *no = arg;
+	if (opt == 'e')
+		return ctl_opt_once(&no->email, value, "email");
+	return ctl_opt_once(&no->mode, value, "mode");
+}
+
+static int
+user_notify(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "email", required_argument, NULL, 'e' },
+		{ "mode", required_argument, NULL, 'm' },
+		CTL_OPTION_AS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct notify_options no = { 0 };
+	int rc = ctl_change_options(c, argc, argv, opts, notify_option, &no);
+	if (rc == 0 && argc - optind != 1)
+		rc = ctl_usage_error("user notify takes a user name");
+	if (rc == 0 && no.email == NULL && no.mode == NULL)
+		rc = ctl_usage_error("user notify: give --email ADDRESS, --mode "
+		    "now|hourly|daily|none, or both");
+	if (rc != 0)
+		return rc;
+	enum user_notify mode = NOTIFY_NONE;
+	if (no.mode != NULL && user_notify_parse(no.mode, &mode) != 0)
+		return ctl_usage_error("unknown mode \"%s\" (now, hourly, daily or none)",
+		    no.mode);
+	const char *name = argv[optind];
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result res;
+	if (ctl_begin_change(c, &who, &oc) != 0)
+		return CTL_EXIT_FAIL;
+	if (op_user_set_notify(&oc, name, no.email, no.mode != NULL ? (int)mode : -1, &res) !=
+	    OP_OK) {
+		if (res.problem == OP_USER_EMAIL)
+			return ctl_usage_error("user notify: %s", op_problem_text(&res));
+		return user_failed("user notify", name, &res);
+	}
+	if (res.unchanged)
+		printf("%s: unchanged\n", res.user.name);
+	else
+		printf("%s: notify %s, address %s\n", res.user.name,
+		    user_notify_name(no.mode != NULL ? mode : res.user.notify),
+		    no.email != NULL ? (no.email[0] ? no.email : "none") :
+		    (res.user.email[0] ? res.user.email : "none"));
+	return 0;
+}
+
 static int
 user_list(struct ctl *c, int argc, char **argv)
 {
@@ -356,6 +415,9 @@ user_list(struct ctl *c, int argc, char **argv)
 		printf("\t%s\t%s\t", auth_role_name(users[i].role),
 		    users[i].disabled ? "disabled" : "enabled");
 		ctl_put_time(users[i].created);
+		putchar('\t');
+		ctl_put_field(users[i].email);
+		printf("\t%s", user_notify_name(users[i].notify));
 		putchar('\n');
 	}
 	return 0;
@@ -368,5 +430,6 @@ const struct ctl_command ctl_user_commands[] = {
 	{ "enable", user_set_disabled },
 	{ "role", user_role },
 	{ "list", user_list },
+	{ "notify", user_notify },
 };
 const size_t ctl_user_ncommands = sizeof(ctl_user_commands) / sizeof(ctl_user_commands[0]);

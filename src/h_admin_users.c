@@ -62,6 +62,19 @@ static const struct param_spec account_specs[] = {
 };
 const struct param_table account_params = { PARAM_TABLE(account_specs) };
 
+/* One's own notifications: the address and which held comments to hear
+ * of, in the order of enum user_notify. */
+enum { NT_EMAIL, NT_MODE };
+static const char *const notify_modes[] = { "none", "now", "hourly", "daily", NULL };
+static const struct param_spec notify_specs[] = {
+	[NT_EMAIL] = { PARAM("email", PARAM_TEXT, PARAM_FORM) },
+	[NT_MODE] = { PARAM("mode", PARAM_ENUM, PARAM_FORM | PARAM_REQUIRED),
+	    .names = notify_modes },
+};
+const struct param_table account_notify_params = { PARAM_TABLE(notify_specs) };
+_Static_assert(sizeof(notify_modes) / sizeof(notify_modes[0]) == NOTIFY__MAX + 1,
+    "a form value for every notify mode");
+
 /* The users page, with an error or notice and the add form as typed. */
 static void
 users_page(const struct ctx *c, struct request *r, struct response *res,
@@ -195,16 +208,48 @@ admin_users_change(const struct ctx *c, struct request *r, struct response *res,
 		user_change(c, r, res, in, args->session, param_text(in, U_ACTION));
 }
 
+/* The notification form's values: the address and mode as typed (email
+ * NULL: as stored). */
 static void
-account_page(const struct ctx *c, struct request *r, struct response *res,
-    const struct params *in, const struct admin_session *s, int status, const char *error_key)
+notify_value(const struct ctx *c, struct request *r, struct tval *o, const struct user *u,
+    const char *email, int mode)
+{
+	struct arena *a = r->arena;
+	tval_set_str(a, o, "notify_email", email != NULL ? email : u->email);
+	struct tval *list = tval_list(a);
+	for (int i = 0; i < NOTIFY__MAX; i++) {
+		struct tval *m = tval_object(a);
+		tval_set_str(a, m, "value", notify_modes[i]);
+		tval_set_str(a, m, "label", catalog_get(c->app->strings,
+		    arena_printf(a, "admin_notify_%s", notify_modes[i])));
+		tval_set_bool(a, m, "checked", i == (mode >= 0 ? mode : (int)u->notify));
+		tval_push(a, list, m);
+	}
+	tval_set(a, o, "notify_modes", list);
+}
+
+static void
+account_view(const struct ctx *c, struct request *r, struct response *res,
+    const struct admin_session *s, int status, const char *error_key, const char *notice_key,
+    const char *email, int mode)
 {
 	struct tval *o = admin_view(c, r, s, "admin.title.account");
 	if (error_key != NULL)
 		tval_set_str(r->arena, o, "error", view_message(c, r, error_key));
-	if (param_has(in, AC_DONE))
-		tval_set_str(r->arena, o, "notice", view_message(c, r, "admin.notice.password"));
+	if (notice_key != NULL)
+		tval_set_str(r->arena, o, "notice", view_message(c, r, notice_key));
+	notify_value(c, r, o, &s->user, email, mode);
 	admin_render(c, r, res, status, "admin-account", o);
+}
+
+static void
+account_page(const struct ctx *c, struct request *r, struct response *res,
+    const struct params *in, const struct admin_session *s, int status, const char *error_key)
+{
+	const char *done = param_has(in, AC_DONE) ? param_text(in, AC_DONE) : NULL;
+	const char *notice = done == NULL ? NULL : strcmp(done, "notify") == 0 ?
+	    "admin.notice.notify" : "admin.notice.password";
+	account_view(c, r, res, s, status, error_key, notice, NULL, -1);
 }
 
 void
@@ -262,4 +307,24 @@ admin_account_change(const struct ctx *c, struct request *r, struct response *re
 		return;
 	}
 	admin_redirect(c, r, res, "/account?done=1");
+}
+
+void
+admin_account_notify(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	const struct params *in = args->in;
+	const struct admin_session *s = args->session;
+	const char *email = param_str(in, NT_EMAIL);
+	int mode = (int)param_int(in, NT_MODE, 0);
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	admin_op_begin(c, r, s, &oc, &who);
+	if (op_user_set_notify(&oc, s->user.name, email, mode, &or) != OP_OK) {
+		account_view(c, r, res, s, admin_op_status(res, &or), op_problem_key(&or), NULL,
+		    email, mode);
+		return;
+	}
+	admin_redirect(c, r, res, "/account?done=notify");
 }

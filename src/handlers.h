@@ -62,7 +62,8 @@ handler_fn admin_users_page;	/* GET /admin/users */
 handler_fn admin_users_change;	/* POST /admin/users */
 handler_fn admin_account_page;	/* GET /admin/account */
 handler_fn admin_account_change;	/* POST /admin/account */
-extern const struct param_table users_params, account_params;
+handler_fn admin_account_notify;	/* POST /admin/account/notify */
+extern const struct param_table users_params, account_params, account_notify_params;
 
 /* The audit trail, h_admin_audit.c. */
 handler_fn admin_audit;		/* GET /admin/audit */

@@ -30,6 +30,7 @@ usage(FILE *f)
 	    "       nazarctl [-c FILE] user passwd NAME\n"
 	    "       nazarctl [-c FILE] user disable|enable NAME\n"
 	    "       nazarctl [-c FILE] user role NAME admin|moderator\n"
+	    "       nazarctl [-c FILE] user notify NAME [--email ADDRESS|\"\"] [--mode now|hourly|daily|none]\n"
 	    "       nazarctl [-c FILE] user list\n"
 	    "       nazarctl [-c FILE] audit [--user NAME] [--limit N]\n"
 	    "       nazarctl [-c FILE] block add word|email|address PATTERN [--action hold|spam]\n"
@@ -39,6 +40,9 @@ usage(FILE *f)
 	    "       nazarctl [-c FILE] backup FILE | backup --rotate [DIR]\n"
 	    "       nazarctl [-c FILE] restore FILE\n"
 	    "       nazarctl [-c FILE] check\n"
+	    "       nazarctl [-c FILE] mail send [--flush]   (digests not yet due too with --flush)\n"
+	    "       nazarctl [-c FILE] mail status [--state S] [--limit N]\n"
+	    "       nazarctl [-c FILE] mail test ADDRESS\n"
 	    "  Every change (comment decisions, user and block changes) takes --as NAME:\n"
 	    "  the audit records it as \"NAME (nazarctl)\"; by default NAME is the Unix user.\n"
 	    "  --version N: only if the comment is still at version N (else exit 3).\n"
@@ -94,12 +98,20 @@ cmd_block(struct ctl *c, int argc, char **argv)
 	    argv + 1);
 }
 
+static int
+cmd_mail(struct ctl *c, int argc, char **argv)
+{
+	return ctl_dispatch(c, ctl_mail_commands, ctl_mail_ncommands, "mail", argc - 1,
+	    argv + 1);
+}
+
 static const struct ctl_command commands[] = {
 	{ "init", cmd_init },
 	{ "comment", cmd_comment },
 	{ "user", cmd_user },
 	{ "audit", ctl_audit },
 	{ "block", cmd_block },
+	{ "mail", cmd_mail },
 };
 
 int

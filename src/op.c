@@ -56,6 +56,8 @@ static const struct {
 	    "most 500 bytes", 422 },
 	[OP_BLOCK_EXISTS] = { "admin.error.block_exists", "already on the list", 409 },
 	[OP_NO_BLOCK] = { "admin.error.no_block", "no such entry", 404 },
+	[OP_USER_EMAIL] = { "admin.error.user_email", "an address is a plain name@example.ir "
+	    "(ASCII, at most 254 characters)", 422 },
 };
 
 const char *

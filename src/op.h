@@ -73,6 +73,7 @@ enum op_problem {
 	OP_BLOCK_NOTE,
 	OP_BLOCK_EXISTS,	/* entry: the one already there, when found */
 	OP_NO_BLOCK,
+	OP_USER_EMAIL,		/* not a plain address */
 	OP__MAX
 };
 
@@ -137,6 +138,12 @@ enum op_problem op_user_set_disabled(const struct op_ctx *o, const char *name, b
     struct op_result *res);
 enum op_problem op_user_set_role(const struct op_ctx *o, const char *name, enum auth_role role,
     struct op_result *res);
+/* A user's address for notifications and which held comments they hear
+ * of (store_users.h). email NULL: kept as it is, "": none (no mail);
+ * else a plain address (mime.h), OP_USER_EMAIL otherwise. notify < 0:
+ * kept. Audited as "user_notify". */
+enum op_problem op_user_set_notify(const struct op_ctx *o, const char *name, const char *email,
+    int notify, struct op_result *res);
 
 /* The blocklist. A pattern as typed is normalised (blocklist_normalize);
  * note NULL: none. Removing by kind and pattern finds the entry by its

@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "op.h"
 #include "op_impl.h"
+#include "mime.h"
 #include "text.h"
 
 /* The user acted on, into res->user. */
@@ -126,4 +127,29 @@ op_user_set_role(const struct op_ctx *o, const char *name, enum auth_role role,
 	enum store_result sr = store_user_set_role(o->st, res->user.id, role, o->who, o->now);
 	return op_done(res, sr == STORE_CONFLICT ? OP_LAST_ADMIN :
 	    op_store_problem(sr, OP_NO_USER));
+}
+
+enum op_problem
+op_user_set_notify(const struct op_ctx *o, const char *name, const char *email, int notify,
+    struct op_result *res)
+{
+	if (email != NULL && email[0] != '\0' && !mime_address_valid(email)) {
+		memset(res, 0, sizeof(*res));
+		return op_done(res, OP_USER_EMAIL);
+	}
+	if (notify >= NOTIFY__MAX) {
+		memset(res, 0, sizeof(*res));
+		return op_done(res, OP_UNAVAILABLE);
+	}
+	enum op_problem p = find_user(o, name, res);
+	if (p != OP_OK)
+		return p;
+	const char *e = email != NULL ? email : res->user.email;
+	enum user_notify mode = notify >= 0 ? (enum user_notify)notify : res->user.notify;
+	if (strcmp(e, res->user.email) == 0 && mode == res->user.notify) {
+		res->unchanged = true;
+		return OP_OK;
+	}
+	return op_done(res, op_store_problem(store_user_set_notify(o->st, res->user.id, e, mode,
+	    o->who, o->now), OP_NO_USER));
 }

@@ -44,6 +44,8 @@ static const struct route routes[] = {
 	{ "/admin/users", POST, admin_users_change, ADMIN, PERM_MANAGE_USERS, &users_params },
 	{ "/admin/account", GET, admin_account_page, ADMIN, PERM_MODERATE, &account_params },
 	{ "/admin/account", POST, admin_account_change, ADMIN, PERM_MODERATE, &account_params },
+	{ "/admin/account/notify", POST, admin_account_notify, ADMIN, PERM_MODERATE,
+	    &account_notify_params },
 	{ "/admin/audit", GET, admin_audit, ADMIN, PERM_MODERATE, &audit_params },
 	{ "/admin/blocklist", GET, admin_blocklist_page, ADMIN, PERM_MODERATE,
 	    &blocklist_params },

@@ -181,6 +181,47 @@ static const char *const migrations[] = {
 	"CREATE INDEX post_keys_created ON post_keys (created);"
 	"PRAGMA application_id = 1851882098;"
 	"PRAGMA user_version = 6;",
+
+	/* 6 → 7: the outbox (store_outbox.h). A notification is a row written
+	 * in the transaction of the event that causes it — a held comment's
+	 * rows by the trigger below, one per moderator who asked for mail —
+	 * and delivered later by nazarctl mail send: claimed (sending), sent,
+	 * or back to pending with a later due time, failed after the last
+	 * attempt. Digest rows wait until their hour or day is over and are
+	 * then merged into one digest row. token makes the Message-ID, the
+	 * same on every attempt. users.notify: none, now, hourly, daily.
+	 * Webhook rows (kind webhook, the event's name in event) are for the
+	 * steps that add their triggers. */
+	"ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN notify TEXT NOT NULL DEFAULT 'none'"
+	" CHECK (notify IN ('none','now','hourly','daily'));"
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK (kind IN ('held','digest','test','webhook')),"
+	" event TEXT NOT NULL DEFAULT '',"
+	" recipient TEXT NOT NULL,"
+	" user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+	" comment_id INTEGER,"
+	" batch TEXT NOT NULL DEFAULT 'now' CHECK (batch IN ('now','hourly','daily')),"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending','sending','sent','failed','merged','dropped')),"
+	" token TEXT NOT NULL DEFAULT (lower(hex(randomblob(12)))),"
+	" created INTEGER NOT NULL,"
+	" due INTEGER NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" claimed INTEGER,"
+	" sent INTEGER,"
+	" last_error TEXT NOT NULL DEFAULT '',"
+	" digest_of INTEGER REFERENCES outbox(id));"
+	"CREATE INDEX outbox_due ON outbox (state, due);"
+	"CREATE INDEX outbox_digest ON outbox (digest_of) WHERE digest_of IS NOT NULL;"
+	"CREATE TRIGGER outbox_held AFTER INSERT ON comments WHEN new.status = 'pending' BEGIN"
+	" INSERT INTO outbox (kind, recipient, user_id, comment_id, batch, created, due)"
+	" SELECT 'held', u.email, u.id, new.id, u.notify, new.created,"
+	"  CASE u.notify WHEN 'hourly' THEN (new.created / 3600 + 1) * 3600"
+	"   WHEN 'daily' THEN (new.created / 86400 + 1) * 86400 ELSE new.created END"
+	" FROM users u WHERE u.disabled = 0 AND u.email <> '' AND u.notify <> 'none'; END;"
+	"PRAGMA user_version = 7;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -19,7 +19,8 @@
 #define FAILURE_NAME_MAX 256
 #define FAILURE_ADDR_MAX 64
 
-#define USER_COLUMNS "id, name, display_name, role, disabled, created, updated, pwhash"
+#define USER_COLUMNS "id, name, display_name, role, disabled, created, updated, pwhash, email," \
+	" notify"
 
 /* The SQL of this file (store_db.h: cached by the address of each). */
 static const char sql_user_add[] =
@@ -40,6 +41,8 @@ static const char sql_user_disabled[] =
 	"UPDATE users SET disabled = ?2, updated = ?3 WHERE id = ?1";
 static const char sql_user_role[] =
 	"UPDATE users SET role = ?2, updated = ?3 WHERE id = ?1";
+static const char sql_user_notify[] =
+	"UPDATE users SET email = ?2, notify = ?3, updated = ?4 WHERE id = ?1";
 static const char sql_count_admins[] =
 	"SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0";
 static const char sql_session_create[] =
@@ -80,6 +83,11 @@ row_user(struct arena *a, sqlite3_stmt *s, struct user *u, char **pwhash)
 	u->updated = sqlite3_column_int64(s, 6);
 	if (pwhash != NULL)
 		*pwhash = store_column_dup(a, s, 7);
+	u->email = store_column_dup(a, s, 8);
+	if (user_notify_parse((const char *)sqlite3_column_text(s, 9), &u->notify) != 0) {
+		log_error("database: user %lld has an unknown notify mode", (long long)u->id);
+		return -1;
+	}
 	if (auth_role_parse((const char *)sqlite3_column_text(s, 3), &u->role) != 0) {
 		log_error("database: user %lld has an unknown role", (long long)u->id);
 		return -1;
@@ -407,6 +415,64 @@ store_user_set_role(struct store *st, int64_t id, enum auth_role role,
 		return STORE_ERROR;
 	}
 	return user_update(st, id, -1, (int)role, who, now);
+}
+
+static const char *const notify_names[] = {
+	[NOTIFY_NONE] = "none", [NOTIFY_NOW] = "now", [NOTIFY_HOURLY] = "hourly",
+	[NOTIFY_DAILY] = "daily",
+};
+_Static_assert(sizeof(notify_names) / sizeof(notify_names[0]) == NOTIFY__MAX,
+    "a name for every notify mode");
+
+const char *
+user_notify_name(enum user_notify n)
+{
+	return (unsigned)n < NOTIFY__MAX ? notify_names[n] : "none";
+}
+
+int
+user_notify_parse(const char *name, enum user_notify *out)
+{
+	for (int i = 0; name != NULL && i < NOTIFY__MAX; i++)
+		if (strcmp(name, notify_names[i]) == 0) {
+			*out = (enum user_notify)i;
+			return 0;
+		}
+	return -1;
+}
+
+enum store_result
+store_user_set_notify(struct store *st, int64_t id, const char *email,
+    enum user_notify notify, const struct actor *who, time_t now)
+{
+	if (who == NULL || email == NULL || (unsigned)notify >= NOTIFY__MAX) {
+		log_error("database: set notify: no actor, address or mode");
+		return STORE_ERROR;
+	}
+	struct user_change uc;
+	enum store_result r = user_change_begin(st, id, &uc);
+	if (r != STORE_OK)
+		return r;
+	sqlite3_stmt *s;
+	if ((r = store_prepare(st, sql_user_notify, &s)) == STORE_OK) {
+		int rc = sqlite3_bind_int64(s, 1, id);
+		if (rc == SQLITE_OK)
+			rc = store_bind_text(s, 2, email);
+		if (rc == SQLITE_OK)
+			rc = store_bind_text(s, 3, notify_names[notify]);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+		if ((r = store_bind_check(st, s, rc)) == STORE_OK)
+			r = store_step_done(st, s);
+	}
+	if (r == STORE_OK)
+		r = store_audit_write(st, who, now, &(struct audit_change){
+		    .action = "user_notify", .target = uc.u.name,
+		    .before = arena_printf(uc.a, "%s %s", uc.u.email[0] ? uc.u.email : "-",
+			notify_names[uc.u.notify]),
+		    .after = arena_printf(uc.a, "%s %s", email[0] ? email : "-",
+			notify_names[notify]) });
+	return user_change_end(st, &uc, r);
 }
 
 enum store_result

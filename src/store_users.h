@@ -17,6 +17,11 @@
 
 struct arena;
 
+/* Which held comments a moderator hears of by mail. */
+enum user_notify { NOTIFY_NONE, NOTIFY_NOW, NOTIFY_HOURLY, NOTIFY_DAILY, NOTIFY__MAX };
+const char *user_notify_name(enum user_notify n);	/* "none", "now", "hourly", "daily" */
+int user_notify_parse(const char *name, enum user_notify *out);	/* 0 or -1 */
+
 struct user {
 	int64_t id;
 	char *name;		/* sign-in name */
@@ -25,6 +30,8 @@ struct user {
 	bool disabled;
 	int64_t created;
 	int64_t updated;
+	char *email;		/* "" when none */
+	enum user_notify notify;	/* mail about held comments */
 };
 
 struct session {
@@ -72,6 +79,11 @@ enum store_result store_user_set_disabled(struct store *st, int64_t id, bool dis
     const struct actor *who, time_t now);
 enum store_result store_user_set_role(struct store *st, int64_t id, enum auth_role role,
     const struct actor *who, time_t now);
+/* The user's address and notify mode (email "" with a mode: no mail
+ * until there is an address). Audited as "user_notify", "ADDRESS MODE"
+ * before and after. STORE_NOT_FOUND for an unknown id. */
+enum store_result store_user_set_notify(struct store *st, int64_t id, const char *email,
+    enum user_notify notify, const struct actor *who, time_t now);
 /* Number of enabled admins (so the last one cannot be disabled). */
 enum store_result store_user_count_admins(struct store *st, long long *count);
 

@@ -600,25 +600,25 @@ syntax_errors(void **state)
 	    "t.conf:12: [server] workers: must be a number from 1 to 64, not \"abc\"");
 	expect_error("[servers]\n",
 	    "t.conf:1: unknown section \"[servers]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin] and [log]");
+	    "[site], [moderation], [antispam], [admin], [mail] and [log]");
 	expect_error("[log]\n[Server]\n",
 	    "t.conf:2: unknown section \"[Server]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin] and [log]");
+	    "[site], [moderation], [antispam], [admin], [mail] and [log]");
 	expect_error("[server\n",
 	    "t.conf:1: unknown section \"[server\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin] and [log]");
+	    "[site], [moderation], [antispam], [admin], [mail] and [log]");
 	expect_error("[]\n",
 	    "t.conf:1: unknown section \"[]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin] and [log]");
+	    "[site], [moderation], [antispam], [admin], [mail] and [log]");
 	expect_error("[server]\nworker = 4\n", "t.conf:2: unknown key \"worker\" in [server]");
 	expect_error("[site]\nlisten = unix:/a\n", "t.conf:2: unknown key \"listen\" in [site]");
 	expect_error("[server]\nWorkers = 4\n", "t.conf:2: unknown key \"Workers\" in [server]");
 	expect_error("workers = 4\n",
 	    "t.conf:1: key \"workers\" outside a section; put it under [server], [database], "
-	    "[site], [moderation], [antispam], [admin] or [log]");
+	    "[site], [moderation], [antispam], [admin], [mail] or [log]");
 	expect_error("# top\nname = x\n[site]\n",
 	    "t.conf:2: key \"name\" outside a section; put it under [server], [database], "
-	    "[site], [moderation], [antispam], [admin] or [log]");
+	    "[site], [moderation], [antispam], [admin], [mail] or [log]");
 	expect_error("[server]\nworkers = 4\n[log]\n[server]\nworkers = 5\n",
 	    "t.conf:5: [server] workers: duplicate key (first set on line 2)");
 	expect_error("[server]\nworkers = 4\nworkers = 4\n",
@@ -892,6 +892,58 @@ body_cap_follows_max_length(void **state)
 	assert_int_equal(config_body_cap(5000), 256384);
 }
 
+/* [mail]: each key, and what the keys need of each other, at the line
+ * of transport. */
+static void
+mail_keys(void **state)
+{
+	(void)state;
+	struct config c;
+	config_defaults(&c);
+	assert_int_equal(c.mail_transport, MAIL_TRANSPORT_NONE);
+	assert_string_equal(c.mail_sendmail, "/usr/sbin/sendmail");
+	assert_int_equal(c.mail_max_attempts, 8);
+	assert_int_equal(parse("[mail]\ntransport = sendmail\nfrom = c@news.example.ir\n"
+	    "base_url = https://news.example.ir/comments\nsendmail = /usr/bin/msmtp\n"
+	    "from_name = خبر\ntimeout_seconds = 5\nmax_attempts = 3\n", &c), 0);
+	assert_int_equal(c.mail_transport, MAIL_TRANSPORT_SENDMAIL);
+	assert_string_equal(c.mail_from, "c@news.example.ir");
+	assert_string_equal(c.mail_from_name, "خبر");
+	assert_string_equal(c.mail_sendmail, "/usr/bin/msmtp");
+	assert_int_equal(c.mail_timeout_seconds, 5);
+	assert_int_equal(c.mail_max_attempts, 3);
+	config_defaults(&c);
+	assert_int_equal(parse("[mail]\ntransport = smtp\nfrom = c@news.example.ir\n"
+	    "base_url = http://127.0.0.1:8080\nsmtp_url = smtps://mail.example.ir:465\n"
+	    "smtp_user = c\nsmtp_password_file = /etc/nazar/pw\n", &c), 0);
+	assert_string_equal(c.mail_smtp_url, "smtps://mail.example.ir:465");
+
+	expect_error("[mail]\nfrom = Comments <c@example.ir>\n",
+	    "t.conf:2: [mail] from: must be a plain address such as comments@example.ir "
+	    "(ASCII, a domain with a dot, no name or angle brackets), not "
+	    "\"Comments <c@example.ir>\"");
+	expect_error("[mail]\ntransport = mailx\n",
+	    "t.conf:2: [mail] transport: must be none, sendmail or smtp, not \"mailx\"");
+	expect_error("[mail]\nsmtp_url = http://mail.example.ir\n",
+	    "t.conf:2: [mail] smtp_url: must be smtp://HOST[:PORT] (STARTTLS) or "
+	    "smtps://HOST[:PORT] (TLS), not \"http://mail.example.ir\"");
+	expect_error("[mail]\nbase_url = https://x.example/comments/\n",
+	    "t.conf:2: [mail] base_url: must be the public address of base_path, such as "
+	    "https://www.example.ir/comments (http or https, no trailing '/', no query), not "
+	    "\"https://x.example/comments/\"");
+	expect_error("[mail]\nsendmail = sendmail\n",
+	    "t.conf:2: [mail] sendmail: must be an absolute path, not \"sendmail\"");
+	expect_error("[mail]\nfrom = c@news.example.ir\ntransport = sendmail\n",
+	    "t.conf:3: [mail] transport = sendmail needs base_url = the public address of "
+	    "base_path, for links");
+	expect_error("[mail]\ntransport = smtp\nfrom = c@news.example.ir\n"
+	    "base_url = https://news.example.ir/comments\n",
+	    "t.conf:2: [mail] transport = smtp needs smtp_url = smtp://HOST:587 or "
+	    "smtps://HOST:465");
+	expect_error("[mail]\nsmtp_user = c\n",
+	    "t.conf:2: [mail] smtp_user and smtp_password_file go together");
+}
+
 int
 main(void)
 {
@@ -909,6 +961,7 @@ main(void)
 		cmocka_unit_test(file_limits),
 		cmocka_unit_test(loading_files),
 		cmocka_unit_test(shipped_example),
+		cmocka_unit_test(mail_keys),
 		cmocka_unit_test(default_path),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

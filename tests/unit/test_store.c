@@ -214,6 +214,10 @@ migrate_from_v1(void **state)
 	    "SELECT rowid FROM comments_fts WHERE comments_fts MATCH '\"کتاب\"'"), 1);
 	assert_int_equal(raw_int(old,
 	    "SELECT rowid FROM comments_fts WHERE comments_fts MATCH '\"علی\"'"), 1);
+	/* Comments held before the outbox existed announce nothing. */
+	assert_int_equal(raw_int(old, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(raw_int(old, "SELECT count(*) FROM pragma_table_info('users')"
+	    " WHERE name IN ('email', 'notify')"), 2);
 	rm_in(f, "other.db");
 	rm_in(f, "other.db-wal");
 	rm_in(f, "other.db-shm");

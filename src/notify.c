@@ -1,0 +1,346 @@
+/* notify.c — the outbox's sender; see notify.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "catalog.h"
+#include "locale.h"
+#include "log.h"
+#include "mail_transport.h"
+#include "mime.h"
+#include "notify.h"
+#include "store.h"
+#include "store_outbox.h"
+#include "store_users.h"
+#include "tmpl.h"
+
+/* Comments listed in one digest at most; the rest are counted. */
+#define DIGEST_MAX 50
+
+static const char *const kinds[] = { "held", "digest", "test" };
+static const char *const parts[] = { "subject", "txt", "html" };
+
+int
+notify_open(struct notify *n, const struct config *cfg, struct store *st, char *err,
+    size_t errlen)
+{
+	memset(n, 0, sizeof(*n));
+	n->cfg = cfg;
+	n->st = st;
+	n->lock_fd = -1;
+	if (cfg->mail_transport == MAIL_TRANSPORT_NONE) {
+		snprintf(err, errlen, "no mail transport configured: set [mail] transport");
+		return -1;
+	}
+	char dir[1200];
+	snprintf(dir, sizeof(dir), "%s/mail", cfg->templates);
+	n->templates = tmpl_set_new();
+	if (tmpl_set_load_dir(n->templates, dir, err, errlen) != 0)
+		return -1;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++) {
+			char name[64];
+			snprintf(name, sizeof(name), "%s.%s", kinds[k], parts[p]);
+			if (!tmpl_set_has(n->templates, name)) {
+				snprintf(err, errlen, "%s: template %s.mustache is missing", dir,
+				    name);
+				return -1;
+			}
+		}
+	snprintf(dir, sizeof(dir), "%s/i18n/%s.ini", cfg->templates, locale_code(cfg->locale));
+	n->strings = catalog_load(dir, err, errlen);
+	return n->strings != NULL ? 0 : -1;
+}
+
+void
+notify_close(struct notify *n)
+{
+	if (n->lock_fd >= 0)
+		close(n->lock_fd);
+	n->lock_fd = -1;
+	tmpl_set_free(n->templates);
+	n->templates = NULL;
+	catalog_free(n->strings);
+	n->strings = NULL;
+}
+
+int
+notify_lock(struct notify *n, char *err, size_t errlen)
+{
+	char path[1100];
+	snprintf(path, sizeof(path), "%s.mail-lock", n->cfg->db_path);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -1;
+	}
+	n->lock_fd = fd;
+	return 1;
+}
+
+long
+notify_backoff(long long attempts)
+{
+	long s = 60;
+	for (long long i = 1; i < attempts && s < 6 * 3600; i++)
+		s *= 2;
+	return s < 6 * 3600 ? s : 6 * 3600;
+}
+
+/* --- the values a mail template sees --- */
+
+static const char *
+localized_date(struct arena *a, const struct config *cfg, int64_t t)
+{
+	struct buf b = { 0 };
+	locale_format_datetime(&b, cfg->locale, (time_t)t);
+	char *s = arena_strdup(a, buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+static const char *
+localized_int(struct arena *a, const struct config *cfg, long long v)
+{
+	struct buf b = { 0 };
+	locale_format_int(&b, cfg->locale, v);
+	char *s = arena_strdup(a, buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+static const char *
+article_link(struct arena *a, const struct config *cfg, const char *article)
+{
+	const char *slot = strstr(cfg->article_url, "{article}");
+	if (cfg->article_url[0] == '\0' || slot == NULL)
+		return "";
+	/* Article ids are URL-safe by construction (validate.h). */
+	return arena_printf(a, "%.*s%s%s", (int)(slot - cfg->article_url), cfg->article_url,
+	    article, slot + strlen("{article}"));
+}
+
+static struct tval *
+comment_value(struct arena *a, const struct config *cfg, const struct comment *c)
+{
+	struct tval *o = tval_object(a);
+	tval_set_str(a, o, "id", localized_int(a, cfg, c->id));
+	tval_set_str(a, o, "name", c->name);
+	tval_set_str(a, o, "email", c->email);
+	tval_set_str(a, o, "article", c->article);
+	tval_set_str(a, o, "article_link", article_link(a, cfg, c->article));
+	tval_set_str(a, o, "date", localized_date(a, cfg, c->created));
+	tval_set_str(a, o, "body", c->body);
+	tval_set_str(a, o, "reason", c->reason);
+	tval_set_bool(a, o, "is_reply", c->parent > 0);
+	tval_set_str(a, o, "link", arena_printf(a, "%s/admin/comments/%lld",
+	    cfg->mail_base_url, (long long)c->id));
+	return o;
+}
+
+static struct tval *
+base_value(struct notify *n, struct arena *a, const struct outbox_item *it)
+{
+	const struct config *cfg = n->cfg;
+	struct tval *v = tval_object(a);
+	struct tval *t = tval_object(a);
+	catalog_to_tval(n->strings, a, t);
+	tval_set(a, v, "t", t);
+	tval_set_str(a, v, "lang", locale_code(cfg->locale));
+	tval_set_str(a, v, "dir", locale_dir(cfg->locale));
+	tval_set_str(a, v, "site", cfg->site_name);
+	tval_set_str(a, v, "to", it->recipient);
+	tval_set_str(a, v, "queue_link", arena_printf(a, "%s/admin/queue", cfg->mail_base_url));
+	tval_set_str(a, v, "account_link", arena_printf(a, "%s/admin/account",
+	    cfg->mail_base_url));
+	return v;
+}
+
+/* A held comment still waiting, into *c: 1, or 0 when it is gone or was
+ * decided already (nothing to tell), -1 on failure. */
+static int
+waiting_comment(struct notify *n, struct arena *a, int64_t id, struct comment *c)
+{
+	enum store_result r = store_get_comment(n->st, a, id, c);
+	if (r == STORE_NOT_FOUND)
+		return 0;
+	if (r != STORE_OK)
+		return -1;
+	return c->status == COMMENT_PENDING ? 1 : 0;
+}
+
+/* The values of a held or digest row: 1, 0 nothing to send, -1 failure. */
+static int
+comments_value(struct notify *n, struct arena *a, const struct outbox_item *it,
+    struct tval *v, char *err, size_t errlen)
+{
+	struct comment c;
+	if (it->kind == OUTBOX_HELD) {
+		int w = waiting_comment(n, a, it->comment_id, &c);
+		if (w <= 0) {
+			snprintf(err, errlen, w < 0 ? "the database failed" :
+			    "comment %lld was decided or removed before the mail went out",
+			    (long long)it->comment_id);
+			return w;
+		}
+		tval_set(a, v, "comment", comment_value(a, n->cfg, &c));
+		return 1;
+	}
+	int64_t *ids;
+	size_t count, shown = 0, waiting = 0;
+	if (store_outbox_digest_comments(n->st, a, it->id, &ids, &count) != STORE_OK) {
+		snprintf(err, errlen, "the database failed");
+		return -1;
+	}
+	struct tval *list = tval_list(a);
+	for (size_t i = 0; i < count; i++) {
+		int w = waiting_comment(n, a, ids[i], &c);
+		if (w < 0) {
+			snprintf(err, errlen, "the database failed");
+			return -1;
+		}
+		if (w == 0)
+			continue;
+		waiting++;
+		if (shown < DIGEST_MAX) {
+			tval_push(a, list, comment_value(a, n->cfg, &c));
+			shown++;
+		}
+	}
+	if (waiting == 0) {
+		snprintf(err, errlen, "every comment of the digest was decided before it went out");
+		return 0;
+	}
+	tval_set(a, v, "comments", list);
+	tval_set_str(a, v, "count", localized_int(a, n->cfg, (long long)waiting));
+	tval_set_bool(a, v, "more", waiting > shown);
+	tval_set_str(a, v, "more_count", localized_int(a, n->cfg, (long long)(waiting - shown)));
+	return 1;
+}
+
+/* Renders kind.part; the subject on one line, trimmed. */
+static const char *
+render(struct notify *n, struct arena *a, const char *kind, const char *part,
+    const struct tval *v)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "%s.%s", kind, part);
+	struct buf b = { 0 };
+	tmpl_render(n->templates, name, v, &b);
+	if (strcmp(part, "subject") == 0) {
+		for (size_t i = 0; i < b.len; i++)
+			if (b.data[i] == '\n' || b.data[i] == '\r' || b.data[i] == '\t')
+				b.data[i] = ' ';
+		while (b.len > 0 && b.data[b.len - 1] == ' ')
+			b.data[--b.len] = '\0';
+	}
+	char *s = arena_strdup(a, buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+int
+notify_compose(struct notify *n, struct arena *a, const struct outbox_item *it,
+    time_t now, struct buf *out, char *err, size_t errlen)
+{
+	if (!mime_address_valid(it->recipient)) {
+		snprintf(err, errlen, "not a valid address: the row's recipient");
+		return 0;
+	}
+	struct tval *v = base_value(n, a, it);
+	if (it->kind != OUTBOX_TEST) {
+		int rc = comments_value(n, a, it, v, err, errlen);
+		if (rc <= 0)
+			return rc;
+	}
+	const char *kind = outbox_kind_name(it->kind);
+	const char *from_name = n->cfg->mail_from_name[0] != '\0' ? n->cfg->mail_from_name :
+	    n->cfg->site_name;
+	struct mime_message m = {
+		.from_name = from_name,
+		.from = n->cfg->mail_from,
+		.to = it->recipient,
+		.subject = render(n, a, kind, "subject", v),
+		.date = now,
+		.message_id = arena_printf(a, "nazar.%lld.%s@%s", (long long)it->id, it->token,
+		    mime_address_domain(n->cfg->mail_from)),
+		.text = render(n, a, kind, "txt", v),
+		.html = render(n, a, kind, "html", v),
+		.boundary = arena_printf(a, "nazar-%s-%lld", it->token, (long long)it->id),
+	};
+	mime_message_write(out, &m);
+	return 1;
+}
+
+/* Delivers one claimed row and records the outcome. */
+static enum store_result
+deliver_one(struct notify *n, struct arena *a, const struct outbox_item *it, time_t now,
+    struct notify_stats *stats)
+{
+	char why[512] = "";
+	struct buf msg = { 0 };
+	int rc = notify_compose(n, a, it, now, &msg, why, sizeof(why));
+	enum store_result r;
+	if (rc == 0) {
+		stats->dropped++;
+		r = store_outbox_drop(n->st, it->id, why);
+	} else if (rc > 0 &&
+	    mail_deliver(n->cfg, it->recipient, msg.data, msg.len, why, sizeof(why)) == 0) {
+		stats->sent++;
+		r = store_outbox_sent(n->st, it->id, now);
+	} else if (it->attempts >= n->cfg->mail_max_attempts) {
+		stats->failed++;
+		log_warn("mail: outbox %lld to %s failed after %lld attempts: %s",
+		    (long long)it->id, it->recipient, (long long)it->attempts, why);
+		r = store_outbox_fail(n->st, it->id, why);
+	} else {
+		stats->retried++;
+		log_info("mail: outbox %lld to %s: attempt %lld failed, again in %ld s: %s",
+		    (long long)it->id, it->recipient, (long long)it->attempts,
+		    notify_backoff(it->attempts), why);
+		r = store_outbox_retry(n->st, it->id, now + notify_backoff(it->attempts), why);
+	}
+	buf_free(&msg);
+	return r;
+}
+
+int
+notify_run(struct notify *n, time_t now, bool flush, struct notify_stats *stats,
+    char *err, size_t errlen)
+{
+	memset(stats, 0, sizeof(*stats));
+	enum store_result r = store_outbox_recover(n->st, &stats->recovered);
+	if (r == STORE_OK)
+		r = store_outbox_merge_digests(n->st, now, flush, &stats->digests);
+	struct arena *a = arena_new();
+	while (r == STORE_OK) {
+		struct outbox_item it;
+		arena_reset(a, 0);
+		r = store_outbox_claim(n->st, a, now, &it);
+		if (r == STORE_NOT_FOUND) {
+			r = STORE_OK;
+			break;
+		}
+		if (r == STORE_OK)
+			r = deliver_one(n, a, &it, now, stats);
+	}
+	arena_free(a);
+	if (r != STORE_OK) {
+		snprintf(err, errlen, "the database failed (see the log)");
+		return -1;
+	}
+	return 0;
+}
