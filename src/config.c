@@ -286,7 +286,7 @@ set_busy_timeout(struct config *cfg, const char *v, char *msg, size_t msglen)
 	return 0;
 }
 
-/* A directory for backups: absolute, or empty for the database's own. */
+/* A directory for backups: absolute, or empty for none. */
 static int
 set_backup_dir(struct config *cfg, const char *v, char *msg, size_t msglen)
 {
@@ -802,7 +802,7 @@ config_defaults(struct config *cfg)
 	cfg->max_body_bytes = config_body_cap(5000);
 	snprintf(cfg->db_path, sizeof(cfg->db_path), "%s", NAZAR_LOCALSTATEDIR "/nazar.db");
 	cfg->busy_timeout_ms = 5000;
-	cfg->backup_dir[0] = '\0';
+	snprintf(cfg->backup_dir, sizeof(cfg->backup_dir), "%s", NAZAR_LOCALSTATEDIR "/backups");
 	cfg->backup_keep = 7;
 	snprintf(cfg->site_name, sizeof(cfg->site_name), "%s", "nazar");
 	cfg->locale = LOCALE_FA;

@@ -43,7 +43,7 @@ struct config {
 	/* [database] */
 	char db_path[1024];
 	int busy_timeout_ms;		/* default 5000 */
-	char backup_dir[1024];		/* nazarctl backup --rotate's default; "" = none */
+	char backup_dir[1024];		/* backup --rotate's; default localstatedir/lib/nazar/backups */
 	int backup_keep;		/* backups kept by --rotate; default 7 */
 	/* [site] */
 	char site_name[256];

@@ -120,7 +120,7 @@ server_keys(void **state)
 	config_defaults(&c);
 	assert_string_equal(c.user, "");
 	assert_int_equal(c.backup_keep, 7);
-	assert_string_equal(c.backup_dir, "");
+	assert_string_equal(c.backup_dir, NAZAR_LOCALSTATEDIR "/backups");
 	assert_int_equal(one("server", "user", "nazar", &c), 0);
 	assert_string_equal(c.user, "nazar");
 	assert_int_equal(one("server", "user", "www-data", &c), 0);
