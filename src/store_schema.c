@@ -222,6 +222,18 @@ static const char *const migrations[] = {
 	"   WHEN 'daily' THEN (new.created / 86400 + 1) * 86400 ELSE new.created END"
 	" FROM users u WHERE u.disabled = 0 AND u.email <> '' AND u.notify <> 'none'; END;"
 	"PRAGMA user_version = 7;",
+
+	/* 7 → 8: where an imported comment came from (store_import.h): the
+	 * system ("wxr", "disqus", "nazar" …), its id there and its parent's
+	 * id there, so that a second import of the same file adds nothing
+	 * and replies find their parents whatever the order of the file.
+	 * NULL for comments posted here. */
+	"ALTER TABLE comments ADD COLUMN source_system TEXT;"
+	"ALTER TABLE comments ADD COLUMN source_id TEXT;"
+	"ALTER TABLE comments ADD COLUMN source_parent TEXT;"
+	"CREATE UNIQUE INDEX comments_source ON comments (source_system, source_id)"
+	" WHERE source_id IS NOT NULL;"
+	"PRAGMA user_version = 8;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -218,6 +218,20 @@ migrate_from_v1(void **state)
 	assert_int_equal(raw_int(old, "SELECT count(*) FROM outbox"), 0);
 	assert_int_equal(raw_int(old, "SELECT count(*) FROM pragma_table_info('users')"
 	    " WHERE name IN ('email', 'notify')"), 2);
+	/* Comments from before imports came from nowhere else; one id of one
+	 * system is one comment. */
+	assert_int_equal(raw_int(old,
+	    "SELECT count(*) FROM comments WHERE source_system IS NULL AND source_id IS NULL"
+	    " AND source_parent IS NULL"), 3);
+	assert_int_equal(raw_exec(old,
+	    "UPDATE comments SET source_system = 'wxr', source_id = '7' WHERE id = 1"),
+	    SQLITE_OK);
+	assert_int_not_equal(raw_exec(old,
+	    "UPDATE comments SET source_system = 'wxr', source_id = '7' WHERE id = 2"),
+	    SQLITE_OK);
+	assert_int_equal(raw_exec(old,
+	    "UPDATE comments SET source_system = 'disqus', source_id = '7' WHERE id = 2"),
+	    SQLITE_OK);
 	rm_in(f, "other.db");
 	rm_in(f, "other.db-wal");
 	rm_in(f, "other.db-shm");
