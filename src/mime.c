@@ -98,18 +98,22 @@ flatten(struct buf *tmp, const char *v)
 }
 
 /* Bytes of v[0..len) that fit max bytes without splitting a UTF-8
- * character (continuation bytes are 10xxxxxx); at least one character. */
+ * character (continuation bytes are 10xxxxxx); at least one character.
+ * A character has at most three continuation bytes: a longer run is not
+ * UTF-8, and is cut at max like any other bytes. */
 static size_t
 char_cut(const char *v, size_t len, size_t max)
 {
 	if (len <= max)
 		return len;
 	size_t n = max;
-	while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
+	while (n > 0 && max - n < 3 && ((unsigned char)v[n] & 0xc0) == 0x80)
 		n--;
+	if (((unsigned char)v[n] & 0xc0) == 0x80)
+		return max > 0 ? max : 1;
 	if (n == 0) {
 		n = 1;
-		while (n < len && ((unsigned char)v[n] & 0xc0) == 0x80)
+		while (n < len && n < 4 && ((unsigned char)v[n] & 0xc0) == 0x80)
 			n++;
 	}
 	return n;
