@@ -111,4 +111,10 @@ enum store_result store_begin_read(struct store *st);
 enum store_result store_commit(struct store *st);
 void store_rollback(struct store *st);
 
+/* The SQL of the migration step from schema version `from` to from + 1
+ * (store_schema.c), NULL outside 0 .. STORE_SCHEMA_VERSION - 1. For the
+ * generator of the old-schema fixtures (dev/schema-fixture), which
+ * rebuilds a database as each released step left it. */
+const char *store_schema_step(int from);
+
 #endif

@@ -241,6 +241,12 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSIO
 _Static_assert(STORE_APPLICATION_ID == 1851882098, "the id migration 6 sets");
 _Static_assert(crypto_auth_KEYBYTES == SECRET_BYTES, "the secret is a crypto_auth key");
 
+const char *
+store_schema_step(int from)
+{
+	return from >= 0 && from < STORE_SCHEMA_VERSION ? migrations[from] : NULL;
+}
+
 static enum store_result
 user_version(struct store *st, int *v)
 {
