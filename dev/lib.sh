@@ -57,7 +57,7 @@ NAZAR_BUILD_DEPS="build-essential autoconf automake autoconf-archive pkg-config
 	libcurl4-openssl-dev"
 NAZAR_RUN_DEPS="nginx curl sqlite3 iproute2"
 NAZAR_TEST_DEPS="nginx curl sqlite3 fcgiwrap iproute2 jq python3 procps
-	python3-aiosmtpd msmtp"
+	python3-aiosmtpd msmtp libxml2-utils"
 NAZAR_BROWSER_DEPS="chromium nodejs npm"
 NAZAR_BENCH_DEPS="wrk"
 NAZAR_SCAN_DEPS="sqlmap wapiti"

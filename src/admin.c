@@ -77,9 +77,7 @@ admin_same_origin(const struct request *r)
 	const char *o = r->origin + sl;
 	if (r->host[0] == '\0')
 		return false;
-	/* Whether Host names a port: "h:p", "[v6]:p" ("[v6]" alone does not). */
-	const char *bracket = r->host[0] == '[' ? strchr(r->host, ']') : NULL;
-	bool host_port = bracket != NULL ? bracket[1] == ':' : strchr(r->host, ':') != NULL;
+	bool host_port = request_host_has_port(r);
 	if (strcasecmp(o, r->host) == 0)
 		/* An Origin without a port means the scheme's default port: the
 		 * server must be listening there (Debian's fastcgi_params send

@@ -522,6 +522,9 @@ set_max_length(struct config *cfg, const char *v, char *msg, size_t msglen)
 
 INT_KEY(set_trusted_after, trusted_after, 1, 1000)
 
+/* Up to STORE_RECENT_MAX (store_recent.h); 0 turns feeds off. */
+INT_KEY(set_feed_entries, feed_entries, 0, 500)
+
 /* --- [antispam] --- */
 
 /* Up to a day: a form is read and answered within minutes. */
@@ -749,6 +752,7 @@ static const struct key keys[] = {
 	{ SEC_SITE, "article_url", set_article_url },
 	{ SEC_SITE, "allowed_return_hosts", set_return_hosts },
 	{ SEC_SITE, "templates", set_templates },
+	{ SEC_SITE, "feed_entries", set_feed_entries },
 	{ SEC_MODERATION, "mode", set_mode },
 	{ SEC_MODERATION, "max_length", set_max_length },
 	{ SEC_MODERATION, "trusted_after", set_trusted_after },
@@ -810,6 +814,7 @@ config_defaults(struct config *cfg)
 	cfg->article_url[0] = '\0';
 	cfg->return_host_count = 0;
 	snprintf(cfg->templates, sizeof(cfg->templates), "%s", NAZAR_PKGDATADIR "/templates");
+	cfg->feed_entries = 50;
 	cfg->mode = MODERATION_PRE;
 	cfg->max_length = 5000;
 	cfg->trusted_after = 3;

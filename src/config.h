@@ -53,6 +53,7 @@ struct config {
 	char return_hosts[CONFIG_MAX_RETURN_HOSTS][256];	/* lower-case host[:port] */
 	int return_host_count;
 	char templates[1024];		/* template directory */
+	int feed_entries;		/* comments in an Atom feed; 0: no feeds; 50 */
 	/* [moderation] */
 	enum moderation_mode mode;
 	int max_length;			/* characters of a comment body; default 5000 */

@@ -36,8 +36,9 @@ handler_fn handle_embed;	/* GET embed: the thread as a whole page */
 handler_fn handle_counts;	/* GET counts */
 handler_fn handle_post;		/* POST post */
 handler_fn handle_health;	/* GET health */
+handler_fn handle_feed;		/* GET feed.atom: h_feed.c */
 extern const struct param_table thread_params, thread_json_params, counts_params,
-    post_params;
+    post_params, feed_params;
 
 /* Signing in and out, h_admin_login.c. */
 handler_fn admin_root;		/* /admin → /admin/ */

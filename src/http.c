@@ -3,7 +3,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -340,4 +342,99 @@ http_location_encode(struct arena *a, const char *s, size_t len)
 	}
 	*o = '\0';
 	return out;
+}
+
+static const char wdays[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+	"Aug", "Sep", "Oct", "Nov", "Dec" };
+
+void
+http_date_format(int64_t t, char out[HTTP_DATE_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0) {
+		snprintf(out, HTTP_DATE_LEN, "Thu, 01 Jan 1970 00:00:00 GMT");
+		return;
+	}
+	snprintf(out, HTTP_DATE_LEN, "%s, %02d %s %04d %02d:%02d:%02d GMT", wdays[tm.tm_wday],
+	    tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec);
+}
+
+/* n decimal digits at s, into *v. */
+static bool
+digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+bool
+http_date_parse(const char *s, int64_t *t)
+{
+	/* "Sun, 06 Nov 1994 08:49:37 GMT": fixed positions, 29 characters. */
+	if (s == NULL || strlen(s) != HTTP_DATE_LEN - 1 || s[3] != ',' || s[4] != ' ' ||
+	    s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' || s[22] != ':' ||
+	    strcmp(s + 25, " GMT") != 0)
+		return false;
+	int wday = -1, mon = -1;
+	for (int i = 0; i < 7; i++)
+		if (memcmp(s, wdays[i], 3) == 0)
+			wday = i;
+	for (int i = 0; i < 12; i++)
+		if (memcmp(s + 8, months[i], 3) == 0)
+			mon = i;
+	int day, year, hour, min, sec;
+	if (wday < 0 || mon < 0 || !digits(s + 5, 2, &day) || !digits(s + 12, 4, &year) ||
+	    !digits(s + 17, 2, &hour) || !digits(s + 20, 2, &min) || !digits(s + 23, 2, &sec))
+		return false;
+	if (day < 1 || day > 31 || hour > 23 || min > 59 || sec > 59 || year < 1970)
+		return false;
+	struct tm tm = { .tm_year = year - 1900, .tm_mon = mon, .tm_mday = day,
+		.tm_hour = hour, .tm_min = min, .tm_sec = sec };
+	time_t v = timegm(&tm);
+	/* timegm normalises 31 Feb into March: such a date was not a date;
+	 * nor is one that names the wrong day of the week. */
+	if (v == (time_t)-1 || tm.tm_mday != day || tm.tm_mon != mon || tm.tm_wday != wday)
+		return false;
+	*t = (int64_t)v;
+	return true;
+}
+
+bool
+http_etag_matches(const char *header, const char *etag)
+{
+	if (header == NULL || etag == NULL)
+		return false;
+	size_t want = strlen(etag);
+	const char *p = header;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			return false;
+		if (*p == '*')
+			return true;
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (*p != '"')
+			return false;
+		const char *end = strchr(p + 1, '"');
+		if (end == NULL)
+			return false;
+		size_t len = (size_t)(end - p) + 1;
+		if (len == want && memcmp(p, etag, len) == 0)
+			return true;
+		p = end + 1;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != ',' && *p != '\0')
+			return false;
+	}
 }

@@ -9,6 +9,7 @@
 #define NAZAR_HTTP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 struct arena;
@@ -70,5 +71,18 @@ void http_url_encode(struct buf *out, const char *s);
  * space, and " < > \ ^ ` { | }) percent-encoded, everything else
  * (reserved characters and existing %XX escapes too) kept. In the arena. */
 char *http_location_encode(struct arena *a, const char *s, size_t len);
+
+/* An HTTP date (RFC 9110's IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT")
+ * of a Unix time, into out (HTTP_DATE_LEN bytes with the NUL). */
+#define HTTP_DATE_LEN 30
+void http_date_format(int64_t t, char out[HTTP_DATE_LEN]);
+/* Reads an IMF-fixdate; false for anything else (the obsolete forms too:
+ * a conditional request that cannot be read is answered in full). */
+bool http_date_parse(const char *s, int64_t *t);
+
+/* Whether an If-None-Match value (a list of entity tags, or "*") names
+ * etag (quoted, e.g. "\"abc\""), by the weak comparison of RFC 9110:
+ * W/ prefixes ignored. A malformed list matches nothing. */
+bool http_etag_matches(const char *if_none_match, const char *etag);
 
 #endif

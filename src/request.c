@@ -71,6 +71,8 @@ request_read(struct request *r, const struct request_source *src, const struct c
 	r->server_port = env_or_empty(envp, "SERVER_PORT");
 	r->origin = env_or_empty(envp, "HTTP_ORIGIN");
 	r->fetch_site = env_or_empty(envp, "HTTP_SEC_FETCH_SITE");
+	r->if_none_match = env_or_empty(envp, "HTTP_IF_NONE_MATCH");
+	r->if_modified_since = env_or_empty(envp, "HTTP_IF_MODIFIED_SINCE");
 	const char *https = request_env(envp, "HTTPS");
 	r->https = https != NULL && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
 	if (r->now == 0)
@@ -177,4 +179,22 @@ response_head(const struct response *res, struct buf *out)
 	for (size_t i = 0; i < res->header_count; i++)
 		buf_printf(out, "%s: %s\r\n", res->headers[i].name, res->headers[i].value);
 	buf_puts(out, "\r\n");
+}
+
+bool
+request_host_has_port(const struct request *r)
+{
+	const char *bracket = r->host[0] == '[' ? strchr(r->host, ']') : NULL;
+	return bracket != NULL ? bracket[1] == ':' : strchr(r->host, ':') != NULL;
+}
+
+const char *
+request_origin(const struct request *r)
+{
+	const char *scheme = r->https ? "https" : "http";
+	const char *host = r->host[0] != '\0' ? r->host : "localhost";
+	if (request_host_has_port(r) || r->server_port[0] == '\0' ||
+	    strcmp(r->server_port, r->https ? "443" : "80") == 0)
+		return arena_printf(r->arena, "%s://%s", scheme, host);
+	return arena_printf(r->arena, "%s://%s:%s", scheme, host, r->server_port);
 }

@@ -46,6 +46,8 @@ struct request {
 	const char *server_port;	/* SERVER_PORT, "" when absent */
 	const char *origin;		/* Origin header, "" when absent */
 	const char *fetch_site;		/* Sec-Fetch-Site header, "" when absent */
+	const char *if_none_match;	/* If-None-Match header, "" when absent */
+	const char *if_modified_since;	/* If-Modified-Since header, "" when absent */
 	bool https;
 	time_t now;
 };
@@ -90,6 +92,13 @@ bool request_wants_json(const struct request *r);
 /* Adds a header; a value that is not header-safe is dropped and logged,
  * so nothing from a request can split a response. */
 void response_header(struct response *res, const char *name, const char *value);
+
+/* Whether Host names a port: "h:p", "[v6]:p" ("[v6]" alone does not). */
+bool request_host_has_port(const struct request *r);
+/* "scheme://host[:port]" of this request, in its arena. nginx's stock
+ * fastcgi_params pass Host without the port: then SERVER_PORT adds it
+ * unless it is the scheme's default. */
+const char *request_origin(const struct request *r);
 /* Which headers every answer carries: nosniff everywhere; a strict
  * Referrer-Policy and no framing for the admin; for the public pages, which
  * are made to be framed and included, a Referrer-Policy that does not leak

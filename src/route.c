@@ -26,6 +26,7 @@ static const struct route routes[] = {
 	{ "/counts", GET, handle_counts, PUBLIC, 0, &counts_params },
 	{ "/post", POST, handle_post, PUBLIC, 0, &post_params },
 	{ "/health", GET, handle_health, PUBLIC, 0, NULL },
+	{ "/feed.atom", GET, handle_feed, PUBLIC, 0, &feed_params },
 
 	/* /comments/admin → /comments/admin/, so relative links work. */
 	{ "/admin", GET | POST, admin_root, OPEN, 0, NULL },

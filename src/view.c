@@ -152,6 +152,7 @@ view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char
 
 	int pages = top > 0 ? (int)((top + THREAD_PAGE_SIZE - 1) / THREAD_PAGE_SIZE) : 1;
 	tval_set_str(a, obj, "article", article);
+	tval_set_bool(a, obj, "feed", c->app->cfg.feed_entries > 0);
 	tval_set_number(a, obj, "count", (double)approved);
 	const char *key = approved == 0 ? "count.zero" : approved == 1 ? "count.one" : "count.other";
 	tval_set_str(a, obj, "count_text",

@@ -4,8 +4,13 @@
  * What must hold: 400 exactly when the header is longer than the limit or
  * has more non-empty segments than allowed (counted here independently);
  * on success every cookie has a non-empty key without ';', '=' or outer
- * blanks, a value without ';', and value_len == strlen(value). */
+ * blanks, a value without ';', and value_len == strlen(value).
+ *
+ * The same bytes as the conditional-request headers: an HTTP date that
+ * parses formats back to the same text; a quoted tag found in an
+ * If-None-Match value matches it. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "arena.h"
@@ -76,6 +81,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(l.count == 0 && l.items == NULL);
 		arena_free(a);
 	}
+	int64_t t;
+	if (http_date_parse(h, &t)) {
+		char back[HTTP_DATE_LEN];
+		http_date_format(t, back);
+		FUZZ_CHECK(strcmp(back, h) == 0);
+	}
+	if (http_etag_matches(h, "\"nazar\"") && strcmp(h, "*") != 0)
+		FUZZ_CHECK(strchr(h, '*') != NULL || strstr(h, "\"nazar\"") != NULL);
 	free(h);
 	return 0;
 }

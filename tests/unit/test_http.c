@@ -539,6 +539,62 @@ location_encode(void **state)
 	assert_true(http_header_value_safe(http_location_encode(a, "\x01\xc3\x28\x80", 4)));
 }
 
+/* HTTP dates: IMF-fixdate out and back; anything else refused. */
+static void
+http_dates(void **state)
+{
+	(void)state;
+	char d[HTTP_DATE_LEN];
+	http_date_format(784111777, d);
+	assert_string_equal(d, "Sun, 06 Nov 1994 08:49:37 GMT");
+	int64_t t = 0;
+	assert_true(http_date_parse(d, &t));
+	assert_int_equal(t, 784111777);
+	http_date_format(0, d);
+	assert_string_equal(d, "Thu, 01 Jan 1970 00:00:00 GMT");
+	assert_true(http_date_parse("Thu, 29 Feb 2024 23:59:59 GMT", &t));
+	assert_int_equal(t, 1709251199);
+	static const char *const bad[] = {
+		"", "Sun, 06 Nov 1994 08:49:37", "Sunday, 06-Nov-94 08:49:37 GMT",
+		"Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC",
+		"Sun, 06 Nov 1994 08:49:37 GMT ", " Sun, 06 Nov 1994 08:49:37 GMT",
+		"Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 00 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1969 08:49:37 GMT", "Sun, 0x Nov 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1994 08:4:937 GMT", "Xyz, 06 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Nov -994 08:49:37 GMT", "Mon, 06 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1994 08:49:60 GMT",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		t = 42;
+		assert_false(http_date_parse(bad[i], &t));
+		assert_int_equal(t, 42);
+	}
+	assert_false(http_date_parse(NULL, &t));
+}
+
+/* If-None-Match: weak comparison, lists, "*", and malformed lists. */
+static void
+etag_matching(void **state)
+{
+	(void)state;
+	const char *e = "\"abc\"";
+	assert_true(http_etag_matches("\"abc\"", e));
+	assert_true(http_etag_matches("W/\"abc\"", e));
+	assert_true(http_etag_matches("\"x\", \"abc\"", e));
+	assert_true(http_etag_matches(" \"x\" ,W/\"abc\" ", e));
+	assert_true(http_etag_matches("*", e));
+	assert_false(http_etag_matches("\"abcd\"", e));
+	assert_false(http_etag_matches("\"ab\"", e));
+	assert_false(http_etag_matches("abc", e));
+	assert_false(http_etag_matches("\"abc", e));
+	assert_false(http_etag_matches("\"x\" junk \"abc\"", e));
+	assert_false(http_etag_matches("w/\"abc\"", e));
+	assert_false(http_etag_matches("", e));
+	assert_false(http_etag_matches(",,,", e));
+	assert_false(http_etag_matches(NULL, e));
+}
+
 int
 main(void)
 {
@@ -560,6 +616,8 @@ main(void)
 		cmocka_unit_test(content_length),
 		cmocka_unit_test(header_safety),
 		cmocka_unit_test(status_texts),
+		cmocka_unit_test(http_dates),
+		cmocka_unit_test(etag_matching),
 		cmocka_unit_test_setup_teardown(url_encode, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
