@@ -61,6 +61,11 @@ int ctl_audit(struct ctl *c, int argc, char **argv);
 /* backup, restore and check: top-level commands (ctl_backup.c). */
 extern const struct ctl_command ctl_backup_commands[];
 extern const size_t ctl_backup_ncommands;
+/* export: a top-level command (ctl_export.c). */
+extern const struct ctl_command ctl_export_commands[];
+extern const size_t ctl_export_ncommands;
+extern const struct ctl_command ctl_article_commands[];
+extern const size_t ctl_article_ncommands;
 
 /* Runs the verb argv[0] of noun from cmds; usage error when unknown. */
 int ctl_dispatch(struct ctl *c, const struct ctl_command *cmds, size_t n, const char *noun,

@@ -1,5 +1,6 @@
 /* locale.c — dates, numbers and direction for Persian and English pages:
  * Solar Hijri dates with Persian digits in fa, Gregorian ones in en. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -161,4 +162,105 @@ locale_format_iso8601(struct buf *out, time_t t)
 		return;
 	buf_printf(out, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)tm.tm_year + 1900,
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* n digits at s[*i] as a number; -1 when they are not all digits. */
+static int
+digits(const char *s, size_t len, size_t *i, int n)
+{
+	int v = 0;
+	for (int k = 0; k < n; k++, (*i)++) {
+		if (*i >= len || s[*i] < '0' || s[*i] > '9')
+			return -1;
+		v = v * 10 + (s[*i] - '0');
+	}
+	return v;
+}
+
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int
+month_days(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* The zone after the time: "", "Z", "+HH:MM", "-HH:MM" or "+HHMM", as
+ * seconds east of UTC; -1 when it is none of these. */
+static int
+zone(const char *s, size_t len, size_t i, int *offset)
+{
+	*offset = 0;
+	if (i == len || (len - i == 1 && (s[i] == 'Z' || s[i] == 'z')))
+		return 0;
+	if (s[i] != '+' && s[i] != '-')
+		return -1;
+	int sign = s[i] == '-' ? -1 : 1;
+	i++;
+	int hh = digits(s, len, &i, 2);
+	if (i < len && s[i] == ':')
+		i++;
+	int mm = digits(s, len, &i, 2);
+	if (hh < 0 || mm < 0 || hh > 23 || mm > 59 || i != len)
+		return -1;
+	*offset = sign * (hh * 3600 + mm * 60);
+	return 0;
+}
+
+int
+locale_parse_iso8601(const char *s, size_t len, int64_t *out)
+{
+	size_t i = 0;
+	int y = digits(s, len, &i, 4);
+	if (y < 1 || i >= len || s[i++] != '-')
+		return -1;
+	int mo = digits(s, len, &i, 2);
+	if (mo < 1 || mo > 12 || i >= len || s[i++] != '-')
+		return -1;
+	int d = digits(s, len, &i, 2);
+	if (d < 1 || d > month_days(y, mo))
+		return -1;
+	int h = 0, mi = 0, sec = 0, offset = 0;
+	if (i < len) {
+		if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
+			return -1;
+		i++;
+		h = digits(s, len, &i, 2);
+		if (h < 0 || h > 23 || i >= len || s[i++] != ':')
+			return -1;
+		mi = digits(s, len, &i, 2);
+		if (mi < 0 || mi > 59)
+			return -1;
+		if (i < len && s[i] == ':') {
+			i++;
+			sec = digits(s, len, &i, 2);
+			if (sec < 0 || sec > 60)
+				return -1;
+			if (sec == 60)
+				sec = 59;
+			if (i < len && (s[i] == '.' || s[i] == ',')) {
+				size_t from = ++i;
+				while (i < len && s[i] >= '0' && s[i] <= '9')
+					i++;
+				if (i == from)
+					return -1;
+			}
+		}
+		if (zone(s, len, i, &offset) != 0)
+			return -1;
+	}
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+	return 0;
 }

@@ -6,6 +6,8 @@
 #ifndef NAZAR_LOCALE_H
 #define NAZAR_LOCALE_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 struct buf;
@@ -26,6 +28,13 @@ const char *locale_dir(enum locale_id l);	/* "rtl" or "ltr" */
 void locale_format_datetime(struct buf *out, enum locale_id l, time_t t);
 /* ISO 8601 in UTC ("2018-05-25T10:00:00Z") for JSON and <time datetime>. */
 void locale_format_iso8601(struct buf *out, time_t t);
+/* Reads a time written as RFC 3339 / ISO 8601 into Unix seconds:
+ * "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DD" 'T' (or ' ') "HH:MM[:SS]",
+ * an optional fraction of a second (dropped), then "Z", "+HH:MM",
+ * "-HH:MM", "+HHMM" or nothing (UTC). Years 0001–9999, every field in
+ * range (a leap second :60 reads as :59). s[0..len), no NUL needed.
+ * 0, or -1 for anything else. */
+int locale_parse_iso8601(const char *s, size_t len, int64_t *out);
 /* Decimal with the locale's digits ("۱۲" in fa). */
 void locale_format_int(struct buf *out, enum locale_id l, long long n);
 /* Replaces ASCII digits 0-9 in s with the locale's digits. */

@@ -43,8 +43,11 @@ usage(FILE *f)
 	    "       nazarctl [-c FILE] mail send [--flush]   (digests not yet due too with --flush)\n"
 	    "       nazarctl [-c FILE] mail status [--state S] [--limit N]\n"
 	    "       nazarctl [-c FILE] mail test ADDRESS\n"
-	    "  Every change (comment decisions, user and block changes) takes --as NAME:\n"
-	    "  the audit records it as \"NAME (nazarctl)\"; by default NAME is the Unix user.\n"
+	    "       nazarctl [-c FILE] export [--article ID] [--since DATE] FILE|-\n"
+	    "       nazarctl [-c FILE] article rename OLD NEW [--merge]\n"
+	    "  Every change (comment decisions, user, block and article changes) takes\n"
+	    "  --as NAME: the audit records it as \"NAME (nazarctl)\"; by default NAME is\n"
+	    "  the Unix user.\n"
 	    "  --version N: only if the comment is still at version N (else exit 3).\n"
 	    "  Passwords are read from the terminal (twice, not shown), or as one line\n"
 	    "  from standard input when it is not a terminal.\n"
@@ -105,6 +108,13 @@ cmd_mail(struct ctl *c, int argc, char **argv)
 	    argv + 1);
 }
 
+static int
+cmd_article(struct ctl *c, int argc, char **argv)
+{
+	return ctl_dispatch(c, ctl_article_commands, ctl_article_ncommands, "article",
+	    argc - 1, argv + 1);
+}
+
 static const struct ctl_command commands[] = {
 	{ "init", cmd_init },
 	{ "comment", cmd_comment },
@@ -112,6 +122,7 @@ static const struct ctl_command commands[] = {
 	{ "audit", ctl_audit },
 	{ "block", cmd_block },
 	{ "mail", cmd_mail },
+	{ "article", cmd_article },
 };
 
 int
@@ -149,6 +160,9 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < ctl_backup_ncommands; i++)
 		if (strcmp(argv[optind], ctl_backup_commands[i].name) == 0)
 			cmd = &ctl_backup_commands[i];
+	for (size_t i = 0; i < ctl_export_ncommands; i++)
+		if (strcmp(argv[optind], ctl_export_commands[i].name) == 0)
+			cmd = &ctl_export_commands[i];
 	if (cmd == NULL) {
 		fprintf(stderr, "nazarctl: unknown command \"%s\"\n", argv[optind]);
 		usage(stderr);

@@ -58,6 +58,12 @@ static const struct {
 	[OP_NO_BLOCK] = { "admin.error.no_block", "no such entry", 404 },
 	[OP_USER_EMAIL] = { "admin.error.user_email", "an address is a plain name@example.ir "
 	    "(ASCII, at most 254 characters)", 422 },
+	[OP_ARTICLE_ID] = { "admin.error.article_id", "an article id is 1 to 200 letters, "
+	    "digits or \"-_./:\", and the new one differs from the old", 422 },
+	[OP_NO_ARTICLE] = { "admin.error.no_article", "no comment is filed under that article",
+	    404 },
+	[OP_ARTICLE_TAKEN] = { "admin.error.article_taken", "the new article has comments "
+	    "already; merging them must be asked for", 409 },
 };
 
 const char *

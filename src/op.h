@@ -74,6 +74,9 @@ enum op_problem {
 	OP_BLOCK_EXISTS,	/* entry: the one already there, when found */
 	OP_NO_BLOCK,
 	OP_USER_EMAIL,		/* not a plain address */
+	OP_ARTICLE_ID,		/* not a valid article id (validate_article_id) */
+	OP_NO_ARTICLE,		/* no comment is filed under that article */
+	OP_ARTICLE_TAKEN,	/* the new article has comments and no merge was asked */
 	OP__MAX
 };
 
@@ -85,6 +88,8 @@ struct op_result {
 	enum blocklist_pattern_status pattern;	/* OP_BLOCK_PATTERN */
 	struct user user;	/* user changes: the user as they were */
 	struct blocklist_entry entry;	/* block changes: the entry added or removed */
+	int64_t moved;		/* article rename: comments moved */
+	int64_t merged_into;	/* article rename: comments the new article had */
 };
 
 /* The catalog key of the result's message ("admin.error.password_short",
@@ -154,6 +159,14 @@ enum op_problem op_block_add(const struct op_ctx *o, enum blocklist_kind kind,
 enum op_problem op_block_remove(const struct op_ctx *o, int64_t id, struct op_result *res);
 enum op_problem op_block_remove_pattern(const struct op_ctx *o, enum blocklist_kind kind,
     const char *pattern, struct op_result *res);
+
+/* Articles. Every comment filed under from is filed under to instead,
+ * audited as "article_rename" (store_articles.h). Both must be article
+ * ids and differ (OP_ARTICLE_ID); OP_NO_ARTICLE when from has no
+ * comments; OP_ARTICLE_TAKEN when to has some and merge is false.
+ * res->moved, res->merged_into. */
+enum op_problem op_article_rename(const struct op_ctx *o, const char *from, const char *to,
+    bool merge, struct op_result *res);
 
 /* What messages call a blocklist entry, like the audit: "word کلاهبردار". */
 const char *op_block_target(struct arena *a, enum blocklist_kind kind, const char *pattern);

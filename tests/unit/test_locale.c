@@ -511,6 +511,68 @@ catalog_shipped_files(void **state)
 	catalog_free(en);
 }
 
+/* --- reading ISO 8601 / RFC 3339 times ----------------------------------- */
+
+static int64_t
+iso(const char *s)
+{
+	int64_t t = -12345;
+	assert_int_equal(locale_parse_iso8601(s, strlen(s), &t), 0);
+	return t;
+}
+
+static bool
+iso_refused(const char *s)
+{
+	int64_t t;
+	return locale_parse_iso8601(s, strlen(s), &t) != 0;
+}
+
+static void
+parse_iso8601(void **state)
+{
+	(void)state;
+	assert_int_equal(iso("1970-01-01"), 0);
+	assert_int_equal(iso("1970-01-01T00:00:00Z"), 0);
+	assert_int_equal(iso("2018-05-25T10:00:00Z"), 1527242400);
+	assert_int_equal(iso("2018-05-25 10:00:00"), 1527242400);
+	assert_int_equal(iso("2018-05-25T10:00"), 1527242400);
+	assert_int_equal(iso("2018-05-25t10:00:00z"), 1527242400);
+	assert_int_equal(iso("2018-05-25T10:00:00.999999999Z"), 1527242400);
+	assert_int_equal(iso("2018-05-25T13:30:00+03:30"), 1527242400);
+	assert_int_equal(iso("2018-05-25T13:30:00+0330"), 1527242400);
+	assert_int_equal(iso("2018-05-25T05:00:00-05:00"), 1527242400);
+	assert_int_equal(iso("2016-12-31T23:59:60Z"), 1483228799);
+	assert_int_equal(iso("2024-02-29"), 1709164800);
+	assert_int_equal(iso("9999-12-31T23:59:59Z"), 253402300799LL);
+	assert_true(iso("0001-01-01") < 0);
+	/* Every other shape is refused, whole. */
+	assert_true(iso_refused(""));
+	assert_true(iso_refused("2018"));
+	assert_true(iso_refused("2018-5-25"));
+	assert_true(iso_refused("2018-05-25T"));
+	assert_true(iso_refused("2018-05-25T10"));
+	assert_true(iso_refused("2018-05-25T10:00:00ZZ"));
+	assert_true(iso_refused("2018-05-25T10:00:00 "));
+	assert_true(iso_refused(" 2018-05-25"));
+	assert_true(iso_refused("2018-05-25T10:00:00."));
+	assert_true(iso_refused("2018-05-25T10:00:00+3"));
+	assert_true(iso_refused("2018-05-25T10:00:00+24:00"));
+	assert_true(iso_refused("2023-02-29"));
+	assert_true(iso_refused("2018-13-01"));
+	assert_true(iso_refused("2018-00-01"));
+	assert_true(iso_refused("2018-04-31"));
+	assert_true(iso_refused("2018-05-25T24:00:00Z"));
+	assert_true(iso_refused("2018-05-25T10:60:00Z"));
+	assert_true(iso_refused("0000-01-01"));
+	assert_true(iso_refused("-001-01-01"));
+	assert_true(iso_refused("۲۰۱۸-۰۵-۲۵"));
+	/* len bounds the text: no NUL needed, none read past. */
+	int64_t t;
+	assert_int_equal(locale_parse_iso8601("2018-05-25XYZ", 10, &t), 0);
+	assert_int_equal(t, 1527206400);
+}
+
 int
 main(void)
 {
@@ -528,6 +590,7 @@ main(void)
 		cmocka_unit_test(catalog_limits),
 		cmocka_unit_test(catalog_file_errors),
 		cmocka_unit_test(catalog_shipped_files),
+		cmocka_unit_test(parse_iso8601),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
