@@ -210,13 +210,30 @@ EOF
 
 # write_nginx_conf FILE DIR PORT UPSTREAM [EXTRA] [FASTCGI_EXTRA] — a
 # self-contained nginx config: everything nginx writes (pid, logs, temp
-# files) stays in DIR, the server listens on 127.0.0.1:PORT, /comments/ goes
-# to UPSTREAM (a fastcgi_pass target such as unix:/path), /news/ serves
-# DIR/www/news/ID.html with SSI. EXTRA is raw config for the server block,
-# FASTCGI_EXTRA for the /comments/ location (e.g. params for fcgiwrap).
+# files, the cache) stays in DIR, the server listens on 127.0.0.1:PORT,
+# /comments/ goes to UPSTREAM (a fastcgi_pass target such as unix:/path),
+# /news/ serves DIR/www/news/ID.html with SSI. EXTRA is raw config for the
+# server block, FASTCGI_EXTRA for the /comments/ locations (e.g. params for
+# fcgiwrap).
+#
+# The public reads (thread, thread.json, embed, counts) go through nginx's
+# fastcgi_cache as in etc/nginx/nazar.conf: nazar says with X-Accel-Expires
+# what may be kept, for a second at most, and nginx says in X-Cache-Status
+# whether an answer came from the cache (HIT, MISS, BYPASS, …).
+# NAZAR_NGINX_CACHE=off leaves the cache out, so every request reaches nazar.
 write_nginx_conf() {
 	local file=$1 dir=$2 port=$3 upstream=$4 extra=${5:-} fcgi_extra=${6:-}
-	local user_line=""
+	local user_line="" cache_zone="" cache_lines=""
+	case ${NAZAR_NGINX_CACHE:-on} in
+	on)
+		cache_zone="fastcgi_cache_path $dir/cache levels=1:2 keys_zone=nazar_cache:10m
+		max_size=64m inactive=1m use_temp_path=off;"
+		cache_lines="$(nginx_cache_lines)
+			add_header X-Cache-Status \$upstream_cache_status always;"
+		;;
+	off) ;;
+	*) die "NAZAR_NGINX_CACHE must be on or off" ;;
+	esac
 	# As root the workers would run as nobody and could not read DIR (often
 	# under /root) nor connect to the socket: keep them as root for a
 	# loopback-only development server. As a user, nginx runs as that user.
@@ -249,6 +266,7 @@ http {
 	uwsgi_temp_path $dir/tmp/uwsgi;
 	scgi_temp_path $dir/tmp/scgi;
 	server_tokens off;
+	$cache_zone
 
 	server {
 		listen 127.0.0.1:$port;
@@ -263,6 +281,14 @@ http {
 			include /etc/nginx/fastcgi_params;
 			fastcgi_pass $upstream;
 			client_max_body_size 256k;
+$fcgi_extra
+		}
+		# The public reads, through the cache when it is on.
+		location ~ ^/comments/(?:thread|thread\.json|embed|counts)\$ {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_pass $upstream;
+			client_max_body_size 256k;
+$cache_lines
 $fcgi_extra
 		}
 		location /comments/static/ {
@@ -284,6 +310,25 @@ $fcgi_extra
 $extra
 	}
 }
+EOF
+}
+
+# nginx_cache_lines — the cache lines of a public read's location, the
+# same as in etc/nginx/nazar.conf (zone nazar_cache): the key is the URL;
+# nazar's Cache-Control (meant for browsers) is ignored, its X-Accel-Expires
+# is not; a reader holding the reader cookie (nazar_own: their own held
+# comments are in the thread) always reaches nazar and is never stored;
+# one request fills an entry while the others wait, and an expired entry is
+# served while one request refreshes it.
+nginx_cache_lines() {
+	cat <<'EOF'
+			fastcgi_cache nazar_cache;
+			fastcgi_cache_key $scheme$host$uri$is_args$args;
+			fastcgi_ignore_headers Cache-Control Expires;
+			fastcgi_cache_bypass $cookie_nazar_own;
+			fastcgi_no_cache $cookie_nazar_own;
+			fastcgi_cache_lock on;
+			fastcgi_cache_use_stale updating;
 EOF
 }
 

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "reader.h"
 #include "request.h"
 
 const char *
@@ -167,6 +168,29 @@ response_common_headers(struct response *res, enum response_area area)
 		response_header(res, "Referrer-Policy", "same-origin");
 	} else
 		response_header(res, "Referrer-Policy", "strict-origin-when-cross-origin");
+}
+
+const char *
+response_header_get(const struct response *res, const char *name)
+{
+	for (size_t i = 0; i < res->header_count; i++)
+		if (strcasecmp(res->headers[i].name, name) == 0)
+			return res->headers[i].value;
+	return NULL;
+}
+
+void
+response_cache_rule(struct response *res, const struct request *r, bool shared)
+{
+	int status = res->status ? res->status : 200;
+	bool get = r->method != NULL &&
+	    (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0);
+	if (shared && status == 200 && get && response_header_get(res, "Set-Cookie") == NULL &&
+	    kvlist_get(&r->cookies, READER_COOKIE_NAME) == NULL)
+		response_header(res, "X-Accel-Expires",
+		    arena_printf(r->arena, "@%lld", (long long)r->now));
+	else
+		response_header(res, "X-Accel-Expires", "0");
 }
 
 void

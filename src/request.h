@@ -105,6 +105,18 @@ const char *request_origin(const struct request *r);
  * their query strings to other sites. */
 enum response_area { RESPONSE_PUBLIC, RESPONSE_ADMIN };
 void response_common_headers(struct response *res, enum response_area area);
+/* What nginx's fastcgi_cache may keep of an answer, said with
+ * X-Accel-Expires (nginx takes it over Cache-Control, and does not pass it
+ * to the client): "@T", T the request's own second, which nginx keeps
+ * until that second ends (it serves an entry while T >= its clock);
+ * only for a 200 answer to a GET or HEAD of a shared row (ROUTE_SHARED:
+ * thread, embed, thread.json, counts) that sets no cookie, asked by a
+ * reader without the reader cookie (whose thread shows their own held
+ * comments); "0", never to be kept, for everything else. Call it once,
+ * when the answer is complete. */
+void response_cache_rule(struct response *res, const struct request *r, bool shared);
+/* The value of the answer's first header called name, or NULL. */
+const char *response_header_get(const struct response *res, const char *name);
 /* The CGI response head ("Status: …", "Content-Type: …", headers, blank line). */
 void response_head(const struct response *res, struct buf *out);
 

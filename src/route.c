@@ -17,43 +17,50 @@
 #define PUBLIC ROUTE_PUBLIC
 #define OPEN ROUTE_ADMIN_OPEN
 #define ADMIN ROUTE_ADMIN
+#define SHARED ROUTE_SHARED
+#define PRIVATE ROUTE_PRIVATE
 
 static const struct route routes[] = {
-	/* path, methods, handler, access, permission, parameters */
-	{ "/thread", GET, handle_thread, PUBLIC, 0, &thread_params },
-	{ "/thread.json", GET, handle_thread_json, PUBLIC, 0, &thread_json_params },
-	{ "/embed", GET, handle_embed, PUBLIC, 0, &thread_params },
-	{ "/counts", GET, handle_counts, PUBLIC, 0, &counts_params },
-	{ "/post", POST, handle_post, PUBLIC, 0, &post_params },
-	{ "/health", GET, handle_health, PUBLIC, 0, NULL },
-	{ "/feed.atom", GET, handle_feed, PUBLIC, 0, &feed_params },
+	/* path, methods, handler, access, permission, parameters, cache */
+	{ "/thread", GET, handle_thread, PUBLIC, 0, &thread_params, SHARED },
+	{ "/thread.json", GET, handle_thread_json, PUBLIC, 0, &thread_json_params, SHARED },
+	{ "/embed", GET, handle_embed, PUBLIC, 0, &thread_params, SHARED },
+	{ "/counts", GET, handle_counts, PUBLIC, 0, &counts_params, SHARED },
+	{ "/post", POST, handle_post, PUBLIC, 0, &post_params, PRIVATE },
+	{ "/health", GET, handle_health, PUBLIC, 0, NULL, PRIVATE },
+	{ "/feed.atom", GET, handle_feed, PUBLIC, 0, &feed_params, PRIVATE },
 
 	/* /comments/admin → /comments/admin/, so relative links work. */
-	{ "/admin", GET | POST, admin_root, OPEN, 0, NULL },
-	{ "/admin/", GET, admin_login_page, OPEN, 0, &login_page_params },
-	{ "/admin/login", POST, admin_login, OPEN, 0, &login_params },
-	{ "/admin/logout", POST, admin_logout, ADMIN, PERM_MODERATE, NULL },
-	{ "/admin/queue", GET, admin_queue, ADMIN, PERM_MODERATE, &queue_params },
-	{ "/admin/moderate", POST, admin_moderate, ADMIN, PERM_MODERATE, &moderate_params },
+	{ "/admin", GET | POST, admin_root, OPEN, 0, NULL, PRIVATE },
+	{ "/admin/", GET, admin_login_page, OPEN, 0, &login_page_params, PRIVATE },
+	{ "/admin/login", POST, admin_login, OPEN, 0, &login_params, PRIVATE },
+	{ "/admin/logout", POST, admin_logout, ADMIN, PERM_MODERATE, NULL, PRIVATE },
+	{ "/admin/queue", GET, admin_queue, ADMIN, PERM_MODERATE, &queue_params, PRIVATE },
+	{ "/admin/moderate", POST, admin_moderate, ADMIN, PERM_MODERATE, &moderate_params,
+	    PRIVATE },
 	{ "/admin/comments/{id}", GET, admin_comment_page, ADMIN, PERM_MODERATE,
-	    &comment_params },
+	    &comment_params, PRIVATE },
 	{ "/admin/comments/{id}/edit", POST, admin_comment_edit, ADMIN, PERM_MODERATE,
-	    &comment_params },
+	    &comment_params, PRIVATE },
 	{ "/admin/comments/{id}/reply", POST, admin_comment_reply, ADMIN, PERM_MODERATE,
-	    &comment_params },
-	{ "/admin/users", GET, admin_users_page, ADMIN, PERM_MANAGE_USERS, &users_params },
-	{ "/admin/users", POST, admin_users_change, ADMIN, PERM_MANAGE_USERS, &users_params },
-	{ "/admin/account", GET, admin_account_page, ADMIN, PERM_MODERATE, &account_params },
-	{ "/admin/account", POST, admin_account_change, ADMIN, PERM_MODERATE, &account_params },
+	    &comment_params, PRIVATE },
+	{ "/admin/users", GET, admin_users_page, ADMIN, PERM_MANAGE_USERS, &users_params,
+	    PRIVATE },
+	{ "/admin/users", POST, admin_users_change, ADMIN, PERM_MANAGE_USERS, &users_params,
+	    PRIVATE },
+	{ "/admin/account", GET, admin_account_page, ADMIN, PERM_MODERATE, &account_params,
+	    PRIVATE },
+	{ "/admin/account", POST, admin_account_change, ADMIN, PERM_MODERATE, &account_params,
+	    PRIVATE },
 	{ "/admin/account/notify", POST, admin_account_notify, ADMIN, PERM_MODERATE,
-	    &account_notify_params },
-	{ "/admin/audit", GET, admin_audit, ADMIN, PERM_MODERATE, &audit_params },
+	    &account_notify_params, PRIVATE },
+	{ "/admin/audit", GET, admin_audit, ADMIN, PERM_MODERATE, &audit_params, PRIVATE },
 	{ "/admin/blocklist", GET, admin_blocklist_page, ADMIN, PERM_MODERATE,
-	    &blocklist_params },
+	    &blocklist_params, PRIVATE },
 	{ "/admin/blocklist", POST, admin_blocklist_change, ADMIN, PERM_MODERATE,
-	    &blocklist_params },
+	    &blocklist_params, PRIVATE },
 	/* Anything else below /admin/ is a 404 of the admin area. */
-	{ "/admin/*", 0, NULL, OPEN, 0, NULL },
+	{ "/admin/*", 0, NULL, OPEN, 0, NULL, PRIVATE },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -209,6 +216,7 @@ route_dispatch(const struct ctx *c, struct request *r, struct response *res)
 	if (admin)
 		admin_forget_passwords(r);
 	response_common_headers(res, admin ? RESPONSE_ADMIN : RESPONSE_PUBLIC);
+	response_cache_rule(res, r, m.route != NULL && m.route->cache == ROUTE_SHARED);
 }
 
 void
@@ -229,4 +237,5 @@ route_refused(const struct ctx *c, struct request *r, struct response *res, int 
 	if (admin)
 		admin_forget_passwords(r);
 	response_common_headers(res, admin ? RESPONSE_ADMIN : RESPONSE_PUBLIC);
+	response_cache_rule(res, r, false);
 }

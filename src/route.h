@@ -27,6 +27,10 @@ struct response;
 #define ROUTE_GET	0x1u
 #define ROUTE_POST	0x2u
 
+/* The cache column of a row (see struct route). */
+#define ROUTE_PRIVATE	0u
+#define ROUTE_SHARED	1u
+
 enum route_access {
 	ROUTE_PUBLIC,		/* anyone; the public headers */
 	ROUTE_ADMIN_OPEN,	/* the admin headers, no session (signing in) */
@@ -42,6 +46,10 @@ struct route {
 	enum route_access access;
 	enum auth_permission perm;	/* ROUTE_ADMIN only */
 	const struct param_table *params;
+	/* ROUTE_SHARED: a public read whose answer is the same for every
+	 * reader who holds no reader cookie, so nginx may keep it for a
+	 * second (response_cache_rule); 0 for everything else. */
+	unsigned cache;
 };
 
 /* The outcome of looking a request up in the table. */

@@ -89,7 +89,10 @@ en_locations="
 tries=0
 while :; do
 	port=$(free_port)
-	write_nginx_conf "$T_DIR/nginx.conf" "$T_DIR" "$port" "unix:$T_DIR/nazar.sock" \
+	# Journeys check a decision at once, from any browser: every request
+	# reaches nazar (cache.test covers nginx's cache).
+	NAZAR_NGINX_CACHE=off write_nginx_conf "$T_DIR/nginx.conf" "$T_DIR" "$port" \
+		"unix:$T_DIR/nazar.sock" \
 		"$en_locations"
 	start_nginx "$T_DIR/nginx.conf" "$port" >"$T_DIR/nginx-start.out" && break
 	tries=$((tries + 1))

@@ -244,10 +244,11 @@ db_sound() {
 	fi
 }
 
-# nginx_server CONF PORT UPSTREAM — adds to a config of write_nginx_conf a
-# second server on 127.0.0.1:PORT whose /comments/ goes to UPSTREAM only
-# (to reach one nazar process of several directly).
+# nginx_server CONF PORT UPSTREAM [DIRECTIVE] — adds to a config of
+# write_nginx_conf a second server on 127.0.0.1:PORT whose /comments/ goes
+# to UPSTREAM only, without a cache (to reach one nazar process of several
+# directly); DIRECTIVE, one line, goes into its location.
 nginx_server() {
-	local conf=$1 port=$2 upstream=$3
-	sed -i "s|^http {\$|http {\n\tserver {\n\t\tlisten 127.0.0.1:$port;\n\t\tlocation /comments/ {\n\t\t\tinclude /etc/nginx/fastcgi_params;\n\t\t\tfastcgi_pass $upstream;\n\t\t}\n\t}|" "$conf"
+	local conf=$1 port=$2 upstream=$3 directive=${4:-}
+	sed -i "s|^http {\$|http {\n\tserver {\n\t\tlisten 127.0.0.1:$port;\n\t\tlocation /comments/ {\n\t\t\tinclude /etc/nginx/fastcgi_params;\n\t\t\tfastcgi_pass $upstream;\n\t\t\t$directive\n\t\t}\n\t}|" "$conf"
 }
