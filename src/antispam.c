@@ -163,6 +163,35 @@ antispam_token_reason(enum token_verdict v)
 	}
 }
 
+const char *
+antispam_reason_rule(const char *reason)
+{
+	static const char *const rules[] = {
+		ANTISPAM_REASON_HONEYPOT, ANTISPAM_REASON_TOKEN_MISSING,
+		ANTISPAM_REASON_TOKEN_FORGED, ANTISPAM_REASON_TOKEN_ARTICLE,
+		ANTISPAM_REASON_TOKEN_TOO_SOON, ANTISPAM_REASON_LINKS,
+	};
+	static const struct {
+		const char *prefix, *rule;
+	} blocks[] = {
+		{ "blocklist: word ", "blocklist-word" },
+		{ "blocklist: email ", "blocklist-email" },
+		{ "blocklist: address ", "blocklist-address" },
+	};
+	if (reason == NULL)
+		return "moderator";
+	size_t len = strcspn(reason, ";");
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strlen(rules[i]) == len && memcmp(rules[i], reason, len) == 0)
+			return rules[i];
+	for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++) {
+		size_t n = strlen(blocks[i].prefix);
+		if (len >= n && memcmp(blocks[i].prefix, reason, n) == 0)
+			return blocks[i].rule;
+	}
+	return "moderator";
+}
+
 /* --- address groups --- */
 
 static int

@@ -84,6 +84,13 @@ const char *antispam_token_renew(struct arena *a, const unsigned char key[32],
 bool antispam_post_key(const unsigned char key[32], const char *token,
     const char *const *fields, size_t n, unsigned char out[ANTISPAM_POST_KEY_BYTES]);
 
+/* The rule a comment's stored reason names, for counting spam by rule:
+ * the first part of the reason (before "; ") when it is one of the
+ * reasons above ("honeypot", "token-forged", "links" …) or a blocklist
+ * match ("blocklist-word", "blocklist-email", "blocklist-address");
+ * "moderator" for anything else (a person's reason, or none). */
+const char *antispam_reason_rule(const char *reason);
+
 /* The reason stored for a token that sends a comment to spam; NULL for
  * TOKEN_OK and TOKEN_TOO_LATE (which are not spam). */
 const char *antispam_token_reason(enum token_verdict v);

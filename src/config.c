@@ -31,13 +31,13 @@
 
 enum section {
 	SEC_NONE, SEC_SERVER, SEC_DATABASE, SEC_SITE, SEC_MODERATION, SEC_ANTISPAM, SEC_ADMIN,
-	SEC_MAIL, SEC_LOG, SEC__MAX
+	SEC_MAIL, SEC_LOG, SEC_METRICS, SEC__MAX
 };
 
 static const char *const section_names[] = {
 	[SEC_NONE] = "", [SEC_SERVER] = "server", [SEC_DATABASE] = "database",
 	[SEC_SITE] = "site", [SEC_MODERATION] = "moderation", [SEC_ANTISPAM] = "antispam",
-	[SEC_ADMIN] = "admin", [SEC_MAIL] = "mail", [SEC_LOG] = "log",
+	[SEC_ADMIN] = "admin", [SEC_MAIL] = "mail", [SEC_LOG] = "log", [SEC_METRICS] = "metrics",
 };
 _Static_assert(sizeof(section_names) / sizeof(section_names[0]) == SEC__MAX,
     "a name for every section");
@@ -586,6 +586,53 @@ set_reasons(struct config *cfg, const char *v, char *msg, size_t msglen)
 	return 0;
 }
 
+/* --- [metrics] --- */
+
+static int
+set_metrics_allow(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	unsigned char nets[CONFIG_MAX_METRICS_ALLOW][NETADDR_BYTES];
+	int prefixes[CONFIG_MAX_METRICS_ALLOW];
+	int n = 0;
+	static const char sep[] = " ,\t";
+	for (const char *p = v; *p != '\0';) {
+		p += strspn(p, sep);
+		size_t len = strcspn(p, sep);
+		if (len == 0)
+			break;
+		if (n == CONFIG_MAX_METRICS_ALLOW) {
+			say(msg, msglen, "must list at most %d address ranges",
+			    CONFIG_MAX_METRICS_ALLOW);
+			return -1;
+		}
+		if (!netaddr_parse_range(p, len, nets[n], &prefixes[n])) {
+			say(msg, msglen, "\"%.*s\" is not an address or range; the list is "
+			    "addresses or ranges such as 127.0.0.1/32 or ::1/128, separated by "
+			    "spaces or commas", (int)(len > 64 ? 64 : len), p);
+			return SET_COMPLETE;
+		}
+		netaddr_mask(nets[n], prefixes[n]);
+		n++;
+		p += len;
+	}
+	memcpy(cfg->metrics_net, nets, sizeof(nets[0]) * (size_t)n);
+	memcpy(cfg->metrics_prefix, prefixes, sizeof(prefixes[0]) * (size_t)n);
+	cfg->metrics_allow_count = n;
+	return 0;
+}
+
+bool
+config_metrics_allowed(const struct config *cfg, const char *remote_addr)
+{
+	unsigned char a[NETADDR_BYTES];
+	if (remote_addr == NULL || !netaddr_parse_client(remote_addr, a))
+		return false;
+	for (int i = 0; i < cfg->metrics_allow_count; i++)
+		if (netaddr_in_range(a, cfg->metrics_net[i], cfg->metrics_prefix[i]))
+			return true;
+	return false;
+}
+
 /* --- [log] --- */
 
 static int
@@ -783,6 +830,7 @@ static const struct key keys[] = {
 	{ SEC_MAIL, "timeout_seconds", set_mail_timeout },
 	{ SEC_MAIL, "max_attempts", set_mail_max_attempts },
 	{ SEC_LOG, "level", set_log_level },
+	{ SEC_METRICS, "allow", set_metrics_allow },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -833,6 +881,8 @@ config_defaults(struct config *cfg)
 	cfg->login_failures_per_address = 20;
 	cfg->login_window_minutes = 15;
 	cfg->hash_concurrency = 2;
+	/* Loopback only: 127.0.0.0/8 and ::1. */
+	(void)set_metrics_allow(cfg, "127.0.0.0/8 ::1/128", NULL, 0);
 	cfg->reason_count = 0;
 	cfg->mail_transport = MAIL_TRANSPORT_NONE;
 	snprintf(cfg->mail_sendmail, sizeof(cfg->mail_sendmail), "%s", "/usr/sbin/sendmail");

@@ -6,9 +6,11 @@
 #ifndef NAZAR_CONFIG_H
 #define NAZAR_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "locale.h"
+#include "netaddr.h"
 
 /* The configuration file when none is named (nazar -c, nazarctl -c) and
  * $NAZAR_CONFIG is unset (config_default_path). */
@@ -16,6 +18,7 @@
 
 #define CONFIG_MAX_RETURN_HOSTS 16
 #define CONFIG_MAX_REASONS 16
+#define CONFIG_MAX_METRICS_ALLOW 16
 
 enum moderation_mode {
 	MODERATION_PRE,		/* every comment held for a moderator (default) */
@@ -89,6 +92,10 @@ struct config {
 	char mail_smtp_password_file[1024];	/* the password, alone in a file */
 	int mail_timeout_seconds;	/* one delivery attempt; default 30 */
 	int mail_max_attempts;		/* then failed; default 8 */
+	/* [metrics]: who may read GET /metrics (address ranges; 0: nobody) */
+	unsigned char metrics_net[CONFIG_MAX_METRICS_ALLOW][NETADDR_BYTES];
+	int metrics_prefix[CONFIG_MAX_METRICS_ALLOW];	/* in 128-bit terms */
+	int metrics_allow_count;	/* default 127.0.0.0/8 and ::1/128 */
 	/* [log] */
 	int log_level;			/* enum log_level; "error|warn|info|debug" */
 };
@@ -113,6 +120,9 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
 /* Parses from memory (for tests and fuzzing); name is used in messages. */
 int config_parse(const char *name, const char *text, size_t len, struct config *cfg,
     char *err, size_t errlen);
+/* Whether the client at remote_addr (as REMOTE_ADDR gives it) may read
+ * the metrics: it lies in one of [metrics] allow's ranges. */
+bool config_metrics_allowed(const struct config *cfg, const char *remote_addr);
 const char *moderation_mode_name(enum moderation_mode m);
 const char *mail_transport_name(enum mail_transport t);
 

@@ -16,6 +16,7 @@
 #include "catalog.h"
 #include "handlers.h"
 #include "log.h"
+#include "metrics.h"
 #include "reader.h"
 #include "request.h"
 #include "store.h"
@@ -335,6 +336,8 @@ handle_post(const struct ctx *c, struct request *r, struct response *res,
 		return;
 	if (cm.status == COMMENT_SPAM)
 		log_info("comment %lld stored as spam: %s", (long long)cm.id, cm.reason);
+	metrics_post(cm.status == COMMENT_SPAM ? METRICS_POST_SPAM :
+	    cm.status == COMMENT_PENDING ? METRICS_POST_PENDING : METRICS_POST_APPROVED);
 	/* Committed: from here on the comment is acknowledged. */
 	remember_own(c, r, res, cm.id);
 	response_header(res, "Cache-Control", "no-store");

@@ -37,6 +37,7 @@ handler_fn handle_counts;	/* GET counts */
 handler_fn handle_post;		/* POST post */
 handler_fn handle_health;	/* GET health */
 handler_fn handle_feed;		/* GET feed.atom: h_feed.c */
+handler_fn handle_metrics;	/* GET metrics, for [metrics] allow */
 extern const struct param_table thread_params, thread_json_params, counts_params,
     post_params, feed_params;
 

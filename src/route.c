@@ -29,6 +29,8 @@ static const struct route routes[] = {
 	{ "/post", POST, handle_post, PUBLIC, 0, &post_params, PRIVATE },
 	{ "/health", GET, handle_health, PUBLIC, 0, NULL, PRIVATE },
 	{ "/feed.atom", GET, handle_feed, PUBLIC, 0, &feed_params, PRIVATE },
+	/* For [metrics] allow only; never cached. */
+	{ "/metrics", GET, handle_metrics, PUBLIC, 0, NULL, PRIVATE },
 
 	/* /comments/admin → /comments/admin/, so relative links work. */
 	{ "/admin", GET | POST, admin_root, OPEN, 0, NULL, PRIVATE },
@@ -198,7 +200,7 @@ run(const struct ctx *c, struct request *r, struct response *res, const struct r
 	rt->handler(c, r, res, &args);
 }
 
-void
+size_t
 route_dispatch(const struct ctx *c, struct request *r, struct response *res)
 {
 	struct route_match m;
@@ -217,6 +219,7 @@ route_dispatch(const struct ctx *c, struct request *r, struct response *res)
 		admin_forget_passwords(r);
 	response_common_headers(res, admin ? RESPONSE_ADMIN : RESPONSE_PUBLIC);
 	response_cache_rule(res, r, m.route != NULL && m.route->cache == ROUTE_SHARED);
+	return m.route != NULL ? (size_t)(m.route - routes) : NROUTES;
 }
 
 void

@@ -76,8 +76,10 @@ const char *route_allow_text(unsigned methods);
 /* The table itself (for tests and documentation). */
 const struct route *route_table(size_t *n);
 
-/* Answers r into res: the matching handler, or an error page. */
-void route_dispatch(const struct ctx *c, struct request *r, struct response *res);
+/* Answers r into res: the matching handler, or an error page. Returns
+ * the index in the table of the row that answered, or the table's size
+ * when none did (404, 405), for the request counters (metrics.h). */
+size_t route_dispatch(const struct ctx *c, struct request *r, struct response *res);
 
 /* Answers a request that request_read refused with status. */
 void route_refused(const struct ctx *c, struct request *r, struct response *res, int status);

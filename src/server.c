@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -29,6 +30,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "log.h"
+#include "metrics.h"
 #include "num.h"
 #include "request.h"
 #include "route.h"
@@ -43,20 +45,55 @@ extern char **environ;
  * request itself). */
 #define WORKER_ARENA_KEEP (1024 * 1024)
 
+/* The route table's rows as the request counters name them. */
+static struct metrics_route route_names[METRICS_ROUTES];
+
+static void
+name_routes(void)
+{
+	size_t n;
+	const struct route *t = route_table(&n);
+	if (n > METRICS_ROUTES) {
+		log_warn("metrics: only the first %d routes are counted by name", METRICS_ROUTES);
+		n = METRICS_ROUTES;
+	}
+	for (size_t i = 0; i < n; i++)
+		route_names[i] = (struct metrics_route){ .path = t[i].path,
+		    .method = t[i].methods == (ROUTE_GET | ROUTE_POST) ? "GET,POST" :
+		    t[i].methods == ROUTE_POST ? "POST" : "GET" };
+	metrics_name_routes(route_names, n);
+	metrics_start(time(NULL));
+}
+
+static uint64_t
+micros_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 void
 server_handle(const struct ctx *c, struct arena *a, const struct request_source *src,
     void (*write)(void *wctx, const char *data, size_t len), void *wctx)
 {
+	uint64_t began = micros_now();
 	struct request r = { .arena = a };
 	struct response res = { .status = 200 };
 	/* The route table says which paths take the admin's longer forms. */
 	struct request_source from = *src;
 	from.max_form_fields = route_max_form_fields;
 	int status = request_read(&r, &from, &c->app->cfg);
+	size_t row = METRICS_ROUTES;
 	if (status != 0)
 		route_refused(c, &r, &res, status);
 	else
-		route_dispatch(c, &r, &res);
+		row = route_dispatch(c, &r, &res);
+	size_t rows;
+	(void)route_table(&rows);
+	if (row >= rows)
+		row = METRICS_ROUTES;	/* counted as route "none" */
+	metrics_request(row, res.status, micros_now() - began);
 
 	if (res.status >= 500)
 		log_warn("%s %s → %d", r.method ? r.method : "-", r.path ? r.path : "-", res.status);
@@ -99,6 +136,7 @@ server_run_cgi(const struct app *app)
 		    "Content-Type: text/plain; charset=utf-8\r\n\r\nunavailable\n", stdout);
 		return 1;
 	}
+	name_routes();
 	struct request_source src = { .envp = environ, .read = cgi_read };
 	struct arena *a = arena_new();
 	server_handle(&c, a, &src, cgi_write, NULL);
@@ -219,6 +257,7 @@ server_run_fastcgi(const struct app *app, int listen_fd)
 		return 1;
 	}
 	pthread_mutex_init(&p.accept_lock, NULL);
+	name_routes();
 
 	/* Signals are taken by this thread alone, with sigwait. */
 	sigset_t set;

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "fold.h"
 #include "log.h"
+#include "metrics.h"
 #include "store.h"
 #include "store_db.h"
 
@@ -293,6 +294,33 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	buf_free(&b);
 }
 
+/* SQLite's own busy timeout, with each wait counted (metrics.h): the same
+ * steps of sleep, then the last one again, until the timeout is spent. */
+static int
+busy_wait(void *arg, int count)
+{
+	static const int delays[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 };
+	static const int totals[] = { 0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228 };
+	enum { N = sizeof(delays) / sizeof(delays[0]) };
+	const struct store *st = arg;
+	int timeout = st->busy_timeout_ms;
+	int delay, prior;
+	if (count < N) {
+		delay = delays[count];
+		prior = totals[count];
+	} else {
+		delay = delays[N - 1];
+		prior = totals[N - 1] + delay * (count - (N - 1));
+	}
+	if (prior >= timeout)
+		return 0;
+	if (prior + delay > timeout)
+		delay = timeout - prior;
+	metrics_busy_retry();
+	sqlite3_sleep(delay);
+	return 1;
+}
+
 enum store_result
 store_open(const char *path, int busy_timeout_ms, struct store **out, char *err,
     size_t errlen)
@@ -331,7 +359,8 @@ store_open(const char *path, int busy_timeout_ms, struct store **out, char *err,
 	    NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
-	rc = sqlite3_busy_timeout(st->db, busy_timeout_ms > 0 ? busy_timeout_ms : 0);
+	st->busy_timeout_ms = busy_timeout_ms > 0 ? busy_timeout_ms : 0;
+	rc = sqlite3_busy_handler(st->db, busy_wait, st);
 	if (rc != SQLITE_OK)
 		goto fail;
 	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++) {

@@ -49,6 +49,7 @@ struct store {
 		sqlite3_stmt *stmt;
 	} cache[STORE_CACHE_MAX];
 	int cached;
+	int busy_timeout_ms;	/* how long busy_wait waits for a lock in all */
 };
 
 /* Logs what failed; STORE_BUSY for a lock, STORE_ERROR for anything else. */
