@@ -65,6 +65,18 @@ admin_comment_value(const struct ctx *c, struct request *r, const struct queue_i
 			tval_set_str(a, p, "body", pb);
 		tval_set(a, o, "parent", p);
 	}
+	/* Readers' votes, whatever [votes] hide_below hides from them. */
+	if (cm->agree != 0 || cm->disagree != 0) {
+		struct tval *v = tval_object(a);
+		struct buf n = { 0 };
+		locale_format_int(&n, c->app->cfg.locale, (long long)cm->agree);
+		tval_set_str(a, v, "agree", buf_str(&n));
+		buf_reset(&n);
+		locale_format_int(&n, c->app->cfg.locale, (long long)cm->disagree);
+		tval_set_str(a, v, "disagree", buf_str(&n));
+		buf_free(&n);
+		tval_set(a, o, "votes", v);
+	}
 	if (it->updated_by != NULL && *it->updated_by != '\0') {
 		tval_set_str(a, o, "updated_by", it->updated_by);
 		tval_set_str(a, o, "updated_date", admin_date(c, r, cm->updated));

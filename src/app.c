@@ -30,6 +30,8 @@ static const char *const required_strings[] = {
 	"admin.error.login_failed", "admin.error.unavailable", "admin.error.csrf",
 	"admin.error.cross_site", "admin.error.signed_out", "admin.error.forbidden",
 	"site_badge",
+	"error.vote_invalid", "error.vote_expired", "error.vote_refused",
+	"error.vote_no_comment", "error.vote_rate_limited",
 };
 
 int
@@ -55,7 +57,7 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 	app->templates = tmpl_set_new();
 	if (tmpl_set_load_dir(app->templates, app->cfg.templates, err, errlen) != 0)
 		return -1;
-	static const char *const needed[] = { "thread", "comment", "form", "page", "error",
+	static const char *const needed[] = { "thread", "comment", "form", "page", "error", "message",
 	    "admin-login", "admin-queue", "admin-comment", "admin-users", "admin-account",
 	    "admin-audit", "admin-message", "admin-conflict", "admin-blocklist", "feed" };
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {

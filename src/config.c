@@ -31,19 +31,21 @@
 
 enum section {
 	SEC_NONE, SEC_SERVER, SEC_DATABASE, SEC_SITE, SEC_MODERATION, SEC_ANTISPAM, SEC_ADMIN,
-	SEC_MAIL, SEC_LOG, SEC_METRICS, SEC__MAX
+	SEC_MAIL, SEC_LOG, SEC_METRICS, SEC_VOTES, SEC__MAX
 };
 
 static const char *const section_names[] = {
 	[SEC_NONE] = "", [SEC_SERVER] = "server", [SEC_DATABASE] = "database",
 	[SEC_SITE] = "site", [SEC_MODERATION] = "moderation", [SEC_ANTISPAM] = "antispam",
 	[SEC_ADMIN] = "admin", [SEC_MAIL] = "mail", [SEC_LOG] = "log", [SEC_METRICS] = "metrics",
+	[SEC_VOTES] = "votes",
 };
 _Static_assert(sizeof(section_names) / sizeof(section_names[0]) == SEC__MAX,
     "a name for every section");
 
 /* For messages that list them all. */
-#define SECTION_LIST "[server], [database], [site], [moderation], [antispam], [admin], [mail]"
+#define SECTION_LIST "[server], [database], [site], [moderation], [antispam], [admin], " \
+	"[mail], [log], [metrics]"
 
 
 /* A setter checks value and stores it; on a bad value it returns -1 and
@@ -538,6 +540,35 @@ INT_KEY(set_max_links, max_links, 0, 1000)
 INT_KEY(set_ipv4_prefix, ipv4_prefix, 0, 32)
 INT_KEY(set_ipv6_prefix, ipv6_prefix, 0, 128)
 
+/* --- [votes] --- */
+
+static int
+set_votes_enabled(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+		cfg->votes_enabled = strcmp(v, "yes") == 0;
+		return 0;
+	}
+	say(msg, msglen, "must be yes or no");
+	return -1;
+}
+
+static int
+set_votes_mode(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	if (strcmp(v, "both") == 0 || strcmp(v, "agree") == 0) {
+		cfg->votes_agree_only = strcmp(v, "agree") == 0;
+		return 0;
+	}
+	say(msg, msglen, "must be both or agree");
+	return -1;
+}
+
+INT_KEY(set_votes_hide_below, votes_hide_below, 0, 1000000)
+INT_KEY(set_votes_per_minute, votes_per_minute, 0, 100000)
+INT_KEY(set_votes_per_hour, votes_per_hour, 0, 1000000)
+INT_KEY(set_votes_per_comment_hour, votes_per_comment_hour, 0, 1000000)
+
 /* --- [admin] --- */
 
 INT_KEY(set_session_idle, session_idle_minutes, 1, 1440)
@@ -831,6 +862,12 @@ static const struct key keys[] = {
 	{ SEC_MAIL, "max_attempts", set_mail_max_attempts },
 	{ SEC_LOG, "level", set_log_level },
 	{ SEC_METRICS, "allow", set_metrics_allow },
+	{ SEC_VOTES, "enabled", set_votes_enabled },
+	{ SEC_VOTES, "mode", set_votes_mode },
+	{ SEC_VOTES, "hide_below", set_votes_hide_below },
+	{ SEC_VOTES, "per_minute", set_votes_per_minute },
+	{ SEC_VOTES, "per_hour", set_votes_per_hour },
+	{ SEC_VOTES, "per_comment_per_hour", set_votes_per_comment_hour },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -889,6 +926,12 @@ config_defaults(struct config *cfg)
 	cfg->mail_timeout_seconds = 30;
 	cfg->mail_max_attempts = 8;
 	cfg->log_level = LOG_LEVEL_INFO;
+	cfg->votes_enabled = 1;
+	cfg->votes_agree_only = 0;
+	cfg->votes_hide_below = 0;
+	cfg->votes_per_minute = 20;
+	cfg->votes_per_hour = 200;
+	cfg->votes_per_comment_hour = 10;
 }
 
 const char *
@@ -1055,7 +1098,7 @@ find_key(struct parse_state *ps, const char *k, size_t klen)
 	}
 	if (ps->sec == SEC_NONE) {
 		set_error(ps->err, ps->errlen, "%s:%zu: key %s outside a section; put it under "
-		    SECTION_LIST " or [log]", ps->name, ps->lineno, shown);
+		    SECTION_LIST " or [votes]", ps->name, ps->lineno, shown);
 		return -1;
 	}
 	size_t ki;
@@ -1133,7 +1176,7 @@ parse_line(struct parse_state *ps, const char *p, size_t plen)
 		if (parse_section(p, plen, &ps->sec) != 0) {
 			quote_span(shown, p, plen);
 			set_error(ps->err, ps->errlen, "%s:%zu: unknown section %s; sections are "
-			    SECTION_LIST " and [log]", ps->name, ps->lineno, shown);
+			    SECTION_LIST " and [votes]", ps->name, ps->lineno, shown);
 			return -1;
 		}
 		return 0;

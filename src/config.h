@@ -98,6 +98,14 @@ struct config {
 	int metrics_allow_count;	/* default 127.0.0.0/8 and ::1/128 */
 	/* [log] */
 	int log_level;			/* enum log_level; "error|warn|info|debug" */
+	/* [votes]: readers agree or disagree with published comments
+	 * (store_votes.h); the limits count new votes of one address group. */
+	int votes_enabled;		/* yes (default) or no */
+	int votes_agree_only;		/* mode = agree: no disagree button; default both */
+	int votes_hide_below;		/* a count below this is not shown; default 0 */
+	int votes_per_minute;		/* new votes from one address group; 20 */
+	int votes_per_hour;		/* 200 */
+	int votes_per_comment_hour;	/* on one comment; 10 */
 };
 
 /* The body cap derived from max_length when the file sets none: a form of

@@ -121,6 +121,7 @@ comment_show(struct ctl *c, int argc, char **argv)
 	put_line("email", cm.email);
 	put_line("remote_addr", cm.remote_addr);
 	put_line("user_agent", cm.user_agent);
+	printf("\nvotes: agree %lld, disagree %lld", (long long)cm.agree, (long long)cm.disagree);
 	/* The body last: its further lines are indented under the first. */
 	fputs("\nbody: ", stdout);
 	ctl_put_clean(cm.body, 0, true, "      ");
@@ -214,6 +215,37 @@ comment_decide(struct ctl *c, int argc, char **argv)
 			status = s;
 	}
 	return status;
+}
+
+/* reset-votes ID: every reader vote on the comment removed, audited.
+ * Prints the counts it had. */
+static int
+comment_reset_votes(struct ctl *c, int argc, char **argv)
+{
+	int rc = ctl_options_as(c, argc, argv);
+	if (rc != 0)
+		return rc;
+	int64_t id;
+	if (argc - optind != 1)
+		return ctl_usage_error("comment reset-votes takes one comment id");
+	if (ctl_parse_id(argv[optind], &id) != 0)
+		return ctl_usage_error("\"%s\" is not a comment id", argv[optind]);
+	struct actor who;
+	struct op_ctx oc;
+	if (ctl_begin_change(c, &who, &oc) != 0)
+		return CTL_EXIT_FAIL;
+	struct op_result res;
+	enum op_problem p = op_comment_reset_votes(&oc, id, &res);
+	if (p == OP_NO_COMMENT)
+		return ctl_fail("no comment %lld", (long long)id);
+	if (p != OP_OK)
+		return ctl_fail("comment reset-votes: %s", op_problem_text(&res));
+	if (res.unchanged)
+		printf("%lld has no votes\n", (long long)id);
+	else
+		printf("%lld votes reset (were: agree %lld, disagree %lld)\n", (long long)id,
+		    (long long)res.votes.agree, (long long)res.votes.disagree);
+	return 0;
 }
 
 /* Reads all of stdin, refusing more than max bytes or a NUL byte. */
@@ -357,6 +389,7 @@ const struct ctl_command ctl_comment_commands[] = {
 	{ "delete", comment_decide },
 	{ "restore", comment_decide },
 	{ "add", comment_add },
+	{ "reset-votes", comment_reset_votes },
 };
 const size_t ctl_comment_ncommands = sizeof(ctl_comment_commands) /
     sizeof(ctl_comment_commands[0]);

@@ -151,6 +151,8 @@ export_json_comment(struct buf *out, const struct export_comment *e)
 	str(out, "remote_addr", c->remote_addr);
 	str(out, "user_agent", c->user_agent);
 	boolean(out, "site_reply", c->site_reply);
+	num(out, "agree", c->agree);
+	num(out, "disagree", c->disagree);
 	str(out, "reason", c->reason);
 	opt(out, "addr_group", e->addr_group);
 	opt(out, "body_hash", e->body_hash);

@@ -22,7 +22,9 @@
 /* The comment page (done: what the last change was) and its edit and
  * reply forms (body, and the version the edit is based on). */
 enum { CM_DONE, CM_BODY, CM_VERSION };
-static const char *const done_names[] = { "edit", "reply", NULL };
+static const char *const done_names[] = { "edit", "reply", "votes", NULL };
+static const char *const done_notices[] = { "admin.notice.edited", "admin.notice.replied",
+	"admin.notice.votes_reset" };
 static const struct param_spec comment_specs[] = {
 	[CM_DONE] = { PARAM("done", PARAM_ENUM, PARAM_LENIENT), .names = done_names },
 	[CM_BODY] = { PARAM("body", PARAM_TEXT, PARAM_FORM) },
@@ -88,8 +90,8 @@ comment_page(const struct ctx *c, struct request *r, struct response *res,
 	tval_set_bool(a, o, "can_reply", it.c.status != COMMENT_DELETED);
 	tval_set_str(a, o, "return", arena_printf(a, "/comments/%lld", id));
 	if (param_has(args->in, CM_DONE))
-		tval_set_str(a, o, "notice", view_message(c, r, param_int(args->in, CM_DONE, 0) == 0 ?
-		    "admin.notice.edited" : "admin.notice.replied"));
+		tval_set_str(a, o, "notice", view_message(c, r,
+		    done_notices[param_int(args->in, CM_DONE, 0)]));
 	admin_reasons(c, r, o);
 	admin_render(c, r, res, status, "admin-comment", o);
 }
@@ -162,6 +164,30 @@ admin_comment_reply(const struct ctx *c, struct request *r, struct response *res
 		return;
 	}
 	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=reply",
+	    (long long)args->id));
+}
+
+/* Readers' votes on the comment removed (op_comment_reset_votes). */
+void
+admin_comment_reset_votes(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	admin_op_begin(c, r, args->session, &oc, &who);
+	enum op_problem p = op_comment_reset_votes(&oc, args->id, &or);
+	if (p == OP_NO_COMMENT) {
+		admin_message(c, r, res, args->session, 404, "admin.error.no_comment", "/queue");
+		return;
+	}
+	if (p != OP_OK) {
+		admin_message(c, r, res, args->session, admin_op_status(res, &or),
+		    op_problem_key(&or), arena_printf(r->arena, "/comments/%lld",
+		    (long long)args->id));
+		return;
+	}
+	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=votes",
 	    (long long)args->id));
 }
 

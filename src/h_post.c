@@ -263,18 +263,16 @@ screen(const struct ctx *c, struct request *r, struct response *res,
 	return true;
 }
 
-/* The reader's cookie now names this comment too: they see it while held. */
+/* The reader's cookie now names this comment too: they see it while held.
+ * A reader without an id gets one here as well (their votes). */
 static void
 remember_own(const struct ctx *c, struct request *r, struct response *res, int64_t id)
 {
 	struct reader_ids own;
 	view_reader_ids(c, r, &own);
 	reader_ids_add(&own, id);
-	char *cookie = arena_printf(r->arena,
-	    "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", READER_COOKIE_NAME,
-	    reader_cookie_make(r->arena, c->app->secret, &own, r->now), READER_LIFETIME,
-	    r->https ? "; Secure" : "");
-	response_header(res, "Set-Cookie", cookie);
+	(void)reader_ensure_id(&own);
+	view_set_reader_cookie(c, r, res, &own);
 }
 
 /* The answer to a stored comment: 201 with its id and status for JSON

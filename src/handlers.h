@@ -29,17 +29,18 @@ struct handler_args {
 typedef void handler_fn(const struct ctx *c, struct request *r, struct response *res,
     const struct handler_args *a);
 
-/* Public, h_thread.c, h_post.c, h_misc.c. */
+/* Public, h_thread.c, h_post.c, h_vote.c, h_misc.c. */
 handler_fn handle_thread;	/* GET thread: HTML fragment for SSI/iframe */
 handler_fn handle_thread_json;	/* GET thread.json */
 handler_fn handle_embed;	/* GET embed: the thread as a whole page */
 handler_fn handle_counts;	/* GET counts */
 handler_fn handle_post;		/* POST post */
+handler_fn handle_vote;		/* POST vote */
 handler_fn handle_health;	/* GET health */
 handler_fn handle_feed;		/* GET feed.atom: h_feed.c */
 handler_fn handle_metrics;	/* GET metrics, for [metrics] allow */
 extern const struct param_table thread_params, thread_json_params, counts_params,
-    post_params, feed_params;
+    post_params, feed_params, vote_params;
 
 /* Signing in and out, h_admin_login.c. */
 handler_fn admin_root;		/* /admin → /admin/ */
@@ -57,6 +58,7 @@ extern const struct param_table queue_params, moderate_params;
 handler_fn admin_comment_page;	/* GET /admin/comments/{id} */
 handler_fn admin_comment_edit;	/* POST /admin/comments/{id}/edit */
 handler_fn admin_comment_reply;	/* POST /admin/comments/{id}/reply */
+handler_fn admin_comment_reset_votes;	/* POST /admin/comments/{id}/reset-votes */
 extern const struct param_table comment_params;
 
 /* Users and one's own account, h_admin_users.c. */

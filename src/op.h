@@ -24,6 +24,7 @@
 #include "store_audit.h"
 #include "store_moderation.h"
 #include "store_users.h"
+#include "store_votes.h"
 
 struct arena;
 
@@ -90,6 +91,7 @@ struct op_result {
 	struct blocklist_entry entry;	/* block changes: the entry added or removed */
 	int64_t moved;		/* article rename: comments moved */
 	int64_t merged_into;	/* article rename: comments the new article had */
+	struct vote_tally votes;	/* reset votes: the counts before */
 };
 
 /* The catalog key of the result's message ("admin.error.password_short",
@@ -122,6 +124,12 @@ enum op_problem op_comment_edit(const struct op_ctx *o, int64_t id, int64_t vers
 /* A reply for the site under parent, signed with display_name; res->id. */
 enum op_problem op_site_reply(const struct op_ctx *o, int64_t parent, const char *display_name,
     const char *body, struct op_result *res);
+/* Removes every reader vote on comment id (a flood of forged votes, a
+ * comment edited into another meaning): res->votes holds the counts it
+ * had; a comment without votes is OP_OK with unchanged set. Audited as
+ * "reset_votes". */
+enum op_problem op_comment_reset_votes(const struct op_ctx *o, int64_t id,
+    struct op_result *res);
 
 /* The name and display name rules alone (OP_OK, OP_USER_NAME or
  * OP_DISPLAY_NAME), with the display name as it will be kept in *clean

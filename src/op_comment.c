@@ -103,6 +103,16 @@ op_comment_edit(const struct op_ctx *o, int64_t id, int64_t version, const char 
 }
 
 enum op_problem
+op_comment_reset_votes(const struct op_ctx *o, int64_t id, struct op_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	enum store_result sr = store_reset_votes(o->st, id, o->who, o->now, &res->votes);
+	if (sr == STORE_OK && res->votes.agree == 0 && res->votes.disagree == 0)
+		res->unchanged = true;
+	return op_done(res, op_store_problem(sr, OP_NO_COMMENT));
+}
+
+enum op_problem
 op_site_reply(const struct op_ctx *o, int64_t parent, const char *display_name,
     const char *body, struct op_result *res)
 {

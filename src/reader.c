@@ -1,5 +1,6 @@
-/* reader.c — the reader's signed cookie: a short list of their own comment
- * ids with an expiry, authenticated with crypto_auth; see reader.h. */
+/* reader.c — the reader's signed cookie: a random reader id and a short
+ * list of their own comment ids with an expiry, authenticated with
+ * crypto_auth; see reader.h. */
 #include <stdint.h>
 #include <string.h>
 
@@ -9,9 +10,12 @@
 #include "arena.h"
 #include "reader.h"
 
-/* Layout: [version][expiry u64 BE][count][count × id u64 BE][tag]. */
-#define COOKIE_VERSION 1
-#define HEAD_BYTES (1 + 8 + 1)
+/* Layout 2: [2][expiry u64 BE][reader id][count][count × id u64 BE][tag].
+ * Layout 1 (still read): [1][expiry u64 BE][count][ids][tag]. */
+#define COOKIE_VERSION 2
+#define COOKIE_VERSION_1 1
+#define HEAD_BYTES (1 + 8 + READER_ID_BYTES + 1)
+#define HEAD_BYTES_1 (1 + 8 + 1)
 #define ID_BYTES 8
 #define TAG_BYTES crypto_auth_BYTES
 #define MAX_RAW (HEAD_BYTES + READER_MAX_IDS * ID_BYTES + TAG_BYTES)
@@ -37,10 +41,14 @@ reader_cookie_parse(const unsigned char key[32], const char *value, time_t now,
 	if (b64url_decode(value, len, raw, sizeof(raw), &rawlen) != 0)
 		return -1;
 	/* The structure must be exact before the tag is worth checking. */
-	if (rawlen < HEAD_BYTES + TAG_BYTES || raw[0] != COOKIE_VERSION)
+	if (rawlen < 1 || (raw[0] != COOKIE_VERSION && raw[0] != COOKIE_VERSION_1))
 		return -1;
-	size_t count = raw[9];
-	if (count > READER_MAX_IDS || rawlen != HEAD_BYTES + count * ID_BYTES + TAG_BYTES)
+	bool v1 = raw[0] == COOKIE_VERSION_1;
+	size_t head = v1 ? HEAD_BYTES_1 : HEAD_BYTES;
+	if (rawlen < head + TAG_BYTES)
+		return -1;
+	size_t count = raw[head - 1];
+	if (count > READER_MAX_IDS || rawlen != head + count * ID_BYTES + TAG_BYTES)
 		return -1;
 	size_t signed_len = rawlen - TAG_BYTES;
 	if (crypto_auth_verify(raw + signed_len, raw, signed_len, key) != 0)
@@ -48,15 +56,27 @@ reader_cookie_parse(const unsigned char key[32], const char *value, time_t now,
 	uint64_t expiry = be64_get(raw + 1);
 	if (now < 0 || expiry <= (uint64_t)now)
 		return -1;
-	struct reader_ids ids = { .count = 0 };
+	struct reader_ids ids = { .count = 0, .has_reader = !v1 };
+	if (!v1)
+		memcpy(ids.reader, raw + 9, READER_ID_BYTES);
 	for (size_t i = 0; i < count; i++) {
-		uint64_t id = be64_get(raw + HEAD_BYTES + i * ID_BYTES);
+		uint64_t id = be64_get(raw + head + i * ID_BYTES);
 		if (id == 0 || id > INT64_MAX)
 			return -1;
 		ids.ids[ids.count++] = (int64_t)id;
 	}
 	*out = ids;
 	return 0;
+}
+
+bool
+reader_ensure_id(struct reader_ids *ids)
+{
+	if (ids->has_reader)
+		return false;
+	randombytes_buf(ids->reader, sizeof(ids->reader));
+	ids->has_reader = true;
+	return true;
 }
 
 void
@@ -86,6 +106,10 @@ reader_cookie_make(struct arena *a, const unsigned char key[32], const struct re
 
 	raw[0] = COOKIE_VERSION;
 	be64_put(raw + 1, (uint64_t)(now > 0 ? now : 0) + READER_LIFETIME);
+	if (ids != NULL && ids->has_reader)
+		memcpy(raw + 9, ids->reader, READER_ID_BYTES);
+	else
+		randombytes_buf(raw + 9, READER_ID_BYTES);
 	/* Skip invalid ids: a cookie carrying one would be refused whole. */
 	size_t have = ids == NULL ? 0 : ids->count > READER_MAX_IDS ? READER_MAX_IDS : ids->count;
 	for (size_t i = 0; i < have; i++) {
@@ -95,7 +119,7 @@ reader_cookie_make(struct arena *a, const unsigned char key[32], const struct re
 		n += ID_BYTES;
 		count++;
 	}
-	raw[9] = (unsigned char)count;
+	raw[HEAD_BYTES - 1] = (unsigned char)count;
 	crypto_auth(raw + n, raw, n, key);
 	n += TAG_BYTES;
 

@@ -27,6 +27,7 @@ static const struct route routes[] = {
 	{ "/embed", GET, handle_embed, PUBLIC, 0, &thread_params, SHARED },
 	{ "/counts", GET, handle_counts, PUBLIC, 0, &counts_params, SHARED },
 	{ "/post", POST, handle_post, PUBLIC, 0, &post_params, PRIVATE },
+	{ "/vote", POST, handle_vote, PUBLIC, 0, &vote_params, PRIVATE },
 	{ "/health", GET, handle_health, PUBLIC, 0, NULL, PRIVATE },
 	{ "/feed.atom", GET, handle_feed, PUBLIC, 0, &feed_params, PRIVATE },
 	/* For [metrics] allow only; never cached. */
@@ -46,6 +47,8 @@ static const struct route routes[] = {
 	    &comment_params, PRIVATE },
 	{ "/admin/comments/{id}/reply", POST, admin_comment_reply, ADMIN, PERM_MODERATE,
 	    &comment_params, PRIVATE },
+	{ "/admin/comments/{id}/reset-votes", POST, admin_comment_reset_votes, ADMIN,
+	    PERM_MODERATE, NULL, PRIVATE },
 	{ "/admin/users", GET, admin_users_page, ADMIN, PERM_MANAGE_USERS, &users_params,
 	    PRIVATE },
 	{ "/admin/users", POST, admin_users_change, ADMIN, PERM_MANAGE_USERS, &users_params,

@@ -22,7 +22,7 @@ struct arena;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 enum store_result {
 	STORE_OK = 0,
@@ -60,6 +60,8 @@ struct comment {
 	int64_t updated;	/* Unix time of the last change */
 	bool site_reply;	/* posted by a moderator for the site */
 	char *reason;		/* why it was held or refused; "" when none */
+	int64_t agree;		/* readers' votes (store_votes.h) */
+	int64_t disagree;
 };
 
 /* Opens (creating the file if needed) and configures a connection.

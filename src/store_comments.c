@@ -118,6 +118,8 @@ store_row_comment(struct arena *a, sqlite3_stmt *s, void *row)
 	c->updated = sqlite3_column_int64(s, 11);
 	c->site_reply = sqlite3_column_int(s, 12) != 0;
 	c->reason = store_column_dup(a, s, 13);
+	c->agree = sqlite3_column_int64(s, 14);
+	c->disagree = sqlite3_column_int64(s, 15);
 	if (comment_status_parse((const char *)sqlite3_column_text(s, 6), &c->status) != 0) {
 		log_error("database: comment %lld has an unknown status", (long long)c->id);
 		return -1;

@@ -15,7 +15,7 @@
 #define EXPORT_ARENA_KEEP (256 * 1024)
 
 /* ?1 article or NULL, ?2 changed at or after. The optional columns follow
- * COMMENT_COLUMNS (0–13) from 14 on. */
+ * COMMENT_COLUMNS (0 .. COMMENT_NCOLUMNS - 1). */
 static const char sql_export[] =
 	"SELECT " COMMENT_COLUMNS ", u.name, c.addr_group,"
 	" CASE WHEN c.body_hash IS NULL THEN NULL ELSE lower(hex(c.body_hash)) END,"
@@ -90,12 +90,12 @@ read_one(struct store *st, struct arena *a, sqlite3_stmt *s, struct export_comme
 	memset(e, 0, sizeof(*e));
 	if (store_row_comment(a, s, &e->c) != 0)
 		return STORE_ERROR;
-	e->updated_by = column_opt(a, s, 14);
-	e->addr_group = column_opt(a, s, 15);
-	e->body_hash = column_opt(a, s, 16);
-	e->source_system = column_opt(a, s, 17);
-	e->source_id = column_opt(a, s, 18);
-	e->source_parent = column_opt(a, s, 19);
+	e->updated_by = column_opt(a, s, COMMENT_NCOLUMNS);
+	e->addr_group = column_opt(a, s, COMMENT_NCOLUMNS + 1);
+	e->body_hash = column_opt(a, s, COMMENT_NCOLUMNS + 2);
+	e->source_system = column_opt(a, s, COMMENT_NCOLUMNS + 3);
+	e->source_id = column_opt(a, s, COMMENT_NCOLUMNS + 4);
+	e->source_parent = column_opt(a, s, COMMENT_NCOLUMNS + 5);
 	const void *rows;
 	enum store_result r = related(st, a, sql_export_history, e->c.id,
 	    sizeof(struct export_history), row_history, &rows, &e->nhistory);

@@ -228,9 +228,9 @@ row_queue(struct arena *a, sqlite3_stmt *s, void *row)
 	struct queue_item *it = row;
 	if (store_row_comment(a, s, &it->c) != 0)
 		return -1;
-	it->parent_name = store_column_dup(a, s, 14);
-	it->parent_body = store_column_dup(a, s, 15);
-	it->updated_by = store_column_dup(a, s, 16);
+	it->parent_name = store_column_dup(a, s, COMMENT_NCOLUMNS);
+	it->parent_body = store_column_dup(a, s, COMMENT_NCOLUMNS + 1);
+	it->updated_by = store_column_dup(a, s, COMMENT_NCOLUMNS + 2);
 	return 0;
 }
 

@@ -234,6 +234,35 @@ static const char *const migrations[] = {
 	"CREATE UNIQUE INDEX comments_source ON comments (source_system, source_id)"
 	" WHERE source_id IS NOT NULL;"
 	"PRAGMA user_version = 8;",
+
+	/* 8 → 9: readers' votes (store_votes.h). One row per comment and
+	 * reader (the random id in the reader's signed cookie, reader.h):
+	 * +1 agree, -1 disagree; a withdrawn vote is no row. addr_group and
+	 * created count a group's new votes for its limits. The counts are
+	 * kept on the comment by the triggers, in the vote's own
+	 * transaction, so a thread page never counts votes. */
+	"ALTER TABLE comments ADD COLUMN agree INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE comments ADD COLUMN disagree INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE votes ("
+	" comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,"
+	" voter BLOB NOT NULL,"
+	" value INTEGER NOT NULL CHECK (value IN (-1, 1)),"
+	" addr_group TEXT NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" PRIMARY KEY (comment_id, voter)) WITHOUT ROWID;"
+	"CREATE INDEX votes_addr ON votes (addr_group, created);"
+	"CREATE INDEX votes_addr_comment ON votes (addr_group, comment_id, created);"
+	"CREATE TRIGGER votes_count_insert AFTER INSERT ON votes BEGIN"
+	" UPDATE comments SET agree = agree + (new.value = 1),"
+	"  disagree = disagree + (new.value = -1) WHERE id = new.comment_id; END;"
+	"CREATE TRIGGER votes_count_delete AFTER DELETE ON votes BEGIN"
+	" UPDATE comments SET agree = agree - (old.value = 1),"
+	"  disagree = disagree - (old.value = -1) WHERE id = old.comment_id; END;"
+	"CREATE TRIGGER votes_count_update AFTER UPDATE OF value ON votes BEGIN"
+	" UPDATE comments SET agree = agree - (old.value = 1) + (new.value = 1),"
+	"  disagree = disagree - (old.value = -1) + (new.value = -1)"
+	"  WHERE id = new.comment_id; END;"
+	"PRAGMA user_version = 9;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -13,6 +13,7 @@
 #include "reader.h"
 #include "request.h"
 #include "store.h"
+#include "store_votes.h"
 #include "text.h"
 #include "tmpl.h"
 #include "validate.h"
@@ -45,6 +46,50 @@ localized_int(struct arena *a, const struct config *cfg, long long n)
 	return s;
 }
 
+const char *
+view_vote_count(const struct ctx *c, struct request *r, long long n)
+{
+	const struct config *cfg = &c->app->cfg;
+	if (n < cfg->votes_hide_below || n < 0)
+		return "";
+	return localized_int(r->arena, cfg, n);
+}
+
+/* What every comment of one thread page shares: where readers return to,
+ * and the vote forms' token (the thread's, as in the post form). */
+struct thread_page {
+	const char *article_url;
+	const char *token;
+	bool votes;		/* [votes] enabled */
+};
+
+/* The vote form of a published comment: each button names the vote it
+ * asks for (its own again withdraws it), so the same form sent twice is
+ * the same vote. */
+static struct tval *
+votes_value(const struct ctx *c, struct request *r, const struct comment *cm,
+    const struct thread_page *tp, enum vote_value mine)
+{
+	const struct config *cfg = &c->app->cfg;
+	struct arena *a = r->arena;
+	struct tval *v = tval_object(a);
+	tval_set_str(a, v, "action", arena_printf(a, "%s/vote", cfg->base_path));
+	tval_set_str(a, v, "article", cm->article);
+	tval_set_number(a, v, "comment", (double)cm->id);
+	tval_set_str(a, v, "token", tp->token);
+	tval_set_str(a, v, "return", tp->article_url ? tp->article_url : "");
+	tval_set_str(a, v, "agree_text", view_vote_count(c, r, cm->agree));
+	tval_set_str(a, v, "disagree_text", view_vote_count(c, r, cm->disagree));
+	tval_set_number(a, v, "agree", (double)cm->agree);
+	tval_set_number(a, v, "disagree", (double)cm->disagree);
+	tval_set_str(a, v, "agree_pressed", mine == VOTE_AGREE ? "true" : "false");
+	tval_set_str(a, v, "disagree_pressed", mine == VOTE_DISAGREE ? "true" : "false");
+	tval_set_str(a, v, "agree_value", mine == VOTE_AGREE ? "none" : "agree");
+	tval_set_str(a, v, "disagree_value", mine == VOTE_DISAGREE ? "none" : "disagree");
+	tval_set_bool(a, v, "both", !cfg->votes_agree_only);
+	return v;
+}
+
 /* One node of the tree being built: the comment's tval, its depth and the
  * list its replies go into. */
 struct node {
@@ -55,10 +100,12 @@ struct node {
 };
 
 static struct tval *
-comment_value(const struct ctx *c, struct arena *a, const struct comment *cm, int depth,
-    const char *article_url)
+comment_value(const struct ctx *c, struct request *r, const struct comment *cm, int depth,
+    const struct thread_page *tp, enum vote_value mine)
 {
 	const struct config *cfg = &c->app->cfg;
+	struct arena *a = r->arena;
+	const char *article_url = tp->article_url;
 	struct tval *o = tval_object(a);
 	struct buf b = { 0 };
 	tval_set_number(a, o, "id", (double)cm->id);
@@ -97,7 +144,27 @@ comment_value(const struct ctx *c, struct arena *a, const struct comment *cm, in
 	buf_puts(&b, "#nazar-form");
 	tval_set_str(a, o, "reply_url", buf_str(&b));
 	buf_free(&b);
+	if (tp->votes && cm->status == COMMENT_APPROVED)
+		tval_set(a, o, "votes", votes_value(c, r, cm, tp, mine));
 	return o;
+}
+
+/* The reader's own votes on rows, shown pressed: only a reader with an id
+ * (whose page no cache shares) costs this one lookup. All VOTE_NONE when
+ * own is NULL or has no reader id, or the lookup fails. */
+static enum vote_value *
+reader_votes(const struct ctx *c, struct request *r, const struct comment *rows, size_t n,
+    const struct reader_ids *own)
+{
+	enum vote_value *mine = arena_calloc(r->arena, n ? n : 1, sizeof(*mine));
+	if (own == NULL || !own->has_reader || n == 0)
+		return mine;
+	int64_t *ids = arena_calloc(r->arena, n, sizeof(*ids));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = rows[i].id;
+	if (store_voter_votes(c->store, own->reader, ids, n, mine) != STORE_OK)
+		memset(mine, 0, n * sizeof(*mine));
+	return mine;
 }
 
 enum store_result
@@ -114,7 +181,12 @@ view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char
 	if (res != STORE_OK)
 		return res;
 
-	const char *back = view_article_url(c, r, article);
+	const struct thread_page tp = {
+		.article_url = view_article_url(c, r, article),
+		.token = antispam_token_make(a, c->app->secret, article, r->now),
+		.votes = cfg->votes_enabled != 0,
+	};
+	enum vote_value *mine = reader_votes(c, r, rows, n, tp.votes ? own : NULL);
 	struct tval *roots = tval_list(a);
 	struct node *nodes = arena_calloc(a, n ? n : 1, sizeof(*nodes));
 	size_t used = 0;
@@ -145,7 +217,7 @@ view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char
 			nd->siblings = parent->siblings;
 		}
 		nd->replies = tval_list(a);
-		struct tval *v = comment_value(c, a, &rows[i], nd->depth, back);
+		struct tval *v = comment_value(c, r, &rows[i], nd->depth, &tp, mine[i]);
 		tval_set(a, v, "replies", nd->replies);
 		tval_push(a, nd->siblings, v);
 	}
@@ -295,6 +367,17 @@ view_error(const struct ctx *c, struct request *r, struct response *res, int sta
 	tval_set_str(r->arena, obj, "title", message);
 	view_render(c, res, "error", obj);
 	res->status = status;
+}
+
+void
+view_set_reader_cookie(const struct ctx *c, struct request *r, struct response *res,
+    const struct reader_ids *ids)
+{
+	char *cookie = arena_printf(r->arena,
+	    "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", READER_COOKIE_NAME,
+	    reader_cookie_make(r->arena, c->app->secret, ids, r->now), READER_LIFETIME,
+	    r->https ? "; Secure" : "");
+	response_header(res, "Set-Cookie", cookie);
 }
 
 void

@@ -54,6 +54,14 @@ void view_error(const struct ctx *c, struct request *r, struct response *res, in
 
 /* The reader's own comment ids from the signed cookie (empty when none). */
 void view_reader_ids(const struct ctx *c, struct request *r, struct reader_ids *out);
+/* Sets the signed reader cookie (READER_COOKIE_NAME) to ids, for
+ * READER_LIFETIME, Secure over HTTPS. */
+void view_set_reader_cookie(const struct ctx *c, struct request *r, struct response *res,
+    const struct reader_ids *ids);
+
+/* A vote count as shown: in the site's digits, "" below [votes]
+ * hide_below. */
+const char *view_vote_count(const struct ctx *c, struct request *r, long long n);
 
 /* The message for a catalog key in the site's language ("{n}" → the
  * configured maximum comment length). */

@@ -5,6 +5,8 @@
    - sees errors next to the fields, with the text kept, also when the
      network fails;
    - writes a reply in a form that opens under the comment;
+   - agrees or disagrees with a comment (or takes the vote back) and sees
+     the counts change in place;
    - may have the name and e-mail remembered on this device (opt-in);
    - and an embedded thread (GET /comments/embed?article=ID in an iframe)
      tells the host page its height.
@@ -418,9 +420,79 @@
 		}
 	}
 
+	/* --- votes: sent without a reload, the counts updated in place --- */
+
+	/* The buttons as the server now sees this reader's vote: the pressed
+	   one asks to withdraw it, each count in the site's digits. */
+	function showVote(form, data) {
+		var buttons = form.querySelectorAll('button[data-vote]');
+		for (var i = 0; i < buttons.length; i++) {
+			var b = buttons[i];
+			var kind = b.getAttribute('data-vote');
+			var pressed = data.vote === kind;
+			b.setAttribute('aria-pressed', pressed ? 'true' : 'false');
+			b.value = pressed ? 'none' : kind;
+			var count = $(b, '.nazar-vote-count');
+			var text = data[kind + '_text'];
+			if (count && typeof text === 'string') { count.textContent = text; }
+		}
+	}
+
+	function sendVote(form, button) {
+		var live = $(form, '.nazar-vote-live');
+		var failed = function (message) {
+			form.removeAttribute('aria-busy');
+			if (live) { live.textContent = message || form.getAttribute('data-error') || ''; }
+		};
+		var body = new URLSearchParams(new FormData(form));
+		body.set('vote', button.value);
+		form.setAttribute('aria-busy', 'true');
+		if (live) { live.textContent = ''; }
+		fetch(form.getAttribute('action'), {
+			method: 'POST',
+			body: body,
+			headers: { Accept: 'application/json' },
+			credentials: 'same-origin'
+		}).then(function (res) {
+			return res.text().then(function (text) {
+				var data = null;
+				try { data = JSON.parse(text); } catch (e) { /* an HTML error page */ }
+				if (res.ok && data && typeof data.agree === 'number') {
+					form.removeAttribute('aria-busy');
+					showVote(form, data);
+				} else {
+					failed(data && typeof data.error === 'string' ? data.error : null);
+				}
+			});
+		}).catch(function () { failed(null); });
+	}
+
+	function enhanceVotes(section) {
+		if (section.classList.contains('nazar-votes-js') || !window.fetch || !window.FormData ||
+		    !window.URLSearchParams) { return; }
+		section.classList.add('nazar-votes-js');
+		var clicked = null;	/* for browsers without SubmitEvent.submitter */
+		section.addEventListener('click', function (e) {
+			var b = e.target && e.target.closest ? e.target.closest('form.nazar-votes button[data-vote]') : null;
+			if (b) { clicked = b; }
+		});
+		section.addEventListener('submit', function (e) {
+			var form = e.target;
+			if (!form.classList || !form.classList.contains('nazar-votes')) { return; }
+			var b = e.submitter || clicked;
+			clicked = null;
+			if (!b || !form.contains(b)) { return; }	/* a plain post then */
+			e.preventDefault();
+			if (form.getAttribute('aria-busy') !== 'true') { sendVote(form, b); }
+		});
+	}
+
 	function enhanceAll() {
 		var sections = document.querySelectorAll('section.nazar');
-		for (var i = 0; i < sections.length; i++) { enhance(sections[i]); }
+		for (var i = 0; i < sections.length; i++) {
+			enhance(sections[i]);
+			enhanceVotes(sections[i]);
+		}
 	}
 
 	/* --- the embed: tell the host page how tall the thread is --- */

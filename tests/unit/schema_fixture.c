@@ -171,6 +171,15 @@ static const char *const stage[STORE_SCHEMA_VERSION + 1] = {
 	"  'approved', 1600000000, 1700007000, 'wxr', '501', NULL),"
 	" (22, 'news-1402-07-15', 21, 'پاسخ وردپرس', '', 'پاسخ به نظر قدیمی', 'approved',"
 	"  1600000100, 1700007000, 'wxr', '502', '501');",
+
+	[9] =
+	/* Readers' votes: two agree and one disagree on the first comment,
+	 * one agree on the English one (the counts follow by the triggers). */
+	"INSERT INTO votes (comment_id, voter, value, addr_group, created) VALUES"
+	" (1, x'00112233445566778899aabbccddeeff', 1, '203.0.113.0/24', 1700008000),"
+	" (1, x'0102030405060708090a0b0c0d0e0f10', 1, '2001:db8:1:2::/64', 1700008010),"
+	" (1, x'ffeeddccbbaa99887766554433221100', -1, '198.51.100.0/24', 1700008020),"
+	" (9, x'00112233445566778899aabbccddeeff', 1, '203.0.113.0/24', 1700008030);",
 };
 
 /* Runs sql with the password hashes put in for @PWHASH1@ and @PWHASH2@. */

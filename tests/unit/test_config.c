@@ -94,6 +94,12 @@ defaults(void **state)
 	assert_int_equal(cfg.max_links, 2);
 	assert_int_equal(cfg.ipv4_prefix, 24);
 	assert_int_equal(cfg.ipv6_prefix, 64);
+	assert_int_equal(cfg.votes_enabled, 1);
+	assert_int_equal(cfg.votes_agree_only, 0);
+	assert_int_equal(cfg.votes_hide_below, 0);
+	assert_int_equal(cfg.votes_per_minute, 20);
+	assert_int_equal(cfg.votes_per_hour, 200);
+	assert_int_equal(cfg.votes_per_comment_hour, 10);
 
 	/* Empty files, blank lines and comments leave the defaults. */
 	static const char *const empty[] = {
@@ -227,6 +233,15 @@ other_keys(void **state)
 	assert_int_equal(c.mode, MODERATION_PRE);
 	assert_int_equal(one("moderation", "mode", "trusted", &c), 0);
 	assert_int_equal(c.mode, MODERATION_TRUSTED);
+	assert_int_equal(parse("[votes]\nenabled = no\nmode = agree\nhide_below = 3\n"
+	    "per_minute = 0\nper_hour = 7\nper_comment_per_hour = 2\n", &c), 0);
+	assert_int_equal(c.votes_enabled, 0);
+	assert_int_equal(c.votes_agree_only, 1);
+	assert_int_equal(c.votes_hide_below, 3);
+	assert_int_equal(c.votes_per_minute, 0);
+	assert_int_equal(c.votes_per_hour, 7);
+	assert_int_equal(c.votes_per_comment_hour, 2);
+	config_defaults(&c);
 	assert_int_equal(one("moderation", "trusted_after", "1", &c), 0);
 	assert_int_equal(c.trusted_after, 1);
 	assert_int_equal(one("moderation", "trusted_after", "1000", &c), 0);
@@ -489,6 +504,13 @@ bad_values(void **state)
 		{ "moderation", "mode", "PRE", "must be pre, post or trusted" },
 		{ "moderation", "mode", "", "must be pre, post or trusted" },
 		{ "moderation", "mode", "Trusted", "must be pre, post or trusted" },
+		{ "votes", "enabled", "true", "must be yes or no" },
+		{ "votes", "enabled", "", "must be yes or no" },
+		{ "votes", "mode", "disagree", "must be both or agree" },
+		{ "votes", "hide_below", "-1", "must be a number from 0 to 1000000" },
+		{ "votes", "per_minute", "100001", "must be a number from 0 to 100000" },
+		{ "votes", "per_hour", "x", "must be a number from 0 to 1000000" },
+		{ "votes", "per_comment_per_hour", "1000001", "must be a number from 0 to 1000000" },
 		{ "moderation", "trusted_after", "0", "must be a number from 1 to 1000" },
 		{ "moderation", "trusted_after", "1001", "must be a number from 1 to 1000" },
 		{ "moderation", "trusted_after", "three", "must be a number from 1 to 1000" },
@@ -600,25 +622,25 @@ syntax_errors(void **state)
 	    "t.conf:12: [server] workers: must be a number from 1 to 64, not \"abc\"");
 	expect_error("[servers]\n",
 	    "t.conf:1: unknown section \"[servers]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail] and [log]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] and [votes]");
 	expect_error("[log]\n[Server]\n",
 	    "t.conf:2: unknown section \"[Server]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail] and [log]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] and [votes]");
 	expect_error("[server\n",
 	    "t.conf:1: unknown section \"[server\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail] and [log]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] and [votes]");
 	expect_error("[]\n",
 	    "t.conf:1: unknown section \"[]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail] and [log]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] and [votes]");
 	expect_error("[server]\nworker = 4\n", "t.conf:2: unknown key \"worker\" in [server]");
 	expect_error("[site]\nlisten = unix:/a\n", "t.conf:2: unknown key \"listen\" in [site]");
 	expect_error("[server]\nWorkers = 4\n", "t.conf:2: unknown key \"Workers\" in [server]");
 	expect_error("workers = 4\n",
 	    "t.conf:1: key \"workers\" outside a section; put it under [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail] or [log]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] or [votes]");
 	expect_error("# top\nname = x\n[site]\n",
 	    "t.conf:2: key \"name\" outside a section; put it under [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail] or [log]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] or [votes]");
 	expect_error("[server]\nworkers = 4\n[log]\n[server]\nworkers = 5\n",
 	    "t.conf:5: [server] workers: duplicate key (first set on line 2)");
 	expect_error("[server]\nworkers = 4\nworkers = 4\n",

@@ -200,6 +200,8 @@ every_field(void **state)
 	assert_string_equal(s_of(j, "user_agent"), "Mozilla/5.0");
 	assert_string_equal(s_of(j, "body"), "نظر اول");
 	assert_true(json_is_false(json_object_get(j, "site_reply")));
+	assert_int_equal(json_integer_value(json_object_get(j, "agree")), 0);
+	assert_int_equal(json_integer_value(json_object_get(j, "disagree")), 0);
 	assert_string_equal(s_of(j, "addr_group"), "192.0.2.0/24");
 	assert_string_equal(s_of(j, "body_hash"), "00ff10");
 	assert_string_equal(s_of(j, "source_system"), "wxr");

@@ -40,8 +40,11 @@ refused(const unsigned char *k, const char *value, time_t now)
 	memset(&out, 0x5a, sizeof(out));
 	assert_int_equal(reader_cookie_parse(k, value, now, &out), -1);
 	assert_int_equal(out.count, 0);
+	assert_false(out.has_reader);
 	for (int i = 0; i < READER_MAX_IDS; i++)
 		assert_int_equal(out.ids[i], 0);
+	for (int i = 0; i < READER_ID_BYTES; i++)
+		assert_int_equal(out.reader[i], 0);
 }
 
 static char *
@@ -53,7 +56,13 @@ make(struct arena *a, const int64_t *ids, size_t n)
 	return reader_cookie_make(a, key, &r, NOW);
 }
 
-/* Builds a cookie by hand: any version, count and ids, signed with k. */
+/* The reader id forge writes into a cookie of layout 2. */
+static const unsigned char forged_reader[READER_ID_BYTES] = {
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+};
+
+/* Builds a cookie by hand: any version, count and ids, signed with k;
+ * from version 2 on with forged_reader after the expiry. */
 static char *
 forge(struct arena *a, const unsigned char *k, unsigned version, uint64_t expiry,
     unsigned count, const uint64_t *ids, size_t nids)
@@ -63,6 +72,9 @@ forge(struct arena *a, const unsigned char *k, unsigned version, uint64_t expiry
 	raw[n++] = (unsigned char)version;
 	for (int i = 7; i >= 0; i--)
 		raw[n++] = (unsigned char)(expiry >> (8 * i));
+	if (version >= 2)
+		for (int i = 0; i < READER_ID_BYTES; i++)
+			raw[n++] = forged_reader[i];
 	raw[n++] = (unsigned char)count;
 	for (size_t j = 0; j < nids; j++)
 		for (int i = 7; i >= 0; i--)
@@ -82,10 +94,10 @@ round_trip(void **state)
 	struct arena *a = arena_new();
 	int64_t ids[] = { 1, 42, INT64_MAX, 7 };
 	char *v = make(a, ids, 4);
-	/* 1 + 8 + 1 + 4 * 8 + 32 = 74 bytes → 99 base64url characters */
-	assert_int_equal(strlen(v), 99);
+	/* 1 + 8 + 16 + 1 + 4 * 8 + 32 = 90 bytes → 120 base64url characters */
+	assert_int_equal(strlen(v), 120);
 	assert_int_equal(strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789-_"), 99);
+	    "0123456789-_"), 120);
 
 	struct reader_ids out;
 	assert_int_equal(reader_cookie_parse(key, v, NOW, &out), 0);
@@ -119,10 +131,57 @@ round_trip(void **state)
 
 	/* The hand-made cookie below is the same format as the real one. */
 	uint64_t one[] = { 9 };
+	v = forge(a, key, 2, NOW + 10, 1, one, 1);
+	assert_int_equal(reader_cookie_parse(key, v, NOW, &out), 0);
+	assert_int_equal(out.count, 1);
+	assert_int_equal(out.ids[0], 9);
+	assert_true(out.has_reader);
+	assert_memory_equal(out.reader, forged_reader, READER_ID_BYTES);
+	/* A cookie of the first layout (before reader ids) is still read,
+	 * without a reader id. */
 	v = forge(a, key, 1, NOW + 10, 1, one, 1);
 	assert_int_equal(reader_cookie_parse(key, v, NOW, &out), 0);
 	assert_int_equal(out.count, 1);
 	assert_int_equal(out.ids[0], 9);
+	assert_false(out.has_reader);
+	arena_free(a);
+}
+
+/* The reader id: made once, random, kept by every cookie made from it. */
+static void
+reader_id(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	struct reader_ids r = { .count = 0 }, out, other = { .count = 0 };
+	assert_true(reader_ensure_id(&r));
+	assert_true(r.has_reader);
+	unsigned char first[READER_ID_BYTES];
+	memcpy(first, r.reader, sizeof(first));
+	assert_false(reader_ensure_id(&r));
+	assert_memory_equal(r.reader, first, sizeof(first));
+	assert_true(reader_ensure_id(&other));
+	assert_memory_not_equal(other.reader, first, sizeof(first));
+	reader_ids_add(&r, 12);
+	char *v = reader_cookie_make(a, key, &r, NOW);
+	assert_int_equal(reader_cookie_parse(key, v, NOW, &out), 0);
+	assert_true(out.has_reader);
+	assert_memory_equal(out.reader, first, sizeof(first));
+	assert_int_equal(out.count, 1);
+	/* Made again from what was read: the same reader. */
+	v = reader_cookie_make(a, key, &out, NOW + 100);
+	assert_int_equal(reader_cookie_parse(key, v, NOW + 100, &out), 0);
+	assert_memory_equal(out.reader, first, sizeof(first));
+	/* The fuzzer's seed of layout 2 (corpus/fuzz_reader_cookie/reader-id). */
+	assert_int_equal(reader_cookie_parse(key, "AgAAAABle34AAAECAwQFBgcICQoLDA0ODwIAAAAAAAAABwAAAA"
+	    "AAAAAq2gJ5dykDEW0pfSoQbXJLMOYviNAvSqTyDxEYO2vQVLg", NOW, &out), 0);
+	assert_int_equal(out.count, 2);
+	assert_int_equal(out.ids[1], 42);
+	assert_int_equal(out.reader[15], 15);
+	/* Made without one: a cookie with some reader id all the same. */
+	v = reader_cookie_make(a, key, NULL, NOW);
+	assert_int_equal(reader_cookie_parse(key, v, NOW, &out), 0);
+	assert_true(out.has_reader);
 	arena_free(a);
 }
 
@@ -204,8 +263,24 @@ signed_but_malformed(void **state)
 		ids[i] = (uint64_t)i + 1;
 	uint64_t exp = NOW + 100;
 	refused(key, forge(a, key, 0, exp, 1, ids, 1), NOW);
-	refused(key, forge(a, key, 2, exp, 1, ids, 1), NOW);
+	refused(key, forge(a, key, 3, exp, 1, ids, 1), NOW);
 	refused(key, forge(a, key, 255, exp, 1, ids, 1), NOW);
+	/* layout 2 without its reader id, layout 1 with one */
+	unsigned char raw[128];
+	size_t n = 0;
+	raw[n++] = 2;
+	for (int i = 7; i >= 0; i--)
+		raw[n++] = (unsigned char)(exp >> (8 * i));
+	raw[n++] = 0;
+	crypto_auth(raw + n, raw, n, key);
+	n += crypto_auth_BYTES;
+	char enc[200];
+	sodium_bin2base64(enc, sizeof(enc), raw, n, B64);
+	refused(key, enc, NOW);
+	/* too many ids, layout 2 */
+	refused(key, forge(a, key, 2, exp, READER_MAX_IDS + 1, ids, READER_MAX_IDS + 1), NOW);
+	refused(key, forge(a, key, 2, exp, 2, ids, 1), NOW);
+	refused(key, forge(a, key, 2, exp, 0, ids, 1), NOW);
 	/* too many ids */
 	refused(key, forge(a, key, 1, exp, READER_MAX_IDS + 1, ids, READER_MAX_IDS + 1), NOW);
 	/* count and length disagree */
@@ -361,6 +436,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(reader_id),
 		cmocka_unit_test(tampered),
 		cmocka_unit_test(wrong_key),
 		cmocka_unit_test(expired),

@@ -232,6 +232,22 @@ migrate_from_v1(void **state)
 	assert_int_equal(raw_exec(old,
 	    "UPDATE comments SET source_system = 'disqus', source_id = '7' WHERE id = 2"),
 	    SQLITE_OK);
+	/* Comments from before votes have none; a vote moves the counts on
+	 * its comment (the triggers of schema 9), a second one by the same
+	 * voter is refused. */
+	assert_int_equal(raw_int(old,
+	    "SELECT count(*) FROM comments WHERE agree = 0 AND disagree = 0"), 3);
+	assert_int_equal(raw_exec(old,
+	    "INSERT INTO votes VALUES (2, x'01', 1, 'g', 20), (2, x'02', -1, 'g', 21),"
+	    " (2, x'03', 1, 'g', 22)"), SQLITE_OK);
+	assert_int_equal(raw_int(old, "SELECT agree * 10 + disagree FROM comments WHERE id = 2"),
+	    21);
+	assert_int_not_equal(raw_exec(old, "INSERT INTO votes VALUES (2, x'01', -1, 'g', 23)"),
+	    SQLITE_OK);
+	assert_int_equal(raw_exec(old, "UPDATE votes SET value = -1 WHERE voter = x'01';"
+	    "DELETE FROM votes WHERE voter = x'03'"), SQLITE_OK);
+	assert_int_equal(raw_int(old, "SELECT agree * 10 + disagree FROM comments WHERE id = 2"),
+	    2);
 	rm_in(f, "other.db");
 	rm_in(f, "other.db-wal");
 	rm_in(f, "other.db-shm");
