@@ -380,6 +380,54 @@ comment_add(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* forget's options: the address, and whether the comments go too. */
+struct forget {
+	const char *email;
+	bool delete;
+};
+
+static int
+forget_option(void *arg, int opt, const char *value)
+{
+	struct forget *f = arg;
+	if (opt == 'e')
+		return ctl_opt_once(&f->email, value, "email");
+	f->delete = true;
+	return 0;
+}
+
+/* forget --email ADDR [--delete-comments]: the reader's address, client
+ * addresses and browser out of all their comments (and the comments with
+ * --delete-comments), audited with the address masked. */
+static int
+comment_forget(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "email", required_argument, NULL, 'e' },
+		{ "delete-comments", no_argument, NULL, 'd' },
+		CTL_OPTION_AS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct forget f = { 0 };
+	int rc = ctl_change_options(c, argc, argv, opts, forget_option, &f);
+	if (rc != 0)
+		return rc;
+	if (f.email == NULL)
+		return ctl_usage_error("comment forget needs --email ADDRESS");
+	if (optind != argc)
+		return ctl_usage_error("comment forget takes no arguments besides its options");
+	struct actor who;
+	struct op_ctx oc;
+	if (ctl_begin_change(c, &who, &oc) != 0)
+		return CTL_EXIT_FAIL;
+	struct op_result res;
+	if (op_comment_forget(&oc, f.email, f.delete, &res) != OP_OK)
+		return ctl_fail("comment forget: %s", op_problem_text(&res));
+	printf("%s: %lld comment%s %s\n", op_email_mask(c->a, f.email), (long long)res.count,
+	    res.count == 1 ? "" : "s", f.delete ? "forgotten and deleted" : "forgotten");
+	return 0;
+}
+
 const struct ctl_command ctl_comment_commands[] = {
 	{ "list", comment_list },
 	{ "show", comment_show },
@@ -390,6 +438,7 @@ const struct ctl_command ctl_comment_commands[] = {
 	{ "restore", comment_decide },
 	{ "add", comment_add },
 	{ "reset-votes", comment_reset_votes },
+	{ "forget", comment_forget },
 };
 const size_t ctl_comment_ncommands = sizeof(ctl_comment_commands) /
     sizeof(ctl_comment_commands[0]);

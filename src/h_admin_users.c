@@ -38,10 +38,14 @@ audit(const struct ctx *c, struct request *r, const struct admin_session *s,
 
 /* The users page (done: the notice after a change) and its forms: an
  * action, the user's name, and what changes. */
-enum { U_DONE, U_ACTION, U_NAME, U_DISPLAY_NAME, U_ROLE, U_PASSWORD };
+enum { U_DONE, U_ACTION, U_NAME, U_DISPLAY_NAME, U_ROLE, U_PASSWORD, U_EMAIL, U_DELETE,
+	U_COUNT };
+/* "forget" is the privacy form's: a reader, not a user (op_comment_forget). */
 static const char *const user_actions[] = {
-	"add", "disable", "enable", "role", "password", NULL
+	"add", "disable", "enable", "role", "password", "forget", NULL
 };
+#define ACTION_FORGET 5
+static const char *const checkbox_values[] = { "0", "1", NULL };
 static const struct param_spec users_specs[] = {
 	[U_DONE] = { PARAM("done", PARAM_TEXT, PARAM_LENIENT), .max = 31 },
 	[U_ACTION] = { PARAM("action", PARAM_ENUM, PARAM_FORM | PARAM_LENIENT), .names = user_actions },
@@ -49,6 +53,10 @@ static const struct param_spec users_specs[] = {
 	[U_DISPLAY_NAME] = { PARAM("display_name", PARAM_TEXT, PARAM_FORM) },
 	[U_ROLE] = { PARAM("role", PARAM_TEXT, PARAM_FORM) },
 	[U_PASSWORD] = { PARAM("password", PARAM_TEXT, PARAM_FORM) },
+	[U_EMAIL] = { PARAM("email", PARAM_TEXT, PARAM_FORM) },
+	[U_DELETE] = { PARAM("delete_comments", PARAM_ENUM, PARAM_FORM | PARAM_LENIENT),
+	    .names = checkbox_values },
+	[U_COUNT] = { PARAM("count", PARAM_INT, PARAM_LENIENT), .min = 0, .max = INT64_MAX },
 };
 const struct param_table users_params = { PARAM_TABLE(users_specs) };
 
@@ -110,12 +118,17 @@ users_page(const struct ctx *c, struct request *r, struct response *res,
 		const char *key = arena_printf(a, "admin.notice.%s", done);
 		if (catalog_has(c->app->strings, key))
 			tval_set_str(a, o, "notice", catalog_get(c->app->strings, key));
+		if (strcmp(done, "reader_forgotten") == 0)
+			tval_set_str(a, o, "forgot_count", admin_number(c, r,
+			    (long long)param_int(in, U_COUNT, 0)));
 	}
 	/* The add form keeps what was typed, except the password. */
 	if (status >= 400) {
 		tval_set_str(a, o, "new_name", utf8_make_displayable(a, param_str(in, U_NAME)));
 		tval_set_str(a, o, "new_display_name",
 		    utf8_make_displayable(a, param_str(in, U_DISPLAY_NAME)));
+		tval_set_str(a, o, "forget_email", utf8_make_displayable(a,
+		    param_str(in, U_EMAIL)));
 	}
 	tval_set_bool(a, o, "new_admin", strcmp(param_str(in, U_ROLE), "admin") == 0);
 	admin_render(c, r, res, status, "admin-users", o);
@@ -188,6 +201,26 @@ user_change(const struct ctx *c, struct request *r, struct response *res,
 	admin_redirect(c, r, res, done);
 }
 
+/* A reader forgotten, at their request (admins only, like the page). */
+static void
+reader_forget(const struct ctx *c, struct request *r, struct response *res,
+    const struct params *in, const struct admin_session *s)
+{
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	admin_op_begin(c, r, s, &oc, &who);
+	bool delete = param_int(in, U_DELETE, 0) == 1;
+	if (op_comment_forget(&oc, param_str(in, U_EMAIL), delete, &or) != OP_OK) {
+		refused(c, r, res, in, s, &or);
+		return;
+	}
+	log_info("a reader was forgotten by %s: %lld comments%s", s->user.name,
+	    (long long)or.count, delete ? ", deleted" : "");
+	admin_redirect(c, r, res, arena_printf(r->arena, "/users?done=reader_forgotten&count=%lld",
+	    (long long)or.count));
+}
+
 void
 admin_users_page(const struct ctx *c, struct request *r, struct response *res,
     const struct handler_args *args)
@@ -204,6 +237,8 @@ admin_users_change(const struct ctx *c, struct request *r, struct response *res,
 		users_page(c, r, res, in, args->session, 400, "admin.error.bad_action");
 	else if (param_int(in, U_ACTION, 0) == 0)
 		user_add(c, r, res, in, args->session);
+	else if (param_int(in, U_ACTION, 0) == ACTION_FORGET)
+		reader_forget(c, r, res, in, args->session);
 	else
 		user_change(c, r, res, in, args->session, param_text(in, U_ACTION));
 }

@@ -64,6 +64,8 @@ static const struct {
 	    404 },
 	[OP_ARTICLE_TAKEN] = { "admin.error.article_taken", "the new article has comments "
 	    "already; merging them must be asked for", 409 },
+	[OP_FORGET_EMAIL] = { "admin.error.forget_email", "give the reader's whole e-mail "
+	    "address, as they wrote it under their comments (name@example.ir)", 422 },
 };
 
 const char *

@@ -78,6 +78,7 @@ enum op_problem {
 	OP_ARTICLE_ID,		/* not a valid article id (validate_article_id) */
 	OP_NO_ARTICLE,		/* no comment is filed under that article */
 	OP_ARTICLE_TAKEN,	/* the new article has comments and no merge was asked */
+	OP_FORGET_EMAIL,	/* forgetting needs a reader's whole address */
 	OP__MAX
 };
 
@@ -85,6 +86,7 @@ struct op_result {
 	enum op_problem problem;
 	bool unchanged;		/* OP_OK, but it was so already: nothing written */
 	int64_t id;		/* the new user, reply or blocklist entry */
+	int64_t count;		/* comments changed (op_comment_forget) */
 	struct moderation_result change;	/* OP_CHANGED: status, when, by whom */
 	enum blocklist_pattern_status pattern;	/* OP_BLOCK_PATTERN */
 	struct user user;	/* user changes: the user as they were */
@@ -130,6 +132,19 @@ enum op_problem op_site_reply(const struct op_ctx *o, int64_t parent, const char
  * "reset_votes". */
 enum op_problem op_comment_reset_votes(const struct op_ctx *o, int64_t id,
     struct op_result *res);
+
+/* A reader forgotten (store_privacy.h): email's comments (the address
+ * matched without regard to ASCII case) lose their e-mail, client address
+ * and user agent, and with delete_comments their name and text too, and
+ * are deleted; res->count says how many. Audited as "forget" with the
+ * address masked (op_email_mask), never whole. An address the comment
+ * form would refuse is OP_FORGET_EMAIL. */
+enum op_problem op_comment_forget(const struct op_ctx *o, const char *email,
+    bool delete_comments, struct op_result *res);
+/* An address as the audit keeps it: its first letter, the domain's first
+ * letter and its last label, ASCII in lower case ("Sara@Example.org" →
+ * "s***@e***.org"). */
+const char *op_email_mask(struct arena *a, const char *email);
 
 /* The name and display name rules alone (OP_OK, OP_USER_NAME or
  * OP_DISPLAY_NAME), with the display name as it will be kept in *clean

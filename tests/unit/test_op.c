@@ -106,6 +106,110 @@ break_audit(struct t *t)
 	sqlite3_close(db);
 }
 
+/* One integer from the database file, outside the store. */
+static long long
+sql_int(struct t *t, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_open(t->f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	long long v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static int64_t
+add_reader_comment(struct t *t, const char *email, const char *body)
+{
+	struct comment c = { .article = (char *)"a1", .name = (char *)"Reader",
+	    .email = (char *)email, .body = (char *)body, .status = COMMENT_APPROVED,
+	    .remote_addr = (char *)"198.51.100.7", .user_agent = (char *)"Firefox/140" };
+	assert_int_equal(store_insert_comment(t->f->st, &c, T0), STORE_OK);
+	return c.id;
+}
+
+static void
+forget(void **state)
+{
+	struct t *t = *state;
+	struct op_result r;
+	struct audit_entry e;
+	assert_string_equal(op_email_mask(t->f->a, "sara@example.org"), "s***@e***.org");
+	assert_string_equal(op_email_mask(t->f->a, "مریم@mail.example.ir"), "م***@m***.ir");
+	assert_string_equal(op_email_mask(t->f->a, "a@localhost"), "a***@l***");
+	assert_string_equal(op_email_mask(t->f->a, "nothing"), "***");
+
+	int64_t a = add_reader_comment(t, "Sara@Example.ORG", "first words");
+	int64_t b = add_reader_comment(t, "sara@example.org", "second words");
+	int64_t other = add_reader_comment(t, "ali@example.org", "other words");
+	int64_t anon = add_reader_comment(t, "", "anonymous words");
+	/* An edit leaves the first text in the history. */
+	struct comment cm;
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, b, &cm), STORE_OK);
+	assert_int_equal(op_comment_edit(&t->o, b, cm.version, "second words, edited", &r), OP_OK);
+	long long rows = audit_rows(t, NULL);
+
+	/* Bad addresses change nothing and leave no row. */
+	assert_int_equal(op_comment_forget(&t->o, "", false, &r), OP_FORGET_EMAIL);
+	assert_int_equal(op_comment_forget(&t->o, "sara", false, &r), OP_FORGET_EMAIL);
+	assert_int_equal(op_comment_forget(&t->o, NULL, false, &r), OP_FORGET_EMAIL);
+	assert_string_equal(op_problem_key(&r), "admin.error.forget_email");
+	assert_int_equal(audit_rows(t, NULL), rows);
+
+	/* Forgotten: e-mail, address and browser gone from both, in any case. */
+	assert_int_equal(op_comment_forget(&t->o, "SARA@example.org", false, &r), OP_OK);
+	assert_int_equal(r.count, 2);
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM comments WHERE email = '' AND"
+	    " remote_addr = '' AND user_agent = '' AND addr_group IS NULL AND status = 'approved'"
+	    " AND body LIKE '%words%'"), 2);
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM comments WHERE email <> ''"), 1);
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM comments WHERE remote_addr <> ''"), 2);
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, a, &cm), STORE_OK);
+	assert_int_equal(cm.version, 2);
+	/* The search index follows: the address is not found any more. */
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM comments_fts WHERE comments_fts MATCH"
+	    " '\"example\"'"), 1);
+	assert_int_equal(audit_rows(t, &e), rows + 1);
+	assert_string_equal(e.action, "forget");
+	assert_string_equal(e.target, "s***@e***.org");
+	assert_string_equal(e.after, "2 comments");
+	assert_string_equal(e.actor, "root (nazarctl)");
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM audit WHERE target LIKE '%sara%' OR"
+	    " before LIKE '%sara%' OR after LIKE '%sara%' OR reason LIKE '%sara%'"), 0);
+
+	/* Again: nothing matches now, and the request is still recorded. */
+	assert_int_equal(op_comment_forget(&t->o, "sara@example.org", true, &r), OP_OK);
+	assert_int_equal(r.count, 0);
+	assert_int_equal(audit_rows(t, &e), rows + 2);
+	assert_string_equal(e.after, "0 comments deleted");
+
+	/* With the comments: name, text and history gone, deleted. */
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM comment_history"), 1);
+	assert_int_equal(op_comment_forget(&t->o, "Ali@Example.org", true, &r), OP_OK);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, other, &cm), STORE_OK);
+	assert_int_equal(cm.status, COMMENT_DELETED);
+	assert_string_equal(cm.body, "");
+	assert_string_equal(cm.name, "");
+	assert_string_equal(cm.email, "");
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM comments_fts WHERE comments_fts MATCH"
+	    " '\"other\"'"), 0);
+	assert_int_equal(sql_int(t, "SELECT n FROM status_counts WHERE status = 'deleted'"), 1);
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM comment_history"), 1);
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, anon, &cm), STORE_OK);
+	assert_string_equal(cm.remote_addr, "198.51.100.7");
+
+	/* The change and its audit row go together. */
+	add_reader_comment(t, "x@example.org", "x words");
+	break_audit(t);
+	assert_int_equal(op_comment_forget(&t->o, "x@example.org", false, &r), OP_UNAVAILABLE);
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM comments WHERE email = 'x@example.org'"),
+	    1);
+}
+
 static void
 user_rules(void **state)
 {
@@ -384,6 +488,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(edit_and_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(blocklist, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_change_without_audit, setup, teardown),
+		cmocka_unit_test_setup_teardown(forget, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
