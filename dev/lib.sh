@@ -59,6 +59,10 @@ NAZAR_RUN_DEPS="nginx curl sqlite3 iproute2"
 NAZAR_TEST_DEPS="nginx curl sqlite3 fcgiwrap iproute2 jq python3 procps
 	python3-aiosmtpd msmtp libxml2-utils"
 NAZAR_BROWSER_DEPS="chromium nodejs npm"
+# The Debian package's build and tests/integration/package.test: the
+# package tools, systemd-socket-activate (in Debian's systemd package),
+# setpriv and flock (util-linux), adduser for the package's user.
+NAZAR_PACKAGE_DEPS="debhelper dpkg-dev fakeroot lintian systemd util-linux adduser"
 NAZAR_BENCH_DEPS="wrk"
 NAZAR_SCAN_DEPS="sqlmap wapiti"
 
