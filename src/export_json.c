@@ -90,6 +90,24 @@ boolean(struct buf *out, const char *k, bool v)
 }
 
 static void
+votes(struct buf *out, const struct export_comment *e)
+{
+	key(out, "votes", false);
+	buf_putc(out, '[');
+	for (size_t i = 0; i < e->nvotes; i++) {
+		const struct export_vote *v = &e->votes[i];
+		buf_puts(out, i > 0 ? ",{" : "{");
+		key(out, "voter", true);
+		json_string_str(out, v->voter);
+		num(out, "value", v->value);
+		str(out, "addr_group", v->addr_group);
+		when(out, "created", v->created);
+		buf_putc(out, '}');
+	}
+	buf_putc(out, ']');
+}
+
+static void
 history(struct buf *out, const struct export_comment *e)
 {
 	key(out, "history", false);
@@ -160,6 +178,7 @@ export_json_comment(struct buf *out, const struct export_comment *e)
 	opt(out, "source_id", e->source_id);
 	opt(out, "source_parent", e->source_parent);
 	str(out, "body", c->body);
+	votes(out, e);
 	history(out, e);
 	audit(out, e);
 	buf_puts(out, "}\n");

@@ -9,7 +9,8 @@
  *   {"type":"end","comments":N}
  *
  * A comment line carries every column of its row (export_comment in
- * store_export.h), its edit history and its audit rows. Times are UTC,
+ * store_export.h), its readers' votes, its edit history and its audit
+ * rows. Times are UTC,
  * "YYYY-MM-DDTHH:MM:SSZ" (a number of seconds for a time outside the
  * years 1970–9999); users are named, never numbered, since ids differ
  * from one database to the next. Every string is escaped so that the line

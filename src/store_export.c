@@ -27,6 +27,9 @@ static const char sql_export_history[] =
 	"SELECT h.at, u.name, h.body FROM comment_history h"
 	" LEFT JOIN users u ON u.id = h.user_id"
 	" WHERE h.comment_id = ?1 ORDER BY h.id";
+static const char sql_export_votes[] =
+	"SELECT lower(hex(voter)), value, addr_group, created FROM votes"
+	" WHERE comment_id = ?1 ORDER BY created, voter";
 static const char sql_export_audit[] =
 	"SELECT a.at, u.name, a.actor, a.remote_addr, a.action, a.target, a.before, a.after,"
 	" a.reason FROM audit a LEFT JOIN users u ON u.id = a.user_id"
@@ -48,6 +51,17 @@ row_history(struct arena *a, sqlite3_stmt *s, void *row)
 	h->at = sqlite3_column_int64(s, 0);
 	h->by = column_opt(a, s, 1);
 	h->body = store_column_dup(a, s, 2);
+	return 0;
+}
+
+static int
+row_vote(struct arena *a, sqlite3_stmt *s, void *row)
+{
+	struct export_vote *v = row;
+	v->voter = store_column_dup(a, s, 0);
+	v->value = sqlite3_column_int(s, 1);
+	v->addr_group = store_column_dup(a, s, 2);
+	v->created = sqlite3_column_int64(s, 3);
 	return 0;
 }
 
@@ -97,7 +111,12 @@ read_one(struct store *st, struct arena *a, sqlite3_stmt *s, struct export_comme
 	e->source_id = column_opt(a, s, COMMENT_NCOLUMNS + 4);
 	e->source_parent = column_opt(a, s, COMMENT_NCOLUMNS + 5);
 	const void *rows;
-	enum store_result r = related(st, a, sql_export_history, e->c.id,
+	enum store_result r = related(st, a, sql_export_votes, e->c.id,
+	    sizeof(struct export_vote), row_vote, &rows, &e->nvotes);
+	if (r != STORE_OK)
+		return r;
+	e->votes = rows;
+	r = related(st, a, sql_export_history, e->c.id,
 	    sizeof(struct export_history), row_history, &rows, &e->nhistory);
 	if (r != STORE_OK)
 		return r;

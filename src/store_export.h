@@ -35,6 +35,15 @@ struct export_audit {
 	const char *reason;
 };
 
+/* A reader's vote on a comment: voter (the reader's random id, lower-case
+ * hex), +1 agree or -1 disagree, the address group and time it came from. */
+struct export_vote {
+	const char *voter;
+	int value;
+	const char *addr_group;
+	int64_t created;
+};
+
 /* A comment as stored. The optional columns are NULL when the row has
  * NULL there: updated_by (the name of the user who changed it last),
  * addr_group and body_hash (lower-case hex) of the anti-spam counts, and
@@ -47,6 +56,8 @@ struct export_comment {
 	const char *source_system;
 	const char *source_id;
 	const char *source_parent;
+	const struct export_vote *votes;	/* oldest first */
+	size_t nvotes;
 	const struct export_history *history;	/* oldest first */
 	size_t nhistory;
 	const struct export_audit *audit;	/* oldest first */
