@@ -32,6 +32,11 @@ static const char *const required_strings[] = {
 	"site_badge",
 	"error.vote_invalid", "error.vote_expired", "error.vote_refused",
 	"error.vote_no_comment", "error.vote_rate_limited",
+	"error.notify_needs_email", "mail_page_title", "mail_page_bad_link",
+	"mail_page_stopped_before", "mail_confirm_title", "mail_confirm_ask",
+	"mail_confirm_button", "mail_confirm_done", "mail_unsubscribe_title",
+	"mail_unsubscribe_ask", "mail_unsubscribe_button", "mail_unsubscribe_done",
+	"mail_stop_title", "mail_stop_ask", "mail_stop_button", "mail_stop_done",
 };
 
 int
@@ -59,7 +64,8 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 		return -1;
 	static const char *const needed[] = { "thread", "comment", "form", "page", "error", "message",
 	    "admin-login", "admin-queue", "admin-comment", "admin-users", "admin-account",
-	    "admin-audit", "admin-message", "admin-conflict", "admin-blocklist", "feed" };
+	    "admin-audit", "admin-message", "admin-conflict", "admin-blocklist", "feed",
+	    "reader-mail" };
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		if (!tmpl_set_has(app->templates, needed[i])) {
 			snprintf(err, errlen, "%s: template %s.mustache is missing",

@@ -813,6 +813,16 @@ set_mail_max_attempts(struct config *cfg, const char *v, char *msg, size_t msgle
 	return 0;
 }
 
+static int
+set_mail_reader_daily_limit(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	int64_t n;
+	if (set_number(v, 0, 100, &n, msg, msglen) != 0)
+		return -1;
+	cfg->mail_reader_daily_limit = (int)n;
+	return 0;
+}
+
 static const struct key keys[] = {
 	{ SEC_SERVER, "listen", set_listen },
 	{ SEC_SERVER, "socket_mode", set_socket_mode },
@@ -860,6 +870,7 @@ static const struct key keys[] = {
 	{ SEC_MAIL, "smtp_password_file", set_mail_smtp_password_file },
 	{ SEC_MAIL, "timeout_seconds", set_mail_timeout },
 	{ SEC_MAIL, "max_attempts", set_mail_max_attempts },
+	{ SEC_MAIL, "reader_daily_limit", set_mail_reader_daily_limit },
 	{ SEC_LOG, "level", set_log_level },
 	{ SEC_METRICS, "allow", set_metrics_allow },
 	{ SEC_VOTES, "enabled", set_votes_enabled },
@@ -925,6 +936,7 @@ config_defaults(struct config *cfg)
 	snprintf(cfg->mail_sendmail, sizeof(cfg->mail_sendmail), "%s", "/usr/sbin/sendmail");
 	cfg->mail_timeout_seconds = 30;
 	cfg->mail_max_attempts = 8;
+	cfg->mail_reader_daily_limit = 5;
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->votes_enabled = 1;
 	cfg->votes_agree_only = 0;

@@ -92,6 +92,9 @@ struct config {
 	char mail_smtp_password_file[1024];	/* the password, alone in a file */
 	int mail_timeout_seconds;	/* one delivery attempt; default 30 */
 	int mail_max_attempts;		/* then failed; default 8 */
+	/* Mail to one reader's address in 24 hours at most (confirmations and
+	 * replies); 0: readers are not offered mail. Default 5. */
+	int mail_reader_daily_limit;
 	/* [metrics]: who may read GET /metrics (address ranges; 0: nobody) */
 	unsigned char metrics_net[CONFIG_MAX_METRICS_ALLOW][NETADDR_BYTES];
 	int metrics_prefix[CONFIG_MAX_METRICS_ALLOW];	/* in 128-bit terms */

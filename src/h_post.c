@@ -31,7 +31,9 @@ _Static_assert(ANTISPAM_HASH_BYTES == STORE_BODY_HASH_BYTES, "one text digest si
 
 /* The form's fields; validate.c checks them and says what is wrong with
  * each, from the raw values. Any of them twice is a 400. */
-enum { P_ARTICLE, P_PARENT, P_NAME, P_EMAIL, P_BODY, P_RETURN, P_TOKEN, P_HONEYPOT };
+enum {
+	P_ARTICLE, P_PARENT, P_NAME, P_EMAIL, P_BODY, P_RETURN, P_TOKEN, P_HONEYPOT, P_NOTIFY
+};
 static const struct param_spec post_specs[] = {
 	[P_ARTICLE] = { PARAM("article", PARAM_TEXT, PARAM_FORM) },
 	[P_PARENT] = { PARAM("parent", PARAM_TEXT, PARAM_FORM) },
@@ -41,6 +43,7 @@ static const struct param_spec post_specs[] = {
 	[P_RETURN] = { PARAM("return", PARAM_TEXT, PARAM_FORM) },
 	[P_TOKEN] = { PARAM(ANTISPAM_TOKEN_FIELD, PARAM_TEXT, PARAM_FORM) },
 	[P_HONEYPOT] = { PARAM(ANTISPAM_HONEYPOT_FIELD, PARAM_TEXT, PARAM_FORM) },
+	[P_NOTIFY] = { PARAM(VIEW_NOTIFY_FIELD, PARAM_TEXT, PARAM_FORM) },
 };
 const struct param_table post_params = { PARAM_TABLE(post_specs) };
 
@@ -208,6 +211,15 @@ protected_names(const struct ctx *c, struct request *r, size_t *n)
 	return names;
 }
 
+/* Whether the reader ticked "tell me about replies" on a form that
+ * offers it. */
+static bool
+wants_reply_mail(const struct ctx *c, const struct params *in)
+{
+	const char *v = param_text(in, P_NOTIFY);
+	return view_offers_reply_mail(c) && v != NULL && *v != '\0';
+}
+
 /* Validates the form; answers 400 or 422 itself and returns false when it
  * does not pass. */
 static bool
@@ -222,6 +234,12 @@ form_valid(const struct ctx *c, struct request *r, struct response *res,
 	if (f->error[FIELD_ARTICLE] != NULL) {
 		view_error(c, r, res, 400, "error.article_invalid");
 		return false;
+	}
+	/* Mail about replies needs an address to go to. */
+	if (wants_reply_mail(c, in) && f->error[FIELD_EMAIL] == NULL &&
+	    (f->clean[FIELD_EMAIL] == NULL || f->clean[FIELD_EMAIL][0] == '\0')) {
+		f->error[FIELD_EMAIL] = "error.notify_needs_email";
+		f->error_count++;
 	}
 	if (f->error_count > 0) {
 		answer_invalid(c, r, res, 422, in, f, NULL, 0);
@@ -329,6 +347,7 @@ handle_post(const struct ctx *c, struct request *r, struct response *res,
 		.reason = (char *)d.reason,
 		.remote_addr = (char *)r->remote_addr,
 		.user_agent = utf8_make_displayable(r->arena, r->user_agent),
+		.notify_replies = wants_reply_mail(c, a->in),
 	};
 	if (!store_guarded(c, r, res, a->in, &f, &cm))
 		return;

@@ -42,6 +42,11 @@ handler_fn handle_metrics;	/* GET metrics, for [metrics] allow */
 extern const struct param_table thread_params, thread_json_params, counts_params,
     post_params, feed_params, vote_params;
 
+/* The links in mail to readers, h_reader_mail.c: GET shows, POST does. */
+handler_fn handle_confirm;	/* /confirm?t=: confirm an address */
+handler_fn handle_unsubscribe;	/* /unsubscribe?t=: one comment's replies, or all mail */
+extern const struct param_table reader_mail_params;
+
 /* Signing in and out, h_admin_login.c. */
 handler_fn admin_root;		/* /admin → /admin/ */
 handler_fn admin_login_page;	/* GET /admin/ */

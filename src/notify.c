@@ -3,26 +3,34 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "catalog.h"
 #include "locale.h"
 #include "log.h"
+#include "mail_token.h"
 #include "mail_transport.h"
 #include "mime.h"
 #include "notify.h"
 #include "store.h"
 #include "store_outbox.h"
+#include "store_subscribers.h"
 #include "store_users.h"
 #include "tmpl.h"
 
 /* Comments listed in one digest at most; the rest are counted. */
 #define DIGEST_MAX 50
 
-static const char *const kinds[] = { "held", "digest", "test" };
+/* How long a confirmation link works. */
+#define CONFIRM_DAYS 7
+
+static const char *const kinds[] = { "held", "digest", "test", "confirm", "reply" };
 static const char *const parts[] = { "subject", "txt", "html" };
 
 int
@@ -54,7 +62,14 @@ notify_open(struct notify *n, const struct config *cfg, struct store *st, char *
 		}
 	snprintf(dir, sizeof(dir), "%s/i18n/%s.ini", cfg->templates, locale_code(cfg->locale));
 	n->strings = catalog_load(dir, err, errlen);
-	return n->strings != NULL ? 0 : -1;
+	if (n->strings == NULL)
+		return -1;
+	/* The links in mail to readers are signed with the server's secret. */
+	if (store_secret(st, n->key) != STORE_OK) {
+		snprintf(err, errlen, "the database's secret could not be read");
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -67,6 +82,7 @@ notify_close(struct notify *n)
 	n->templates = NULL;
 	catalog_free(n->strings);
 	n->strings = NULL;
+	sodium_memzero(n->key, sizeof(n->key));
 }
 
 int
@@ -231,6 +247,124 @@ comments_value(struct notify *n, struct arena *a, const struct outbox_item *it,
 	return 1;
 }
 
+/* --- mail to readers --- */
+
+/* base_url/path?t=token: the token is base64url, safe in a URL as it is. */
+static const char *
+signed_link(struct notify *n, struct arena *a, const char *path, enum mail_token_kind kind,
+    int64_t id, int64_t expires, const char *address)
+{
+	return arena_printf(a, "%s/%s?t=%s", n->cfg->mail_base_url, path,
+	    mail_token_make(a, n->key, kind, id, expires, address));
+}
+
+/* Where a reader sees comment c: the article page, or nazar's own page of
+ * the thread when no article_url is set. */
+static const char *
+comment_url(struct arena *a, const struct config *cfg, const struct comment *c)
+{
+	const char *page = article_link(a, cfg, c->article);
+	if (page[0] == '\0')
+		page = arena_printf(a, "%s/embed?article=%s", cfg->mail_base_url, c->article);
+	return arena_printf(a, "%s#nazar-comment-%lld", page, (long long)c->id);
+}
+
+static struct tval *
+reader_comment_value(struct arena *a, const struct config *cfg, const struct comment *c)
+{
+	struct tval *o = tval_object(a);
+	tval_set_str(a, o, "name", c->name);
+	tval_set_str(a, o, "date", localized_date(a, cfg, c->created));
+	tval_set_str(a, o, "body", c->body);
+	tval_set_str(a, o, "article", c->article);
+	tval_set_str(a, o, "link", comment_url(a, cfg, c));
+	return o;
+}
+
+/* The reply a reply row announces and the comment it answers, both still
+ * as they were when it was written: 1, 0 nothing to say (why in err), -1. */
+static int
+reply_and_parent(struct notify *n, struct arena *a, const struct outbox_item *it,
+    const struct subscriber *sub, struct comment *reply, struct comment *parent,
+    char *err, size_t errlen)
+{
+	enum store_result r = store_get_comment(n->st, a, it->comment_id, reply);
+	if (r == STORE_OK && reply->status == COMMENT_APPROVED && reply->parent > 0)
+		r = store_get_comment(n->st, a, reply->parent, parent);
+	else if (r == STORE_OK || r == STORE_NOT_FOUND) {
+		snprintf(err, errlen, "reply %lld is no longer published",
+		    (long long)it->comment_id);
+		return 0;
+	}
+	bool wants = false;
+	if (r == STORE_OK)
+		r = store_comment_wants_replies(n->st, parent->id, &wants);
+	if (r == STORE_NOT_FOUND || (r == STORE_OK && (!wants ||
+	    strcasecmp(parent->email, sub->address) != 0))) {
+		snprintf(err, errlen, "the reader no longer asks about replies to comment %lld",
+		    (long long)reply->parent);
+		return 0;
+	}
+	if (r != STORE_OK) {
+		snprintf(err, errlen, "the database failed");
+		return -1;
+	}
+	return 1;
+}
+
+/* The values of a confirm or reply row, and the one-click unsubscribe
+ * link for List-Unsubscribe: 1, 0 nothing to send (why in err), -1. */
+static int
+reader_value(struct notify *n, struct arena *a, const struct outbox_item *it, time_t now,
+    struct tval *v, const char **unsubscribe, char *err, size_t errlen)
+{
+	struct subscriber sub;
+	enum store_result r = store_subscriber_by_address(n->st, a, it->recipient, &sub);
+	long long sent = 0;
+	if (r == STORE_OK)
+		r = store_reader_mail_sent_since(n->st, it->recipient, now - 24 * 3600, &sent);
+	if (r != STORE_OK && r != STORE_NOT_FOUND) {
+		snprintf(err, errlen, "the database failed");
+		return -1;
+	}
+	const char *why = r == STORE_NOT_FOUND ? "the address is not a subscriber" :
+	    sub.state == SUBSCRIBER_STOPPED ? "the address asked for no more mail" :
+	    it->kind == OUTBOX_CONFIRM && sub.state != SUBSCRIBER_UNCONFIRMED ?
+	    "the address was confirmed already" :
+	    it->kind == OUTBOX_REPLY && sub.state != SUBSCRIBER_CONFIRMED ?
+	    "the address is not confirmed" : NULL;
+	if (why == NULL && sent >= n->cfg->mail_reader_daily_limit) {
+		snprintf(err, errlen, "the address had its %d mails of the last 24 hours",
+		    n->cfg->mail_reader_daily_limit);
+		return 0;
+	}
+	if (why != NULL) {
+		snprintf(err, errlen, "%s", why);
+		return 0;
+	}
+	const char *stop = signed_link(n, a, "unsubscribe", MAIL_TOKEN_STOP, sub.id, 0,
+	    sub.address);
+	tval_set_str(a, v, "stop_link", stop);
+	if (it->kind == OUTBOX_CONFIRM) {
+		tval_set_str(a, v, "confirm_link", signed_link(n, a, "confirm",
+		    MAIL_TOKEN_CONFIRM, sub.id, (int64_t)now + CONFIRM_DAYS * 24 * 3600,
+		    sub.address));
+		tval_set_str(a, v, "confirm_days", localized_int(a, n->cfg, CONFIRM_DAYS));
+		*unsubscribe = stop;
+		return 1;
+	}
+	struct comment reply, parent;
+	int rc = reply_and_parent(n, a, it, &sub, &reply, &parent, err, errlen);
+	if (rc <= 0)
+		return rc;
+	tval_set(a, v, "reply", reader_comment_value(a, n->cfg, &reply));
+	tval_set(a, v, "parent", reader_comment_value(a, n->cfg, &parent));
+	*unsubscribe = signed_link(n, a, "unsubscribe", MAIL_TOKEN_UNSUBSCRIBE, parent.id, 0,
+	    parent.email);
+	tval_set_str(a, v, "unsubscribe_link", *unsubscribe);
+	return 1;
+}
+
 /* Renders kind.part; the subject on one line, trimmed. */
 static const char *
 render(struct notify *n, struct arena *a, const char *kind, const char *part,
@@ -261,10 +395,20 @@ notify_compose(struct notify *n, struct arena *a, const struct outbox_item *it,
 		return 0;
 	}
 	struct tval *v = base_value(n, a, it);
-	if (it->kind != OUTBOX_TEST) {
-		int rc = comments_value(n, a, it, v, err, errlen);
-		if (rc <= 0)
-			return rc;
+	const char *unsubscribe = NULL;
+	int rc = 1;
+	if (it->kind == OUTBOX_CONFIRM || it->kind == OUTBOX_REPLY)
+		rc = reader_value(n, a, it, now, v, &unsubscribe, err, errlen);
+	else if (it->kind != OUTBOX_TEST)
+		rc = comments_value(n, a, it, v, err, errlen);
+	if (rc <= 0)
+		return rc;
+	/* RFC 8058: a mail client may unsubscribe with one POST to the link,
+	 * without a page, cookies or a form token. */
+	const char *extra[3] = { NULL, NULL, NULL };
+	if (unsubscribe != NULL) {
+		extra[0] = arena_printf(a, "List-Unsubscribe: <%s>", unsubscribe);
+		extra[1] = "List-Unsubscribe-Post: List-Unsubscribe=One-Click";
 	}
 	const char *kind = outbox_kind_name(it->kind);
 	const char *from_name = n->cfg->mail_from_name[0] != '\0' ? n->cfg->mail_from_name :
@@ -277,6 +421,7 @@ notify_compose(struct notify *n, struct arena *a, const struct outbox_item *it,
 		.date = now,
 		.message_id = arena_printf(a, "nazar.%lld.%s@%s", (long long)it->id, it->token,
 		    mime_address_domain(n->cfg->mail_from)),
+		.extra = extra,
 		.text = render(n, a, kind, "txt", v),
 		.html = render(n, a, kind, "html", v),
 		.boundary = arena_printf(a, "nazar-%s-%lld", it->token, (long long)it->id),

@@ -37,6 +37,7 @@ struct notify {
 	struct store *st;
 	struct tmpl_set *templates;	/* templates/mail/ */
 	struct catalog *strings;	/* the site's locale */
+	unsigned char key[32];		/* the server secret: readers' links */
 	int lock_fd;
 };
 

@@ -67,6 +67,10 @@ struct param_table {
 	size_t count;
 	const char *error;		/* message key of a 400 (NULL: the router's) */
 	bool json;			/* the route answers JSON, its errors too */
+	/* Parameters from the query string only: a POST's body is not read,
+	 * whatever its type (a mail client's RFC 8058 one-click unsubscribe
+	 * may send multipart/form-data). */
+	bool body_ignored;
 };
 
 /* A spec's name, type and flags, for a table's rows:

@@ -112,6 +112,11 @@ request_read(struct request *r, const struct request_source *src, const struct c
 		return status;
 	if (length == 0)
 		return 0;
+	size_t max_fields = src->max_form_fields ? src->max_form_fields(r->path) :
+	    REQUEST_MAX_FIELDS;
+	/* A route that reads no body: whatever was sent stays unread. */
+	if (max_fields == 0)
+		return 0;
 	if (strncasecmp(r->content_type, "application/x-www-form-urlencoded", 33) != 0)
 		return 415;
 	char *body = arena_alloc(r->arena, length + 1);
@@ -125,8 +130,7 @@ request_read(struct request *r, const struct request_source *src, const struct c
 	if (got != length)
 		return 400;
 	struct parse_limits blim = {
-		.max_fields = src->max_form_fields ? src->max_form_fields(r->path) :
-		    REQUEST_MAX_FIELDS,
+		.max_fields = max_fields,
 		.max_key = REQUEST_MAX_KEY,
 		.max_value = cfg->max_body_bytes, .too_long_status = 413,
 	};

@@ -71,8 +71,9 @@ struct request_source {
 	char **envp;
 	ssize_t (*read)(void *ctx, char *data, size_t len);
 	void *ctx;
-	/* How many form fields a POST to path may carry; NULL: always
-	 * REQUEST_MAX_FIELDS. The server asks the route table. */
+	/* How many form fields a POST to path may carry (0: its body is not
+	 * read); NULL: always REQUEST_MAX_FIELDS. The server asks the route
+	 * table. */
 	size_t (*max_form_fields)(const char *path);
 };
 

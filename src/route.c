@@ -32,6 +32,10 @@ static const struct route routes[] = {
 	{ "/feed.atom", GET, handle_feed, PUBLIC, 0, &feed_params, PRIVATE },
 	/* For [metrics] allow only; never cached. */
 	{ "/metrics", GET, handle_metrics, PUBLIC, 0, NULL, PRIVATE },
+	/* The links in mail to readers: a token in the address; never cached. */
+	{ "/confirm", GET | POST, handle_confirm, PUBLIC, 0, &reader_mail_params, PRIVATE },
+	{ "/unsubscribe", GET | POST, handle_unsubscribe, PUBLIC, 0, &reader_mail_params,
+	    PRIVATE },
 
 	/* /comments/admin → /comments/admin/, so relative links work. */
 	{ "/admin", GET | POST, admin_root, OPEN, 0, NULL, PRIVATE },
@@ -146,6 +150,10 @@ route_is_admin(const char *path)
 size_t
 route_max_form_fields(const char *path)
 {
+	struct route_match m;
+	route_find("POST", path, &m);
+	if (m.route != NULL && m.route->params != NULL && m.route->params->body_ignored)
+		return 0;
 	return route_is_admin(path) ? REQUEST_MAX_ADMIN_FIELDS : REQUEST_MAX_FIELDS;
 }
 

@@ -67,7 +67,8 @@ void route_find(const char *method, const char *path, struct route_match *m);
 /* True when path belongs to the admin area (its rows and below /admin/). */
 bool route_is_admin(const char *path);
 
-/* How many form fields a POST to path may carry (request_source). */
+/* How many form fields a POST to path may carry (request_source); 0: its
+ * body is not read at all (param_table's body_ignored). */
 size_t route_max_form_fields(const char *path);
 
 /* "GET, HEAD, POST" and the like, for the Allow header. */

@@ -27,8 +27,8 @@ static const char *const status_names[COMMENT_STATUS__MAX] = {
 static const char sql_parent[] = "SELECT article, status FROM comments WHERE id = ?1";
 static const char sql_insert[] =
 	"INSERT INTO comments (article, parent, name, email, body, status, created, updated, "
-	"remote_addr, user_agent, site_reply, reason, addr_group, body_hash) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+	"remote_addr, user_agent, site_reply, reason, addr_group, body_hash, notify_replies) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 static const char sql_post_key_put[] =
 	"INSERT INTO post_keys (key, comment_id, created) VALUES (?1, ?2, ?3)";
 static const char sql_get[] = "SELECT " COMMENT_COLUMNS " FROM comments c WHERE c.id = ?1";
@@ -205,6 +205,10 @@ insert_row(struct store *st, const struct comment *c, const char *addr_group,
 	if (rc == SQLITE_OK)
 		rc = body_hash != NULL ? sqlite3_bind_blob(s, 13, body_hash, (int)hash_len,
 		    SQLITE_TRANSIENT) : sqlite3_bind_null(s, 13);
+	/* Only an author with an address can be told about replies. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 14, c->notify_replies && c->email != NULL &&
+		    c->email[0] != '\0' ? 1 : 0);
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
 	    (r = store_step_done(st, s)) != STORE_OK)
 		return r;

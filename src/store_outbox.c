@@ -59,6 +59,7 @@ static const char sql_list[] =
 
 static const char *const kind_names[] = {
 	[OUTBOX_HELD] = "held", [OUTBOX_DIGEST] = "digest", [OUTBOX_TEST] = "test",
+	[OUTBOX_CONFIRM] = "confirm", [OUTBOX_REPLY] = "reply",
 };
 _Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == OUTBOX_KIND__MAX,
     "a name for every kind");

@@ -26,7 +26,10 @@
 
 struct arena;
 
-enum outbox_kind { OUTBOX_HELD, OUTBOX_DIGEST, OUTBOX_TEST, OUTBOX_KIND__MAX };
+/* confirm and reply: mail to readers (store_subscribers.h). */
+enum outbox_kind {
+	OUTBOX_HELD, OUTBOX_DIGEST, OUTBOX_TEST, OUTBOX_CONFIRM, OUTBOX_REPLY, OUTBOX_KIND__MAX
+};
 enum outbox_state {
 	OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT, OUTBOX_FAILED, OUTBOX_MERGED,
 	OUTBOX_DROPPED, OUTBOX_STATE__MAX

@@ -263,6 +263,89 @@ static const char *const migrations[] = {
 	"  disagree = disagree - (old.value = -1) + (new.value = -1)"
 	"  WHERE id = new.comment_id; END;"
 	"PRAGMA user_version = 9;",
+
+	/* 9 → 10: mail to readers about replies (store_subscribers.h). A
+	 * comment whose author ticked "tell me about replies" has
+	 * notify_replies; its address becomes a subscriber, unconfirmed until
+	 * the link of the confirmation mail is followed (double opt-in), or
+	 * stopped for good by its "stop all mail" link. The address is kept
+	 * as typed, like the comment's own e-mail: the sender must know it.
+	 * The outbox learns two kinds: confirm (at most one a day per
+	 * unconfirmed address) and reply (one per published reply to a
+	 * comment of a confirmed subscriber who asked, written by the
+	 * triggers below in the transaction that publishes the reply: a post
+	 * published at once, an approval, a site reply). The outbox is made
+	 * again for its new kind check: renamed with legacy_alter_table, so
+	 * the triggers that write to it keep naming "outbox". */
+	"ALTER TABLE comments ADD COLUMN notify_replies INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE subscribers ("
+	" id INTEGER PRIMARY KEY,"
+	" address TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	" state TEXT NOT NULL DEFAULT 'unconfirmed'"
+	"  CHECK (state IN ('unconfirmed','confirmed','stopped')),"
+	" created INTEGER NOT NULL,"
+	" asked INTEGER NOT NULL DEFAULT 0,"
+	" changed INTEGER NOT NULL);"
+	"PRAGMA legacy_alter_table = ON;"
+	"ALTER TABLE outbox RENAME TO outbox_old;"
+	"DROP INDEX outbox_due;"
+	"DROP INDEX outbox_digest;"
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL"
+	"  CHECK (kind IN ('held','digest','test','webhook','confirm','reply')),"
+	" event TEXT NOT NULL DEFAULT '',"
+	" recipient TEXT NOT NULL,"
+	" user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+	" comment_id INTEGER,"
+	" batch TEXT NOT NULL DEFAULT 'now' CHECK (batch IN ('now','hourly','daily')),"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending','sending','sent','failed','merged','dropped')),"
+	" token TEXT NOT NULL DEFAULT (lower(hex(randomblob(12)))),"
+	" created INTEGER NOT NULL,"
+	" due INTEGER NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" claimed INTEGER,"
+	" sent INTEGER,"
+	" last_error TEXT NOT NULL DEFAULT '',"
+	" digest_of INTEGER REFERENCES outbox(id));"
+	"INSERT INTO outbox SELECT * FROM outbox_old;"
+	"DROP TABLE outbox_old;"
+	"PRAGMA legacy_alter_table = OFF;"
+	"CREATE INDEX outbox_due ON outbox (state, due);"
+	"CREATE INDEX outbox_digest ON outbox (digest_of) WHERE digest_of IS NOT NULL;"
+	"CREATE INDEX outbox_comment ON outbox (comment_id, kind) WHERE comment_id IS NOT NULL;"
+	"CREATE INDEX outbox_recipient ON outbox (recipient COLLATE NOCASE, sent)"
+	" WHERE kind IN ('confirm','reply');"
+	"CREATE TRIGGER reader_subscribe AFTER INSERT ON comments"
+	" WHEN new.notify_replies = 1 AND new.email <> ''"
+	"  AND new.status IN ('pending','approved') BEGIN"
+	" INSERT OR IGNORE INTO subscribers (address, created, changed)"
+	"  VALUES (new.email, new.created, new.created);"
+	" INSERT INTO outbox (kind, recipient, comment_id, created, due)"
+	"  SELECT 'confirm', s.address, new.id, new.created, new.created FROM subscribers s"
+	"  WHERE s.address = new.email AND s.state = 'unconfirmed'"
+	"  AND s.asked <= new.created - 86400;"
+	" UPDATE subscribers SET asked = new.created WHERE address = new.email"
+	"  AND state = 'unconfirmed' AND asked <= new.created - 86400; END;"
+	"CREATE TRIGGER reply_published AFTER INSERT ON comments"
+	" WHEN new.status = 'approved' AND new.parent IS NOT NULL BEGIN"
+	" INSERT INTO outbox (kind, recipient, comment_id, created, due)"
+	"  SELECT 'reply', s.address, new.id, new.updated, new.updated"
+	"  FROM comments p JOIN subscribers s ON s.address = p.email"
+	"  WHERE p.id = new.parent AND p.notify_replies = 1 AND s.state = 'confirmed'"
+	"  AND lower(p.email) <> lower(new.email); END;"
+	"CREATE TRIGGER reply_approved AFTER UPDATE OF status ON comments"
+	" WHEN new.status = 'approved' AND old.status <> 'approved'"
+	"  AND new.parent IS NOT NULL BEGIN"
+	" INSERT INTO outbox (kind, recipient, comment_id, created, due)"
+	"  SELECT 'reply', s.address, new.id, new.updated, new.updated"
+	"  FROM comments p JOIN subscribers s ON s.address = p.email"
+	"  WHERE p.id = new.parent AND p.notify_replies = 1 AND s.state = 'confirmed'"
+	"  AND lower(p.email) <> lower(new.email)"
+	"  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.comment_id = new.id"
+	"   AND o.kind = 'reply'); END;"
+	"PRAGMA user_version = 10;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -333,9 +416,9 @@ ensure_application_id(struct store *st)
 
 /* Runs the migration steps from version v to the current one. */
 static enum store_result
-upgrade(struct store *st, int v, char *err, size_t errlen)
+upgrade(struct store *st, int v, int to, char *err, size_t errlen)
 {
-	for (; v < STORE_SCHEMA_VERSION; v++) {
+	for (; v < to; v++) {
 		char *msg = NULL;
 		int rc = sqlite3_exec(st->db, migrations[v], NULL, NULL, &msg);
 		if (rc != SQLITE_OK) {
@@ -352,6 +435,12 @@ upgrade(struct store *st, int v, char *err, size_t errlen)
 
 enum store_result
 store_migrate(struct store *st, int *from, char *err, size_t errlen)
+{
+	return store_migrate_to(st, STORE_SCHEMA_VERSION, from, err, errlen);
+}
+
+enum store_result
+store_migrate_to(struct store *st, int to, int *from, char *err, size_t errlen)
 {
 	if (errlen > 0)
 		err[0] = '\0';
@@ -377,7 +466,12 @@ store_migrate(struct store *st, int *from, char *err, size_t errlen)
 		r = STORE_ERROR;
 		goto fail;
 	}
-	if ((r = upgrade(st, v, err, errlen)) != STORE_OK)
+	if (to < 1 || to > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "no schema version %d", to);
+		r = STORE_ERROR;
+		goto fail;
+	}
+	if ((r = upgrade(st, v, to, err, errlen)) != STORE_OK)
 		goto fail;
 	if ((r = ensure_application_id(st)) != STORE_OK)
 		goto fail;

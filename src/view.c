@@ -279,6 +279,13 @@ view_article_url(const struct ctx *c, struct request *r, const char *article)
 	return s;
 }
 
+bool
+view_offers_reply_mail(const struct ctx *c)
+{
+	const struct config *cfg = &c->app->cfg;
+	return cfg->mail_transport != MAIL_TRANSPORT_NONE && cfg->mail_reader_daily_limit > 0;
+}
+
 void
 view_form(const struct ctx *c, struct request *r, struct tval *obj, const char *article,
     const struct comment_form *f, const char *general_error)
@@ -319,6 +326,11 @@ view_form(const struct ctx *c, struct request *r, struct tval *obj, const char *
 		tval_set_str(a, form, "general_error", view_message(c, r, general_error));
 	const char *parent = tval_string(tval_get(form, "parent"));
 	tval_set_bool(a, form, "is_reply", parent != NULL && *parent != '\0');
+	/* "Tell me about replies", when there is mail to tell with; ticked
+	 * again when the form comes back with it ticked. */
+	tval_set_bool(a, form, "offer_notify", view_offers_reply_mail(c));
+	const char *notify = f != NULL ? kvlist_get(&r->form, VIEW_NOTIFY_FIELD) : NULL;
+	tval_set_bool(a, form, "notify", notify != NULL && *notify != '\0');
 	tval_set(a, obj, "form", form);
 }
 

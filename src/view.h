@@ -36,6 +36,11 @@ enum store_result view_thread(const struct ctx *c, struct request *r, struct tva
  * field's error message in the site's language. */
 void view_form(const struct ctx *c, struct request *r, struct tval *ctx_obj,
     const char *article, const struct comment_form *f, const char *general_error);
+/* The form's "tell me about replies" box (a checkbox of this name). */
+#define VIEW_NOTIFY_FIELD "notify"
+/* Whether the form offers it: a mail transport is set and readers may get
+ * mail ([mail] reader_daily_limit above 0). */
+bool view_offers_reply_mail(const struct ctx *c);
 
 /* Renders template name with ctx_obj into res->body (500 when it fails). */
 void view_render(const struct ctx *c, struct response *res, const char *name,

@@ -30,6 +30,8 @@ def main():
             "message_id": str(msg.get("Message-ID", "")),
             "date": str(msg.get("Date", "")),
             "auto_submitted": str(msg.get("Auto-Submitted", "")),
+            "list_unsubscribe": str(msg.get("List-Unsubscribe", "")),
+            "list_unsubscribe_post": str(msg.get("List-Unsubscribe-Post", "")),
             "raw_subject_ascii": all(b < 0x80 for b in raw),
             "text": text,
             "html": html,

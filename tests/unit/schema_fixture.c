@@ -180,6 +180,30 @@ static const char *const stage[STORE_SCHEMA_VERSION + 1] = {
 	" (1, x'0102030405060708090a0b0c0d0e0f10', 1, '2001:db8:1:2::/64', 1700008010),"
 	" (1, x'ffeeddccbbaa99887766554433221100', -1, '198.51.100.0/24', 1700008020),"
 	" (9, x'00112233445566778899aabbccddeeff', 1, '203.0.113.0/24', 1700008030);",
+
+	[10] =
+	/* A reader asked for mail about replies and confirmed; a reply was
+	 * approved and announced (the triggers wrote both outbox rows); a
+	 * second reader asked and never confirmed. */
+	"INSERT INTO comments (id, article, parent, name, email, body, status, created, updated,"
+	" remote_addr, addr_group, body_hash, notify_replies) VALUES"
+	" (23, 'news-1402-08-01', NULL, 'مینا', 'Mina@Example.ir', 'از پاسخ‌ها خبرم کنید',"
+	"  'approved', 1700009000, 1700009000, '203.0.113.40', '203.0.113.0/24',"
+	"  x'00000000000000000000000000000023', 1),"
+	" (24, 'news-1402-08-01', NULL, 'Unconfirmed', 'nobody@example.com', 'Tell me too',"
+	"  'approved', 1700009010, 1700009010, '198.51.100.41', '198.51.100.0/24',"
+	"  x'00000000000000000000000000000024', 1);"
+	"UPDATE subscribers SET state = 'confirmed', changed = 1700009100"
+	" WHERE address = 'Mina@Example.ir';"
+	"INSERT INTO comments (id, article, parent, name, email, body, status, created, updated,"
+	" remote_addr, addr_group, body_hash) VALUES"
+	" (25, 'news-1402-08-01', 23, 'پاسخ‌دهنده', 'r@example.ir', 'پاسخ به مینا', 'pending',"
+	"  1700009200, 1700009200, '203.0.113.42', '203.0.113.0/24',"
+	"  x'00000000000000000000000000000025');"
+	"UPDATE comments SET status = 'approved', version = 2, updated = 1700009300 WHERE id = 25;"
+	"UPDATE outbox SET token = printf('%024x', id) WHERE created >= 1700009000;"
+	"UPDATE outbox SET state = 'sent', attempts = 1, claimed = 1700009310, sent = 1700009311"
+	" WHERE kind IN ('confirm', 'reply') AND recipient = 'Mina@Example.ir';",
 };
 
 /* Runs sql with the password hashes put in for @PWHASH1@ and @PWHASH2@. */

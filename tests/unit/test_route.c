@@ -30,6 +30,10 @@ test_public_lookup(void **state)
 	assert_non_null(m.route);
 	assert_false(route_is_admin("/thread"));
 	assert_int_equal(route_max_form_fields("/post"), REQUEST_MAX_FIELDS);
+	/* The links in mail to readers read no body: a one-click unsubscribe
+	 * may POST multipart. */
+	assert_int_equal(route_max_form_fields("/unsubscribe"), 0);
+	assert_int_equal(route_max_form_fields("/confirm"), 0);
 }
 
 static void

@@ -73,6 +73,30 @@ raw_exec(const char *path, const char *sql)
 	return rc;
 }
 
+/* nazar_fold as the raw connections of these tests see it: the text as it
+ * is (the triggers of the search index call it). */
+static void
+fold_as_is(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_value(ctx, argv[0]);
+}
+
+/* raw_exec on a connection that has nazar_fold, for writes to comments. */
+static int
+raw_exec_fold(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	int rc = sqlite3_open(path, &db);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db, "nazar_fold", 1, SQLITE_UTF8, NULL, fold_as_is,
+		    NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
 static int
 raw_int(const char *path, const char *sql)
 {
@@ -251,6 +275,60 @@ migrate_from_v1(void **state)
 	rm_in(f, "other.db");
 	rm_in(f, "other.db-wal");
 	rm_in(f, "other.db-shm");
+}
+
+/* A database of schema 9 with an outbox in use (a held comment's rows, a
+ * digest and its members): schema 10 makes the outbox again for its new
+ * kinds; every row, its state and its digest survive, and the held
+ * comment trigger still writes to the new table. */
+static void
+migrate_from_v9(void **state)
+{
+	struct store_fixture *f = *state;
+	char old[160], err[256];
+	path_in(f, old, sizeof(old), "v9.db");
+	struct store *st;
+	assert_int_equal(store_open(old, 1000, &st, err, sizeof(err)), STORE_OK);
+	int from = -1;
+	assert_int_equal(store_migrate_to(st, 9, &from, err, sizeof(err)), STORE_OK);
+	assert_int_equal(from, 0);
+	assert_int_equal(raw_int(old, "PRAGMA user_version"), 9);
+	assert_int_equal(raw_exec_fold(old,
+	    "INSERT INTO users (name, display_name, role, pwhash, created, updated, email, notify)"
+	    " VALUES ('sara', 'Sara', 'moderator', 'h', 1, 1, 'sara@example.org', 'daily');"
+	    "INSERT INTO comments (article, name, body, status, created, updated) VALUES"
+	    " ('a', 'x', 'held one', 'pending', 10, 10), ('a', 'y', 'held two', 'pending', 11, 11);"
+	    "INSERT INTO outbox (kind, recipient, user_id, batch, created, due)"
+	    " VALUES ('digest', 'sara@example.org', 1, 'daily', 12, 12);"
+	    "UPDATE outbox SET state = 'merged', digest_of = 3 WHERE id IN (1, 2);"
+	    "UPDATE outbox SET state = 'failed', last_error = 'boom', attempts = 8 WHERE id = 3;"),
+	    SQLITE_OK);
+	assert_int_equal(raw_int(old, "SELECT count(*) FROM outbox"), 3);
+	assert_int_equal(store_migrate(st, &from, err, sizeof(err)), STORE_OK);
+	assert_int_equal(from, 9);
+	store_close(st);
+	assert_int_equal(raw_int(old, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(raw_int(old, "SELECT count(*) FROM outbox WHERE digest_of = 3"
+	    " AND state = 'merged'"), 2);
+	assert_int_equal(raw_int(old, "SELECT attempts FROM outbox WHERE id = 3"
+	    " AND state = 'failed' AND last_error = 'boom'"), 8);
+	assert_int_equal(raw_int(old, "SELECT count(*) FROM sqlite_master WHERE name = 'outbox_old'"),
+	    0);
+	assert_int_equal(raw_int(old, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(raw_exec_fold(old,
+	    "INSERT INTO comments (article, name, body, status, created, updated) VALUES"
+	    " ('a', 'z', 'held three', 'pending', 13, 13);"), SQLITE_OK);
+	assert_int_equal(raw_int(old, "SELECT count(*) FROM outbox WHERE kind = 'held'"), 3);
+	assert_int_equal(raw_exec(old,
+	    "INSERT INTO outbox (kind, recipient, created, due) VALUES ('reply', 'r@x.org', 1, 1)"),
+	    SQLITE_OK);
+	assert_int_not_equal(raw_exec(old,
+	    "INSERT INTO outbox (kind, recipient, created, due) VALUES ('nonsense', 'r@x.org', 1, 1)"),
+	    SQLITE_OK);
+	assert_int_equal(raw_int(old, "SELECT count(*) FROM comments WHERE notify_replies = 0"), 3);
+	rm_in(f, "v9.db");
+	rm_in(f, "v9.db-wal");
+	rm_in(f, "v9.db-shm");
 }
 
 static void
@@ -904,6 +982,7 @@ main(void)
 		cmocka_unit_test(status_names),
 		cmocka_unit_test_setup_teardown(migrate_fresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_from_v9, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_from_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(newer_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(insert_get, setup, teardown),
