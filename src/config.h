@@ -53,6 +53,7 @@ struct config {
 	enum locale_id locale;		/* default fa */
 	char timezone[64];		/* IANA name, default Asia/Tehran */
 	char article_url[512];		/* contains "{article}"; may be empty */
+	int replies_shown;		/* replies under a comment of a thread page; 20 */
 	char return_hosts[CONFIG_MAX_RETURN_HOSTS][256];	/* lower-case host[:port] */
 	int return_host_count;
 	char templates[1024];		/* template directory */
@@ -68,6 +69,8 @@ struct config {
 	int posts_per_minute;		/* from one address group; default 10 */
 	int posts_per_hour;		/* from one address group; default 60 */
 	int posts_per_article_minute;	/* from one address group on one article; 5 */
+	int posts_per_reader_article_day; /* from one group or one reader's cookie on one
+					 * article in 24 hours; 20 */
 	int duplicate_window_minutes;	/* the same text again is refused; 60, 0: off */
 	int max_links;			/* more links hold the comment; default 2 */
 	int ipv4_prefix;		/* 0..32; default 24 */

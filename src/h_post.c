@@ -138,6 +138,8 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 	const char *const posted[] = {
 		cm->article, f->raw[FIELD_PARENT], cm->name, cm->email, cm->body, group,
 	};
+	struct reader_ids own;
+	view_reader_ids(c, r, &own);
 	unsigned char key[ANTISPAM_POST_KEY_BYTES];
 	bool keyed = antispam_post_key(c->app->secret, param_text(in, P_TOKEN), posted,
 	    sizeof(posted) / sizeof(posted[0]), key);
@@ -147,6 +149,9 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 		.per_minute = cfg->posts_per_minute,
 		.per_hour = cfg->posts_per_hour,
 		.per_article_per_minute = cfg->posts_per_article_minute,
+		.per_reader_article_day = cfg->posts_per_reader_article_day,
+		.own_ids = own.ids,
+		.own_count = own.count,
 		.duplicate_window = cfg->duplicate_window_minutes * 60,
 		.post_key = keyed ? key : NULL,
 		.post_key_keep = cfg->max_age_hours * 3600,
@@ -177,6 +182,11 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 		log_info("post refused: the same text again (from %s, article %s)", group,
 		    cm->article);
 		answer_invalid(c, r, res, 409, in, f, "error.duplicate", 0);
+		return false;
+	case POST_LIMIT_READER_DAY:
+		log_info("post refused: daily limit on article %s reached by %s or its cookie",
+		    cm->article, group);
+		answer_invalid(c, r, res, 429, in, f, "error.thread_day_limit", retry_after);
 		return false;
 	default:
 		log_info("post refused: %s limit reached by %s (article %s)",

@@ -1,6 +1,7 @@
 /* h_thread.c — reading threads: the HTML fragment, the embeddable page,
  * thread.json and the per-article counts. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "antispam.h"
@@ -34,6 +35,19 @@ const struct param_table thread_params = {
 };
 const struct param_table thread_json_params = {
 	PARAM_TABLE(thread_specs), .error = "error.article_invalid", .json = true,
+};
+
+/* replies: one comment's replies, a page at a time (the "more replies"
+ * link of a thread). */
+enum { R_ARTICLE, R_COMMENT, R_PAGE };
+static const struct param_spec replies_specs[] = {
+	[R_ARTICLE] = { PARAM("article", PARAM_TEXT, PARAM_REQUIRED), .check = validate_article_id },
+	[R_COMMENT] = { PARAM("comment", PARAM_INT, PARAM_REQUIRED), .min = 1,
+	    .max = INT64_MAX },
+	[R_PAGE] = { PARAM("page", PARAM_INT, 0), .min = 1, .max = PARAM_PAGE_MAX },
+};
+const struct param_table replies_params = {
+	PARAM_TABLE(replies_specs), .error = "error.article_invalid",
 };
 
 /* counts: up to COUNTS_MAX_ARTICLES article ids, a repeated one once (JSON
@@ -95,6 +109,38 @@ handle_embed(const struct ctx *c, struct request *r, struct response *res,
 	thread_headers(r, res);
 	tval_set_str(r->arena, obj, "back_url",
 	    view_article_url(c, r, tval_string(tval_get(obj, "article"))));
+	view_render(c, res, "page", obj);
+}
+
+/* The page of one approved comment's replies, for readers without the
+ * script as much as with it; any other comment is not found. */
+void
+handle_replies(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *a)
+{
+	const char *article = param_text(a->in, R_ARTICLE);
+	int64_t id = param_int(a->in, R_COMMENT, 0);
+	int page = (int)param_int(a->in, R_PAGE, 1);
+	struct comment under;
+	enum store_result sr = store_get_comment(c->store, r->arena, id, &under);
+	if (sr == STORE_OK && (under.status != COMMENT_APPROVED ||
+	    strcmp(under.article, article) != 0))
+		sr = STORE_NOT_FOUND;
+	if (sr == STORE_NOT_FOUND) {
+		view_error(c, r, res, 404, "error.not_found");
+		return;
+	}
+	struct reader_ids own;
+	view_reader_ids(c, r, &own);
+	struct tval *obj = view_base(c, r);
+	if (sr != STORE_OK || view_replies(c, r, obj, &under, page, &own) != STORE_OK) {
+		view_error(c, r, res, 503, "error.unavailable");
+		return;
+	}
+	view_form(c, r, obj, article, NULL, NULL);
+	thread_headers(r, res);
+	tval_set_str(r->arena, obj, "back_url", arena_printf(r->arena, "%s#nazar-comment-%lld",
+	    view_article_url(c, r, article), (long long)id));
 	view_render(c, res, "page", obj);
 }
 

@@ -33,6 +33,7 @@ typedef void handler_fn(const struct ctx *c, struct request *r, struct response 
 handler_fn handle_thread;	/* GET thread: HTML fragment for SSI/iframe */
 handler_fn handle_thread_json;	/* GET thread.json */
 handler_fn handle_embed;	/* GET embed: the thread as a whole page */
+handler_fn handle_replies;	/* GET replies: one comment's replies, paginated */
 handler_fn handle_counts;	/* GET counts */
 handler_fn handle_post;		/* POST post */
 handler_fn handle_vote;		/* POST vote */
@@ -40,7 +41,7 @@ handler_fn handle_health;	/* GET health */
 handler_fn handle_feed;		/* GET feed.atom: h_feed.c */
 handler_fn handle_metrics;	/* GET metrics, for [metrics] allow */
 extern const struct param_table thread_params, thread_json_params, counts_params,
-    post_params, feed_params, vote_params;
+    replies_params, post_params, feed_params, vote_params;
 
 /* The links in mail to readers, h_reader_mail.c: GET shows, POST does. */
 handler_fn handle_confirm;	/* /confirm?t=: confirm an address */

@@ -63,6 +63,7 @@ struct comment {
 	int64_t agree;		/* readers' votes (store_votes.h) */
 	int64_t disagree;
 	bool notify_replies;	/* the author asked for mail about replies */
+	int64_t replies;	/* its approved direct replies: set by store_thread_read */
 };
 
 /* Opens (creating the file if needed) and configures a connection.
@@ -108,6 +109,30 @@ enum store_result store_get_comment(struct store *st, struct arena *a, int64_t i
 enum store_result store_thread(struct store *st, struct arena *a, const char *article,
     int page, int per_page, const int64_t *own_ids, size_t own_count,
     struct comment **out, size_t *count, long long *approved_total, long long *top_total);
+
+/* What store_thread_read reads: one page of an article's top-level
+ * comments (under = 0) or of one comment's direct replies (under = its
+ * id), oldest first, each with its replies and theirs down the tree — at
+ * most replies_shown of them under each comment of the page (the oldest,
+ * whatever their depth; and no comment brings more than replies_shown of
+ * its direct replies), all of them when replies_shown is 0. The reader's
+ * own held or refused comments (own_ids) come as in store_thread, outside
+ * the bound. Each row's `replies` counts its approved direct replies, so
+ * that the page can say how many are not shown. With under set,
+ * *approved_total and *top_total both count under's approved direct
+ * replies (under itself is not among the rows). */
+struct thread_query {
+	const char *article;
+	int64_t under;
+	int page;		/* 1-based */
+	int per_page;
+	int replies_shown;
+	const int64_t *own_ids;
+	size_t own_count;
+};
+enum store_result store_thread_read(struct store *st, struct arena *a,
+    const struct thread_query *q, struct comment **out, size_t *count,
+    long long *approved_total, long long *top_total);
 
 /* Approved-comment counts for each article (0 for unknown ones). */
 enum store_result store_counts(struct store *st, const char *const *articles, size_t n,

@@ -23,6 +23,10 @@ static const char sql_nth_group[] =
 static const char sql_nth_article[] =
 	"SELECT created FROM comments WHERE addr_group = ?1 AND article = ?4 AND created > ?2"
 	" ORDER BY created DESC LIMIT 1 OFFSET ?3";
+/* ?1 JSON array of the reader's own ids (their cookie), ?4 the article. */
+static const char sql_nth_own[] =
+	"SELECT created FROM comments WHERE id IN (SELECT value FROM json_each(?1))"
+	" AND article = ?4 AND created > ?2 ORDER BY created DESC LIMIT 1 OFFSET ?3";
 static const char sql_count_group[] =
 	"SELECT count(*) FROM comments WHERE addr_group = ?1 AND created > ?2";
 static const char sql_count_article[] =
@@ -83,6 +87,51 @@ at_limit(struct store *st, const char *group, const char *article, int limit, in
 	long long wait = created + window - (long long)now;
 	*retry_after = wait < 1 ? 1 : wait > window ? window : (int)wait;
 	return STORE_OK;
+}
+
+/* at_limit for the comments among own (a JSON array of ids) on article. */
+static enum store_result
+own_at_limit(struct store *st, const struct buf *own, const char *article, int limit,
+    int window, time_t now, bool *over, int *retry_after)
+{
+	*over = false;
+	if (limit <= 0 || own->len <= 2)
+		return STORE_OK;
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_nth_own, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_text(s, 1, own->data, (int)own->len, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now - window);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 3, limit - 1);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 4, article);
+	long long created;
+	if ((r = one_int(st, s, rc, &created, over)) != STORE_OK || !*over)
+		return r;
+	long long wait = created + window - (long long)now;
+	*retry_after = wait < 1 ? 1 : wait > window ? window : (int)wait;
+	return STORE_OK;
+}
+
+/* The per-reader daily limit on c->article: by address group, then by the
+ * reader's cookie. */
+static enum store_result
+reader_day_limit(struct store *st, const struct post_guard *g, const char *article,
+    time_t now, bool *over, int *retry_after)
+{
+	enum store_result r = at_limit(st, g->addr_group, article, g->per_reader_article_day,
+	    86400, now, over, retry_after);
+	if (r != STORE_OK || *over || g->own_count == 0)
+		return r;
+	struct buf own = { 0 };
+	store_ids_json(&own, g->own_ids, g->own_count);
+	r = own_at_limit(st, &own, article, g->per_reader_article_day, 86400, now, over,
+	    retry_after);
+	buf_free(&own);
+	return r;
 }
 
 static enum store_result
@@ -188,6 +237,13 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 			*verdict = limits[i].verdict;
 			goto refuse;
 		}
+	}
+	bool over;
+	if ((r = reader_day_limit(st, g, c->article, now, &over, retry_after)) != STORE_OK)
+		goto fail;
+	if (over) {
+		*verdict = POST_LIMIT_READER_DAY;
+		goto refuse;
 	}
 	if (g->duplicate_window > 0 && g->body_hash != NULL) {
 		long long n;

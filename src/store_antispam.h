@@ -31,6 +31,11 @@ struct post_guard {
 	int per_minute;
 	int per_hour;
 	int per_article_per_minute;
+	/* On c->article in the last 24 hours, from the group or among own_ids
+	 * (the reader's signed cookie, which follows them across networks). */
+	int per_reader_article_day;
+	const int64_t *own_ids;
+	size_t own_count;
 	int duplicate_window;		/* seconds; 0: no duplicate check */
 	/* STORE_POST_KEY_BYTES (antispam_post_key()) or NULL: the same key
 	 * again is answered with the comment stored under it. */
@@ -43,6 +48,7 @@ enum post_verdict {
 	POST_LIMIT_MINUTE,		/* per_minute reached: nothing stored */
 	POST_LIMIT_HOUR,		/* per_hour reached */
 	POST_LIMIT_ARTICLE,		/* per_article_per_minute reached */
+	POST_LIMIT_READER_DAY,		/* per_reader_article_day reached */
 	POST_DUPLICATE,			/* the same text within duplicate_window, from
 					 * the same group or on the same article */
 	POST_REPEAT			/* this post_key is stored: c is its comment */
@@ -52,7 +58,9 @@ enum post_verdict {
  * be approved and of the same article, else STORE_CONFLICT) together with
  * its address group and text digest — unless the group has already posted
  * per_minute comments in the last 60 s, per_hour in the last 3600 s or
- * per_article_per_minute on c->article in the last 60 s, or the same text
+ * per_article_per_minute on c->article in the last 60 s, or the group or
+ * the reader's own_ids hold per_reader_article_day comments on c->article
+ * of the last 24 hours, or the same text
  * came from the group or on the article within duplicate_window. Then
  * *verdict says which, nothing is written and, for a limit, *retry_after
  * is the number of seconds until one more post would be accepted (≥ 1).

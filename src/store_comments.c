@@ -36,34 +36,66 @@ static const char sql_totals[] =
 	"SELECT count(*), count(*) FILTER (WHERE parent IS NULL) FROM comments "
 	"WHERE article = ?1 AND status = 'approved'";
 /* One page of a thread: ?1 article, ?2 limit, ?3 offset, ?4 JSON array
- * of the reader's own ids, ?5 whether own held top-level comments belong
- * on this page (page 1 only). The reader's own comments come back while
- * pending and after a rejection (so they learn the outcome instead of
- * seeing their words vanish); never as spam or deleted. UNION, not UNION
- * ALL: a damaged database with a parent cycle must not make the recursion
+ * of the reader's own ids, ?5 whether own held comments at the top of the
+ * page belong on this page (page 1 only), ?6 replies shown under each
+ * comment of the page (0: all), ?7 the comment whose replies are the page
+ * (sql_replies only). The reader's own comments come back while pending
+ * and after a rejection (so they learn the outcome instead of seeing
+ * their words vanish); never as spam or deleted. UNION, not UNION ALL: a
+ * damaged database with a parent cycle must not make the recursion
  * endless. Replies are found through the parent index: without it SQLite
  * picks the (article, ...) index and rereads the whole article once per
- * comment in the tree. */
+ * comment in the tree. No comment brings more than ?6 of its replies into
+ * the recursion, and each comment of the page (its root) at most ?6 of
+ * its tree (the oldest), so one page stays bounded however many replies
+ * a comment draws. */
+#define THREAD_TREE \
+	"  UNION" \
+	"  SELECT c.id, t.root FROM tree t JOIN comments c INDEXED BY comments_parent" \
+	"   ON c.parent = t.id" \
+	"   WHERE c.article = ?1" \
+	"   AND ((c.status = 'approved' AND (?6 <= 0 OR c.id IN (SELECT r.id FROM comments r" \
+	"      INDEXED BY comments_parent WHERE r.parent = t.id AND r.status = 'approved'" \
+	"      ORDER BY r.created, r.id LIMIT ?6)))" \
+	"    OR (c.status IN ('pending', 'rejected') AND c.id IN own)))," \
+	" ranked(id, root, n) AS (SELECT t.id, t.root, row_number() OVER" \
+	"  (PARTITION BY t.root ORDER BY t.id <> t.root, c.created, c.id)" \
+	"  FROM tree t JOIN comments c ON c.id = t.id)" \
+	" SELECT " COMMENT_COLUMNS "," \
+	"  (SELECT count(*) FROM comments r INDEXED BY comments_parent" \
+	"   WHERE r.parent = c.id AND r.status = 'approved')" \
+	" FROM ranked k JOIN comments c ON c.id = k.id" \
+	" WHERE ?6 <= 0 OR k.n <= ?6 + 1 OR c.status <> 'approved'" \
+	" ORDER BY c.created, c.id"
 static const char sql_thread[] =
 	"WITH RECURSIVE"
 	" own(id) AS (SELECT value FROM json_each(?4)),"
 	" top(id) AS (SELECT id FROM comments"
 	"  WHERE article = ?1 AND status = 'approved' AND parent IS NULL"
 	"  ORDER BY created, id LIMIT ?2 OFFSET ?3),"
-	" tree(id) AS ("
-	"  SELECT id FROM top"
+	" tree(id, root) AS ("
+	"  SELECT id, id FROM top"
 	"  UNION"
-	"  SELECT id FROM comments"
+	"  SELECT id, id FROM comments"
 	"   WHERE ?5 AND article = ?1 AND status IN ('pending', 'rejected') AND parent IS NULL"
 	"   AND id IN own"
+	THREAD_TREE;
+static const char sql_replies[] =
+	"WITH RECURSIVE"
+	" own(id) AS (SELECT value FROM json_each(?4)),"
+	" top(id) AS (SELECT id FROM comments INDEXED BY comments_parent"
+	"  WHERE parent = ?7 AND article = ?1 AND status = 'approved'"
+	"  ORDER BY created, id LIMIT ?2 OFFSET ?3),"
+	" tree(id, root) AS ("
+	"  SELECT id, id FROM top"
 	"  UNION"
-	"  SELECT c.id FROM tree t JOIN comments c INDEXED BY comments_parent"
-	"   ON c.parent = t.id"
-	"   WHERE c.article = ?1"
-	"   AND (c.status = 'approved'"
-	"    OR (c.status IN ('pending', 'rejected') AND c.id IN own)))"
-	" SELECT " COMMENT_COLUMNS " FROM tree t JOIN comments c ON c.id = t.id"
-	" ORDER BY c.created, c.id";
+	"  SELECT id, id FROM comments INDEXED BY comments_parent"
+	"   WHERE ?5 AND parent = ?7 AND article = ?1 AND status IN ('pending', 'rejected')"
+	"   AND id IN own"
+	THREAD_TREE;
+static const char sql_reply_totals[] =
+	"SELECT count(*), count(*) FROM comments INDEXED BY comments_parent"
+	" WHERE parent = ?1 AND status = 'approved'";
 /* ?1 JSON array of article ids; one row per element */
 static const char sql_counts[] =
 	"SELECT j.key, (SELECT count(*) FROM comments c"
@@ -291,12 +323,15 @@ store_get_comment(struct store *st, struct arena *a, int64_t id, struct comment 
 }
 
 static enum store_result
-thread_totals(struct store *st, const char *article, long long *approved, long long *top)
+thread_totals(struct store *st, const char *article, int64_t under, long long *approved,
+    long long *top)
 {
 	sqlite3_stmt *s;
-	enum store_result r = store_prepare(st, sql_totals, &s);
-	if (r != STORE_OK ||
-	    (r = store_bind_check(st, s, store_bind_text(s, 1, article))) != STORE_OK)
+	enum store_result r = store_prepare(st, under > 0 ? sql_reply_totals : sql_totals, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = under > 0 ? sqlite3_bind_int64(s, 1, under) : store_bind_text(s, 1, article);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
 		return r;
 	int64_t v[2];
 	if ((r = store_step_ints(st, s, v, 2)) != STORE_OK)
@@ -306,41 +341,57 @@ thread_totals(struct store *st, const char *article, long long *approved, long l
 	return STORE_OK;
 }
 
+/* A row of the thread: COMMENT_COLUMNS, then the count of approved replies. */
+static int
+thread_row(struct arena *a, sqlite3_stmt *s, void *row)
+{
+	if (store_row_comment(a, s, row) != 0)
+		return -1;
+	((struct comment *)row)->replies = sqlite3_column_int64(s, COMMENT_NCOLUMNS);
+	return 0;
+}
+
 enum store_result
-store_thread(struct store *st, struct arena *a, const char *article, int page, int per_page,
-    const int64_t *own_ids, size_t own_count, struct comment **out, size_t *count,
-    long long *approved_total, long long *top_total)
+store_thread_read(struct store *st, struct arena *a, const struct thread_query *q,
+    struct comment **out, size_t *count, long long *approved_total, long long *top_total)
 {
 	*out = NULL;
 	*count = 0;
 	*approved_total = *top_total = 0;
-	if (article == NULL || page < 1 || page > THREAD_MAX_PAGE || per_page < 1 ||
-	    per_page > THREAD_MAX_PER_PAGE) {
-		log_error("database: thread: invalid arguments (page %d, per page %d)", page,
-		    per_page);
+	if (q->article == NULL || q->page < 1 || q->page > THREAD_MAX_PAGE || q->per_page < 1 ||
+	    q->per_page > THREAD_MAX_PER_PAGE || q->under < 0 || q->replies_shown < 0) {
+		log_error("database: thread: invalid arguments (page %d, per page %d)", q->page,
+		    q->per_page);
 		return STORE_ERROR;
 	}
 	struct buf own = { 0 };
-	store_ids_json(&own, own_ids, own_count);
+	store_ids_json(&own, q->own_ids, q->own_count);
 	sqlite3_stmt *s;
 	enum store_result r = store_begin_read(st);
 	if (r != STORE_OK)
 		goto out;
-	if ((r = thread_totals(st, article, approved_total, top_total)) != STORE_OK)
+	if ((r = thread_totals(st, q->article, q->under, approved_total, top_total)) != STORE_OK)
 		goto out;
-	if ((r = store_prepare(st, sql_thread, &s)) != STORE_OK)
+	if ((r = store_prepare(st, q->under > 0 ? sql_replies : sql_thread, &s)) != STORE_OK)
 		goto out;
-	int rc = store_bind_text(s, 1, article);
+	int rc = store_bind_text(s, 1, q->article);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(s, 2, per_page);
+		rc = sqlite3_bind_int(s, 2, q->per_page);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)(page - 1) * per_page);
+		rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)(q->page - 1) * q->per_page);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(s, 4, buf_str(&own), (int)own.len, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(s, 5, page == 1);
-	if ((r = store_bind_check(st, s, rc)) == STORE_OK)
-		r = store_collect(st, a, s, out, count);
+		rc = sqlite3_bind_int(s, 5, q->page == 1);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 6, q->replies_shown);
+	if (rc == SQLITE_OK && q->under > 0)
+		rc = sqlite3_bind_int64(s, 7, q->under);
+	if ((r = store_bind_check(st, s, rc)) == STORE_OK) {
+		void *rows;
+		r = store_rows(st, a, s, sizeof(struct comment), thread_row, &rows, count);
+		*out = rows;
+	}
 out:
 	/* A read transaction: ending it cannot lose anything. */
 	store_rollback(st);
@@ -350,6 +401,18 @@ out:
 		*count = 0;
 	}
 	return r;
+}
+
+enum store_result
+store_thread(struct store *st, struct arena *a, const char *article, int page, int per_page,
+    const int64_t *own_ids, size_t own_count, struct comment **out, size_t *count,
+    long long *approved_total, long long *top_total)
+{
+	const struct thread_query q = {
+		.article = article, .page = page, .per_page = per_page,
+		.own_ids = own_ids, .own_count = own_count,
+	};
+	return store_thread_read(st, a, &q, out, count, approved_total, top_total);
 }
 
 enum store_result

@@ -1,4 +1,5 @@
 /* view.c — building template values for threads, forms and error pages. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -90,13 +91,16 @@ votes_value(const struct ctx *c, struct request *r, const struct comment *cm,
 	return v;
 }
 
-/* One node of the tree being built: the comment's tval, its depth and the
- * list its replies go into. */
+/* One node of the tree being built: the comment's tval, its depth, the
+ * list its replies go into, and how many of its approved replies are
+ * shown of how many there are. */
 struct node {
 	int64_t id;
 	int depth;
+	struct tval *value;
 	struct tval *replies;
 	struct tval *siblings;	/* the list this comment is in */
+	int64_t shown, total;
 };
 
 static struct tval *
@@ -167,20 +171,52 @@ reader_votes(const struct ctx *c, struct request *r, const struct comment *rows,
 	return mine;
 }
 
-enum store_result
-view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char *article,
-    int page, const struct reader_ids *own)
+/* The link to the page of comment id's replies. */
+static const char *
+replies_url(const struct ctx *c, struct arena *a, const char *article, int64_t id, int page)
+{
+	struct buf b = { 0 };
+	buf_printf(&b, "%s/replies?article=", c->app->cfg.base_path);
+	http_url_encode(&b, article);
+	buf_printf(&b, "&comment=%lld", (long long)id);
+	if (page > 1)
+		buf_printf(&b, "&page=%d", page);
+	char *s = arena_strdup(a, buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* Each comment with approved replies that are not among the rows gets
+ * more_replies: the link to its replies' page and how many are not shown.
+ * The root of a replies page (skip) has its own page links instead. */
+static void
+more_replies(const struct ctx *c, struct arena *a, const char *article, struct node *nodes,
+    size_t used, int64_t skip)
 {
 	const struct config *cfg = &c->app->cfg;
-	struct arena *a = r->arena;
-	struct comment *rows;
-	size_t n;
-	long long approved, top;
-	enum store_result res = store_thread(c->store, a, article, page, THREAD_PAGE_SIZE,
-	    own ? own->ids : NULL, own ? own->count : 0, &rows, &n, &approved, &top);
-	if (res != STORE_OK)
-		return res;
+	for (size_t i = 0; i < used; i++) {
+		long long hidden = nodes[i].total - nodes[i].shown;
+		if (hidden <= 0 || nodes[i].id == skip)
+			continue;
+		struct tval *m = tval_object(a);
+		tval_set_str(a, m, "url", replies_url(c, a, article, nodes[i].id, 1));
+		tval_set_number(a, m, "count", (double)hidden);
+		tval_set_str(a, m, "text", catalog_format(a, c->app->strings,
+		    hidden == 1 ? "replies.more.one" : "replies.more.other",
+		    localized_int(a, cfg, hidden)));
+		tval_set(a, nodes[i].value, "more_replies", m);
+	}
+}
 
+/* The rows as a tree: a row is a root when its id is root (a replies
+ * page) or, with root 0, when it has no parent (a thread page). Returns
+ * the list of roots. */
+static struct tval *
+build_tree(const struct ctx *c, struct request *r, const char *article,
+    const struct comment *rows, size_t n, int64_t root, const struct reader_ids *own)
+{
+	struct arena *a = r->arena;
+	const struct config *cfg = &c->app->cfg;
 	const struct thread_page tp = {
 		.article_url = view_article_url(c, r, article),
 		.token = antispam_token_make(a, c->app->secret, article, r->now),
@@ -192,19 +228,22 @@ view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char
 	size_t used = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct node *parent = NULL;
-		if (rows[i].parent != 0) {
+		bool is_root = root != 0 ? rows[i].id == root : rows[i].parent == 0;
+		if (!is_root) {
 			for (size_t j = used; j-- > 0;)
 				if (nodes[j].id == rows[i].parent) {
 					parent = &nodes[j];
 					break;
 				}
-			/* A reply whose parent is not shown (removed since) is
-			 * left out rather than shown out of context. */
+			/* A reply whose parent is not shown (removed since, or
+			 * beyond the bound) is left out rather than shown out
+			 * of context. */
 			if (parent == NULL)
 				continue;
 		}
 		struct node *nd = &nodes[used++];
 		nd->id = rows[i].id;
+		nd->total = rows[i].replies;
 		if (parent == NULL) {
 			nd->depth = 0;
 			nd->siblings = roots;
@@ -216,38 +255,115 @@ view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char
 			nd->depth = parent->depth;
 			nd->siblings = parent->siblings;
 		}
+		if (parent != NULL && rows[i].status == COMMENT_APPROVED)
+			parent->shown++;
 		nd->replies = tval_list(a);
-		struct tval *v = comment_value(c, r, &rows[i], nd->depth, &tp, mine[i]);
-		tval_set(a, v, "replies", nd->replies);
-		tval_push(a, nd->siblings, v);
+		nd->value = comment_value(c, r, &rows[i], nd->depth, &tp, mine[i]);
+		tval_set(a, nd->value, "replies", nd->replies);
+		/* Set on every comment, so that a reply never shows its
+		 * parent's link (a template looks a missing key up outside). */
+		tval_set(a, nd->value, "more_replies", tval_null(a));
+		tval_push(a, nd->siblings, nd->value);
 	}
+	more_replies(c, a, article, nodes, used, root);
+	return roots;
+}
 
-	int pages = top > 0 ? (int)((top + THREAD_PAGE_SIZE - 1) / THREAD_PAGE_SIZE) : 1;
+/* page, pages and pagination (to the thread's pages, or with under set to
+ * that comment's replies' pages) for `total` items. */
+static void
+pages_value(const struct ctx *c, struct arena *a, struct tval *obj, int page, long long total,
+    const char *article, int64_t under)
+{
+	const struct config *cfg = &c->app->cfg;
+	int pages = total > 0 ? (int)((total + THREAD_PAGE_SIZE - 1) / THREAD_PAGE_SIZE) : 1;
+	tval_set_number(a, obj, "page", page);
+	tval_set_number(a, obj, "pages", pages);
+	if (pages <= 1)
+		return;
+	struct tval *p = tval_object(a);
+	const char *link;
+	if (under > 0)
+		link = replies_url(c, a, article, under, 1);
+	else {
+		struct buf b = { 0 };
+		buf_printf(&b, "%s/embed?article=", cfg->base_path);
+		http_url_encode(&b, article);
+		link = arena_strdup(a, buf_str(&b));
+		buf_free(&b);
+	}
+	if (page > 1)
+		tval_set_str(a, p, "prev_url", arena_printf(a, "%s&page=%d", link, page - 1));
+	if (page < pages)
+		tval_set_str(a, p, "next_url", arena_printf(a, "%s&page=%d", link, page + 1));
+	tval_set_str(a, p, "text", arena_printf(a, "%s / %s",
+	    localized_int(a, cfg, page), localized_int(a, cfg, pages)));
+	tval_set(a, obj, "pagination", p);
+}
+
+enum store_result
+view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char *article,
+    int page, const struct reader_ids *own)
+{
+	const struct config *cfg = &c->app->cfg;
+	struct arena *a = r->arena;
+	struct comment *rows;
+	size_t n;
+	long long approved, top;
+	const struct thread_query q = {
+		.article = article, .page = page, .per_page = THREAD_PAGE_SIZE,
+		.replies_shown = cfg->replies_shown,
+		.own_ids = own ? own->ids : NULL, .own_count = own ? own->count : 0,
+	};
+	enum store_result res = store_thread_read(c->store, a, &q, &rows, &n, &approved, &top);
+	if (res != STORE_OK)
+		return res;
+	struct tval *roots = build_tree(c, r, article, rows, n, 0, own);
 	tval_set_str(a, obj, "article", article);
-	tval_set_bool(a, obj, "feed", c->app->cfg.feed_entries > 0);
+	tval_set_bool(a, obj, "feed", cfg->feed_entries > 0);
 	tval_set_number(a, obj, "count", (double)approved);
 	const char *key = approved == 0 ? "count.zero" : approved == 1 ? "count.one" : "count.other";
 	tval_set_str(a, obj, "count_text",
 	    catalog_format(a, c->app->strings, key, localized_int(a, cfg, approved)));
-	tval_set_number(a, obj, "page", page);
-	tval_set_number(a, obj, "pages", pages);
 	tval_set(a, obj, "comments", roots);
 	tval_set_bool(a, obj, "has_comments", tval_list_length(roots) > 0);
-	if (pages > 1) {
-		struct tval *p = tval_object(a);
-		struct buf b = { 0 };
-		buf_printf(&b, "%s/embed?article=", cfg->base_path);
-		http_url_encode(&b, article);
-		const char *link = arena_strdup(a, buf_str(&b));
-		buf_free(&b);
-		if (page > 1)
-			tval_set_str(a, p, "prev_url", arena_printf(a, "%s&page=%d", link, page - 1));
-		if (page < pages)
-			tval_set_str(a, p, "next_url", arena_printf(a, "%s&page=%d", link, page + 1));
-		tval_set_str(a, p, "text", arena_printf(a, "%s / %s",
-		    localized_int(a, cfg, page), localized_int(a, cfg, pages)));
-		tval_set(a, obj, "pagination", p);
-	}
+	pages_value(c, a, obj, page, top, article, 0);
+	return STORE_OK;
+}
+
+enum store_result
+view_replies(const struct ctx *c, struct request *r, struct tval *obj,
+    const struct comment *under, int page, const struct reader_ids *own)
+{
+	const struct config *cfg = &c->app->cfg;
+	struct arena *a = r->arena;
+	struct comment *rows;
+	size_t n;
+	long long approved, top;
+	const struct thread_query q = {
+		.article = under->article, .under = under->id, .page = page,
+		.per_page = THREAD_PAGE_SIZE, .replies_shown = cfg->replies_shown,
+		.own_ids = own ? own->ids : NULL, .own_count = own ? own->count : 0,
+	};
+	enum store_result res = store_thread_read(c->store, a, &q, &rows, &n, &approved, &top);
+	if (res != STORE_OK)
+		return res;
+	/* The comment itself first, as the root of its replies. */
+	struct comment *all = arena_calloc(a, n + 1, sizeof(*all));
+	all[0] = *under;
+	all[0].replies = approved;
+	if (n > 0)
+		memcpy(all + 1, rows, n * sizeof(*rows));
+	struct tval *roots = build_tree(c, r, under->article, all, n + 1, under->id, own);
+	tval_set_str(a, obj, "article", under->article);
+	tval_set_number(a, obj, "count", (double)approved);
+	tval_set_number(a, obj, "replies_of", (double)under->id);
+	tval_set_str(a, obj, "count_text", catalog_format(a, c->app->strings,
+	    approved == 1 ? "replies.count.one" : "replies.count.other",
+	    localized_int(a, cfg, approved)));
+	tval_set(a, obj, "comments", roots);
+	tval_set_bool(a, obj, "has_comments", true);
+	pages_value(c, a, obj, page, top, under->article, under->id);
 	return STORE_OK;
 }
 

@@ -26,10 +26,20 @@ struct reader_ids;
 struct tval *view_base(const struct ctx *c, struct request *r);
 
 /* Adds to ctx_obj: article, page, pages, count, count_text, comments (a
- * tree: each comment's replies nested up to THREAD_MAX_DEPTH levels; the
- * reader's own held comments marked pending). */
+ * tree: each comment's replies nested up to THREAD_MAX_DEPTH levels, at
+ * most replies_shown of them under each top-level comment; the reader's
+ * own held comments marked pending). */
 enum store_result view_thread(const struct ctx *c, struct request *r, struct tval *ctx_obj,
     const char *article, int page, const struct reader_ids *own);
+
+/* Like view_thread, for the page of one comment's replies: the comment
+ * (approved, of its article) as the only root, page `page` of its direct
+ * replies under it, each with at most replies_shown of its own; count and
+ * count_text are its number of approved replies. A comment anywhere with
+ * more approved replies than shown carries more_replies {url, count,
+ * text}, the link to its own replies' page. */
+enum store_result view_replies(const struct ctx *c, struct request *r, struct tval *ctx_obj,
+    const struct comment *under, int page, const struct reader_ids *own);
 
 /* Adds "form" to ctx_obj: the post form for article, pre-filled from f
  * (NULL: empty; parent from the query string when replying), with each

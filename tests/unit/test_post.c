@@ -181,6 +181,205 @@ post_form_markup(void **state)
 	buf_free(&res3.body);
 }
 
+/* GET path?query as a reader at T0; the body is the caller's to free. */
+static void
+get_page(struct app_fixture *f, const char *path, const char *q, struct response *res)
+{
+	struct request r = {
+		.arena = f->a, .method = "GET", .path = path, .accept = "", .content_type = "",
+		.remote_addr = IP1, .user_agent = "", .host = "", .origin = "", .fetch_site = "",
+		.now = T0,
+	};
+	struct parse_limits lim = { .max_fields = 32, .max_key = 64, .max_value = 4096,
+	    .too_long_status = 400 };
+	assert_int_equal(http_parse_urlencoded(f->a, q, strlen(q), &lim, &r.query), 0);
+	memset(res, 0, sizeof(*res));
+	res->status = 200;
+	route_dispatch(&f->ctx, &r, res);
+}
+
+static size_t
+occurrences(const char *s, const char *what)
+{
+	size_t n = 0;
+	for (const char *p = s; (p = strstr(p, what)) != NULL; p += strlen(what))
+		n++;
+	return n;
+}
+
+static int64_t
+approved(struct app_fixture *f, const char *article, int64_t parent, const char *body,
+    time_t when)
+{
+	struct comment c = { .article = (char *)article, .parent = parent,
+	    .name = (char *)"Reader", .body = (char *)body, .status = COMMENT_APPROVED };
+	assert_int_equal(store_insert_comment(f->ctx.store, &c, when), STORE_OK);
+	return c.id;
+}
+
+/* 60 replies under one comment: the thread shows replies_shown of them and
+ * a link to the rest; the replies' page shows 50 a page, each reply with
+ * its own bounded replies and its own link. */
+static void
+thread_bounds_replies(void **state)
+{
+	struct app_fixture *f = *state;
+	APP_FIXTURE_NEED(f);
+	assert_int_equal(f->app.cfg.replies_shown, 20);
+	f->app.cfg.replies_shown = 5;
+	int64_t top = approved(f, ART, 0, "The first comment", T0 - 1000);
+	int64_t other = approved(f, ART, 0, "Another comment", T0 - 999);
+	int64_t first = 0;
+	for (int i = 0; i < 60; i++) {
+		char body[32];
+		snprintf(body, sizeof(body), "«r%02d»", i);
+		int64_t id = approved(f, ART, top, body, T0 - 900 + i);
+		if (i == 0)
+			first = id;
+	}
+	for (int i = 0; i < 8; i++) {
+		char body[32];
+		snprintf(body, sizeof(body), "«d%d»", i);
+		approved(f, ART, first, body, T0 - 100 + i);
+	}
+	(void)other;
+	struct response res;
+	get_page(f, "/thread", "article=" ART, &res);
+	assert_int_equal(res.status, 200);
+	const char *html = buf_str(&res.body);
+	/* The top comment and its five oldest replies; the deep ones are
+	 * newer than those and wait behind the links. */
+	assert_int_equal(occurrences(html, "«r"), 5);
+	assert_int_equal(occurrences(html, "«d"), 0);
+	assert_non_null(strstr(html, "«r04»"));
+	assert_null(strstr(html, "«r05»"));
+	char want[256];
+	snprintf(want, sizeof(want), "<p class=\"nazar-more\"><a href=\"/comments/replies?"
+	    "article=" ART "&amp;comment=%lld\" data-comment=\"%lld\">55 more replies</a></p>",
+	    (long long)top, (long long)top);
+	assert_non_null(strstr(html, want));
+	snprintf(want, sizeof(want), "comment=%lld\" data-comment=\"%lld\">8 more replies</a>",
+	    (long long)first, (long long)first);
+	assert_non_null(strstr(html, want));
+	assert_int_equal(occurrences(html, "class=\"nazar-more\""), 2);
+	buf_free(&res.body);
+
+	/* The replies' page: the comment, 50 of its replies, the next page. */
+	char q[128];
+	snprintf(q, sizeof(q), "article=" ART "&comment=%lld", (long long)top);
+	get_page(f, "/replies", q, &res);
+	assert_int_equal(res.status, 200);
+	html = buf_str(&res.body);
+	assert_non_null(strstr(html, "The first comment"));
+	assert_null(strstr(html, "Another comment"));
+	assert_int_equal(occurrences(html, "«r"), 50);
+	assert_non_null(strstr(html, "60 replies"));
+	/* The first reply brings five of its eight. */
+	assert_int_equal(occurrences(html, "«d"), 5);
+	assert_non_null(strstr(html, "3 more replies"));
+	snprintf(want, sizeof(want), "href=\"/comments/replies?article=" ART
+	    "&amp;comment=%lld&amp;page=2\"", (long long)top);
+	assert_non_null(strstr(html, want));
+	assert_non_null(strstr(html, "<html"));
+	buf_free(&res.body);
+	snprintf(q, sizeof(q), "article=" ART "&comment=%lld&page=2", (long long)top);
+	get_page(f, "/replies", q, &res);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(occurrences(buf_str(&res.body), "«r"), 10);
+	assert_non_null(strstr(buf_str(&res.body), "«r59»"));
+	buf_free(&res.body);
+	snprintf(q, sizeof(q), "article=" ART "&comment=%lld", (long long)first);
+	get_page(f, "/replies", q, &res);
+	assert_int_equal(occurrences(buf_str(&res.body), "«d"), 8);
+	assert_null(strstr(buf_str(&res.body), "nazar-more"));
+	buf_free(&res.body);
+
+	/* Another article's comment, a held one, none at all: not found. */
+	snprintf(q, sizeof(q), "article=other&comment=%lld", (long long)top);
+	get_page(f, "/replies", q, &res);
+	assert_int_equal(res.status, 404);
+	buf_free(&res.body);
+	struct comment held = { .article = (char *)ART, .name = (char *)"n", .body = (char *)"b",
+	    .status = COMMENT_PENDING };
+	assert_int_equal(store_insert_comment(f->ctx.store, &held, T0), STORE_OK);
+	snprintf(q, sizeof(q), "article=" ART "&comment=%lld", (long long)held.id);
+	get_page(f, "/replies", q, &res);
+	assert_int_equal(res.status, 404);
+	buf_free(&res.body);
+	get_page(f, "/replies", "article=" ART "&comment=999999", &res);
+	assert_int_equal(res.status, 404);
+	buf_free(&res.body);
+	get_page(f, "/replies", "article=" ART, &res);
+	assert_int_equal(res.status, 400);
+	buf_free(&res.body);
+	get_page(f, "/replies", "article=" ART "&comment=0", &res);
+	assert_int_equal(res.status, 400);
+	buf_free(&res.body);
+}
+
+/* The Set-Cookie of an answer as a Cookie header ("name=value"). */
+static const char *
+cookie_of(struct app_fixture *f, const struct answer *an)
+{
+	const char *sc = app_fixture_header(&an->res, "Set-Cookie");
+	assert_non_null(sc);
+	const char *end = strchr(sc, ';');
+	return arena_printf(f->a, "%.*s", (int)(end ? end - sc : (long)strlen(sc)), sc);
+}
+
+/* per_reader_per_article_per_day: by address group, and by the reader's
+ * cookie on another network; other articles and readers unaffected. */
+static void
+post_reader_day_limit(void **state)
+{
+	struct app_fixture *f = *state;
+	APP_FIXTURE_NEED(f);
+	assert_int_equal(f->app.cfg.posts_per_reader_article_day, 20);
+	f->app.cfg.posts_per_reader_article_day = 2;
+	f->app.cfg.posts_per_minute = 0;
+	f->app.cfg.posts_per_hour = 0;
+	f->app.cfg.posts_per_article_minute = 0;
+	const char *tok = token_at(f, ART, T0);
+	struct answer an;
+	struct form a = { .body = "one", .token = tok };
+	do_post(f, &a, IP1, NULL, false, T0 + 10, &an);
+	assert_int_equal(an.res.status, 303);
+	const char *cookie = cookie_of(f, &an);
+	answer_free(&an);
+	struct form b = { .body = "two", .token = tok };
+	do_post(f, &b, IP1B, cookie, false, T0 + 100, &an);
+	assert_int_equal(an.res.status, 303);
+	cookie = cookie_of(f, &an);
+	answer_free(&an);
+	size_t before = stored_count(f);
+	struct form c = { .name = "Mina", .body = "three, kept", .token = tok };
+	do_post(f, &c, IP1, NULL, false, T0 + 200, &an);
+	assert_int_equal(an.res.status, 429);
+	assert_string_equal(app_fixture_header(&an.res, "Retry-After"), "86210");
+	assert_non_null(strstr(body_of(&an), "three, kept</textarea>"));
+	assert_non_null(strstr(body_of(&an), "You have sent many comments on this article today"));
+	answer_free(&an);
+	/* Another network, the same browser. */
+	do_post(f, &c, IP2, cookie, true, T0 + 200, &an);
+	assert_int_equal(an.res.status, 429);
+	assert_non_null(strstr(body_of(&an), "\"retry_after\":86210"));
+	answer_free(&an);
+	assert_int_equal(stored_count(f), before);
+	/* Another reader; the same reader on another article; a day later. */
+	do_post(f, &c, IP2, NULL, false, T0 + 200, &an);
+	assert_int_equal(an.res.status, 303);
+	answer_free(&an);
+	struct form d = { .body = "elsewhere", .token = token_at(f, "other", T0),
+	    .article = "other" };
+	do_post(f, &d, IP1, cookie, false, T0 + 200, &an);
+	assert_int_equal(an.res.status, 303);
+	answer_free(&an);
+	struct form e = { .body = "tomorrow", .token = token_at(f, ART, T0 + DAY) };
+	do_post(f, &e, IP1, cookie, false, T0 + DAY + 20, &an);
+	assert_int_equal(an.res.status, 303);
+	answer_free(&an);
+}
+
 static void
 post_person_and_bots(void **state)
 {
@@ -678,6 +877,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(post_links, app_fixture_setup, app_fixture_teardown),
 		cmocka_unit_test_setup_teardown(post_trusted, app_fixture_setup, app_fixture_teardown),
 		cmocka_unit_test_setup_teardown(post_path, app_fixture_setup_open, app_fixture_teardown),
+		cmocka_unit_test_setup_teardown(thread_bounds_replies, app_fixture_setup, app_fixture_teardown),
+		cmocka_unit_test_setup_teardown(post_reader_day_limit, app_fixture_setup, app_fixture_teardown),
 	};
 	return cmocka_run_group_tests_name("post", tests, NULL, NULL);
 }

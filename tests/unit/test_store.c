@@ -331,6 +331,69 @@ migrate_from_v9(void **state)
 	rm_in(f, "v9.db-shm");
 }
 
+/* store_thread_read: at most replies_shown replies under each comment of
+ * the page, the oldest of its whole tree, each row with its count of
+ * approved replies; the reader's own held reply beyond the bound still
+ * comes; a comment's replies as a page of their own. */
+static void
+thread_bounded(void **state)
+{
+	struct store_fixture *f = *state;
+	int64_t top = add(f, "b", 0, COMMENT_APPROVED, T0);
+	int64_t r[12];
+	for (int i = 0; i < 12; i++)
+		r[i] = add(f, "b", top, COMMENT_APPROVED, T0 + 10 + i);
+	int64_t deep = add(f, "b", r[0], COMMENT_APPROVED, T0 + 100);
+	add(f, "b", top, COMMENT_SPAM, T0 + 101);
+	int64_t mine = add(f, "b", top, COMMENT_PENDING, T0 + 200);
+	struct comment *rows;
+	size_t n;
+	long long approved, tops;
+	struct thread_query q = { .article = "b", .page = 1, .per_page = 50, .replies_shown = 4,
+	    .own_ids = &mine, .own_count = 1 };
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	    STORE_OK);
+	assert_int_equal(approved, 14);
+	assert_int_equal(tops, 1);
+	assert_int_equal(n, 6);
+	assert_int_equal(rows[0].id, top);
+	assert_int_equal(rows[0].replies, 12);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(rows[1 + i].id, r[i]);
+	assert_int_equal(rows[1].replies, 1);
+	assert_int_equal(rows[2].replies, 0);
+	assert_int_equal(rows[5].id, mine);
+	/* 0: everything, as store_thread. */
+	q.replies_shown = 0;
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	    STORE_OK);
+	assert_int_equal(n, 15);
+	/* The replies of top, five a page: page 3 holds the last two. */
+	q = (struct thread_query){ .article = "b", .under = top, .page = 1, .per_page = 5,
+	    .replies_shown = 4 };
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	    STORE_OK);
+	assert_int_equal(approved, 12);
+	assert_int_equal(tops, 12);
+	assert_int_equal(n, 6);
+	assert_int_equal(rows[0].id, r[0]);
+	assert_int_equal(rows[5].id, deep);
+	q.page = 3;
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	    STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[1].id, r[11]);
+	/* Another article's comment has no replies here. */
+	q.article = "a";
+	q.page = 1;
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	    STORE_OK);
+	assert_int_equal(n, 0);
+	q.replies_shown = -1;
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	    STORE_ERROR);
+}
+
 static void
 newer_refused(void **state)
 {
@@ -985,6 +1048,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(migrate_from_v9, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_from_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(newer_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(thread_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(insert_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(reply_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_nesting, setup, teardown),
