@@ -25,7 +25,7 @@ static const struct route routes[] = {
 	{ "/thread", GET, handle_thread, PUBLIC, 0, &thread_params, SHARED },
 	{ "/thread.json", GET, handle_thread_json, PUBLIC, 0, &thread_json_params, SHARED },
 	{ "/embed", GET, handle_embed, PUBLIC, 0, &thread_params, SHARED },
-	{ "/replies", GET, handle_replies, PUBLIC, 0, &replies_params, SHARED },
+	{ "/replies", GET, handle_replies, PUBLIC, 0, &replies_params, PRIVATE },
 	{ "/counts", GET, handle_counts, PUBLIC, 0, &counts_params, SHARED },
 	{ "/post", POST, handle_post, PUBLIC, 0, &post_params, PRIVATE },
 	{ "/vote", POST, handle_vote, PUBLIC, 0, &vote_params, PRIVATE },
