@@ -177,6 +177,8 @@ export_json_comment(struct buf *out, const struct export_comment *e)
 	opt(out, "source_system", e->source_system);
 	opt(out, "source_id", e->source_id);
 	opt(out, "source_parent", e->source_parent);
+	boolean(out, "notify_replies", c->notify_replies);
+	opt(out, "subscriber", e->subscriber);
 	str(out, "body", c->body);
 	votes(out, e);
 	history(out, e);

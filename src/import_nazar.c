@@ -199,6 +199,11 @@ read_comment(struct run *r, const json_t *o, struct export_comment *e)
 	    arena_strdup(r->a, addr) : "");
 	c->user_agent = (char *)text(r, o, "user_agent", LINE_MAX_BYTES, true);
 	c->site_reply = jsonl_true(o, "site_reply");
+	c->notify_replies = jsonl_true(o, "notify_replies") && c->email[0] != '\0';
+	const char *sub = jsonl_str(o, "subscriber");
+	if (sub != NULL && c->email[0] != '\0' && (strcmp(sub, "unconfirmed") == 0 ||
+	    strcmp(sub, "confirmed") == 0 || strcmp(sub, "stopped") == 0))
+		e->subscriber = arena_strdup(r->a, sub);
 	c->reason = (char *)text(r, o, "reason", LINE_MAX_BYTES, true);
 	c->body = (char *)text(r, o, "body", IMPORT_NAZAR_BODY_MAX, false);
 	e->updated_by = raw(r, o, "updated_by", NAME_MAX_BYTES);

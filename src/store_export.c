@@ -19,7 +19,8 @@
 static const char sql_export[] =
 	"SELECT " COMMENT_COLUMNS ", u.name, c.addr_group,"
 	" CASE WHEN c.body_hash IS NULL THEN NULL ELSE lower(hex(c.body_hash)) END,"
-	" c.source_system, c.source_id, c.source_parent"
+	" c.source_system, c.source_id, c.source_parent, c.notify_replies,"
+	" (SELECT s.state FROM subscribers s WHERE c.email <> '' AND s.address = c.email)"
 	" FROM comments c LEFT JOIN users u ON u.id = c.updated_by"
 	" WHERE (?1 IS NULL OR c.article = ?1) AND c.updated >= ?2"
 	" ORDER BY c.id";
@@ -110,6 +111,8 @@ read_one(struct store *st, struct arena *a, sqlite3_stmt *s, struct export_comme
 	e->source_system = column_opt(a, s, COMMENT_NCOLUMNS + 3);
 	e->source_id = column_opt(a, s, COMMENT_NCOLUMNS + 4);
 	e->source_parent = column_opt(a, s, COMMENT_NCOLUMNS + 5);
+	e->c.notify_replies = sqlite3_column_int(s, COMMENT_NCOLUMNS + 6) != 0;
+	e->subscriber = column_opt(a, s, COMMENT_NCOLUMNS + 7);
 	const void *rows;
 	enum store_result r = related(st, a, sql_export_votes, e->c.id,
 	    sizeof(struct export_vote), row_vote, &rows, &e->nvotes);

@@ -56,6 +56,10 @@ struct export_comment {
 	const char *source_system;
 	const char *source_id;
 	const char *source_parent;
+	/* c.notify_replies: the author asked for mail about replies; the
+	 * state of the author's address as a subscriber ("unconfirmed",
+	 * "confirmed", "stopped"; NULL: none). */
+	const char *subscriber;
 	const struct export_vote *votes;	/* oldest first */
 	size_t nvotes;
 	const struct export_history *history;	/* oldest first */

@@ -36,8 +36,8 @@ static const char sql_nazar_user[] = "SELECT id FROM users WHERE name = ?1";
 static const char sql_nazar_insert[] =
 	"INSERT INTO comments (id, article, parent, name, email, body, status, created, updated,"
 	" remote_addr, user_agent, version, updated_by, site_reply, reason, addr_group, body_hash,"
-	" source_system, source_id, source_parent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+	" source_system, source_id, source_parent, notify_replies) VALUES (?1, ?2, ?3, ?4, ?5,"
+	" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
 /* A parent is on the same article and older than its reply: by time,
  * then by the ids in the file (?4 the parent's, ?5 the reply's), so that
  * no file can make a loop of parents. */
@@ -53,8 +53,17 @@ static const char sql_nazar_audit[] =
 static const char sql_nazar_vote[] =
 	"INSERT OR IGNORE INTO votes (comment_id, voter, value, addr_group, created)"
 	" VALUES (?1, ?2, ?3, ?4, ?5)";
+/* An imported comment sends no mail: not to moderators (held), nor a
+ * confirmation to its author, nor to the subscribers of its parent. */
 static const char sql_nazar_outbox_drop[] =
-	"DELETE FROM outbox WHERE comment_id = ?1 AND kind = 'held' AND state = 'pending'";
+	"DELETE FROM outbox WHERE comment_id = ?1 AND state = 'pending'";
+/* The author's address as a subscriber, as it was: added when missing, a
+ * state the insert's trigger just made "unconfirmed" set as exported. */
+static const char sql_nazar_subscriber_add[] =
+	"INSERT OR IGNORE INTO subscribers (address, state, created, changed)"
+	" VALUES (?1, ?2, ?3, ?3)";
+static const char sql_nazar_subscriber_set[] =
+	"UPDATE subscribers SET state = ?2 WHERE address = ?1 AND state = 'unconfirmed'";
 static const char sql_nazar_link[] =
 	"UPDATE comments AS c SET parent = p.id FROM temp.nazar_ids AS m"
 	" JOIN temp.nazar_ids AS pm ON pm.file_id = m.parent"
@@ -235,6 +244,8 @@ insert_comment(struct store *st, const struct export_comment *e, const struct pl
 	if (rc == SQLITE_OK)
 		rc = store_bind_opt(s, 20, own_source && c->parent > 0 ? file_parent :
 		    e->source_parent);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 21, c->notify_replies ? 1 : 0);
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
 	    (r = store_step_done(st, s)) != STORE_OK)
 		return r;
@@ -325,6 +336,29 @@ insert_audit(struct store *st, int64_t id, const struct export_audit *x,
 	return store_step_done(st, s);
 }
 
+static enum store_result
+subscriber(struct store *st, const struct export_comment *e)
+{
+	if (e->subscriber == NULL || e->c.email == NULL || e->c.email[0] == '\0')
+		return STORE_OK;
+	const char *const sqls[2] = { sql_nazar_subscriber_add, sql_nazar_subscriber_set };
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *s;
+		enum store_result r = store_prepare(st, sqls[i], &s);
+		if (r != STORE_OK)
+			return r;
+		int rc = store_bind_text(s, 1, e->c.email);
+		if (rc == SQLITE_OK)
+			rc = store_bind_text(s, 2, e->subscriber);
+		if (rc == SQLITE_OK && i == 0)
+			rc = sqlite3_bind_int64(s, 3, e->c.created);
+		if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+		    (r = store_step_done(st, s)) != STORE_OK)
+			return r;
+	}
+	return STORE_OK;
+}
+
 /* Where the row goes: its own id when ids are kept and it is free, its
  * parent when known. */
 static enum store_result
@@ -383,13 +417,12 @@ import_one(struct store *st, const struct export_comment *e, bool keep_ids,
 	for (size_t i = 0; i < e->naudit; i++)
 		if ((r = insert_audit(st, id, &e->audit[i], res)) != STORE_OK)
 			return r;
-	if (e->c.status == COMMENT_PENDING) {
-		sqlite3_stmt *s;
-		if ((r = store_prepare(st, sql_nazar_outbox_drop, &s)) != STORE_OK ||
-		    (r = store_bind_check(st, s, sqlite3_bind_int64(s, 1, id))) != STORE_OK ||
-		    (r = store_step_done(st, s)) != STORE_OK)
-			return r;
-	}
+	sqlite3_stmt *s;
+	if ((r = store_prepare(st, sql_nazar_outbox_drop, &s)) != STORE_OK ||
+	    (r = store_bind_check(st, s, sqlite3_bind_int64(s, 1, id))) != STORE_OK ||
+	    (r = store_step_done(st, s)) != STORE_OK ||
+	    (r = subscriber(st, e)) != STORE_OK)
+		return r;
 	res->added[e->c.status]++;
 	if (p.renumbered)
 		res->renumbered++;

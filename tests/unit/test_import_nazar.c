@@ -119,6 +119,10 @@ fill(struct store_fixture *f)
 	    &reply), STORE_OK);
 	sql(f, "UPDATE comments SET addr_group = '203.0.113.0/24', body_hash = x'00ff10ab'"
 	    " WHERE id = 1");
+	/* The author of 1 asked for mail about replies and confirmed. */
+	sql(f, "UPDATE comments SET notify_replies = 1 WHERE id = 1;"
+	    "INSERT INTO subscribers (address, state, created, changed)"
+	    " VALUES ('r@example.ir', 'confirmed', 1700000000, 1700000000)");
 	sql(f, "INSERT INTO votes (comment_id, voter, value, addr_group, created) VALUES"
 	    " (1, x'0a0b0c0d0e0f00112233445566778899', 1, '203.0.113.0/24', 1700000500),"
 	    " (1, x'ff', -1, '2001:db8::/64', 1700000400)");
@@ -165,6 +169,8 @@ round_trip(void **state)
 	assert_int_equal(count(b, "SELECT count(*) FROM comments_fts WHERE comments_fts MATCH 'edited'"),
 	    1);
 	assert_int_equal(count(b, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(count(b, "SELECT count(*) FROM subscribers WHERE address = 'r@example.ir'"
+	    " AND state = 'confirmed'"), 1);
 	assert_int_equal(count(b, "SELECT agree FROM comments WHERE id = 1"), 1);
 	/* The import is audited, once a batch, without a comment id. */
 	assert_int_equal(count(b, "SELECT count(*) FROM audit WHERE action = 'import'"
