@@ -10,6 +10,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 NAZAR_TOP=$top
 # shellcheck source=../dev/lib.sh
 . "$top/dev/lib.sh"
+# shellcheck source=lib.sh
+. "$top/bench/lib.sh"
 
 secs=${BENCH_SECONDS:-10}
 conns=${BENCH_CONNECTIONS:-50}
@@ -78,14 +80,7 @@ shown=$(grep -o 'id="nazar-comment-' "$dir/www/thread-copy.html" | wc -l)
 
 # run_wrk URL — prints requests/s; refuses a run with errors or non-2xx.
 run_wrk() {
-	local out
-	out=$(wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$1")
-	printf '%s\n' "$out" >>"$dir/wrk.out"
-	if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
-		printf '%s\n' "$out" >&2
-		die "errors during the run of $1"
-	fi
-	awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
+	wrk_run "$dir/wrk.out" -t"$threads" -c"$conns" -d"${secs}s" "$1" | awk '{ print $1 }'
 }
 
 echo "nazar $("$bin/nazar" -V | awk '{ print $2 }'), $(nproc) cores, wrk -t$threads -c$conns -d${secs}s," \
