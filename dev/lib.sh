@@ -54,7 +54,7 @@ ensure_packages() {
 # Packages by purpose, so every script installs exactly what it uses.
 NAZAR_BUILD_DEPS="build-essential autoconf automake autoconf-archive pkg-config
 	libsqlite3-dev libsodium-dev libfcgi-dev libutf8proc-dev libcmocka-dev libicu-dev
-	libcurl4-openssl-dev libjansson-dev"
+	libcurl4-openssl-dev libjansson-dev libxml2-dev"
 NAZAR_RUN_DEPS="nginx curl sqlite3 iproute2"
 NAZAR_TEST_DEPS="nginx curl sqlite3 fcgiwrap iproute2 jq python3 procps
 	python3-aiosmtpd msmtp libxml2-utils"

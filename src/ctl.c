@@ -255,6 +255,66 @@ ctl_err_clean(const char *s)
 		fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
 }
 
+void
+ctl_progress_start(struct ctl_progress *p, const char *what, const char *unit)
+{
+	memset(p, 0, sizeof(*p));
+	p->what = what;
+	p->unit = unit;
+	p->on = isatty(STDERR_FILENO) != 0;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+void
+ctl_progress_show(struct ctl_progress *p, int64_t count, int64_t done, int64_t total)
+{
+	if (!p->on)
+		return;
+	double t = seconds_since(&p->start);
+	bool end = total > 0 && done >= total;
+	if (!end && p->shown && t - p->last_shown < 0.2)
+		return;
+	if (end && p->shown && p->last_shown < 0)
+		return;	/* the end was shown */
+	p->last_shown = t;
+	p->shown = true;
+	double rate = t > 0 ? (double)count / t : 0;
+	if (count == done && total > 0)
+		fprintf(stderr, "\r%s: %lld/%lld %s, %.0f %s/s", p->what, (long long)count,
+		    (long long)total, p->unit, rate, p->unit);
+	else
+		fprintf(stderr, "\r%s: %lld %s, %.0f %s/s", p->what, (long long)count, p->unit,
+		    rate, p->unit);
+	if (count != done && total > 0)
+		fprintf(stderr, ", %.0f%%", 100.0 * (double)done / (double)total);
+	double drate = t > 0 ? (double)done / t : 0;
+	if (!end && total > 0 && drate > 0)
+		fprintf(stderr, ", %.0f s left   ", (double)(total - done) / drate);
+	else
+		fputs("          ", stderr);
+	if (end) {
+		fputc('\n', stderr);
+		p->last_shown = -1;
+	}
+}
+
+void
+ctl_progress_end(struct ctl_progress *p)
+{
+	if (p->on && p->shown && p->last_shown >= 0) {
+		fputc('\n', stderr);
+		p->last_shown = -1;
+	}
+}
+
 int
 ctl_load_config(struct ctl *c)
 {

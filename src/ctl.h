@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "config.h"
 #include "op.h"
@@ -58,6 +59,9 @@ extern const size_t ctl_block_ncommands;
 extern const struct ctl_command ctl_mail_commands[];
 extern const size_t ctl_mail_ncommands;
 int ctl_audit(struct ctl *c, int argc, char **argv);
+/* import: a top-level command (ctl_import.c). */
+extern const struct ctl_command ctl_import_commands[];
+extern const size_t ctl_import_ncommands;
 /* backup, restore and check: top-level commands (ctl_backup.c). */
 extern const struct ctl_command ctl_backup_commands[];
 extern const size_t ctl_backup_ncommands;
@@ -123,6 +127,26 @@ void ctl_put_time(int64_t t);
 const char *ctl_time_text(struct ctl *c, int64_t t);
 /* s on stderr with control characters as '?'. */
 void ctl_err_clean(const char *s);
+
+/* Progress of long work (backup, restore, import) on stderr, only when it
+ * is a terminal: "WHAT: COUNT UNIT, RATE UNIT/s, N s left", redrawn in
+ * place at most five times a second. */
+struct ctl_progress {
+	const char *what;
+	const char *unit;
+	struct timespec start;
+	double last_shown;
+	bool shown;
+	bool on;		/* stderr is a terminal */
+};
+void ctl_progress_start(struct ctl_progress *p, const char *what, const char *unit);
+/* count things done so far; done of total (any unit, 0: unknown) for the
+ * time left. When count and done are the same, "COUNT/TOTAL UNIT";
+ * otherwise the share done in percent. Ends the line once done reaches
+ * total. */
+void ctl_progress_show(struct ctl_progress *p, int64_t count, int64_t done, int64_t total);
+/* Ends the line, when one was shown and not ended. */
+void ctl_progress_end(struct ctl_progress *p);
 
 /* Reads the configuration once (after the command line is known to be
  * right, so that a usage error is reported as such even without one). */

@@ -1,7 +1,7 @@
 /* ctl_backup.c — nazarctl backup, restore and check: copies of the
  * database taken while nazar serves, putting one back, and checking a
  * database (store_backup.h). Long work shows its progress on a terminal
- * (pages, rate, time left) and is quiet otherwise. */
+ * (pages, rate, time left: ctl_progress) and is quiet otherwise. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -16,51 +16,19 @@
 
 /* --- progress --- */
 
-struct progress {
-	const char *what;
-	struct timespec start;
-	double last_shown;
-	int shown;
-};
-
-static double
-seconds_since(const struct timespec *t0)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-/* "WHAT: DONE/TOTAL pages, RATE pages/s, N s left", redrawn in place on
- * stderr at most five times a second. */
+/* The backup API's callback: pages done of total. */
 static void
 show_progress(void *arg, int64_t done, int64_t total)
 {
-	struct progress *p = arg;
-	double t = seconds_since(&p->start);
-	if (done < total && p->shown && t - p->last_shown < 0.2)
-		return;
-	p->last_shown = t;
-	p->shown = 1;
-	double rate = t > 0 ? (double)done / t : 0;
-	fprintf(stderr, "\r%s: %lld/%lld pages, %.0f pages/s", p->what, (long long)done,
-	    (long long)total, rate);
-	if (done < total && rate > 0)
-		fprintf(stderr, ", %.0f s left   ", (double)(total - done) / rate);
-	else
-		fputs("          ", stderr);
-	if (done >= total)
-		fputc('\n', stderr);
+	ctl_progress_show(arg, done, done, total);
 }
 
 /* The progress callback: only when stderr is a terminal. */
 static store_progress_fn
-progress_for(struct progress *p, const char *what)
+progress_for(struct ctl_progress *p, const char *what)
 {
-	memset(p, 0, sizeof(*p));
-	p->what = what;
-	clock_gettime(CLOCK_MONOTONIC, &p->start);
-	return isatty(STDERR_FILENO) ? show_progress : NULL;
+	ctl_progress_start(p, what, "pages");
+	return p->on ? show_progress : NULL;
 }
 
 /* --- backup --- */
@@ -141,7 +109,7 @@ static int
 backup_to(struct ctl *c, const char *dest)
 {
 	char err[1024];
-	struct progress p;
+	struct ctl_progress p;
 	store_progress_fn fn = progress_for(&p, "backup");
 	if (store_backup(c->cfg.db_path, dest, c->cfg.busy_timeout_ms, fn, &p, err,
 	    sizeof(err)) != STORE_OK)
@@ -196,7 +164,7 @@ cmd_restore(struct ctl *c, int argc, char **argv)
 	if (ctl_load_config(c) != 0)
 		return CTL_EXIT_FAIL;
 	char err[1024];
-	struct progress p;
+	struct ctl_progress p;
 	store_progress_fn fn = progress_for(&p, "restore");
 	struct stat before;
 	int existed = stat(c->cfg.db_path, &before) == 0;

@@ -1,6 +1,6 @@
 /* nazarctl.c — the operator's command line: creating and migrating the
  * database, then one noun a file (ctl_comment.c, ctl_user.c, ctl_block.c,
- * ctl_audit.c, ctl_backup.c) over the shared core in ctl.c. This file holds main, init
+ * ctl_audit.c, ctl_backup.c, ctl_import.c) over the shared core in ctl.c. This file holds main, init
  * and the table of nouns. */
 #include <errno.h>
 #include <getopt.h>
@@ -42,6 +42,8 @@ usage(FILE *f)
 	    "       nazarctl [-c FILE] backup FILE | backup --rotate [DIR]\n"
 	    "       nazarctl [-c FILE] restore FILE\n"
 	    "       nazarctl [-c FILE] check\n"
+	    "       nazarctl [-c FILE] import wxr|disqus FILE [--dry-run] [--map FILE]\n"
+	    "                [--status-of-unknown held] [--screen] [--as NAME]\n"
 	    "       nazarctl [-c FILE] mail send [--flush]   (digests not yet due too with --flush)\n"
 	    "       nazarctl [-c FILE] mail status [--state S] [--limit N]\n"
 	    "       nazarctl [-c FILE] mail test ADDRESS\n"
@@ -159,6 +161,9 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[optind], commands[i].name) == 0)
 			cmd = &commands[i];
+	for (size_t i = 0; i < ctl_import_ncommands; i++)
+		if (strcmp(argv[optind], ctl_import_commands[i].name) == 0)
+			cmd = &ctl_import_commands[i];
 	for (size_t i = 0; i < ctl_backup_ncommands; i++)
 		if (strcmp(argv[optind], ctl_backup_commands[i].name) == 0)
 			cmd = &ctl_backup_commands[i];
