@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "import_xml.h"
+#include "utf8.h"
 
 /* Never substitute entities (no XML_PARSE_NOENT), never load or validate
  * a DTD, never touch the network, keep the parser's limits
@@ -22,6 +23,70 @@
 
 /* Position updates every this many nodes. */
 #define POSITION_EVERY 256
+
+/* --- the bytes the parser sees --- */
+
+/* Reads the input for libxml2 with every byte that does not start a
+ * well-formed UTF-8 sequence, and every character XML 1.0 forbids (C0
+ * controls but tab, line feed and carriage return; U+FFFE, U+FFFF), as
+ * U+FFFD: an export with a few broken bytes (old WordPress databases have
+ * them) loses those bytes, not the rest of the file. A sequence split
+ * between two reads is carried over. */
+static int
+filter_read(void *arg, char *out, int outlen)
+{
+	struct import_xml *x = arg;
+	struct import_xml_filter *f = &x->filter;
+	size_t room = outlen > 0 ? (size_t)outlen : 0, n = 0;
+	if (room < 4)
+		return -1;
+	/* Worst case three bytes out for one in. */
+	size_t want = room / 3;
+	if (want > sizeof(f->in))
+		want = sizeof(f->in);
+	while (!f->eof && f->inlen < want) {
+		size_t got = 0;
+		if (x->fd >= 0) {
+			ssize_t r = read(x->fd, f->in + f->inlen, want - f->inlen);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				return -1;
+			got = (size_t)r;
+		} else {
+			got = f->memlen - f->mempos < want - f->inlen ? f->memlen - f->mempos :
+			    want - f->inlen;
+			memcpy(f->in + f->inlen, f->mem + f->mempos, got);
+			f->mempos += got;
+		}
+		if (got == 0)
+			f->eof = true;
+		f->inlen += got;
+		x->consumed += got;
+	}
+	size_t i = 0;
+	while (i < f->inlen && n + 4 <= room) {
+		uint32_t cp;
+		size_t len = utf8_decode(f->in + i, f->inlen - i, &cp);
+		if (len == 0 && !f->eof && f->inlen - i < 4)
+			break;	/* maybe cut by the read: wait for more */
+		bool bad = len == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    cp == 0xfffe || cp == 0xffff;
+		if (bad) {
+			memcpy(out + n, "\xef\xbf\xbd", 3);
+			n += 3;
+			i += len > 0 ? len : 1;
+			f->replaced++;
+		} else {
+			memcpy(out + n, f->in + i, len);
+			n += len;
+			i += len;
+		}
+	}
+	memmove(f->in, f->in + i, f->inlen - i);
+	f->inlen -= i;
+	return (int)n;
+}
 
 static xmlParserInputPtr
 refuse_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
@@ -59,7 +124,18 @@ on_error(void *arg, xmlErrorPtr e)
 	size_t n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	fail(x, "line %d: %s", e->line, msg);
+	for (char *p = msg; *p != '\0'; p++)
+		if (*p == '\n')
+			*p = ' ';
+	bool at_end = e->code == XML_ERR_DOCUMENT_END || e->code == XML_ERR_CDATA_NOT_FINISHED ||
+	    e->code == XML_ERR_TAG_NOT_FINISHED || e->code == XML_ERR_DOCUMENT_EMPTY ||
+	    e->code == XML_ERR_COMMENT_NOT_FINISHED || e->code == XML_ERR_GT_REQUIRED ||
+	    e->code == XML_ERR_LTSLASH_REQUIRED;
+	if (at_end && x->filter.eof && x->filter.inlen == 0)
+		fail(x, "line %d: the file ends before the document does (cut short?): %s",
+		    e->line, msg);
+	else
+		fail(x, "line %d: %s", e->line, msg);
 }
 
 static int
@@ -106,8 +182,8 @@ import_xml_open_file(struct import_xml *x, const char *path, const struct import
 		return -1;
 	}
 	x->total = (uint64_t)sb.st_size;
-	return setup(x, xmlReaderForFd(x->fd, NULL, "UTF-8", READER_OPTIONS), sink, err,
-	    errlen);
+	return setup(x, xmlReaderForIO(filter_read, NULL, x, NULL, "UTF-8", READER_OPTIONS), sink,
+	    err, errlen);
 }
 
 int
@@ -116,11 +192,9 @@ import_xml_open_memory(struct import_xml *x, const char *data, size_t len,
 {
 	init(x, err, errlen);
 	x->total = len;
-	if (len > INT32_MAX) {
-		fail(x, "the input is too large");
-		return -1;
-	}
-	return setup(x, xmlReaderForMemory(data, (int)len, NULL, "UTF-8", READER_OPTIONS), sink,
+	x->filter.mem = data;
+	x->filter.memlen = len;
+	return setup(x, xmlReaderForIO(filter_read, NULL, x, NULL, "UTF-8", READER_OPTIONS), sink,
 	    err, errlen);
 }
 
@@ -140,8 +214,7 @@ position(struct import_xml *x)
 {
 	if (x->sink == NULL || x->sink->position == NULL || ++x->nodes % POSITION_EVERY != 0)
 		return;
-	long consumed = xmlTextReaderByteConsumed(x->reader);
-	x->sink->position(x->sink->arg, consumed > 0 ? (uint64_t)consumed : 0, x->total);
+	x->sink->position(x->sink->arg, x->consumed, x->total);
 }
 
 /* One node of any kind: 1, 0 at the end, -1 on an error. Refuses what

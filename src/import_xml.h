@@ -7,7 +7,9 @@
  * an external entity loader that refuses everything, and a document with
  * a DOCTYPE refused as soon as it is met (neither export has one; a
  * billion-laughs or external-entity file does), before any entity
- * reference in the content is read. Memory stays constant: the reader
+ * reference in the content is read. Bytes that are not UTF-8 and
+ * characters XML forbids reach the parser as U+FFFD (the text is read as
+ * UTF-8 whatever the declaration says: both exports are UTF-8). Memory stays constant: the reader
  * frees each node once it is passed, and text is gathered in buffers the
  * reader reuses. */
 #ifndef NAZAR_IMPORT_XML_H
@@ -23,10 +25,22 @@
 /* Bytes of one element's text kept (the rest is read and dropped). */
 #define IMPORT_XML_TEXT_MAX (4 * IMPORT_BODY_MAX)
 
+/* The input as the parser reads it (import_xml.c's filter_read). */
+struct import_xml_filter {
+	const char *mem;	/* from memory: the data */
+	size_t memlen, mempos;
+	unsigned char in[64 * 1024];
+	size_t inlen;
+	bool eof;
+	uint64_t replaced;	/* bytes or characters replaced by U+FFFD */
+};
+
 struct import_xml {
 	void *reader;		/* xmlTextReaderPtr */
 	int fd;			/* -1: from memory */
 	uint64_t total;		/* bytes of the input */
+	uint64_t consumed;	/* bytes of it read so far */
+	struct import_xml_filter filter;
 	const struct import_sink *sink;
 	char *err;
 	size_t errlen;
