@@ -3,6 +3,7 @@
  * import core in batches, and a report of everything it did. Progress on
  * a terminal (records, rate, time left), quiet otherwise. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -18,10 +19,24 @@ struct import_args {
 	bool screen;
 	const char *map;
 	const char *unknown;
+	const char *source;
 	int unknown_status;
 };
 
-enum { OPT_DRY_RUN = 1, OPT_MAP, OPT_UNKNOWN, OPT_SCREEN };
+enum { OPT_DRY_RUN = 1, OPT_MAP, OPT_UNKNOWN, OPT_SCREEN, OPT_SOURCE };
+
+/* --source: 1 to 64 of a-z 0-9 . _ : - */
+static bool
+source_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64)
+		return false;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || strchr("._:-", *s)))
+			return false;
+	return true;
+}
 
 static int
 set_option(void *arg, int opt, const char *value)
@@ -36,6 +51,12 @@ set_option(void *arg, int opt, const char *value)
 		return 0;
 	case OPT_MAP:
 		return ctl_opt_once(&ia->map, value, "map");
+	case OPT_SOURCE:
+		if (ctl_opt_once(&ia->source, value, "source") != 0)
+			return CTL_EXIT_USAGE;
+		if (!source_valid(value))
+			return ctl_usage_error("--source: 1 to 64 of a-z, 0-9, '.', '_', ':' and '-'");
+		return 0;
 	case OPT_UNKNOWN:
 		if (ctl_opt_once(&ia->unknown, value, "status-of-unknown") != 0)
 			return CTL_EXIT_USAGE;
@@ -74,7 +95,7 @@ static void
 put_report(const struct import_options *o, const struct import_report *r)
 {
 	const char *verb = r->dry_run ? "would add" : "added";
-	printf("%s %s: %lld records read%s\n", o->format->name, o->file,
+	printf("%s %s: %lld records read%s\n", o->system ? o->system : o->format->name, o->file,
 	    (long long)r->records, r->dry_run ? " (dry run: nothing written)" : "");
 	printf("%s: %lld", verb, (long long)r->added_total);
 	const char *sep = " (";
@@ -162,6 +183,7 @@ cmd_import(struct ctl *c, int argc, char **argv)
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "status-of-unknown", required_argument, NULL, OPT_UNKNOWN },
 		{ "screen", no_argument, NULL, OPT_SCREEN },
+		{ "source", required_argument, NULL, OPT_SOURCE },
 		CTL_OPTION_AS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -171,12 +193,12 @@ cmd_import(struct ctl *c, int argc, char **argv)
 		return rc;
 	if (argc - optind != 2)
 		return ctl_usage_error("usage: import FORMAT FILE [--dry-run] [--map FILE] "
-		    "[--status-of-unknown held] [--screen] [--as NAME]");
+		    "[--status-of-unknown held] [--screen] [--source NAME] [--as NAME]");
 	const struct import_format *f = import_format_find(argv[optind]);
 	if (f == NULL)
 		return usage_formats(argv[optind]);
 	struct import_options o = {
-		.format = f, .file = argv[optind + 1], .dry_run = ia.dry_run,
+		.format = f, .system = ia.source, .file = argv[optind + 1], .dry_run = ia.dry_run,
 		.unknown_status = ia.unknown_status,
 	};
 	if (ctl_load_config(c) != 0)

@@ -351,6 +351,9 @@ struct thread_entry {
 
 struct import {
 	struct store *st;
+	const char *system;		/* source_system of every comment */
+	int64_t last_id;		/* the newest comment before the run */
+	bool started;			/* last_id read */
 	const struct import_options *o;
 	struct arena *a;		/* lives as long as the run */
 	struct arena *batch_a;		/* the current batch */
@@ -375,6 +378,7 @@ import_new(struct store *st, const struct import_options *o)
 	imp->batch_a = arena_new();
 	imp->st = st;
 	imp->o = o;
+	imp->system = o->system != NULL ? o->system : o->format->system;
 	imp->cap = o->batch > 0 ? (size_t)o->batch : IMPORT_BATCH;
 	imp->rows = arena_calloc(a, imp->cap, sizeof(*imp->rows));
 	imp->rep.dry_run = o->dry_run;
@@ -509,7 +513,7 @@ flush(struct import *imp)
 	if (!imp->o->dry_run) {
 		const char *target = arena_printf(imp->batch_a, "%s %s", imp->o->format->name,
 		    imp->o->file ? imp->o->file : "-");
-		r = store_import_batch(imp->st, imp->o->format->system, imp->rows, imp->nrows,
+		r = store_import_batch(imp->st, imp->system, imp->rows, imp->nrows,
 		    imp->o->who, imp->o->now, target, &imp->res);
 	}
 	imp->nrows = 0;
@@ -589,6 +593,13 @@ id_ok(const char *s)
 static enum store_result
 take(struct import *imp, const struct import_record *rec)
 {
+	if (!imp->started) {
+		imp->started = true;
+		enum store_result r0 = imp->st != NULL && !imp->o->dry_run ?
+		    store_import_last_id(imp->st, &imp->last_id) : STORE_OK;
+		if (r0 != STORE_OK)
+			return r0;
+	}
 	imp->rep.records++;
 	if (rec->skip != NULL) {
 		count_skip(imp, rec->skip);
@@ -621,7 +632,7 @@ take(struct import *imp, const struct import_record *rec)
 	if (imp->o->dry_run) {
 		bool present = false;
 		if (imp->st != NULL &&
-		    ((r = store_import_present(imp->st, imp->o->format->system, row->source_id,
+		    ((r = store_import_present(imp->st, imp->system, row->source_id,
 		    &present)) != STORE_OK ||
 		    (r = store_import_dry_note(imp->st, row->source_id, row->source_parent,
 		    article)) != STORE_OK))
@@ -679,12 +690,15 @@ import_finish(struct import *imp, struct import_report *r)
 	enum store_result res = imp->failed;
 	if (res == STORE_OK)
 		res = flush(imp);
+	if (res == STORE_OK && imp->st != NULL && !imp->o->dry_run && !imp->started)
+		res = store_import_last_id(imp->st, &imp->last_id);
 	int64_t linked = 0, orphans = 0;
 	if (res == STORE_OK && imp->st != NULL) {
 		if (imp->o->dry_run)
-			res = store_import_dry_orphans(imp->st, imp->o->format->system, &orphans);
+			res = store_import_dry_orphans(imp->st, imp->system, &orphans);
 		else
-			res = store_import_link(imp->st, imp->o->format->system, &linked, &orphans);
+			res = store_import_link(imp->st, imp->system, imp->last_id, &linked,
+			    &orphans);
 	}
 	(void)linked;
 	imp->rep.orphans = orphans;

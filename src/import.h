@@ -132,6 +132,8 @@ const char *import_article_from_url(struct arena *a, const char *pattern, const 
 
 struct import_options {
 	const struct import_format *format;
+	const char *system;		/* --source: stored as source_system;
+					 * NULL: the format's */
 	const char *file;		/* for the audit row */
 	bool dry_run;			/* read, check and count; write nothing */
 	int unknown_status;		/* -1: skip such; else an enum comment_status */
@@ -163,9 +165,9 @@ struct import_report {
 	int64_t threads;		/* articles the comments went to */
 	int64_t threads_new;		/* of those, articles without comments before */
 	int64_t replies;		/* added comments that reply to another */
-	int64_t orphans;		/* replies of this source whose parent is
-					 * not in the database (after the run;
-					 * dry run: not in the file either) */
+	int64_t orphans;		/* replies added by this run whose parent
+					 * is not in the database after it (dry
+					 * run: in neither the file nor it) */
 	int64_t cut;			/* texts longer than IMPORT_BODY_MAX, cut */
 	int64_t empty;			/* texts with nothing left once cleaned */
 	int64_t no_date;		/* without a date: dated at the import */

@@ -43,7 +43,7 @@ usage(FILE *f)
 	    "       nazarctl [-c FILE] restore FILE\n"
 	    "       nazarctl [-c FILE] check\n"
 	    "       nazarctl [-c FILE] import wxr|disqus FILE [--dry-run] [--map FILE]\n"
-	    "                [--status-of-unknown held] [--screen] [--as NAME]\n"
+	    "                [--status-of-unknown held] [--screen] [--source NAME] [--as NAME]\n"
 	    "       nazarctl [-c FILE] mail send [--flush]   (digests not yet due too with --flush)\n"
 	    "       nazarctl [-c FILE] mail status [--state S] [--limit N]\n"
 	    "       nazarctl [-c FILE] mail test ADDRESS\n"

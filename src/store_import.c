@@ -32,7 +32,8 @@ static const char sql_link[] =
 	" AND (p.created < c.created OR (p.created = c.created AND p.id < c.id))";
 static const char sql_orphans[] =
 	"SELECT count(*) FROM comments WHERE source_system = ?1 AND source_id IS NOT NULL"
-	" AND parent IS NULL AND source_parent IS NOT NULL";
+	" AND parent IS NULL AND source_parent IS NOT NULL AND id > ?2";
+static const char sql_last_id[] = "SELECT coalesce(max(id), 0) FROM comments";
 static const char sql_article_exists[] =
 	"SELECT EXISTS (SELECT 1 FROM comments WHERE article = ?1)";
 static const char sql_dry_create[] =
@@ -226,20 +227,38 @@ fail:
 	return r;
 }
 
+/* sql's count for system (?1) and, when it has one, since (?2). */
 static enum store_result
-count_orphans(struct store *st, const char *sql, const char *system, int64_t *orphans)
+count_orphans(struct store *st, const char *sql, const char *system, int64_t since,
+    int64_t *orphans)
 {
 	sqlite3_stmt *s;
 	enum store_result r = store_prepare(st, sql, &s);
-	if (r != STORE_OK ||
-	    (r = store_bind_check(st, s, store_bind_text(s, 1, system))) != STORE_OK ||
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_text(s, 1, system);
+	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(s) >= 2)
+		rc = sqlite3_bind_int64(s, 2, since);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
 	    (r = store_step_ints(st, s, orphans, 1)) != STORE_OK)
 		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
 	return STORE_OK;
 }
 
 enum store_result
-store_import_link(struct store *st, const char *system, int64_t *linked, int64_t *orphans)
+store_import_last_id(struct store *st, int64_t *id)
+{
+	sqlite3_stmt *s;
+	*id = 0;
+	enum store_result r = store_prepare(st, sql_last_id, &s);
+	if (r != STORE_OK || (r = store_step_ints(st, s, id, 1)) != STORE_OK)
+		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
+	return STORE_OK;
+}
+
+enum store_result
+store_import_link(struct store *st, const char *system, int64_t since, int64_t *linked,
+    int64_t *orphans)
 {
 	*linked = *orphans = 0;
 	enum store_result r = store_begin_write(st);
@@ -253,7 +272,7 @@ store_import_link(struct store *st, const char *system, int64_t *linked, int64_t
 		return r;
 	}
 	*linked = sqlite3_changes(st->db);
-	if ((r = count_orphans(st, sql_orphans, system, orphans)) != STORE_OK) {
+	if ((r = count_orphans(st, sql_orphans, system, since, orphans)) != STORE_OK) {
 		store_rollback(st);
 		return r;
 	}
@@ -287,5 +306,5 @@ store_import_dry_orphans(struct store *st, const char *system, int64_t *orphans)
 	enum store_result r = store_exec(st, sql_dry_create);
 	if (r != STORE_OK)
 		return r;
-	return count_orphans(st, sql_dry_orphans, system, orphans);
+	return count_orphans(st, sql_dry_orphans, system, 0, orphans);
 }

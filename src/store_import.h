@@ -52,9 +52,12 @@ enum store_result store_import_batch(struct store *st, const char *system,
 
 /* Gives every reply of system without a parent the stored comment its
  * source_parent names (same article, older), in one transaction; then
- * counts the replies of system still without one. */
-enum store_result store_import_link(struct store *st, const char *system, int64_t *linked,
-    int64_t *orphans);
+ * counts the replies of system with an id above since still without one
+ * (those of this run: since is store_import_last_id before it). */
+enum store_result store_import_link(struct store *st, const char *system, int64_t since,
+    int64_t *linked, int64_t *orphans);
+/* The highest comment id (0 when there is none). */
+enum store_result store_import_last_id(struct store *st, int64_t *id);
 
 /* Whether (system, id) is stored. */
 enum store_result store_import_present(struct store *st, const char *system, const char *id,
