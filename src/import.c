@@ -354,6 +354,7 @@ struct import {
 	const char *system;		/* source_system of every comment */
 	int64_t last_id;		/* the newest comment before the run */
 	bool started;			/* last_id read */
+	bool dry_txn;			/* a dry run's batch of notes is open */
 	const struct import_options *o;
 	struct arena *a;		/* lives as long as the run */
 	struct arena *batch_a;		/* the current batch */
@@ -390,6 +391,8 @@ import_free(struct import *imp)
 {
 	if (imp == NULL)
 		return;
+	if (imp->dry_txn)
+		(void)store_import_dry_end(imp->st, false);
 	arena_free(imp->batch_a);
 	arena_free(imp->a);
 }
@@ -510,6 +513,10 @@ flush(struct import *imp)
 	if (imp->nrows == 0)
 		return STORE_OK;
 	enum store_result r = STORE_OK;
+	if (imp->dry_txn) {
+		r = store_import_dry_end(imp->st, true);
+		imp->dry_txn = false;
+	}
 	if (!imp->o->dry_run) {
 		const char *target = arena_printf(imp->batch_a, "%s %s", imp->o->format->name,
 		    imp->o->file ? imp->o->file : "-");
@@ -631,6 +638,13 @@ take(struct import *imp, const struct import_record *rec)
 	screen(imp, row);
 	if (imp->o->dry_run) {
 		bool present = false;
+		/* The notes of a batch in one transaction of the temporary
+		 * table: a read of the database, nothing of it locked. */
+		if (imp->st != NULL && !imp->dry_txn) {
+			if ((r = store_import_dry_begin(imp->st)) != STORE_OK)
+				return r;
+			imp->dry_txn = true;
+		}
 		if (imp->st != NULL &&
 		    ((r = store_import_present(imp->st, imp->system, row->source_id,
 		    &present)) != STORE_OK ||

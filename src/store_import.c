@@ -283,11 +283,9 @@ enum store_result
 store_import_dry_note(struct store *st, const char *id, const char *parent,
     const char *article)
 {
-	enum store_result r = store_exec(st, sql_dry_create);
-	if (r != STORE_OK)
-		return r;
 	sqlite3_stmt *s;
-	if ((r = store_prepare(st, sql_dry_note, &s)) != STORE_OK)
+	enum store_result r = store_prepare(st, sql_dry_note, &s);
+	if (r != STORE_OK)
 		return r;
 	int rc = store_bind_text(s, 1, id);
 	if (rc == SQLITE_OK)
@@ -307,4 +305,20 @@ store_import_dry_orphans(struct store *st, const char *system, int64_t *orphans)
 	if (r != STORE_OK)
 		return r;
 	return count_orphans(st, sql_dry_orphans, system, 0, orphans);
+}
+
+enum store_result
+store_import_dry_begin(struct store *st)
+{
+	enum store_result r = store_exec(st, sql_dry_create);
+	return r != STORE_OK ? r : store_begin_read(st);
+}
+
+enum store_result
+store_import_dry_end(struct store *st, bool keep)
+{
+	if (keep)
+		return store_commit(st);
+	store_rollback(st);
+	return STORE_OK;
 }

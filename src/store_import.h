@@ -67,10 +67,14 @@ enum store_result store_article_exists(struct store *st, const char *article, bo
 
 /* A dry run's notes, in a temporary table of this connection (nothing of
  * the database is written or locked): each record's id, parent and
- * article; then the replies whose parent is neither noted nor stored
- * (same article). */
+ * article, between store_import_dry_begin and _end; then the replies
+ * whose parent is neither noted nor stored (same article). */
 enum store_result store_import_dry_note(struct store *st, const char *id, const char *parent,
     const char *article);
+/* A batch of notes in one transaction: begun (a read of the database),
+ * then ended, kept or not. */
+enum store_result store_import_dry_begin(struct store *st);
+enum store_result store_import_dry_end(struct store *st, bool keep);
 enum store_result store_import_dry_orphans(struct store *st, const char *system,
     int64_t *orphans);
 
