@@ -354,6 +354,7 @@ write_demo_article() {
 <main>
 <article class="news">
 <h1>The city's new central library opens its doors</h1>
+<p class="news-meta"><!--# include virtual="/comments/count?article=$id" --></p>
 <p>After four years of building work the new central library opened on
 Friday morning. Its three floors hold some ninety thousand books, a reading
 room that stays open until midnight and a corner for children.</p>
@@ -362,6 +363,9 @@ thousand new cards.</p>
 </article>
 <!--# include virtual="/comments/thread?article=$id" -->
 </main>
+<aside class="news-side" aria-label="Latest comments">
+<!--# include virtual="/comments/latest?limit=5" -->
+</aside>
 </body>
 </html>
 EOF
@@ -380,6 +384,7 @@ EOF
 <main>
 <article class="news">
 <h1>کتابخانهٔ مرکزی تازهٔ شهر درهایش را گشود</h1>
+<p class="news-meta"><!--# include virtual="/comments/count?article=$id" --></p>
 <p>کتابخانهٔ مرکزی شهر پس از چهار سال ساخت‌وساز، صبح جمعه به روی مردم
 باز شد. این ساختمان سه‌طبقه نزدیک به نود هزار جلد کتاب، یک تالار مطالعه
 که تا نیمه‌شب باز است و بخشی ویژهٔ کودکان دارد.</p>
@@ -389,6 +394,9 @@ EOF
 </article>
 <!--# include virtual="/comments/thread?article=$id" -->
 </main>
+<aside class="news-side" aria-label="تازه‌ترین نظرها">
+<!--# include virtual="/comments/latest?limit=5" -->
+</aside>
 </body>
 </html>
 EOF

@@ -122,7 +122,8 @@ handle_feed(const struct ctx *c, struct request *r, struct response *res,
 	size_t n;
 	int64_t changed;
 	if (store_recent_changed(c->store, article, &changed) != STORE_OK ||
-	    store_recent(c->store, r->arena, article, cfg->feed_entries, &rows, &n) != STORE_OK) {
+	    store_recent(c->store, r->arena, article, NULL, cfg->feed_entries, &rows,
+	    &n) != STORE_OK) {
 		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
 		view_error(c, r, res, 503, "error.unavailable");
 		return;

@@ -40,8 +40,12 @@ handler_fn handle_vote;		/* POST vote */
 handler_fn handle_health;	/* GET health */
 handler_fn handle_feed;		/* GET feed.atom: h_feed.c */
 handler_fn handle_metrics;	/* GET metrics, for [metrics] allow */
+handler_fn handle_latest;	/* GET latest: h_widget.c */
+handler_fn handle_latest_json;	/* GET latest.json */
+handler_fn handle_count;	/* GET count: one article's, as HTML */
 extern const struct param_table thread_params, thread_json_params, counts_params,
-    replies_params, post_params, feed_params, vote_params;
+    replies_params, post_params, feed_params, vote_params, latest_params, latest_json_params,
+    count_params;
 
 /* The links in mail to readers, h_reader_mail.c: GET shows, POST does. */
 handler_fn handle_confirm;	/* /confirm?t=: confirm an address */

@@ -31,6 +31,9 @@ static const struct route routes[] = {
 	{ "/vote", POST, handle_vote, PUBLIC, 0, &vote_params, PRIVATE },
 	{ "/health", GET, handle_health, PUBLIC, 0, NULL, PRIVATE },
 	{ "/feed.atom", GET, handle_feed, PUBLIC, 0, &feed_params, PRIVATE },
+	{ "/latest", GET, handle_latest, PUBLIC, 0, &latest_params, SHARED },
+	{ "/latest.json", GET, handle_latest_json, PUBLIC, 0, &latest_json_params, SHARED },
+	{ "/count", GET, handle_count, PUBLIC, 0, &count_params, SHARED },
 	/* For [metrics] allow only; never cached. */
 	{ "/metrics", GET, handle_metrics, PUBLIC, 0, NULL, PRIVATE },
 	/* The links in mail to readers: a token in the address; never cached. */

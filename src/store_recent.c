@@ -18,6 +18,13 @@ static const char sql_recent_article[] =
 	"SELECT " COMMENT_COLUMNS " FROM comments c"
 	" WHERE c.article = ?2 AND c.status = 'approved'"
 	" ORDER BY c.created DESC, c.id DESC LIMIT ?1";
+/* Article ids are printable ASCII (validate_article_id), so every id that
+ * starts with ?2 sorts between ?2 and ?2 || char(127): a range on the
+ * (article, status, ...) index. */
+static const char sql_recent_prefix[] =
+	"SELECT " COMMENT_COLUMNS " FROM comments c"
+	" WHERE c.article >= ?2 AND c.article < ?2 || char(127) AND c.status = 'approved'"
+	" ORDER BY c.created DESC, c.id DESC LIMIT ?1";
 /* One max() per status, so each is a single step down comments_changed. */
 static const char sql_changed_site[] =
 	"SELECT max(m) FROM ("
@@ -30,8 +37,8 @@ static const char sql_changed_article[] =
 	"SELECT max(updated) FROM comments WHERE article = ?1";
 
 enum store_result
-store_recent(struct store *st, struct arena *a, const char *article, int limit,
-    struct comment **out, size_t *count)
+store_recent(struct store *st, struct arena *a, const char *article, const char *prefix,
+    int limit, struct comment **out, size_t *count)
 {
 	*out = NULL;
 	*count = 0;
@@ -40,13 +47,14 @@ store_recent(struct store *st, struct arena *a, const char *article, int limit,
 	if (limit > STORE_RECENT_MAX)
 		limit = STORE_RECENT_MAX;
 	sqlite3_stmt *s;
-	enum store_result r = store_prepare(st,
-	    article != NULL ? sql_recent_article : sql_recent_site, &s);
+	const char *filter = article != NULL ? article : prefix;
+	enum store_result r = store_prepare(st, article != NULL ? sql_recent_article :
+	    prefix != NULL ? sql_recent_prefix : sql_recent_site, &s);
 	if (r != STORE_OK)
 		return r;
 	int rc = sqlite3_bind_int(s, 1, limit);
-	if (rc == SQLITE_OK && article != NULL)
-		rc = store_bind_text(s, 2, article);
+	if (rc == SQLITE_OK && filter != NULL)
+		rc = store_bind_text(s, 2, filter);
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
 		return r;
 	return store_collect(st, a, s, out, count);

@@ -14,9 +14,11 @@ struct arena;
 #define STORE_RECENT_MAX 500
 
 /* The newest limit (1..STORE_RECENT_MAX) approved comments of article
- * (NULL: every article), newest first, into an arena array. */
+ * (NULL: every article) or, when prefix is set, of the articles whose id
+ * starts with prefix (a section: "sport/"), newest first, into an arena
+ * array. */
 enum store_result store_recent(struct store *st, struct arena *a, const char *article,
-    int limit, struct comment **out, size_t *count);
+    const char *prefix, int limit, struct comment **out, size_t *count);
 
 /* The last time any comment of article (NULL: of the site) was stored or
  * changed, whatever its status now: a comment that leaves the published

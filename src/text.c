@@ -616,3 +616,36 @@ text_body_to_html(struct buf *out, const char *body)
 	}
 	html_escape(out, body + run, i - run);
 }
+
+void
+text_initial(const char *name, char out[TEXT_INITIAL_MAX])
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)(name != NULL ? name : "");
+	for (;;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+		if (n <= 0 || cp == 0)
+			break;
+		p += n;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+		    cat == UTF8PROC_CATEGORY_ND) {
+			utf8proc_int32_t up = utf8proc_totitle(cp);
+			utf8proc_ssize_t len = utf8proc_encode_char(up, (utf8proc_uint8_t *)out);
+			out[len > 0 ? len : 0] = '\0';
+			return;
+		}
+	}
+	out[0] = '?';
+	out[1] = '\0';
+}
+
+unsigned
+text_avatar_colour(const char *name)
+{
+	/* FNV-1a over the bytes: stable, and spread enough for eight colours. */
+	uint32_t h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)(name != NULL ? name : ""); *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % TEXT_AVATAR_COLOURS;
+}

@@ -82,4 +82,16 @@ bool text_link_glued(unsigned char prev);
  * direction marks; only http and https ever become links. */
 void text_body_to_html(struct buf *out, const char *body);
 
+/* The letter a reader's avatar shows: the first letter or digit of name
+ * (in title case where the script has one: "ali" → "A", "علی" → "ع"), as
+ * UTF-8 in out (TEXT_INITIAL_MAX bytes with the NUL); "?" when the name
+ * has none. Never a mark, a joiner or a control alone. */
+#define TEXT_INITIAL_MAX 8
+void text_initial(const char *name, char out[TEXT_INITIAL_MAX]);
+
+/* Which of TEXT_AVATAR_COLOURS background colours name's avatar gets: the
+ * same name, the same colour, on every page. */
+#define TEXT_AVATAR_COLOURS 8
+unsigned text_avatar_colour(const char *name);
+
 #endif

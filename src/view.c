@@ -91,6 +91,24 @@ votes_value(const struct ctx *c, struct request *r, const struct comment *cm,
 	return v;
 }
 
+void
+view_count(const struct ctx *c, struct arena *a, struct tval *o, long long n)
+{
+	const char *key = n == 0 ? "count.zero" : n == 1 ? "count.one" : "count.other";
+	tval_set_number(a, o, "count", (double)n);
+	tval_set_str(a, o, "count_text",
+	    catalog_format(a, c->app->strings, key, localized_int(a, &c->app->cfg, n)));
+}
+
+void
+view_avatar(struct arena *a, struct tval *o, const char *name)
+{
+	char letter[TEXT_INITIAL_MAX];
+	text_initial(name, letter);
+	tval_set_str(a, o, "avatar", letter);
+	tval_set_number(a, o, "avatar_colour", text_avatar_colour(name));
+}
+
 /* One node of the tree being built: the comment's tval, its depth, the
  * list its replies go into, and how many of its approved replies are
  * shown of how many there are. */
@@ -119,6 +137,7 @@ comment_value(const struct ctx *c, struct request *r, const struct comment *cm, 
 	else
 		tval_set(a, o, "parent", tval_null(a));
 	tval_set_str(a, o, "name", cm->name);
+	view_avatar(a, o, cm->name);
 	tval_set_str(a, o, "body", cm->body);
 	text_body_to_html(&b, cm->body);
 	tval_set_str(a, o, "body_html", buf_str(&b));
@@ -321,10 +340,7 @@ view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char
 	struct tval *roots = build_tree(c, r, article, rows, n, 0, own);
 	tval_set_str(a, obj, "article", article);
 	tval_set_bool(a, obj, "feed", cfg->feed_entries > 0);
-	tval_set_number(a, obj, "count", (double)approved);
-	const char *key = approved == 0 ? "count.zero" : approved == 1 ? "count.one" : "count.other";
-	tval_set_str(a, obj, "count_text",
-	    catalog_format(a, c->app->strings, key, localized_int(a, cfg, approved)));
+	view_count(c, a, obj, approved);
 	tval_set(a, obj, "comments", roots);
 	tval_set_bool(a, obj, "has_comments", tval_list_length(roots) > 0);
 	pages_value(c, a, obj, page, top, article, 0);

@@ -7,6 +7,7 @@
 
 #include "store.h"
 
+struct arena;
 struct ctx;
 struct request;
 struct response;
@@ -24,6 +25,14 @@ struct reader_ids;
 
 /* The common context of every page: site, strings (t), direction, base. */
 struct tval *view_base(const struct ctx *c, struct request *r);
+
+/* Sets "count" and "count_text" ("۳ نظر", in the site's words and
+ * digits) on o. */
+void view_count(const struct ctx *c, struct arena *a, struct tval *o, long long n);
+
+/* Sets "avatar" (the name's first letter) and "avatar_colour" (0-7, for
+ * the nazar-avatar-N class) on o. */
+void view_avatar(struct arena *a, struct tval *o, const char *name);
 
 /* Adds to ctx_obj: article, page, pages, count, count_text, comments (a
  * tree: each comment's replies nested up to THREAD_MAX_DEPTH levels, at

@@ -794,6 +794,38 @@ html_long_inputs(void **state)
 	free(in);
 }
 
+/* An avatar's letter: the first letter or digit, upper-cased, whatever
+ * comes before it; and a colour that depends on the name only. */
+static void
+avatar_initials(void **state)
+{
+	(void)state;
+	char out[TEXT_INITIAL_MAX];
+	static const struct { const char *name, *want; } cases[] = {
+		{ "ali", "A" }, { "علی", "ع" }, { "  مریم", "م" }, { "«سارا»", "س" },
+		{ "\u200c\u200dرضا", "ر" }, { "ëlise", "Ë" }, { "ß", "ẞ" },
+		{ "۱۲ نفر", "۱" }, { "42", "4" }, { "...", "?" }, { "", "?" },
+		{ "\xcc\x81" "x", "X" }, { "😀 Sam", "S" }, { "\xff\xfe" "bad", "?" },
+		{ "ǆemal", "ǅ" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		text_initial(cases[i].name, out);
+		assert_string_equal(out, cases[i].want);
+	}
+	text_initial(NULL, out);
+	assert_string_equal(out, "?");
+	assert_int_equal(text_avatar_colour("مریم"), text_avatar_colour("مریم"));
+	unsigned seen = 0;
+	static const char *const names[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i",
+		"j", "k", "l", "m", "n", "o", "p", "علی", "رضا", "سارا", "Maryam" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		unsigned c = text_avatar_colour(names[i]);
+		assert_true(c < TEXT_AVATAR_COLOURS);
+		seen |= 1u << c;
+	}
+	assert_true(__builtin_popcount(seen) >= 5);	/* spread, not one colour */
+}
+
 int
 main(void)
 {
@@ -831,6 +863,7 @@ main(void)
 		cmocka_unit_test(html_hostile_links),
 		cmocka_unit_test(html_links_with_direction_marks),
 		cmocka_unit_test(html_long_inputs),
+		cmocka_unit_test(avatar_initials),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
