@@ -288,7 +288,7 @@ http {
 $fcgi_extra
 		}
 		# The public reads, through the cache when it is on.
-		location ~ ^/comments/(?:thread|thread\.json|embed|counts)\$ {
+		location ~ ^/comments/(?:thread|thread\.json|embed|counts|count|latest|latest\.json)\$ {
 			include /etc/nginx/fastcgi_params;
 			fastcgi_pass $upstream;
 			client_max_body_size 256k;

@@ -111,9 +111,10 @@ shared_rows(void **state)
 		assert_int_equal(t[i].methods, ROUTE_GET);
 		assert_true(strcmp(t[i].path, "/thread") == 0 ||
 		    strcmp(t[i].path, "/thread.json") == 0 || strcmp(t[i].path, "/embed") == 0 ||
-		    strcmp(t[i].path, "/counts") == 0);
+		    strcmp(t[i].path, "/counts") == 0 || strcmp(t[i].path, "/latest") == 0 ||
+		    strcmp(t[i].path, "/latest.json") == 0 || strcmp(t[i].path, "/count") == 0);
 	}
-	assert_int_equal(shared, 4);
+	assert_int_equal(shared, 7);
 }
 
 /* A reader's request through the router at f->now: method, path, query,
