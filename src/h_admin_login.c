@@ -177,7 +177,10 @@ login_admitted(const struct ctx *c, struct request *r, struct response *res,
 	int wait = auth_throttle_wait(ufail, uold, afail, aold, cfg->login_failures_per_user,
 	    cfg->login_failures_per_address, at->window, r->now);
 	if (wait > 0) {
-		audit_login(c, r, 0, at->shown, "login_failed", "throttled");
+		long long attempts;
+		if (store_audit_throttled(c->store, at->shown, r->remote_addr, at->group, r->now,
+		    at->window, &attempts) != STORE_OK)
+			log_error("audit: throttled sign-in of %s not recorded", at->shown);
 		view_retry_after(r, res, wait);
 		login_form(c, r, res, 429, at->shown, "admin.error.throttled", false);
 		return false;

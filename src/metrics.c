@@ -262,7 +262,7 @@ write_db(struct buf *out, const struct metrics_db *db, time_t now)
 	pairs(out, "nazar_moderation_decisions_total", "action", db->decisions,
 	    db->decision_count);
 	head(out, "nazar_signin_failures_total", "counter",
-	    "Failed sign-ins in the audit trail (throttled ones included).");
+	    "Failed sign-ins in the audit trail (throttled ones: one a window per name and address group).");
 	buf_printf(out, "nazar_signin_failures_total %" PRId64 "\n", db->signin_failures);
 	head(out, "nazar_queue_length", "gauge", "Comments waiting for a moderator.");
 	buf_printf(out, "nazar_queue_length %" PRId64 "\n", db->queue_length);

@@ -1,5 +1,9 @@
 /* store_audit.c — the audit trail in SQLite; see store_audit.h. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sqlite3.h>
 
@@ -19,6 +23,11 @@ static const char sql_audit_user[] =
 	AUDIT_COLUMNS " WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3";
 static const char sql_audit_count_all[] = "SELECT count(*) FROM audit";
 static const char sql_audit_count_user[] = "SELECT count(*) FROM audit WHERE user_id = ?1";
+/* Newest first, for the throttled sign-ins' row of the current window:
+ * read until the window's start, so a long trail is never scanned. */
+static const char sql_audit_recent[] =
+	"SELECT id, at, action, reason, actor, target, after FROM audit ORDER BY id DESC";
+static const char sql_audit_count_up[] = "UPDATE audit SET after = ?2 WHERE id = ?1";
 
 enum store_result
 store_audit_add(struct store *st, const struct audit_entry *e)
@@ -148,5 +157,88 @@ out:
 		*count = 0;
 		*total = 0;
 	}
+	return r;
+}
+
+static bool
+column_is(sqlite3_stmt *s, int col, const char *want)
+{
+	const char *v = (const char *)sqlite3_column_text(s, col);
+	return v != NULL && strcmp(v, want) == 0;
+}
+
+/* The id and count of the window's throttled row for name and group, or
+ * *id 0. */
+static enum store_result
+throttled_row(struct store *st, const char *name, const char *group, time_t since,
+    int64_t *id, long long *count)
+{
+	*id = 0;
+	*count = 0;
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_audit_recent, &s);
+	if (r != STORE_OK)
+		return r;
+	bool row;
+	while ((r = store_step(st, s, &row)) == STORE_OK && row) {
+		if (sqlite3_column_int64(s, 1) <= (sqlite3_int64)since)
+			break;
+		const char *actor = (const char *)sqlite3_column_text(s, 4);
+		/* User names are compared without ASCII case, as the users
+		 * table does. */
+		if (column_is(s, 2, "login_failed") && column_is(s, 3, "throttled") &&
+		    actor != NULL && strcasecmp(actor, name) == 0 && column_is(s, 5, group)) {
+			*id = sqlite3_column_int64(s, 0);
+			const char *n = (const char *)sqlite3_column_text(s, 6);
+			*count = n != NULL ? strtoll(n, NULL, 10) : 0;
+			if (*count < 1)
+				*count = 1;
+			break;
+		}
+	}
+	store_stmt_done(s);
+	return r;
+}
+
+enum store_result
+store_audit_throttled(struct store *st, const char *name, const char *remote_addr,
+    const char *group, time_t now, int window, long long *attempts)
+{
+	*attempts = 0;
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	int64_t id;
+	long long count;
+	if ((r = throttled_row(st, name, group, now - (window > 0 ? window : 0), &id, &count)) !=
+	    STORE_OK)
+		goto fail;
+	char n[24];
+	snprintf(n, sizeof(n), "%lld", count + 1);
+	if (id > 0) {
+		sqlite3_stmt *s;
+		if ((r = store_prepare(st, sql_audit_count_up, &s)) != STORE_OK)
+			goto fail;
+		int rc = sqlite3_bind_int64(s, 1, id);
+		if (rc == SQLITE_OK)
+			rc = store_bind_text(s, 2, n);
+		if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
+		    (r = store_step_done(st, s)) != STORE_OK)
+			goto fail;
+	} else {
+		const struct audit_entry e = {
+			.at = now, .actor = (char *)name, .remote_addr = (char *)remote_addr,
+			.action = (char *)"login_failed", .target = (char *)group,
+			.before = (char *)"", .after = n, .reason = (char *)"throttled",
+		};
+		if ((r = store_audit_add(st, &e)) != STORE_OK)
+			goto fail;
+	}
+	if ((r = store_commit(st)) != STORE_OK)
+		return r;
+	*attempts = count + 1;
+	return STORE_OK;
+fail:
+	store_rollback(st);
 	return r;
 }

@@ -62,6 +62,16 @@ enum store_result store_audit_add(struct store *st, const struct audit_entry *e)
  * transaction, so that the change and its row commit together. */
 enum store_result store_audit_write(struct store *st, const struct actor *who, time_t now,
     const struct audit_change *ch);
+/* A sign-in refused by the throttle (429), for name as typed from
+ * remote_addr in address group: one row per name (without ASCII case)
+ * and group per window
+ * (action login_failed, reason "throttled", target the group, after the
+ * number of attempts), made by the first attempt and counted up by the
+ * others until window seconds after it; then a new row. A throttled
+ * guesser adds a row a window, not one per request. *attempts is the
+ * row's count. Its own transaction. */
+enum store_result store_audit_throttled(struct store *st, const char *name,
+    const char *remote_addr, const char *group, time_t now, int window, long long *attempts);
 /* Newest first; user_id 0 for everyone's. *total counts all matching. */
 enum store_result store_audit_list(struct store *st, struct arena *a, int64_t user_id,
     int page, int per_page, struct audit_entry **out, size_t *count, long long *total);

@@ -667,6 +667,51 @@ throttle_with_store(void **state)
 	assert_int_equal(throttle_at(f, "ali", "192.0.2.1", T0 + 400 + WINDOW), 0);
 }
 
+
+/* Throttled sign-ins: one audit row per name and address group per
+ * window, counting the attempts; a new row after the window. */
+static void
+throttled_audit(void **state)
+{
+	struct store_fixture *f = *state;
+	long long n = 0;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(store_audit_throttled(f->st, i == 2 ? "REZA" : "reza",
+		    "203.0.113.5", "203.0.113.0/24", T0 + i * 10, 900, &n), STORE_OK);
+		assert_int_equal(n, i + 1);
+	}
+	/* Other rows in between, another group, another name. */
+	const struct audit_entry other = { .at = T0 + 40, .actor = (char *)"sara",
+	    .action = (char *)"login", .remote_addr = (char *)"", .target = (char *)"",
+	    .before = (char *)"", .after = (char *)"", .reason = (char *)"" };
+	assert_int_equal(store_audit_add(f->st, &other), STORE_OK);
+	assert_int_equal(store_audit_throttled(f->st, "reza", "198.51.100.1", "198.51.100.0/24",
+	    T0 + 50, 900, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_audit_throttled(f->st, "mina", "203.0.113.5", "203.0.113.0/24",
+	    T0 + 60, 900, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_audit_throttled(f->st, "reza", "203.0.113.6", "203.0.113.0/24",
+	    T0 + 899, 900, &n), STORE_OK);
+	assert_int_equal(n, 4);
+	/* The window after the first attempt is over: a new row. */
+	assert_int_equal(store_audit_throttled(f->st, "reza", "203.0.113.6", "203.0.113.0/24",
+	    T0 + 900, 900, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	struct audit_entry *rows;
+	size_t count;
+	long long total;
+	assert_int_equal(store_audit_list(f->st, f->a, 0, 1, 50, &rows, &count, &total), STORE_OK);
+	assert_int_equal(total, 5);
+	assert_string_equal(rows[4].actor, "reza");
+	assert_string_equal(rows[4].action, "login_failed");
+	assert_string_equal(rows[4].reason, "throttled");
+	assert_string_equal(rows[4].target, "203.0.113.0/24");
+	assert_string_equal(rows[4].after, "4");
+	assert_string_equal(rows[4].remote_addr, "203.0.113.5");
+	assert_string_equal(rows[0].after, "1");
+}
+
 int
 main(void)
 {
@@ -684,6 +729,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(failures_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(throttle_with_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(throttled_audit, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
