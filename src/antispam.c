@@ -112,10 +112,11 @@ antispam_token_renew(struct arena *a, const unsigned char key[32], const char *p
 	switch (antispam_token_check(key, posted, article, now, 0, max_age_seconds)) {
 	case TOKEN_OK:
 		return posted;
-	case TOKEN_TOO_LATE:
-		return antispam_token_make(a, key, article,
-		    now - (min_seconds > 0 ? min_seconds : 0));
 	default:
+		/* Expired, forged or missing: a token served now, which
+		 * must age min_seconds like any other, so that a refused
+		 * post never hands out a form that can be sent at once. */
+		(void)min_seconds;
 		return antispam_token_make(a, key, article, now);
 	}
 }

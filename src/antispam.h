@@ -64,8 +64,10 @@ enum token_verdict antispam_token_check(const unsigned char key[32], const char 
 
 /* The token for a form shown again with the reader's text (after a 422,
  * 409, 429 or 503): the posted one while it is genuine and not expired, so
- * that it keeps its served time; after expiry a new one dated min_seconds
- * back, so that the reader can send again at once; otherwise a new one. */
+ * that it keeps its served time; otherwise (expired, forged, missing) one
+ * served now, which must age min_seconds before it is accepted like any
+ * form's: a refused post is never a way round the minimum time.
+ * min_seconds is kept in the signature for the callers' sake. */
 const char *antispam_token_renew(struct arena *a, const unsigned char key[32],
     const char *posted, const char *article, time_t now, int min_seconds, int max_age_seconds);
 

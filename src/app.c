@@ -28,7 +28,7 @@ static const char *const required_strings[] = {
 	"replies.more.one", "replies.more.other", "replies.count.one", "replies.count.other",
 	"error.control", "error.body_lines", "error.name_reserved",
 	"error.form_expired", "error.rate_limited", "error.duplicate",
-	"error.thread_day_limit",
+	"error.thread_day_limit", "error.article_busy",
 	"admin.error.login_failed", "admin.error.unavailable", "admin.error.csrf",
 	"admin.error.cross_site", "admin.error.signed_out", "admin.error.forbidden",
 	"site_badge",

@@ -536,6 +536,7 @@ INT_KEY(set_posts_per_minute, posts_per_minute, 0, 100000)
 INT_KEY(set_posts_per_hour, posts_per_hour, 0, 1000000)
 INT_KEY(set_posts_per_article_minute, posts_per_article_minute, 0, 100000)
 INT_KEY(set_posts_per_reader_article_day, posts_per_reader_article_day, 0, 100000)
+INT_KEY(set_article_posts_per_minute, article_posts_per_minute, 0, 1000000)
 INT_KEY(set_replies_shown, replies_shown, 1, 1000)
 INT_KEY(set_duplicate_window, duplicate_window_minutes, 0, 10080)
 INT_KEY(set_max_links, max_links, 0, 1000)
@@ -853,6 +854,7 @@ static const struct key keys[] = {
 	{ SEC_ANTISPAM, "per_hour", set_posts_per_hour },
 	{ SEC_ANTISPAM, "per_article_per_minute", set_posts_per_article_minute },
 	{ SEC_ANTISPAM, "per_reader_per_article_per_day", set_posts_per_reader_article_day },
+	{ SEC_ANTISPAM, "article_per_minute", set_article_posts_per_minute },
 	{ SEC_ANTISPAM, "duplicate_window_minutes", set_duplicate_window },
 	{ SEC_ANTISPAM, "max_links", set_max_links },
 	{ SEC_ANTISPAM, "ipv4_prefix", set_ipv4_prefix },
@@ -924,6 +926,7 @@ config_defaults(struct config *cfg)
 	cfg->posts_per_hour = 60;
 	cfg->posts_per_article_minute = 5;
 	cfg->posts_per_reader_article_day = 20;
+	cfg->article_posts_per_minute = 60;
 	cfg->replies_shown = 20;
 	cfg->duplicate_window_minutes = 60;
 	cfg->max_links = 2;

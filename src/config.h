@@ -69,6 +69,7 @@ struct config {
 	int posts_per_minute;		/* from one address group; default 10 */
 	int posts_per_hour;		/* from one address group; default 60 */
 	int posts_per_article_minute;	/* from one address group on one article; 5 */
+	int article_posts_per_minute;	/* on one article from everyone together; 60 */
 	int posts_per_reader_article_day; /* from one group or one reader's cookie on one
 					 * article in 24 hours; 20 */
 	int duplicate_window_minutes;	/* the same text again is refused; 60, 0: off */

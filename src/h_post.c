@@ -149,6 +149,7 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 		.per_minute = cfg->posts_per_minute,
 		.per_hour = cfg->posts_per_hour,
 		.per_article_per_minute = cfg->posts_per_article_minute,
+		.article_per_minute = cfg->article_posts_per_minute,
 		.per_reader_article_day = cfg->posts_per_reader_article_day,
 		.own_ids = own.ids,
 		.own_count = own.count,
@@ -179,9 +180,15 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 		log_info("post sent again: answered with comment %lld", (long long)cm->id);
 		return true;
 	case POST_DUPLICATE:
-		log_info("post refused: the same text again (from %s, article %s)", group,
+		log_info("post refused: the same text again by its author (from %s, article %s)",
+		    group,
 		    cm->article);
 		answer_invalid(c, r, res, 409, in, f, "error.duplicate", 0);
+		return false;
+	case POST_LIMIT_ARTICLE_ALL:
+		log_info("post refused: article %s takes no more comments this minute (from %s)",
+		    cm->article, group);
+		answer_invalid(c, r, res, 429, in, f, "error.article_busy", retry_after);
 		return false;
 	case POST_LIMIT_READER_DAY:
 		log_info("post refused: daily limit on article %s reached by %s or its cookie",

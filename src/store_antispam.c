@@ -31,9 +31,16 @@ static const char sql_count_group[] =
 	"SELECT count(*) FROM comments WHERE addr_group = ?1 AND created > ?2";
 static const char sql_count_article[] =
 	"SELECT count(*) FROM comments WHERE addr_group = ?1 AND article = ?3 AND created > ?2";
+/* The same author: the same address group, or one of the reader's own
+ * ids (?3 JSON array, their signed cookie). Another reader's same words
+ * are theirs to say. */
 static const char sql_duplicates[] =
 	"SELECT count(*) FROM comments WHERE body_hash = ?1 AND created > ?2"
-	" AND (addr_group = ?3 OR article = ?4)";
+	" AND (addr_group = ?4 OR id IN (SELECT value FROM json_each(?3)))";
+/* Everyone's posts on one article (?4): the ?3-th newest in the window. */
+static const char sql_nth_article_all[] =
+	"SELECT created FROM comments WHERE article = ?4 AND addr_group IS NOT NULL"
+	" AND created > ?2 ORDER BY created DESC LIMIT 1 OFFSET ?3";
 static const char sql_post_key_get[] =
 	"SELECT c.id, c.status, c.article, c.created FROM post_keys k"
 	" JOIN comments c ON c.id = k.comment_id WHERE k.key = ?1";
@@ -61,8 +68,9 @@ one_int(struct store *st, sqlite3_stmt *s, int rc, long long *out, bool *found)
 	return r == STORE_NOT_FOUND ? STORE_OK : r;
 }
 
-/* Whether the group (on article, unless NULL) has `limit` comments in the
- * window ending at now; if so *retry_after is when it will not. */
+/* Whether the group (on article, unless NULL; with group NULL, everyone
+ * on article) has `limit` comments in the window ending at now; if so
+ * *retry_after is when it will not. */
 static enum store_result
 at_limit(struct store *st, const char *group, const char *article, int limit, int window,
     time_t now, bool *over, int *retry_after)
@@ -71,10 +79,11 @@ at_limit(struct store *st, const char *group, const char *article, int limit, in
 	if (limit <= 0)
 		return STORE_OK;
 	sqlite3_stmt *s;
-	enum store_result r = store_prepare(st, article ? sql_nth_article : sql_nth_group, &s);
+	enum store_result r = store_prepare(st, group == NULL ? sql_nth_article_all :
+	    article ? sql_nth_article : sql_nth_group, &s);
 	if (r != STORE_OK)
 		return r;
-	int rc = store_bind_text(s, 1, group);
+	int rc = group != NULL ? store_bind_text(s, 1, group) : SQLITE_OK;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now - window);
 	if (rc == SQLITE_OK)
@@ -136,20 +145,25 @@ reader_day_limit(struct store *st, const struct post_guard *g, const char *artic
 
 static enum store_result
 count_duplicates(struct store *st, const unsigned char *hash, const char *group,
-    const char *article, time_t since, long long *count)
+    const int64_t *own_ids, size_t own_count, time_t since, long long *count)
 {
 	sqlite3_stmt *s;
+	struct buf own = { 0 };
+	store_ids_json(&own, own_ids, own_count);
 	enum store_result r = store_prepare(st, sql_duplicates, &s);
 	if (r != STORE_OK)
-		return r;
+		goto out;
 	int rc = sqlite3_bind_blob(s, 1, hash, STORE_BODY_HASH_BYTES, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)since);
 	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 3, group);
+		rc = sqlite3_bind_text(s, 3, buf_str(&own), (int)own.len, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 4, article);
-	return one_int(st, s, rc, count, NULL);
+		rc = store_bind_text(s, 4, group);
+	r = one_int(st, s, rc, count, NULL);
+out:
+	buf_free(&own);
+	return r;
 }
 
 /* The comment stored under key, into c: STORE_NOT_FOUND when there is none. */
@@ -219,17 +233,20 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 	}
 	static const struct {
 		enum post_verdict verdict;
-		bool per_article;
+		bool per_article, everyone;
 		int window;
 	} limits[] = {
-		{ POST_LIMIT_MINUTE, false, 60 },
-		{ POST_LIMIT_HOUR, false, 3600 },
-		{ POST_LIMIT_ARTICLE, true, 60 },
+		{ POST_LIMIT_MINUTE, false, false, 60 },
+		{ POST_LIMIT_HOUR, false, false, 3600 },
+		{ POST_LIMIT_ARTICLE, true, false, 60 },
+		{ POST_LIMIT_ARTICLE_ALL, true, true, 60 },
 	};
-	const int limit_of[] = { g->per_minute, g->per_hour, g->per_article_per_minute };
+	const int limit_of[] = { g->per_minute, g->per_hour, g->per_article_per_minute,
+	    g->article_per_minute };
 	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
 		bool over;
-		r = at_limit(st, g->addr_group, limits[i].per_article ? c->article : NULL,
+		r = at_limit(st, limits[i].everyone ? NULL : g->addr_group,
+		    limits[i].per_article ? c->article : NULL,
 		    limit_of[i], limits[i].window, now, &over, retry_after);
 		if (r != STORE_OK)
 			goto fail;
@@ -247,7 +264,7 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 	}
 	if (g->duplicate_window > 0 && g->body_hash != NULL) {
 		long long n;
-		r = count_duplicates(st, g->body_hash, g->addr_group, c->article,
+		r = count_duplicates(st, g->body_hash, g->addr_group, g->own_ids, g->own_count,
 		    now - g->duplicate_window, &n);
 		if (r != STORE_OK)
 			goto fail;
@@ -292,9 +309,10 @@ store_count_recent(struct store *st, const char *addr_group, const char *article
 
 enum store_result
 store_count_duplicates(struct store *st, const unsigned char *body_hash,
-    const char *addr_group, const char *article, time_t since, long long *count)
+    const char *addr_group, const int64_t *own_ids, size_t own_count, time_t since,
+    long long *count)
 {
-	return count_duplicates(st, body_hash, addr_group, article, since, count);
+	return count_duplicates(st, body_hash, addr_group, own_ids, own_count, since, count);
 }
 
 enum store_result

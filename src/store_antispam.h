@@ -31,6 +31,7 @@ struct post_guard {
 	int per_minute;
 	int per_hour;
 	int per_article_per_minute;
+	int article_per_minute;		/* everyone's on c->article in 60 s */
 	/* On c->article in the last 24 hours, from the group or among own_ids
 	 * (the reader's signed cookie, which follows them across networks). */
 	int per_reader_article_day;
@@ -48,9 +49,10 @@ enum post_verdict {
 	POST_LIMIT_MINUTE,		/* per_minute reached: nothing stored */
 	POST_LIMIT_HOUR,		/* per_hour reached */
 	POST_LIMIT_ARTICLE,		/* per_article_per_minute reached */
+	POST_LIMIT_ARTICLE_ALL,		/* article_per_minute reached (everyone) */
 	POST_LIMIT_READER_DAY,		/* per_reader_article_day reached */
-	POST_DUPLICATE,			/* the same text within duplicate_window, from
-					 * the same group or on the same article */
+	POST_DUPLICATE,			/* the same text within duplicate_window by the
+					 * same author: their group or their cookie */
 	POST_REPEAT			/* this post_key is stored: c is its comment */
 };
 
@@ -58,10 +60,12 @@ enum post_verdict {
  * be approved and of the same article, else STORE_CONFLICT) together with
  * its address group and text digest — unless the group has already posted
  * per_minute comments in the last 60 s, per_hour in the last 3600 s or
- * per_article_per_minute on c->article in the last 60 s, or the group or
- * the reader's own_ids hold per_reader_article_day comments on c->article
- * of the last 24 hours, or the same text
- * came from the group or on the article within duplicate_window. Then
+ * per_article_per_minute on c->article in the last 60 s, or everyone
+ * together has posted article_per_minute on c->article in the last 60 s
+ * (comments with an address group, i.e. through the form), or the group
+ * or the reader's own_ids hold per_reader_article_day comments on
+ * c->article of the last 24 hours, or the same author (the group, or the
+ * reader's own_ids) sent the same text within duplicate_window. Then
  * *verdict says which, nothing is written and, for a limit, *retry_after
  * is the number of seconds until one more post would be accepted (≥ 1).
  * Limits are checked before duplicates.
@@ -79,10 +83,11 @@ enum store_result store_post_comment(struct store *st, struct comment *c,
 enum store_result store_count_recent(struct store *st, const char *addr_group,
     const char *article, time_t since, long long *count);
 
-/* Comments with the text digest created after `since`, from addr_group or
- * on article. */
+/* Comments with the text digest created after `since` by the same author:
+ * from addr_group, or among own_ids (the reader's signed cookie). */
 enum store_result store_count_duplicates(struct store *st, const unsigned char *body_hash,
-    const char *addr_group, const char *article, time_t since, long long *count);
+    const char *addr_group, const int64_t *own_ids, size_t own_count, time_t since,
+    long long *count);
 
 /* A reader's standing: *approved is the number of approved comments under
  * exactly this name and this e-mail (compared without ASCII case), counted

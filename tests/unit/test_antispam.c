@@ -188,10 +188,17 @@ token_renew(void **state)
 	/* Genuine and not expired, even if too soon: kept, with its time. */
 	assert_ptr_equal(antispam_token_renew(a, key, t, "news-1", T0 + 1, 3, DAY), t);
 	assert_ptr_equal(antispam_token_renew(a, key, t, "news-1", T0 + 100, 3, DAY), t);
-	/* Expired: a new one the reader can send at once. */
+	/* Expired: a new one, which must age min_seconds like any form's, so
+	 * that waiting out one form never buys a token good at once. */
 	const char *n = antispam_token_renew(a, key, t, "news-1", T0 + DAY + 1, 3, DAY);
 	assert_string_not_equal(n, t);
-	assert_int_equal(antispam_token_check(key, n, "news-1", T0 + DAY + 1, 3, DAY), TOKEN_OK);
+	assert_int_equal(antispam_token_check(key, n, "news-1", T0 + DAY + 1, 3, DAY),
+	    TOKEN_TOO_SOON);
+	assert_int_equal(antispam_token_check(key, n, "news-1", T0 + DAY + 3, 3, DAY),
+	    TOKEN_TOO_SOON);
+	assert_int_equal(antispam_token_check(key, n, "news-1", T0 + DAY + 4, 3, DAY), TOKEN_OK);
+	/* Its renewal again, before it ages: itself, its time kept. */
+	assert_ptr_equal(antispam_token_renew(a, key, n, "news-1", T0 + DAY + 2, 3, DAY), n);
 	/* Missing, forged or another article's: a fresh one, which must wait
 	 * min_seconds like any new form. */
 	const char *bad[] = { NULL, "", "garbage", antispam_token_make(a, key, "news-2", T0),
@@ -643,16 +650,22 @@ store_windows(void **state)
 	assert_int_equal(recent(f, "203.0.113.0/24", NULL, 0), 6);
 	assert_int_equal(recent(f, "", NULL, 0), 0);
 
-	/* Duplicates: by text, from the group or on the article. */
+	/* Duplicates: by text, from the group or among the reader's own ids;
+	 * another group's on the same article is not. */
 	long long n = -1;
-	assert_int_equal(store_count_duplicates(f->st, hash_a, "203.0.113.0/24", "zzz",
+	assert_int_equal(store_count_duplicates(f->st, hash_a, "203.0.113.0/24", NULL, 0,
 	    T0 - 60, &n), STORE_OK);
 	assert_int_equal(n, 3);
-	assert_int_equal(store_count_duplicates(f->st, hash_a, "x", "a", T0 - 60, &n), STORE_OK);
-	assert_int_equal(n, 3);
-	assert_int_equal(store_count_duplicates(f->st, hash_a, "x", "zzz", 0, &n), STORE_OK);
+	assert_int_equal(store_count_duplicates(f->st, hash_a, "x", NULL, 0, T0 - 60, &n),
+	    STORE_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(store_count_duplicates(f->st, hash_b, "203.0.113.0/24", "a", 0, &n),
+	const int64_t own[] = { 6, 1, 999 };
+	assert_int_equal(store_count_duplicates(f->st, hash_a, "x", own, 3, T0 - 60, &n),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_count_duplicates(f->st, hash_a, "x", own, 3, 0, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_count_duplicates(f->st, hash_b, "203.0.113.0/24", own, 3, 0, &n),
 	    STORE_OK);
 	assert_int_equal(n, 0);
 }
@@ -720,6 +733,30 @@ store_rate_limits(void **state)
 	assert_int_equal(post(f, &all, "x", COMMENT_PENDING, T0 + 61, 0, NULL, &retry),
 	    POST_LIMIT_HOUR);
 	assert_int_equal(retry, 3539);
+	/* Everyone on one article: other groups count together; other
+	 * articles and comments without a group (nazarctl, moderators) do
+	 * not. */
+	struct post_guard e1 = { .addr_group = "e1", .article_per_minute = 3 };
+	struct post_guard e2 = e1, e3 = e1;
+	e2.addr_group = "e2";
+	e3.addr_group = "e3";
+	struct comment mod = { .article = (char *)"busy", .name = (char *)"m",
+	    .body = (char *)"b", .status = COMMENT_APPROVED };
+	assert_int_equal(store_insert_comment(f->st, &mod, T0 + 5000), STORE_OK);
+	assert_int_equal(post(f, &e1, "busy", COMMENT_PENDING, T0 + 5000, 0, NULL, NULL),
+	    POST_STORED);
+	assert_int_equal(post(f, &e2, "busy", COMMENT_PENDING, T0 + 5010, 0, NULL, NULL),
+	    POST_STORED);
+	assert_int_equal(post(f, &e3, "other", COMMENT_PENDING, T0 + 5015, 0, NULL, NULL),
+	    POST_STORED);
+	assert_int_equal(post(f, &e3, "busy", COMMENT_PENDING, T0 + 5020, 0, NULL, NULL),
+	    POST_STORED);
+	assert_int_equal(post(f, &e1, "busy", COMMENT_PENDING, T0 + 5030, 0, NULL, &retry),
+	    POST_LIMIT_ARTICLE_ALL);
+	assert_int_equal(retry, 30);
+	assert_int_equal(post(f, &e1, "busy", COMMENT_PENDING, T0 + 5060, 0, NULL, NULL),
+	    POST_STORED);
+
 	/* Zero means no limit. */
 	struct post_guard none = { .addr_group = "none" };
 	for (int i = 0; i < 50; i++)
@@ -738,14 +775,23 @@ store_duplicates(void **state)
 	/* Same group, another article. */
 	assert_int_equal(post(f, &g, "b", COMMENT_PENDING, T0 + 10, 0, NULL, NULL),
 	    POST_DUPLICATE);
-	/* Another group, same article. */
+	assert_int_equal(rows(f), before);
+	/* Another group on the same article: another reader, who may say the
+	 * same words ("عالی بود"). */
 	struct post_guard g2 = g;
 	g2.addr_group = "g2";
-	assert_int_equal(post(f, &g2, "a", COMMENT_PENDING, T0 + 10, 0, NULL, NULL),
+	int64_t first2;
+	assert_int_equal(post(f, &g2, "a", COMMENT_PENDING, T0 + 10, 0, &first2, NULL),
+	    POST_STORED);
+	/* That reader again from a third network, known by their cookie. */
+	struct post_guard g2c = g;
+	g2c.addr_group = "g3";
+	g2c.own_ids = &first2;
+	g2c.own_count = 1;
+	assert_int_equal(post(f, &g2c, "b", COMMENT_PENDING, T0 + 20, 0, NULL, NULL),
 	    POST_DUPLICATE);
-	assert_int_equal(rows(f), before);
-	/* Another group and article: a different conversation. */
-	assert_int_equal(post(f, &g2, "b", COMMENT_PENDING, T0 + 10, 0, NULL, NULL),
+	g2c.own_count = 0;
+	assert_int_equal(post(f, &g2c, "b", COMMENT_PENDING, T0 + 20, 0, NULL, NULL),
 	    POST_STORED);
 	/* Another text. */
 	struct post_guard g3 = g;

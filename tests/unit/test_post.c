@@ -109,6 +109,8 @@ stored_count(struct app_fixture *f)
 	return n;
 }
 
+static const char *cookie_of(struct app_fixture *f, const struct answer *an);
+
 static const char *
 token_at(struct app_fixture *f, const char *article, time_t served)
 {
@@ -457,18 +459,29 @@ post_expired_form(void **state)
 	assert_non_null(strstr(html, "This form was open for a long time and has expired."));
 	assert_non_null(strstr(html, "Kept &lt;text&gt; &amp; all</textarea>"));
 	assert_non_null(strstr(html, "value=\"Reza\""));
-	/* A fresh token the reader can send again with at once. */
+	/* A fresh token, which must age min_seconds like any form's: a bot
+	 * that waits out one form does not get one good at once. */
 	const char *t = strstr(html, "name=\"token\" value=\"");
 	assert_non_null(t);
 	char fresh[77];
 	memcpy(fresh, t + strlen("name=\"token\" value=\""), 76);
 	fresh[76] = '\0';
-	assert_int_equal(antispam_token_check(f->app.secret, fresh, ART, now, 3, DAY), TOKEN_OK);
+	assert_int_equal(antispam_token_check(f->app.secret, fresh, ART, now, 3, DAY),
+	    TOKEN_TOO_SOON);
+	assert_int_equal(antispam_token_check(f->app.secret, fresh, ART, now + 3, 3, DAY),
+	    TOKEN_OK);
 	assert_string_equal(app_fixture_header(&an.res, "Cache-Control"), "no-store");
 	answer_free(&an);
 
 	fm.token = fresh;
 	do_post(f, &fm, IP1, NULL, false, now + 1, &an);
+	assert_int_equal(an.res.status, 303);
+	struct comment soon = app_fixture_comment(f, an.id);
+	assert_int_equal(soon.status, COMMENT_SPAM);
+	assert_string_equal(soon.reason, "token-too-soon");
+	answer_free(&an);
+	fm.body = "Kept <text> & all, a person's pace";
+	do_post(f, &fm, IP1, NULL, false, now + 20, &an);
 	assert_int_equal(an.res.status, 303);
 	assert_int_equal(app_fixture_comment(f, an.id).status, COMMENT_PENDING);
 	answer_free(&an);
@@ -482,7 +495,8 @@ post_expired_form(void **state)
 	t = strstr(body_of(&an), "\"token\":\"");
 	assert_non_null(t);
 	memcpy(fresh, t + strlen("\"token\":\""), 76);
-	assert_int_equal(antispam_token_check(f->app.secret, fresh, ART, now, 3, DAY), TOKEN_OK);
+	assert_int_equal(antispam_token_check(f->app.secret, fresh, ART, now + 3, 3, DAY),
+	    TOKEN_OK);
 	answer_free(&an);
 
 	/* A form with a field error keeps the reader's own token (its time). */
@@ -583,36 +597,48 @@ post_duplicates(void **state)
 	struct form a = { .body = "كتاب خوبی است", .token = tok };
 	do_post(f, &a, IP1, NULL, false, T0 + 10, &an);
 	assert_int_equal(an.res.status, 303);
+	const char *cookie = cookie_of(f, &an);
 	answer_free(&an);
 	size_t before = stored_count(f);
-	/* Retyped with Persian letters and other spacing, from elsewhere. */
+	/* Retyped with Persian letters and other spacing, by the same reader
+	 * from another network (their cookie says so). */
 	struct form b = { .name = "Ali", .body = "کتاب  خوبی است!", .token = tok };
-	do_post(f, &b, IP2, NULL, false, T0 + 20, &an);
+	do_post(f, &b, IP2, cookie, false, T0 + 20, &an);
 	assert_int_equal(an.res.status, 409);
 	assert_non_null(strstr(body_of(&an), "This same text was posted a moment ago"));
 	assert_non_null(strstr(body_of(&an), "کتاب  خوبی است!</textarea>"));
 	assert_int_equal(stored_count(f), before);
 	answer_free(&an);
-	do_post(f, &b, IP2, NULL, true, T0 + 20, &an);
+	do_post(f, &b, IP2, cookie, true, T0 + 20, &an);
 	assert_int_equal(an.res.status, 409);
 	assert_non_null(strstr(body_of(&an), "{\"errors\":{\"form\":\"This same text"));
 	answer_free(&an);
-	/* From the same group on another article. */
+	assert_int_equal(stored_count(f), before);
+	/* From the same group on another article, without the cookie. */
 	struct form c = { .body = "کتاب خوبی است", .token = token_at(f, "other", T0),
 	    .article = "other" };
 	do_post(f, &c, IP1B, NULL, false, T0 + 30, &an);
 	assert_int_equal(an.res.status, 409);
 	answer_free(&an);
-	/* Someone else on another article: fine. */
-	do_post(f, &c, IP2, NULL, false, T0 + 30, &an);
+	/* Someone else, on this article or another: their own words. Two
+	 * readers who both write «عالی بود» are both published. */
+	do_post(f, &b, IP2, NULL, false, T0 + 30, &an);
 	assert_int_equal(an.res.status, 303);
 	answer_free(&an);
-	/* Within the window (60 minutes by default) the group's own copy on
-	 * the other article still counts; after it, nothing does. */
-	do_post(f, &b, IP2, NULL, false, T0 + 30 + 3599, &an);
+	struct form great = { .body = "عالی بود", .token = tok };
+	do_post(f, &great, IP1, NULL, false, T0 + 40, &an);
+	assert_int_equal(an.res.status, 303);
+	answer_free(&an);
+	struct form great2 = { .body = "عالي بود!", .token = tok };
+	do_post(f, &great2, "2001:db8:77::1", NULL, false, T0 + 41, &an);
+	assert_int_equal(an.res.status, 303);
+	answer_free(&an);
+	/* Within the window (60 minutes by default) the group's own copy
+	 * still counts; after it, nothing does. */
+	do_post(f, &c, IP1B, NULL, false, T0 + 3599, &an);
 	assert_int_equal(an.res.status, 409);
 	answer_free(&an);
-	do_post(f, &b, IP2, NULL, false, T0 + 30 + 3600, &an);
+	do_post(f, &c, IP1B, NULL, false, T0 + 10 + 3600, &an);
 	assert_int_equal(an.res.status, 303);
 	answer_free(&an);
 }
