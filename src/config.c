@@ -686,6 +686,20 @@ set_log_level(struct config *cfg, const char *v, char *msg, size_t msglen)
 	return -1;
 }
 
+static int
+set_log_target(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	if (strcmp(v, "stderr") == 0)
+		cfg->log_target = LOG_TARGET_STDERR;
+	else if (strcmp(v, "syslog") == 0)
+		cfg->log_target = LOG_TARGET_SYSLOG;
+	else {
+		say(msg, msglen, "must be stderr or syslog");
+		return -1;
+	}
+	return 0;
+}
+
 /* --- [mail] --- */
 
 static int
@@ -878,6 +892,7 @@ static const struct key keys[] = {
 	{ SEC_MAIL, "max_attempts", set_mail_max_attempts },
 	{ SEC_MAIL, "reader_daily_limit", set_mail_reader_daily_limit },
 	{ SEC_LOG, "level", set_log_level },
+	{ SEC_LOG, "target", set_log_target },
 	{ SEC_METRICS, "allow", set_metrics_allow },
 	{ SEC_VOTES, "enabled", set_votes_enabled },
 	{ SEC_VOTES, "mode", set_votes_mode },
@@ -947,6 +962,7 @@ config_defaults(struct config *cfg)
 	cfg->mail_max_attempts = 8;
 	cfg->mail_reader_daily_limit = 5;
 	cfg->log_level = LOG_LEVEL_INFO;
+	cfg->log_target = LOG_TARGET_STDERR;
 	cfg->votes_enabled = 1;
 	cfg->votes_agree_only = 0;
 	cfg->votes_hide_below = 0;

@@ -105,6 +105,7 @@ struct config {
 	int metrics_allow_count;	/* default 127.0.0.0/8 and ::1/128 */
 	/* [log] */
 	int log_level;			/* enum log_level; "error|warn|info|debug" */
+	int log_target;			/* enum log_target; "stderr|syslog" */
 	/* [votes]: readers agree or disagree with published comments
 	 * (store_votes.h); the limits count new votes of one address group. */
 	int votes_enabled;		/* yes (default) or no */

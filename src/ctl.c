@@ -326,7 +326,18 @@ ctl_load_config(struct ctl *c)
 		fprintf(stderr, "nazarctl: %s\n", err);
 		return -1;
 	}
-	log_set_level((enum log_level)c->cfg.log_level);
+	/* The log: syslog or the journal (a timer's run) as configured; on a
+	 * terminal or in a script only warnings and errors, since the command
+	 * prints what it did itself. */
+	enum log_level level = (enum log_level)c->cfg.log_level;
+	if (c->cfg.log_target == LOG_TARGET_SYSLOG)
+		log_open(LOG_TARGET_SYSLOG, "nazarctl");
+	else {
+		log_open(LOG_TARGET_STDERR, "nazarctl");
+		if (!log_stderr_is_journal() && level > LOG_LEVEL_WARN)
+			level = LOG_LEVEL_WARN;
+	}
+	log_set_level(level);
 	c->cfg_loaded = true;
 	return 0;
 }

@@ -210,10 +210,15 @@ main(int argc, char **argv)
 	} else if (o.check_only) {
 		printf("%s: configuration, templates and database are fine\n", config_path);
 		status = 0;
-	} else if (cgi)
+	} else if (cgi) {
+		log_open((enum log_target)app.cfg.log_target, "nazar");
 		status = drop_root(&pv, app.cfg.db_path) == 0 ? server_run_cgi(&app) : 1;
-	else
+	} else {
+		log_open((enum log_target)app.cfg.log_target, "nazar");
+		log_info("nazar %s starting: config %s, database %s", PACKAGE_VERSION, config_path,
+		    app.cfg.db_path);
 		status = serve_fastcgi(&app, &o, fd, owned, argv, &pv);
+	}
 	app_free(&app);
 	return status;
 }

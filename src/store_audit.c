@@ -29,6 +29,28 @@ static const char sql_audit_recent[] =
 	"SELECT id, at, action, reason, actor, target, after FROM audit ORDER BY id DESC";
 static const char sql_audit_count_up[] = "UPDATE audit SET after = ?2 WHERE id = ?1";
 
+/* The audit row's line in the log: who, what, which comment or target,
+ * from where; never the texts before and after (a comment's words) nor
+ * the name typed into a failed sign-in that is nobody's (it may be a
+ * password typed into the wrong field). */
+static void
+audit_log(struct store *st, const struct audit_entry *e)
+{
+	int failed = strcmp(e->action, "login_failed") == 0;
+	const char *actor = e->actor != NULL && e->actor[0] != '\0' ? e->actor : "-";
+	if (failed && e->user_id <= 0)
+		actor = "(a name of no user)";
+	char comment[40] = "";
+	if (e->comment_id > 0)
+		snprintf(comment, sizeof(comment), " comment %lld", (long long)e->comment_id);
+	int target = e->target != NULL && e->target[0] != '\0';
+	int from = e->remote_addr != NULL && e->remote_addr[0] != '\0';
+	int why = failed && e->reason != NULL && e->reason[0] != '\0';
+	store_audit_log_line(st, failed, "audit: %s: %s%s%s%s%s%s%s%s", actor, e->action, comment,
+	    target ? " " : "", target ? e->target : "", from ? " from " : "",
+	    from ? e->remote_addr : "", why ? ": " : "", why ? e->reason : "");
+}
+
 enum store_result
 store_audit_add(struct store *st, const struct audit_entry *e)
 {
@@ -62,7 +84,10 @@ store_audit_add(struct store *st, const struct audit_entry *e)
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
 		return r;
 	/* Outside a transaction the INSERT commits by itself. */
-	return store_step_done(st, s);
+	r = store_step_done(st, s);
+	if (r == STORE_OK)
+		audit_log(st, e);
+	return r;
 }
 
 enum store_result

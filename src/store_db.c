@@ -1,6 +1,7 @@
 /* store_db.c — the SQLite connection, its statement cache, the helpers
  * every store file runs its SQL through, and transactions; see
  * store_db.h. */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -258,6 +259,40 @@ store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		(void)store_exec(st, sql_rollback);
+	buf_reset(&st->audit_log);
+}
+
+void
+store_audit_log_line(struct store *st, int warn, const char *fmt, ...)
+{
+	char line[LOG_LINE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	log_format(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (sqlite3_get_autocommit(st->db)) {
+		log_msg(warn ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, "%s", line);
+		return;
+	}
+	buf_putc(&st->audit_log, warn ? 'w' : 'i');
+	buf_puts(&st->audit_log, line);
+	buf_putc(&st->audit_log, '\n');
+}
+
+/* The audit's lines of the transaction that just committed. */
+static void
+audit_log_flush(struct store *st)
+{
+	const char *p = buf_str(&st->audit_log), *end = p + st->audit_log.len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			break;
+		log_msg(p[0] == 'w' ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, "%.*s", (int)(nl - p - 1),
+		    p + 1);
+		p = nl + 1;
+	}
+	buf_reset(&st->audit_log);
 }
 
 /* COMMIT, or ROLLBACK when COMMIT itself failed (the transaction may still
@@ -268,6 +303,8 @@ store_commit(struct store *st)
 	enum store_result r = store_exec(st, sql_commit);
 	if (r != STORE_OK)
 		store_rollback(st);
+	else
+		audit_log_flush(st);
 	return r;
 }
 
@@ -402,5 +439,6 @@ store_close(struct store *st)
 		sqlite3_finalize(st->cache[i].stmt);
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		log_error("database: close: %s", sqlite3_errmsg(st->db));
+	buf_free(&st->audit_log);
 	free(st);
 }

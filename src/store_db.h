@@ -32,6 +32,7 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "store.h"
 
 struct arena;
@@ -50,7 +51,16 @@ struct store {
 	} cache[STORE_CACHE_MAX];
 	int cached;
 	int busy_timeout_ms;	/* how long busy_wait waits for a lock in all */
+	/* The log lines of the audit rows written in the open transaction,
+	 * each ending in '\n': logged by store_commit, dropped by a rollback,
+	 * so the log names only what was done. */
+	struct buf audit_log;
 };
+
+/* The log line of an audit row: written at once outside a transaction,
+ * else when it commits. */
+void store_audit_log_line(struct store *st, int warn, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Logs what failed; STORE_BUSY for a lock, STORE_ERROR for anything else. */
 enum store_result store_db_fail(sqlite3 *db, int rc, const char *what);

@@ -1,6 +1,5 @@
 /* utf8.c — strict UTF-8 decoding, checking, counting and cutting; see
  * utf8.h. */
-#include "buf.h"
 #include "utf8.h"
 
 static bool
@@ -110,20 +109,3 @@ utf8_cut_chars(const char *s, size_t len, size_t max_chars)
 	return len;
 }
 
-void
-utf8_append_valid(struct buf *out, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t cp;
-
-	while (len > 0) {
-		size_t n = utf8_decode(p, len, &cp);
-		if (n == 0) {
-			buf_puts(out, "\xef\xbf\xbd");
-			n = 1;
-		} else
-			buf_append(out, p, n);
-		p += n;
-		len -= n;
-	}
-}

@@ -31,7 +31,8 @@ size_t utf8_cut(const char *s, size_t len, size_t max_bytes);
 size_t utf8_cut_chars(const char *s, size_t len, size_t max_chars);
 
 /* Appends s[0..len) to out with each byte that does not start a valid
- * sequence replaced by U+FFFD. */
+ * sequence replaced by U+FFFD. (In utf8_buf.c: the decoder itself needs
+ * nothing of buf.h, so that buf and log may use it.) */
 void utf8_append_valid(struct buf *out, const char *s, size_t len);
 
 #endif

@@ -80,6 +80,7 @@ defaults(void **state)
 	assert_int_equal(cfg.mode, MODERATION_PRE);
 	assert_int_equal(cfg.max_length, 5000);
 	assert_int_equal(cfg.log_level, LOG_LEVEL_INFO);
+	assert_int_equal(cfg.log_target, LOG_TARGET_STDERR);
 	assert_string_equal(moderation_mode_name(MODERATION_PRE), "pre");
 	assert_string_equal(moderation_mode_name(MODERATION_POST), "post");
 	assert_string_equal(moderation_mode_name(MODERATION_TRUSTED), "trusted");
@@ -307,6 +308,10 @@ other_keys(void **state)
 		assert_int_equal(one("log", "level", levels[i].v, &c), 0);
 		assert_int_equal(c.log_level, levels[i].level);
 	}
+	assert_int_equal(one("log", "target", "syslog", &c), 0);
+	assert_int_equal(c.log_target, LOG_TARGET_SYSLOG);
+	assert_int_equal(one("log", "target", "stderr", &c), 0);
+	assert_int_equal(c.log_target, LOG_TARGET_STDERR);
 }
 
 static void
@@ -541,6 +546,9 @@ bad_values(void **state)
 		{ "log", "level", "warning", "must be error, warn, info or debug" },
 		{ "log", "level", "INFO", "must be error, warn, info or debug" },
 		{ "log", "level", "3", "must be error, warn, info or debug" },
+		{ "log", "target", "journal", "must be stderr or syslog" },
+		{ "log", "target", "SYSLOG", "must be stderr or syslog" },
+		{ "log", "target", "", "must be stderr or syslog" },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char text[512], want[1024];
