@@ -65,6 +65,8 @@ admin_comment_value(const struct ctx *c, struct request *r, const struct queue_i
 			tval_set_str(a, p, "body", pb);
 		tval_set(a, o, "parent", p);
 	}
+	tval_set_bool(a, o, "pinned", cm->pinned > 0);
+	tval_set_bool(a, o, "can_pin", cm->status == COMMENT_APPROVED && cm->parent == 0);
 	/* Readers' votes, whatever [votes] hide_below hides from them. */
 	if (cm->agree != 0 || cm->disagree != 0) {
 		struct tval *v = tval_object(a);

@@ -31,21 +31,21 @@
 
 enum section {
 	SEC_NONE, SEC_SERVER, SEC_DATABASE, SEC_SITE, SEC_MODERATION, SEC_ANTISPAM, SEC_ADMIN,
-	SEC_MAIL, SEC_LOG, SEC_METRICS, SEC_VOTES, SEC__MAX
+	SEC_MAIL, SEC_LOG, SEC_METRICS, SEC_VOTES, SEC_THREAD, SEC__MAX
 };
 
 static const char *const section_names[] = {
 	[SEC_NONE] = "", [SEC_SERVER] = "server", [SEC_DATABASE] = "database",
 	[SEC_SITE] = "site", [SEC_MODERATION] = "moderation", [SEC_ANTISPAM] = "antispam",
 	[SEC_ADMIN] = "admin", [SEC_MAIL] = "mail", [SEC_LOG] = "log", [SEC_METRICS] = "metrics",
-	[SEC_VOTES] = "votes",
+	[SEC_VOTES] = "votes", [SEC_THREAD] = "thread",
 };
 _Static_assert(sizeof(section_names) / sizeof(section_names[0]) == SEC__MAX,
     "a name for every section");
 
 /* For messages that list them all. */
 #define SECTION_LIST "[server], [database], [site], [moderation], [antispam], [admin], " \
-	"[mail], [log], [metrics]"
+	"[mail], [log], [metrics], [votes]"
 
 
 /* A setter checks value and stores it; on a bad value it returns -1 and
@@ -572,6 +572,26 @@ INT_KEY(set_votes_per_minute, votes_per_minute, 0, 100000)
 INT_KEY(set_votes_per_hour, votes_per_hour, 0, 1000000)
 INT_KEY(set_votes_per_comment_hour, votes_per_comment_hour, 0, 1000000)
 
+/* --- [thread] --- */
+
+static int
+set_thread_sort(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	static const char *const names[CONFIG_SORT__MAX] = {
+		[CONFIG_SORT_OLDEST] = "oldest", [CONFIG_SORT_NEWEST] = "newest",
+		[CONFIG_SORT_AGREED] = "agreed",
+	};
+	for (int i = 0; i < CONFIG_SORT__MAX; i++)
+		if (strcmp(v, names[i]) == 0) {
+			cfg->thread_sort = (enum config_sort)i;
+			return 0;
+		}
+	say(msg, msglen, "must be oldest, newest or agreed");
+	return -1;
+}
+
+INT_KEY(set_pin_max, pin_max, 0, 50)
+
 /* --- [admin] --- */
 
 INT_KEY(set_session_idle, session_idle_minutes, 1, 1440)
@@ -900,6 +920,8 @@ static const struct key keys[] = {
 	{ SEC_VOTES, "per_minute", set_votes_per_minute },
 	{ SEC_VOTES, "per_hour", set_votes_per_hour },
 	{ SEC_VOTES, "per_comment_per_hour", set_votes_per_comment_hour },
+	{ SEC_THREAD, "sort", set_thread_sort },
+	{ SEC_THREAD, "pin_max", set_pin_max },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -969,6 +991,8 @@ config_defaults(struct config *cfg)
 	cfg->votes_per_minute = 20;
 	cfg->votes_per_hour = 200;
 	cfg->votes_per_comment_hour = 10;
+	cfg->thread_sort = CONFIG_SORT_OLDEST;
+	cfg->pin_max = 3;
 }
 
 const char *
@@ -1135,7 +1159,7 @@ find_key(struct parse_state *ps, const char *k, size_t klen)
 	}
 	if (ps->sec == SEC_NONE) {
 		set_error(ps->err, ps->errlen, "%s:%zu: key %s outside a section; put it under "
-		    SECTION_LIST " or [votes]", ps->name, ps->lineno, shown);
+		    SECTION_LIST " or [thread]", ps->name, ps->lineno, shown);
 		return -1;
 	}
 	size_t ki;
@@ -1213,7 +1237,7 @@ parse_line(struct parse_state *ps, const char *p, size_t plen)
 		if (parse_section(p, plen, &ps->sec) != 0) {
 			quote_span(shown, p, plen);
 			set_error(ps->err, ps->errlen, "%s:%zu: unknown section %s; sections are "
-			    SECTION_LIST " and [votes]", ps->name, ps->lineno, shown);
+			    SECTION_LIST " and [thread]", ps->name, ps->lineno, shown);
 			return -1;
 		}
 		return 0;

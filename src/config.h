@@ -27,6 +27,15 @@ enum moderation_mode {
 	MODERATION__MAX
 };
 
+/* [thread] sort: the order of a thread's top-level comments, as
+ * enum thread_sort of store.h has them (view.c checks that they agree). */
+enum config_sort {
+	CONFIG_SORT_OLDEST,
+	CONFIG_SORT_NEWEST,
+	CONFIG_SORT_AGREED,
+	CONFIG_SORT__MAX
+};
+
 enum mail_transport {
 	MAIL_TRANSPORT_NONE,	/* no mail is sent (the outbox still fills) */
 	MAIL_TRANSPORT_SENDMAIL,	/* the sendmail(8) program of the local MTA */
@@ -114,6 +123,9 @@ struct config {
 	int votes_per_minute;		/* new votes from one address group; 20 */
 	int votes_per_hour;		/* 200 */
 	int votes_per_comment_hour;	/* on one comment; 10 */
+	/* [thread] */
+	enum config_sort thread_sort;	/* default oldest */
+	int pin_max;			/* pinned comments per article; 0..50, default 3 */
 };
 
 /* The body cap derived from max_length when the file sets none: a form of

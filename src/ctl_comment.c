@@ -122,6 +122,7 @@ comment_show(struct ctl *c, int argc, char **argv)
 	put_line("remote_addr", cm.remote_addr);
 	put_line("user_agent", cm.user_agent);
 	printf("\nvotes: agree %lld, disagree %lld", (long long)cm.agree, (long long)cm.disagree);
+	printf("\npinned: %s", cm.pinned > 0 ? "yes" : "no");
 	/* The body last: its further lines are indented under the first. */
 	fputs("\nbody: ", stdout);
 	ctl_put_clean(cm.body, 0, true, "      ");
@@ -245,6 +246,49 @@ comment_reset_votes(struct ctl *c, int argc, char **argv)
 	else
 		printf("%lld votes reset (were: agree %lld, disagree %lld)\n", (long long)id,
 		    (long long)res.votes.agree, (long long)res.votes.disagree);
+	return 0;
+}
+
+/* pin ID, unpin ID (argv[0]): shown first in its thread, or no longer;
+ * audited. Exit 1 when there is no such comment or it cannot be pinned,
+ * 3 when it changed since --version. */
+static int
+comment_pin(struct ctl *c, int argc, char **argv)
+{
+	bool pin = strcmp(argv[0], "pin") == 0;
+	static const struct option opts[] = {
+		{ "version", required_argument, NULL, 'v' },
+		CTL_OPTION_AS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct decision d = { 0 };
+	int rc = ctl_change_options(c, argc, argv, opts, decision_option, &d);
+	if (rc != 0)
+		return rc;
+	int64_t id;
+	if (argc - optind != 1)
+		return ctl_usage_error("comment %s takes one comment id", argv[0]);
+	if (ctl_parse_id(argv[optind], &id) != 0)
+		return ctl_usage_error("\"%s\" is not a comment id", argv[optind]);
+	struct actor who;
+	struct op_ctx oc;
+	if (ctl_begin_change(c, &who, &oc) != 0)
+		return CTL_EXIT_FAIL;
+	struct op_result res;
+	enum op_problem p = op_comment_pin(&oc, id, d.version, pin, &res);
+	if (p == OP_NO_COMMENT)
+		return ctl_fail("no comment %lld", (long long)id);
+	if (p == OP_CHANGED) {
+		fprintf(stderr, "nazarctl: comment %lld: changed since version %lld, by %s at %s; "
+		    "nothing changed\n", (long long)id, (long long)d.version,
+		    res.change.updated_by && *res.change.updated_by ? res.change.updated_by :
+		    "someone", ctl_time_text(c, res.change.updated));
+		return CTL_EXIT_CONFLICT;
+	}
+	if (p != OP_OK)
+		return ctl_fail("comment %s %lld: %s", argv[0], (long long)id, op_problem_text(&res));
+	printf("%lld %s%s\n", (long long)id, pin ? "pinned" : "unpinned",
+	    res.unchanged ? " (it was already)" : "");
 	return 0;
 }
 
@@ -439,6 +483,8 @@ const struct ctl_command ctl_comment_commands[] = {
 	{ "add", comment_add },
 	{ "reset-votes", comment_reset_votes },
 	{ "forget", comment_forget },
+	{ "pin", comment_pin },
+	{ "unpin", comment_pin },
 };
 const size_t ctl_comment_ncommands = sizeof(ctl_comment_commands) /
     sizeof(ctl_comment_commands[0]);

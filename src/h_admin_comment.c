@@ -22,9 +22,10 @@
 /* The comment page (done: what the last change was) and its edit and
  * reply forms (body, and the version the edit is based on). */
 enum { CM_DONE, CM_BODY, CM_VERSION };
-static const char *const done_names[] = { "edit", "reply", "votes", NULL };
+static const char *const done_names[] = { "edit", "reply", "votes", "pinned", "unpinned",
+	NULL };
 static const char *const done_notices[] = { "admin.notice.edited", "admin.notice.replied",
-	"admin.notice.votes_reset" };
+	"admin.notice.votes_reset", "admin.notice.pinned", "admin.notice.unpinned" };
 static const struct param_spec comment_specs[] = {
 	[CM_DONE] = { PARAM("done", PARAM_ENUM, PARAM_LENIENT), .names = done_names },
 	[CM_BODY] = { PARAM("body", PARAM_TEXT, PARAM_FORM) },
@@ -33,6 +34,17 @@ static const struct param_spec comment_specs[] = {
 	    .max = INT64_MAX },
 };
 const struct param_table comment_params = { PARAM_TABLE(comment_specs) };
+
+/* Pin: whether to pin ("1") or unpin ("0"), and the version seen. */
+enum { PIN_PINNED, PIN_VERSION };
+static const char *const pinned_names[] = { "0", "1", NULL };
+static const struct param_spec pin_specs[] = {
+	[PIN_PINNED] = { PARAM("pinned", PARAM_ENUM, PARAM_FORM | PARAM_REQUIRED),
+	    .names = pinned_names },
+	[PIN_VERSION] = { PARAM("version", PARAM_INT, PARAM_FORM | PARAM_REQUIRED), .min = 1,
+	    .max = INT64_MAX },
+};
+const struct param_table pin_params = { PARAM_TABLE(pin_specs) };
 
 /* The comment page, with the edit and reply forms as typed (when an
  * attempt failed) and an error (already in the site's language) next to
@@ -189,6 +201,34 @@ admin_comment_reset_votes(const struct ctx *c, struct request *r, struct respons
 	}
 	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=votes",
 	    (long long)args->id));
+}
+
+/* Pinned to the top of its thread, or no longer (op_comment_pin). */
+void
+admin_comment_pin(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	admin_op_begin(c, r, args->session, &oc, &who);
+	bool pin = param_int(args->in, PIN_PINNED, 0) == 1;
+	enum op_problem p = op_comment_pin(&oc, args->id, param_int(args->in, PIN_VERSION, 0),
+	    pin, &or);
+	const char *back = arena_printf(r->arena, "/comments/%lld", (long long)args->id);
+	if (p == OP_NO_COMMENT) {
+		admin_message(c, r, res, args->session, 404, "admin.error.no_comment", "/queue");
+		return;
+	}
+	/* Refused (a reply, the article's pins all taken, changed since):
+	 * the message, and the way back to the comment as it is now. */
+	if (p != OP_OK) {
+		admin_message(c, r, res, args->session, admin_op_status(res, &or),
+		    op_problem_key(&or), back);
+		return;
+	}
+	admin_redirect(c, r, res, arena_printf(r->arena, "%s?done=%s", back,
+	    pin ? "pinned" : "unpinned"));
 }
 
 void

@@ -20,8 +20,14 @@
 /* thread, embed and thread.json: the article and the page; the form's
  * fields may come in the query too (a reply link names its parent, a
  * return address), to fill the form in (view_form). */
-enum { T_ARTICLE, T_PAGE, T_PARENT, T_NAME, T_EMAIL, T_BODY, T_RETURN };
+enum { T_ARTICLE, T_PAGE, T_PARENT, T_NAME, T_EMAIL, T_BODY, T_RETURN, T_SORT };
+/* In the order of enum thread_sort. An order nazar does not know (a link
+ * edited by hand) is the site's. */
+static const char *const sort_names[] = { "oldest", "newest", "agreed", NULL };
+_Static_assert(sizeof(sort_names) / sizeof(sort_names[0]) == THREAD_SORT__MAX + 1,
+    "a name for every order");
 static const struct param_spec thread_specs[] = {
+	[T_SORT] = { PARAM("sort", PARAM_ENUM, PARAM_LENIENT), .names = sort_names },
 	[T_ARTICLE] = { PARAM("article", PARAM_TEXT, PARAM_REQUIRED), .check = validate_article_id },
 	[T_PAGE] = { PARAM("page", PARAM_INT, 0), .min = 1, .max = PARAM_PAGE_MAX },
 	[T_PARENT] = { PARAM("parent", PARAM_TEXT, 0) },
@@ -71,7 +77,8 @@ thread_context(const struct ctx *c, struct request *r, struct response *res,
 	struct reader_ids own;
 	view_reader_ids(c, r, &own);
 	struct tval *obj = view_base(c, r);
-	if (view_thread(c, r, obj, article, page, &own) != STORE_OK) {
+	enum thread_sort sort = view_sort(c, (int)param_int(in, T_SORT, -1));
+	if (view_thread_sorted(c, r, obj, article, sort, page, &own) != STORE_OK) {
 		view_error(c, r, res, 503, "error.unavailable");
 		return NULL;
 	}
@@ -153,7 +160,8 @@ handle_thread_json(const struct ctx *c, struct request *r, struct response *res,
 	struct reader_ids own;
 	view_reader_ids(c, r, &own);
 	struct tval *obj = tval_object(r->arena);
-	if (view_thread(c, r, obj, article, page, &own) != STORE_OK) {
+	enum thread_sort sort = view_sort(c, (int)param_int(a->in, T_SORT, -1));
+	if (view_thread_sorted(c, r, obj, article, sort, page, &own) != STORE_OK) {
 		r->accept = "application/json";
 		view_error(c, r, res, 503, "error.unavailable");
 		return;

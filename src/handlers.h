@@ -69,7 +69,8 @@ handler_fn admin_comment_page;	/* GET /admin/comments/{id} */
 handler_fn admin_comment_edit;	/* POST /admin/comments/{id}/edit */
 handler_fn admin_comment_reply;	/* POST /admin/comments/{id}/reply */
 handler_fn admin_comment_reset_votes;	/* POST /admin/comments/{id}/reset-votes */
-extern const struct param_table comment_params;
+handler_fn admin_comment_pin;	/* POST /admin/comments/{id}/pin */
+extern const struct param_table comment_params, pin_params;
 
 /* Users and one's own account, h_admin_users.c. */
 handler_fn admin_users_page;	/* GET /admin/users */

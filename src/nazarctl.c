@@ -28,6 +28,7 @@ usage(FILE *f)
 	    "                [--parent ID] [--status S] [--body TEXT]   (body from stdin without --body)\n"
 	    "       nazarctl [-c FILE] comment reset-votes ID [--as NAME]\n"
 	    "       nazarctl [-c FILE] comment forget --email ADDRESS [--delete-comments] [--as NAME]\n"
+	    "       nazarctl [-c FILE] comment pin|unpin ID [--version N] [--as NAME]\n"
 	    "       nazarctl [-c FILE] user add NAME [--role admin|moderator] [--display-name TEXT]\n"
 	    "       nazarctl [-c FILE] user passwd NAME\n"
 	    "       nazarctl [-c FILE] user disable|enable NAME\n"

@@ -66,6 +66,10 @@ static const struct {
 	    "already; merging them must be asked for", 409 },
 	[OP_FORGET_EMAIL] = { "admin.error.forget_email", "give the reader's whole e-mail "
 	    "address, as they wrote it under their comments (name@example.ir)", 422 },
+	[OP_CANNOT_PIN] = { "admin.error.cannot_pin", "only a published top-level comment can "
+	    "be pinned", 422 },
+	[OP_PIN_FULL] = { "admin.error.pin_full", "the article has as many pinned comments as "
+	    "[thread] pin_max allows; unpin one first", 409 },
 };
 
 const char *

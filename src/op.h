@@ -79,6 +79,8 @@ enum op_problem {
 	OP_NO_ARTICLE,		/* no comment is filed under that article */
 	OP_ARTICLE_TAKEN,	/* the new article has comments and no merge was asked */
 	OP_FORGET_EMAIL,	/* forgetting needs a reader's whole address */
+	OP_CANNOT_PIN,		/* pinning: not a published top-level comment */
+	OP_PIN_FULL,		/* pinning: [thread] pin_max pinned already */
 	OP__MAX
 };
 
@@ -131,6 +133,12 @@ enum op_problem op_site_reply(const struct op_ctx *o, int64_t parent, const char
  * had; a comment without votes is OP_OK with unchanged set. Audited as
  * "reset_votes". */
 enum op_problem op_comment_reset_votes(const struct op_ctx *o, int64_t id,
+    struct op_result *res);
+/* Pins (pin) or unpins comment id, seen at version (0: not checked), as
+ * store_pin_comment does, with [thread] pin_max: OP_CANNOT_PIN,
+ * OP_PIN_FULL, OP_CHANGED (see change), OP_NO_COMMENT; already so: OP_OK
+ * with unchanged set. Audited as "pin" or "unpin". */
+enum op_problem op_comment_pin(const struct op_ctx *o, int64_t id, int64_t version, bool pin,
     struct op_result *res);
 
 /* A reader forgotten (store_privacy.h): email's comments (the address

@@ -113,6 +113,24 @@ op_comment_reset_votes(const struct op_ctx *o, int64_t id, struct op_result *res
 }
 
 enum op_problem
+op_comment_pin(const struct op_ctx *o, int64_t id, int64_t version, bool pin,
+    struct op_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	enum pin_refusal refused;
+	enum store_result sr = store_pin_comment(o->st, o->a, id, version, pin,
+	    o->cfg->pin_max, o->who, o->now, &refused, &res->change);
+	if (sr == STORE_CONFLICT) {
+		name_changer(o, id, &res->change);
+		return op_done(res, OP_CHANGED);
+	}
+	if (sr == STORE_OK && (refused == PIN_FULL || refused == PIN_NOT_TOP))
+		return op_done(res, refused == PIN_FULL ? OP_PIN_FULL : OP_CANNOT_PIN);
+	res->unchanged = sr == STORE_OK && refused == PIN_ALREADY;
+	return op_done(res, op_store_problem(sr, OP_NO_COMMENT));
+}
+
+enum op_problem
 op_site_reply(const struct op_ctx *o, int64_t parent, const char *display_name,
     const char *body, struct op_result *res)
 {

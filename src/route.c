@@ -57,6 +57,8 @@ static const struct route routes[] = {
 	    &comment_params, PRIVATE },
 	{ "/admin/comments/{id}/reset-votes", POST, admin_comment_reset_votes, ADMIN,
 	    PERM_MODERATE, NULL, PRIVATE },
+	{ "/admin/comments/{id}/pin", POST, admin_comment_pin, ADMIN, PERM_MODERATE,
+	    &pin_params, PRIVATE },
 	{ "/admin/users", GET, admin_users_page, ADMIN, PERM_MANAGE_USERS, &users_params,
 	    PRIVATE },
 	{ "/admin/users", POST, admin_users_change, ADMIN, PERM_MANAGE_USERS, &users_params,

@@ -22,7 +22,7 @@ struct arena;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 enum store_result {
 	STORE_OK = 0,
@@ -64,6 +64,7 @@ struct comment {
 	int64_t disagree;
 	bool notify_replies;	/* the author asked for mail about replies */
 	int64_t replies;	/* its approved direct replies: set by store_thread_read */
+	int64_t pinned;		/* 0, or when a moderator pinned it (shown first) */
 };
 
 /* Opens (creating the file if needed) and configures a connection.
@@ -98,21 +99,43 @@ enum store_result store_insert_comment(struct store *st, struct comment *c, time
 enum store_result store_get_comment(struct store *st, struct arena *a, int64_t id,
     struct comment *out);
 
-/* One page of an article's thread, in display order-independent form:
- * the approved top-level comments of page `page` (1-based, per_page of
- * them, oldest first), all approved descendants of those, plus — wherever
- * they would appear — the pending and rejected comments whose ids are in
- * own_ids (the reader's own: held, or refused by a moderator, so that the
- * author learns the outcome). Rows are ordered by created, id.
+/* The orders of a thread's top-level comments; replies always follow
+ * their parent in time order. */
+enum thread_sort {
+	THREAD_OLDEST,		/* oldest first (the default) */
+	THREAD_NEWEST,		/* newest first */
+	THREAD_AGREED,		/* most agreed first; among equals the older first */
+	THREAD_SORT__MAX
+};
+const char *thread_sort_name(enum thread_sort s);	/* "oldest", "newest", "agreed" */
+/* Returns 0 and sets *out, or -1 for an unknown name. */
+int thread_sort_parse(const char *name, enum thread_sort *out);
+
+/* One page of an article's thread: on page 1 the pinned published
+ * top-level comments (in the order they were pinned), then the other
+ * approved top-level comments of page `page` (1-based, per_page of them,
+ * in the order sort says), all approved descendants of those, plus —
+ * wherever they would appear — the pending and rejected comments whose
+ * ids are in own_ids (the reader's own: held, or refused by a moderator,
+ * so that the author learns the outcome; their held top-level ones on
+ * page 1, where the order puts them). Rows come head by head in that
+ * order, each head followed by its replies ordered by created, id.
  * *approved_total is the article's number of approved comments and
- * *top_total its number of approved top-level comments (for paging). */
+ * *top_total its number of approved top-level comments that are not
+ * pinned (for paging). */
+enum store_result store_thread_sorted(struct store *st, struct arena *a, const char *article,
+    enum thread_sort sort, int page, int per_page, const int64_t *own_ids, size_t own_count,
+    struct comment **out, size_t *count, long long *approved_total, long long *top_total);
+/* store_thread_sorted oldest first. Both read every reply (store_thread_read
+ * with replies_shown 0). */
 enum store_result store_thread(struct store *st, struct arena *a, const char *article,
     int page, int per_page, const int64_t *own_ids, size_t own_count,
     struct comment **out, size_t *count, long long *approved_total, long long *top_total);
 
 /* What store_thread_read reads: one page of an article's top-level
- * comments (under = 0) or of one comment's direct replies (under = its
- * id), oldest first, each with its replies and theirs down the tree — at
+ * comments (under = 0; in the order sort says, the pinned ones first on
+ * page 1 and not paged, as in store_thread_sorted) or of one comment's
+ * direct replies (under = its id; oldest first), each with its replies and theirs down the tree — at
  * most replies_shown of them under each comment of the page (the oldest,
  * whatever their depth; and no comment brings more than replies_shown of
  * its direct replies), all of them when replies_shown is 0. The reader's
@@ -129,6 +152,7 @@ struct thread_query {
 	int replies_shown;
 	const int64_t *own_ids;
 	size_t own_count;
+	enum thread_sort sort;	/* top-level comments only; 0: oldest first */
 };
 enum store_result store_thread_read(struct store *st, struct arena *a,
     const struct thread_query *q, struct comment **out, size_t *count,
@@ -150,5 +174,7 @@ enum store_result store_set_status(struct store *st, int64_t id, enum comment_st
 /* EXPLAIN QUERY PLAN of the thread query, one line per step, in a; NULL on
  * error. For tests and for checking the indexes by hand. */
 char *store_thread_plan(struct store *st, struct arena *a);
+/* The same for each order. */
+char *store_thread_plan_sorted(struct store *st, struct arena *a, enum thread_sort sort);
 
 #endif

@@ -32,8 +32,10 @@ static const char sql_insert[] =
 static const char sql_post_key_put[] =
 	"INSERT INTO post_keys (key, comment_id, created) VALUES (?1, ?2, ?3)";
 static const char sql_get[] = "SELECT " COMMENT_COLUMNS " FROM comments c WHERE c.id = ?1";
+/* The published comments, and the top-level ones that are paged (the
+ * pinned ones are not). */
 static const char sql_totals[] =
-	"SELECT count(*), count(*) FILTER (WHERE parent IS NULL) FROM comments "
+	"SELECT count(*), count(*) FILTER (WHERE parent IS NULL AND pinned = 0) FROM comments "
 	"WHERE article = ?1 AND status = 'approved'";
 /* One page of a thread: ?1 article, ?2 limit, ?3 offset, ?4 JSON array
  * of the reader's own ids, ?5 whether own held comments at the top of the
@@ -48,8 +50,14 @@ static const char sql_totals[] =
  * comment in the tree. No comment brings more than ?6 of its replies into
  * the recursion, and each comment of the page (its root) at most ?6 of
  * its tree (the oldest), so one page stays bounded however many replies
- * a comment draws. */
-#define THREAD_TREE \
+ * a comment draws.
+ *
+ * A thread page (SQL_THREAD) chooses its top-level comments in the order
+ * asked for (ORDER, on c), the pinned ones apart (on page 1, not paged);
+ * each head of the page gets its position (pinned first, in the order
+ * pinned, then ORDER), so the rows come back head by head, each tree in
+ * time order. A page of replies (sql_replies) is oldest first. */
+#define THREAD_RANKED \
 	"  UNION" \
 	"  SELECT c.id, t.root FROM tree t JOIN comments c INDEXED BY comments_parent" \
 	"   ON c.parent = t.id" \
@@ -60,26 +68,49 @@ static const char sql_totals[] =
 	"    OR (c.status IN ('pending', 'rejected') AND c.id IN own)))," \
 	" ranked(id, root, n) AS (SELECT t.id, t.root, row_number() OVER" \
 	"  (PARTITION BY t.root ORDER BY t.id <> t.root, c.created, c.id)" \
-	"  FROM tree t JOIN comments c ON c.id = t.id)" \
+	"  FROM tree t JOIN comments c ON c.id = t.id)"
+#define THREAD_ROWS \
 	" SELECT " COMMENT_COLUMNS "," \
 	"  (SELECT count(*) FROM comments r INDEXED BY comments_parent" \
 	"   WHERE r.parent = c.id AND r.status = 'approved')" \
-	" FROM ranked k JOIN comments c ON c.id = k.id" \
-	" WHERE ?6 <= 0 OR k.n <= ?6 + 1 OR c.status <> 'approved'" \
-	" ORDER BY c.created, c.id"
-static const char sql_thread[] =
-	"WITH RECURSIVE"
-	" own(id) AS (SELECT value FROM json_each(?4)),"
-	" top(id) AS (SELECT id FROM comments"
-	"  WHERE article = ?1 AND status = 'approved' AND parent IS NULL"
-	"  ORDER BY created, id LIMIT ?2 OFFSET ?3),"
-	" tree(id, root) AS ("
-	"  SELECT id, id FROM top"
-	"  UNION"
-	"  SELECT id, id FROM comments"
-	"   WHERE ?5 AND article = ?1 AND status IN ('pending', 'rejected') AND parent IS NULL"
-	"   AND id IN own"
-	THREAD_TREE;
+	" FROM ranked k JOIN comments c ON c.id = k.id"
+#define THREAD_BOUND " WHERE ?6 <= 0 OR k.n <= ?6 + 1 OR c.status <> 'approved'"
+#define THREAD_TREE THREAD_RANKED THREAD_ROWS THREAD_BOUND " ORDER BY c.created, c.id"
+#define SQL_THREAD(order) \
+	"WITH RECURSIVE" \
+	" own(id) AS (SELECT value FROM json_each(?4))," \
+	" top(id) AS (SELECT c.id FROM comments c" \
+	"  WHERE c.article = ?1 AND c.status = 'approved' AND c.parent IS NULL" \
+	"  AND c.pinned = 0 ORDER BY " order " LIMIT ?2 OFFSET ?3)," \
+	" heads(id) AS (" \
+	"  SELECT id FROM top" \
+	"  UNION" \
+	"  SELECT id FROM comments INDEXED BY comments_pinned" \
+	"   WHERE ?5 AND article = ?1 AND pinned > 0 AND status = 'approved'" \
+	"   AND parent IS NULL" \
+	"  UNION" \
+	"  SELECT id FROM comments" \
+	"   WHERE ?5 AND article = ?1 AND status IN ('pending', 'rejected') AND parent IS NULL" \
+	"   AND id IN own)," \
+	" placed(id, pos) AS (SELECT c.id," \
+	"  row_number() OVER (ORDER BY c.pinned = 0, c.pinned, " order ")" \
+	"  FROM heads h JOIN comments c ON c.id = h.id)," \
+	" tree(id, root) AS (" \
+	"  SELECT id, id FROM heads" \
+	THREAD_RANKED THREAD_ROWS " JOIN placed p ON p.id = k.root" THREAD_BOUND \
+	" ORDER BY p.pos, c.created, c.id"
+static const char sql_thread_oldest[] = SQL_THREAD("c.created, c.id");
+static const char sql_thread_newest[] = SQL_THREAD("c.created DESC, c.id DESC");
+/* Most agreed; among equals the older first. */
+static const char sql_thread_agreed[] = SQL_THREAD("c.agree DESC, c.created, c.id");
+static const char *const sql_threads[THREAD_SORT__MAX] = {
+	[THREAD_OLDEST] = sql_thread_oldest,
+	[THREAD_NEWEST] = sql_thread_newest,
+	[THREAD_AGREED] = sql_thread_agreed,
+};
+static const char *const sort_names[THREAD_SORT__MAX] = {
+	[THREAD_OLDEST] = "oldest", [THREAD_NEWEST] = "newest", [THREAD_AGREED] = "agreed",
+};
 static const char sql_replies[] =
 	"WITH RECURSIVE"
 	" own(id) AS (SELECT value FROM json_each(?4)),"
@@ -108,6 +139,23 @@ static const char sql_list[] =
 	" ORDER BY c.created DESC, c.id DESC LIMIT ?3";
 static const char sql_set_status[] =
 	"UPDATE comments SET status = ?1, updated = ?2, version = version + 1 WHERE id = ?3";
+
+const char *
+thread_sort_name(enum thread_sort s)
+{
+	return (unsigned)s < THREAD_SORT__MAX ? sort_names[s] : "unknown";
+}
+
+int
+thread_sort_parse(const char *name, enum thread_sort *out)
+{
+	for (int i = 0; name != NULL && i < THREAD_SORT__MAX; i++)
+		if (strcmp(name, sort_names[i]) == 0) {
+			*out = (enum thread_sort)i;
+			return 0;
+		}
+	return -1;
+}
 
 const char *
 comment_status_name(enum comment_status s)
@@ -152,6 +200,7 @@ store_row_comment(struct arena *a, sqlite3_stmt *s, void *row)
 	c->reason = store_column_dup(a, s, 13);
 	c->agree = sqlite3_column_int64(s, 14);
 	c->disagree = sqlite3_column_int64(s, 15);
+	c->pinned = sqlite3_column_int64(s, 16);
 	if (comment_status_parse((const char *)sqlite3_column_text(s, 6), &c->status) != 0) {
 		log_error("database: comment %lld has an unknown status", (long long)c->id);
 		return -1;
@@ -359,9 +408,10 @@ store_thread_read(struct store *st, struct arena *a, const struct thread_query *
 	*count = 0;
 	*approved_total = *top_total = 0;
 	if (q->article == NULL || q->page < 1 || q->page > THREAD_MAX_PAGE || q->per_page < 1 ||
-	    q->per_page > THREAD_MAX_PER_PAGE || q->under < 0 || q->replies_shown < 0) {
-		log_error("database: thread: invalid arguments (page %d, per page %d)", q->page,
-		    q->per_page);
+	    q->per_page > THREAD_MAX_PER_PAGE || q->under < 0 || q->replies_shown < 0 ||
+	    (unsigned)q->sort >= THREAD_SORT__MAX) {
+		log_error("database: thread: invalid arguments (page %d, per page %d, sort %d)",
+		    q->page, q->per_page, (int)q->sort);
 		return STORE_ERROR;
 	}
 	struct buf own = { 0 };
@@ -372,7 +422,8 @@ store_thread_read(struct store *st, struct arena *a, const struct thread_query *
 		goto out;
 	if ((r = thread_totals(st, q->article, q->under, approved_total, top_total)) != STORE_OK)
 		goto out;
-	if ((r = store_prepare(st, q->under > 0 ? sql_replies : sql_thread, &s)) != STORE_OK)
+	if ((r = store_prepare(st, q->under > 0 ? sql_replies : sql_threads[q->sort], &s)) !=
+	    STORE_OK)
 		goto out;
 	int rc = store_bind_text(s, 1, q->article);
 	if (rc == SQLITE_OK)
@@ -411,6 +462,18 @@ store_thread(struct store *st, struct arena *a, const char *article, int page, i
 	const struct thread_query q = {
 		.article = article, .page = page, .per_page = per_page,
 		.own_ids = own_ids, .own_count = own_count,
+	};
+	return store_thread_read(st, a, &q, out, count, approved_total, top_total);
+}
+
+enum store_result
+store_thread_sorted(struct store *st, struct arena *a, const char *article,
+    enum thread_sort sort, int page, int per_page, const int64_t *own_ids, size_t own_count,
+    struct comment **out, size_t *count, long long *approved_total, long long *top_total)
+{
+	const struct thread_query q = {
+		.article = article, .page = page, .per_page = per_page,
+		.own_ids = own_ids, .own_count = own_count, .sort = sort,
 	};
 	return store_thread_read(st, a, &q, out, count, approved_total, top_total);
 }
@@ -509,11 +572,17 @@ fail:
 char *
 store_thread_plan(struct store *st, struct arena *a)
 {
+	return store_thread_plan_sorted(st, a, THREAD_OLDEST);
+}
+
+char *
+store_thread_plan_sorted(struct store *st, struct arena *a, enum thread_sort sort)
+{
 	struct buf sql = { 0 }, plan = { 0 };
 	sqlite3_stmt *s = NULL;
 	char *res = NULL;
 	buf_puts(&sql, "EXPLAIN QUERY PLAN ");
-	buf_puts(&sql, sql_thread);
+	buf_puts(&sql, sql_threads[(unsigned)sort < THREAD_SORT__MAX ? sort : THREAD_OLDEST]);
 	/* Built here, so prepared here: the cache keeps static SQL only. */
 	int rc = sqlite3_prepare_v2(st->db, buf_str(&sql), -1, &s, NULL);
 	if (rc != SQLITE_OK) {

@@ -106,8 +106,20 @@ static const char sql_counts_article[] =
 
 /* --- Decisions, edits, replies --- */
 static const char sql_current[] =
-	"SELECT c.status, c.version, c.updated, u.name, c.body, c.article FROM comments c"
-	" LEFT JOIN users u ON u.id = c.updated_by WHERE c.id = ?1";
+	"SELECT c.status, c.version, c.updated, u.name, c.body, c.article, c.parent, c.pinned"
+	" FROM comments c LEFT JOIN users u ON u.id = c.updated_by WHERE c.id = ?1";
+/* ?1 pinned (0, or the time: later than any pin of the article, so that
+ * two pins in one second keep their order), ?2 now, ?3 user id, ?4
+ * comment id. */
+static const char sql_set_pinned[] =
+	"UPDATE comments SET pinned = CASE WHEN ?1 = 0 THEN 0 ELSE max(?1,"
+	"  (SELECT coalesce(max(p.pinned), 0) + 1 FROM comments p INDEXED BY comments_pinned"
+	"   WHERE p.article = comments.article AND p.pinned > 0)) END,"
+	" version = version + 1, updated = ?2, updated_by = ?3 WHERE id = ?4";
+/* The article's pinned published comments other than ?2. */
+static const char sql_pinned_count[] =
+	"SELECT count(*) FROM comments INDEXED BY comments_pinned"
+	" WHERE article = ?1 AND pinned > 0 AND status = 'approved' AND id <> ?2";
 static const char sql_set_status[] =
 	"UPDATE comments SET status = ?1, version = version + 1, updated = ?2,"
 	" updated_by = ?3, reason = ?4 WHERE id = ?5";
@@ -357,6 +369,8 @@ struct current {
 	char *updated_by;
 	char *body;
 	char *article;
+	int64_t parent;
+	int64_t pinned;
 };
 
 static enum store_result
@@ -378,6 +392,8 @@ current_get(struct store *st, struct arena *a, int64_t id, struct current *cur)
 	cur->updated_by = store_column_dup(a, s, 3);
 	cur->body = store_column_dup(a, s, 4);
 	cur->article = store_column_dup(a, s, 5);
+	cur->parent = sqlite3_column_int64(s, 6);
+	cur->pinned = sqlite3_column_int64(s, 7);
 	store_stmt_done(s);
 	return STORE_OK;
 }
@@ -573,6 +589,103 @@ store_edit_comment(struct store *st, struct arena *a, int64_t id, int64_t versio
 	if ((r = store_commit(st)) != STORE_OK)
 		return r;
 	result->result = STORE_OK;
+	result->updated = (int64_t)now;
+	result->updated_by = arena_strdup(a, who->name ? who->name : "");
+	return STORE_OK;
+
+fail:
+	store_rollback(st);
+	result->result = r;
+	return r;
+}
+
+static enum store_result
+pinned_count(struct store *st, const char *article, int64_t except, int64_t *n)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_pinned_count, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_text(s, 1, article);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, except);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	r = store_step_ints(st, s, n, 1);
+	return r == STORE_NOT_FOUND ? STORE_ERROR : r;
+}
+
+static enum store_result
+pinned_write(struct store *st, int64_t id, int64_t pinned, const struct actor *who,
+    time_t now)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_set_pinned, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_int64(s, 1, pinned);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = store_bind_id(s, 3, who->user_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 4, id);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return store_step_done(st, s);
+}
+
+enum store_result
+store_pin_comment(struct store *st, struct arena *a, int64_t id, int64_t version, bool pin,
+    int max, const struct actor *who, time_t now, enum pin_refusal *refused,
+    struct moderation_result *result)
+{
+	*refused = PIN_DONE;
+	*result = (struct moderation_result){ .result = STORE_NOT_FOUND,
+	    .updated_by = arena_strdup(a, "") };
+	if (who == NULL)
+		who = &cli_actor;
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	struct current cur;
+	if ((r = current_get(st, a, id, &cur)) != STORE_OK)
+		goto fail;
+	if (version != 0 && version != cur.version) {
+		result_conflict(result, &cur);
+		r = STORE_CONFLICT;
+		goto fail;
+	}
+	result->status = cur.status;
+	result->result = STORE_OK;
+	/* Already so: nothing written, nothing audited. */
+	if ((cur.pinned > 0) == pin) {
+		*refused = PIN_ALREADY;
+		store_rollback(st);
+		result->updated = cur.updated;
+		result->updated_by = cur.updated_by;
+		return STORE_OK;
+	}
+	if (pin) {
+		int64_t n = 0;
+		if (cur.status != COMMENT_APPROVED || cur.parent != 0)
+			*refused = PIN_NOT_TOP;
+		else if ((r = pinned_count(st, cur.article, id, &n)) != STORE_OK)
+			goto fail;
+		else if (n >= max)
+			*refused = PIN_FULL;
+		if (*refused != PIN_DONE) {
+			store_rollback(st);
+			return STORE_OK;
+		}
+	}
+	if ((r = pinned_write(st, id, pin ? (int64_t)now : 0, who, now)) != STORE_OK ||
+	    (r = store_audit_write(st, who, now, &(struct audit_change){
+	    .action = pin ? "pin" : "unpin", .comment_id = id, .target = cur.article,
+	    .before = cur.pinned > 0 ? "pinned" : "", .after = pin ? "pinned" : "" })) != STORE_OK)
+		goto fail;
+	if ((r = store_commit(st)) != STORE_OK)
+		return r;
 	result->updated = (int64_t)now;
 	result->updated_by = arena_strdup(a, who->name ? who->name : "");
 	return STORE_OK;

@@ -89,6 +89,26 @@ enum store_result store_edit_comment(struct store *st, struct arena *a, int64_t 
 enum store_result store_site_reply(struct store *st, int64_t parent, const char *display_name,
     const char *body, const struct actor *who, time_t now, int64_t *id);
 
+/* Why a pin changed nothing though the comment is there and current. */
+enum pin_refusal {
+	PIN_DONE,		/* pinned or unpinned */
+	PIN_ALREADY,		/* it was so already: nothing written */
+	PIN_NOT_TOP,		/* only a published top-level comment is pinned */
+	PIN_FULL,		/* the article has max pinned comments already */
+};
+
+/* Pins (pin) or unpins a comment, with version as in store_edit_comment
+ * (0: not checked), with an audit row ("pin" or "unpin", the article as
+ * its target) in the same transaction. A pinned comment is shown first
+ * in its thread, before the others, in the order pinned. Pinning takes a
+ * published top-level comment, and at most max pinned published ones
+ * per article; else *refused says why and nothing is written. A comment
+ * already so is STORE_OK, PIN_ALREADY, and not audited again. CONFLICT (with *result
+ * filled) when version does not match; NOT_FOUND when there is none. */
+enum store_result store_pin_comment(struct store *st, struct arena *a, int64_t id,
+    int64_t version, bool pin, int max, const struct actor *who, time_t now,
+    enum pin_refusal *refused, struct moderation_result *result);
+
 struct history_entry {
 	int64_t at;
 	char *by;		/* user name, or "" */

@@ -346,6 +346,19 @@ static const char *const migrations[] = {
 	"  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.comment_id = new.id"
 	"   AND o.kind = 'reply'); END;"
 	"PRAGMA user_version = 10;",
+
+	/* 10 → 11: pinned comments and the thread's other orders. pinned is 0,
+	 * or the time a moderator pinned the comment (store_pin_comment):
+	 * pinned comments come first, in the order they were pinned.
+	 * comments_agreed pages an article's published top-level comments
+	 * most agreed first without sorting them all (oldest and newest
+	 * first read comments_thread, forwards or backwards); comments_pinned
+	 * finds an article's few pinned ones. */
+	"ALTER TABLE comments ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX comments_agreed ON comments (article, agree DESC, created, id)"
+	" WHERE status = 'approved' AND parent IS NULL;"
+	"CREATE INDEX comments_pinned ON comments (article, pinned) WHERE pinned > 0;"
+	"PRAGMA user_version = 11;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -154,6 +154,8 @@ comment_value(const struct ctx *c, struct request *r, const struct comment *cm, 
 	tval_set_bool(a, o, "rejected", cm->status == COMMENT_REJECTED);
 	tval_set_bool(a, o, "unpublished", cm->status != COMMENT_APPROVED);
 	tval_set_bool(a, o, "site_reply", cm->site_reply);
+	tval_set_bool(a, o, "pinned", cm->pinned > 0 && cm->status == COMMENT_APPROVED &&
+	    cm->parent == 0);
 	tval_set_number(a, o, "depth", depth);
 	/* A reply link that works without JavaScript: nazar's own page with
 	 * the form set to answer this comment. */
@@ -288,11 +290,74 @@ build_tree(const struct ctx *c, struct request *r, const char *article,
 	return roots;
 }
 
-/* page, pages and pagination (to the thread's pages, or with under set to
- * that comment's replies' pages) for `total` items. */
+_Static_assert((int)CONFIG_SORT_OLDEST == (int)THREAD_OLDEST &&
+    (int)CONFIG_SORT_NEWEST == (int)THREAD_NEWEST &&
+    (int)CONFIG_SORT_AGREED == (int)THREAD_AGREED &&
+    (int)CONFIG_SORT__MAX == (int)THREAD_SORT__MAX, "[thread] sort names a thread_sort");
+
+enum thread_sort
+view_sort(const struct ctx *c, int asked)
+{
+	const struct config *cfg = &c->app->cfg;
+	enum thread_sort s = asked >= 0 && asked < THREAD_SORT__MAX ? (enum thread_sort)asked :
+	    (enum thread_sort)cfg->thread_sort;
+	/* Without votes there is nothing to sort by agreement. */
+	if (s == THREAD_AGREED && !cfg->votes_enabled)
+		s = (enum thread_sort)cfg->thread_sort == THREAD_AGREED ? THREAD_OLDEST :
+		    (enum thread_sort)cfg->thread_sort;
+	return s;
+}
+
+/* nazar's own page of the thread in an order ("" for the site's), from
+ * which the page links go on. */
+static const char *
+thread_link(const struct ctx *c, struct arena *a, const char *article, const char *sort)
+{
+	struct buf b = { 0 };
+	buf_printf(&b, "%s/embed?article=", c->app->cfg.base_path);
+	http_url_encode(&b, article);
+	if (*sort != '\0')
+		buf_printf(&b, "&sort=%s", sort);
+	const char *link = arena_strdup(a, buf_str(&b));
+	buf_free(&b);
+	return link;
+}
+
+/* sort (the order's name) and, once there is more than one top-level
+ * comment to order, sorts: the links to each order (the site's without
+ * sort=), the current one marked. */
+static void
+sorts_value(const struct ctx *c, struct arena *a, struct tval *obj, const char *article,
+    enum thread_sort sort, long long tops)
+{
+	const struct config *cfg = &c->app->cfg;
+	tval_set_str(a, obj, "sort", thread_sort_name(sort));
+	if (tops < 2)
+		return;
+	struct tval *list = tval_list(a);
+	for (int i = 0; i < THREAD_SORT__MAX; i++) {
+		if (i == THREAD_AGREED && !cfg->votes_enabled)
+			continue;
+		struct tval *o = tval_object(a);
+		const char *name = thread_sort_name((enum thread_sort)i);
+		tval_set_str(a, o, "name", name);
+		tval_set_str(a, o, "text", catalog_get(c->app->strings,
+		    arena_printf(a, "sort.%s", name)));
+		tval_set_str(a, o, "url", thread_link(c, a, article,
+		    i == (int)cfg->thread_sort ? "" : name));
+		tval_set_bool(a, o, "current", i == (int)sort);
+		tval_push(a, list, o);
+	}
+	tval_set(a, obj, "sorts", list);
+	tval_set_bool(a, obj, "has_sorts", true);
+}
+
+/* page, pages and pagination (to the thread's pages in the order sort
+ * names, "" for the site's; or with under set to that comment's replies'
+ * pages) for `total` items. */
 static void
 pages_value(const struct ctx *c, struct arena *a, struct tval *obj, int page, long long total,
-    const char *article, int64_t under)
+    const char *article, int64_t under, const char *sort)
 {
 	const struct config *cfg = &c->app->cfg;
 	int pages = total > 0 ? (int)((total + THREAD_PAGE_SIZE - 1) / THREAD_PAGE_SIZE) : 1;
@@ -304,13 +369,8 @@ pages_value(const struct ctx *c, struct arena *a, struct tval *obj, int page, lo
 	const char *link;
 	if (under > 0)
 		link = replies_url(c, a, article, under, 1);
-	else {
-		struct buf b = { 0 };
-		buf_printf(&b, "%s/embed?article=", cfg->base_path);
-		http_url_encode(&b, article);
-		link = arena_strdup(a, buf_str(&b));
-		buf_free(&b);
-	}
+	else
+		link = thread_link(c, a, article, sort);
 	if (page > 1)
 		tval_set_str(a, p, "prev_url", arena_printf(a, "%s&page=%d", link, page - 1));
 	if (page < pages)
@@ -324,6 +384,13 @@ enum store_result
 view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char *article,
     int page, const struct reader_ids *own)
 {
+	return view_thread_sorted(c, r, obj, article, view_sort(c, -1), page, own);
+}
+
+enum store_result
+view_thread_sorted(const struct ctx *c, struct request *r, struct tval *obj,
+    const char *article, enum thread_sort sort, int page, const struct reader_ids *own)
+{
 	const struct config *cfg = &c->app->cfg;
 	struct arena *a = r->arena;
 	struct comment *rows;
@@ -333,6 +400,7 @@ view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char
 		.article = article, .page = page, .per_page = THREAD_PAGE_SIZE,
 		.replies_shown = cfg->replies_shown,
 		.own_ids = own ? own->ids : NULL, .own_count = own ? own->count : 0,
+		.sort = sort,
 	};
 	enum store_result res = store_thread_read(c->store, a, &q, &rows, &n, &approved, &top);
 	if (res != STORE_OK)
@@ -343,7 +411,11 @@ view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char
 	view_count(c, a, obj, approved);
 	tval_set(a, obj, "comments", roots);
 	tval_set_bool(a, obj, "has_comments", tval_list_length(roots) > 0);
-	pages_value(c, a, obj, page, top, article, 0);
+	/* The pinned ones are not paged, nor counted in top. */
+	long long heads = (long long)tval_list_length(roots);
+	sorts_value(c, a, obj, article, sort, top > heads ? top : heads);
+	pages_value(c, a, obj, page, top, article, 0,
+	    sort == (enum thread_sort)cfg->thread_sort ? "" : thread_sort_name(sort));
 	return STORE_OK;
 }
 
@@ -379,7 +451,7 @@ view_replies(const struct ctx *c, struct request *r, struct tval *obj,
 	    localized_int(a, cfg, approved)));
 	tval_set(a, obj, "comments", roots);
 	tval_set_bool(a, obj, "has_comments", true);
-	pages_value(c, a, obj, page, top, under->article, under->id);
+	pages_value(c, a, obj, page, top, under->article, under->id, "");
 	return STORE_OK;
 }
 

@@ -40,6 +40,16 @@ void view_avatar(struct arena *a, struct tval *o, const char *name);
  * own held comments marked pending). */
 enum store_result view_thread(const struct ctx *c, struct request *r, struct tval *ctx_obj,
     const char *article, int page, const struct reader_ids *own);
+/* The same in an order (view_sort); also adds sort (its name), sorts (the
+ * links to each order, the current one marked, once there are two
+ * top-level comments) and the page links in that order. Pinned comments
+ * first, marked pinned. */
+enum store_result view_thread_sorted(const struct ctx *c, struct request *r,
+    struct tval *ctx_obj, const char *article, enum thread_sort sort, int page,
+    const struct reader_ids *own);
+/* The order to show: asked (an enum thread_sort; < 0: none asked), else
+ * [thread] sort; never most agreed while [votes] is off. */
+enum thread_sort view_sort(const struct ctx *c, int asked);
 
 /* Like view_thread, for the page of one comment's replies: the comment
  * (approved, of its article) as the only root, page `page` of its direct

@@ -175,8 +175,9 @@
 	function threadUrl(ui) {
 		var base = ui.section.getAttribute('data-base') || ui.form.getAttribute('action').replace(/\/post$/, '');
 		var page = parseInt(ui.section.getAttribute('data-page') || '1', 10);
+		var sort = ui.section.getAttribute('data-sort') || '';
 		return base + '/thread?article=' + encodeURIComponent(ui.field('article').value) +
-		    (page > 1 ? '&page=' + page : '');
+		    (page > 1 ? '&page=' + page : '') + (/^[a-z]+$/.test(sort) ? '&sort=' + sort : '');
 	}
 
 	function posted(ui, data) {

@@ -204,6 +204,14 @@ static const char *const stage[STORE_SCHEMA_VERSION + 1] = {
 	"UPDATE outbox SET token = printf('%024x', id) WHERE created >= 1700009000;"
 	"UPDATE outbox SET state = 'sent', attempts = 1, claimed = 1700009310, sent = 1700009311"
 	" WHERE kind IN ('confirm', 'reply') AND recipient = 'Mina@Example.ir';",
+
+	[11] =
+	/* The English article's comment pinned to the top of its thread. */
+	"UPDATE comments SET pinned = 1700009000, version = version + 1, updated = 1700009000,"
+	" updated_by = 1 WHERE id = 9;"
+	"INSERT INTO audit (at, user_id, actor, remote_addr, action, comment_id, target, after)"
+	" VALUES (1700009000, 1, 'sara', '203.0.113.50', 'pin', 9, 'en-2023-11-14-budget',"
+	" 'pinned');",
 };
 
 /* Runs sql with the password hashes put in for @PWHASH1@ and @PWHASH2@. */

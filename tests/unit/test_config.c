@@ -101,6 +101,8 @@ defaults(void **state)
 	assert_int_equal(cfg.votes_per_minute, 20);
 	assert_int_equal(cfg.votes_per_hour, 200);
 	assert_int_equal(cfg.votes_per_comment_hour, 10);
+	assert_int_equal(cfg.thread_sort, CONFIG_SORT_OLDEST);
+	assert_int_equal(cfg.pin_max, 3);
 
 	/* Empty files, blank lines and comments leave the defaults. */
 	static const char *const empty[] = {
@@ -242,6 +244,11 @@ other_keys(void **state)
 	assert_int_equal(c.votes_per_minute, 0);
 	assert_int_equal(c.votes_per_hour, 7);
 	assert_int_equal(c.votes_per_comment_hour, 2);
+	assert_int_equal(parse("[thread]\nsort = agreed\npin_max = 0\n", &c), 0);
+	assert_int_equal(c.thread_sort, CONFIG_SORT_AGREED);
+	assert_int_equal(c.pin_max, 0);
+	assert_int_equal(one("thread", "sort", "newest", &c), 0);
+	assert_int_equal(c.thread_sort, CONFIG_SORT_NEWEST);
 	config_defaults(&c);
 	assert_int_equal(one("moderation", "trusted_after", "1", &c), 0);
 	assert_int_equal(c.trusted_after, 1);
@@ -509,6 +516,9 @@ bad_values(void **state)
 		{ "moderation", "mode", "PRE", "must be pre, post or trusted" },
 		{ "moderation", "mode", "", "must be pre, post or trusted" },
 		{ "moderation", "mode", "Trusted", "must be pre, post or trusted" },
+		{ "thread", "sort", "popular", "must be oldest, newest or agreed" },
+		{ "thread", "sort", "Oldest", "must be oldest, newest or agreed" },
+		{ "thread", "pin_max", "51", "must be a number from 0 to 50" },
 		{ "votes", "enabled", "true", "must be yes or no" },
 		{ "votes", "enabled", "", "must be yes or no" },
 		{ "votes", "mode", "disagree", "must be both or agree" },
@@ -630,25 +640,25 @@ syntax_errors(void **state)
 	    "t.conf:12: [server] workers: must be a number from 1 to 64, not \"abc\"");
 	expect_error("[servers]\n",
 	    "t.conf:1: unknown section \"[servers]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] and [votes]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] and [thread]");
 	expect_error("[log]\n[Server]\n",
 	    "t.conf:2: unknown section \"[Server]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] and [votes]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] and [thread]");
 	expect_error("[server\n",
 	    "t.conf:1: unknown section \"[server\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] and [votes]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] and [thread]");
 	expect_error("[]\n",
 	    "t.conf:1: unknown section \"[]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] and [votes]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] and [thread]");
 	expect_error("[server]\nworker = 4\n", "t.conf:2: unknown key \"worker\" in [server]");
 	expect_error("[site]\nlisten = unix:/a\n", "t.conf:2: unknown key \"listen\" in [site]");
 	expect_error("[server]\nWorkers = 4\n", "t.conf:2: unknown key \"Workers\" in [server]");
 	expect_error("workers = 4\n",
 	    "t.conf:1: key \"workers\" outside a section; put it under [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] or [votes]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] or [thread]");
 	expect_error("# top\nname = x\n[site]\n",
 	    "t.conf:2: key \"name\" outside a section; put it under [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics] or [votes]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] or [thread]");
 	expect_error("[server]\nworkers = 4\n[log]\n[server]\nworkers = 5\n",
 	    "t.conf:5: [server] workers: duplicate key (first set on line 2)");
 	expect_error("[server]\nworkers = 4\nworkers = 4\n",

@@ -94,6 +94,75 @@ add_comment(struct t *t)
 	return c.id;
 }
 
+/* A comment of article a1 with a status and a parent (0: top level). */
+static int64_t
+add_comment_as(struct t *t, enum comment_status s, int64_t parent)
+{
+	struct comment c = { .article = (char *)"a1", .name = (char *)"خواننده",
+	    .email = (char *)"", .body = (char *)"متن", .status = s, .parent = parent,
+	    .remote_addr = (char *)"198.51.100.7" };
+	assert_int_equal(store_insert_comment(t->f->st, &c, T0), STORE_OK);
+	return c.id;
+}
+
+/* Pinning: only published top-level comments, at most pin_max per
+ * article, audited under its actor, refused at an old version with no
+ * audit row, already so changes nothing. */
+static void
+pin(void **state)
+{
+	struct t *t = *state;
+	t->cfg.pin_max = 2;
+	int64_t a = add_comment_as(t, COMMENT_APPROVED, 0);
+	int64_t b = add_comment_as(t, COMMENT_APPROVED, 0);
+	int64_t c = add_comment_as(t, COMMENT_APPROVED, 0);
+	int64_t reply = add_comment_as(t, COMMENT_APPROVED, a);
+	int64_t held = add_comment_as(t, COMMENT_PENDING, 0);
+	struct op_result res;
+	struct audit_entry e;
+	long long before = audit_rows(t, NULL);
+
+	assert_int_equal(op_comment_pin(&t->o, a, 1, true, &res), OP_OK);
+	assert_false(res.unchanged);
+	assert_int_equal(audit_rows(t, &e), before + 1);
+	assert_string_equal(e.action, "pin");
+	assert_string_equal(e.actor, "root (nazarctl)");
+	assert_int_equal(e.comment_id, a);
+	assert_string_equal(e.target, "a1");
+	struct comment cm;
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, a, &cm), STORE_OK);
+	assert_int_equal(cm.pinned, T0);
+	assert_int_equal(cm.version, 2);
+	/* Again: nothing written. */
+	assert_int_equal(op_comment_pin(&t->o, a, 0, true, &res), OP_OK);
+	assert_true(res.unchanged);
+	assert_int_equal(audit_rows(t, NULL), before + 1);
+	/* A reply, a held comment, no comment. */
+	assert_int_equal(op_comment_pin(&t->o, reply, 0, true, &res), OP_CANNOT_PIN);
+	assert_int_equal(op_comment_pin(&t->o, held, 0, true, &res), OP_CANNOT_PIN);
+	assert_int_equal(op_comment_pin(&t->o, 9999, 0, true, &res), OP_NO_COMMENT);
+	/* An old version. */
+	assert_int_equal(op_comment_pin(&t->o, b, 7, true, &res), OP_CHANGED);
+	assert_int_equal(audit_rows(t, NULL), before + 1);
+	/* pin_max = 2: the third is refused until one is unpinned. */
+	assert_int_equal(op_comment_pin(&t->o, b, 1, true, &res), OP_OK);
+	assert_int_equal(op_comment_pin(&t->o, c, 1, true, &res), OP_PIN_FULL);
+	assert_int_equal(op_comment_pin(&t->o, a, 2, false, &res), OP_OK);
+	assert_int_equal(audit_rows(t, &e), before + 3);
+	assert_string_equal(e.action, "unpin");
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, a, &cm), STORE_OK);
+	assert_int_equal(cm.pinned, 0);
+	assert_int_equal(op_comment_pin(&t->o, c, 1, true, &res), OP_OK);
+	/* Unpinning what is not pinned changes nothing. */
+	assert_int_equal(op_comment_pin(&t->o, a, 0, false, &res), OP_OK);
+	assert_true(res.unchanged);
+	/* The message of each refusal, for the web and the command line. */
+	res.problem = OP_PIN_FULL;
+	assert_string_equal(op_problem_key(&res), "admin.error.pin_full");
+	res.problem = OP_CANNOT_PIN;
+	assert_string_equal(op_problem_key(&res), "admin.error.cannot_pin");
+}
+
 /* The database refuses every audit row from now on: a change must then
  * not happen either. */
 static void
@@ -489,6 +558,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(blocklist, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_change_without_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(forget, setup, teardown),
+		cmocka_unit_test_setup_teardown(pin, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

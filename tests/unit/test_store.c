@@ -536,11 +536,12 @@ thread_nesting(void **state)
 	long long approved, top;
 	assert_int_equal(store_thread(f->st, f->a, "art", 1, 50, NULL, 0, &rows, &n, &approved,
 	    &top), STORE_OK);
-	int64_t want[] = { a, b, c, b1, a1, a1a };
+	/* Head by head, each followed by its replies in time order. */
+	int64_t want[] = { a, a1, a1a, b, b1, c };
 	assert_ids(rows, n, want, 6);
-	assert_int_equal(rows[3].parent, b);
-	assert_int_equal(rows[4].parent, a);
-	assert_int_equal(rows[5].parent, a1);
+	assert_int_equal(rows[1].parent, a);
+	assert_int_equal(rows[2].parent, a1);
+	assert_int_equal(rows[4].parent, b);
 	assert_int_equal(rows[0].parent, 0);
 	assert_string_equal(rows[0].article, "art");
 	/* a, b, c, a1, b1, a1a and the orphaned approved reply */
@@ -593,12 +594,13 @@ own_pending(void **state)
 	    mine_spam, mine_deleted };
 	assert_int_equal(store_thread(f->st, f->a, "art", 1, 50, own, 9, &rows, &n, &approved,
 	    &top), STORE_OK);
-	int64_t want[] = { a, mine_top, mine_reply, mine_rejected };
+	int64_t want[] = { a, mine_reply, mine_rejected, mine_top };
 	assert_ids(rows, n, want, 4);
 	assert_int_equal(rows[1].status, COMMENT_PENDING);
-	assert_int_equal(rows[2].status, COMMENT_PENDING);
-	assert_int_equal(rows[2].parent, a);
-	assert_int_equal(rows[3].status, COMMENT_REJECTED);
+	assert_int_equal(rows[1].parent, a);
+	assert_int_equal(rows[2].status, COMMENT_REJECTED);
+	assert_int_equal(rows[3].status, COMMENT_PENDING);
+	assert_int_equal(rows[3].parent, 0);
 	/* Held comments are not counted as published. */
 	assert_int_equal(approved, 1);
 	assert_int_equal(top, 1);
@@ -637,17 +639,154 @@ pagination(void **state)
 		assert_int_equal(n, want_tops[page - 1] + want_replies[page - 1]);
 		assert_int_equal(approved, 132);
 		assert_int_equal(top, 120);
-		size_t k = (size_t)(page - 1) * 50;
-		/* The page's top-level comments in order, then their replies. */
-		for (size_t i = 0; i < want_tops[page - 1]; i++) {
-			assert_int_equal(rows[i].parent, 0);
-			assert_int_equal(rows[i].id, tops_ids[k + i]);
+		size_t k = (size_t)(page - 1) * 50, t = 0;
+		/* The page's top-level comments in order, each followed by its
+		 * reply. */
+		for (size_t i = 0; i < n; i++) {
+			if (rows[i].parent != 0) {
+				assert_true(t > 0);
+				assert_int_equal(rows[i].parent, tops_ids[k + t - 1]);
+				assert_int_equal((k + t - 1) % 10, 0);
+				continue;
+			}
+			assert_int_equal(rows[i].id, tops_ids[k + t]);
+			t++;
 		}
-		for (size_t i = want_tops[page - 1]; i < n; i++) {
-			size_t r = i - want_tops[page - 1];
-			assert_int_equal(rows[i].parent, tops_ids[k + r * 10]);
+		assert_int_equal(t, want_tops[page - 1]);
+	}
+}
+
+/* Sets a comment's agree count and pinned time straight in the file. */
+static void
+set_raw(struct store_fixture *f, int64_t id, int agree, int64_t pinned)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql), "UPDATE comments SET agree = %d, pinned = %lld WHERE id = %lld",
+	    agree, (long long)pinned, (long long)id);
+	assert_int_equal(raw_exec(f->path, sql), SQLITE_OK);
+}
+
+/* The heads of rows (top-level comments) in order, replies checked to
+ * follow their head in time order. */
+static size_t
+heads_of(const struct comment *rows, size_t n, int64_t *heads)
+{
+	size_t k = 0;
+	int64_t last_created = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].parent == 0) {
+			heads[k++] = rows[i].id;
+			last_created = rows[i].created;
+			continue;
+		}
+		assert_true(k > 0);
+		assert_true(rows[i].created >= last_created);
+		last_created = rows[i].created;
+	}
+	return k;
+}
+
+/* Oldest, newest, most agreed: the top-level comments in that order,
+ * pinned ones first on page 1 only (in the order pinned), replies under
+ * their parent in time order whatever the order, every comment on
+ * exactly one page. */
+static void
+thread_orders(void **state)
+{
+	struct store_fixture *f = *state;
+	enum { N = 7 };
+	int64_t t[N];
+	/* t[i] created at T0 + i; agree counts 3, 0, 5, 5, 1, 0, 2. */
+	static const int agree[N] = { 3, 0, 5, 5, 1, 0, 2 };
+	for (int i = 0; i < N; i++) {
+		t[i] = add(f, "o", 0, COMMENT_APPROVED, T0 + i);
+		set_raw(f, t[i], agree[i], 0);
+	}
+	int64_t r0 = add(f, "o", t[0], COMMENT_APPROVED, T0 + 100);
+	int64_t r0a = add(f, "o", r0, COMMENT_APPROVED, T0 + 101);
+	int64_t r4 = add(f, "o", t[4], COMMENT_APPROVED, T0 + 50);
+	(void)r0a;
+	(void)r4;
+	struct comment *rows;
+	size_t n;
+	long long approved, top;
+	int64_t heads[16];
+	static const int want_order[THREAD_SORT__MAX][N] = {
+		[THREAD_OLDEST] = { 0, 1, 2, 3, 4, 5, 6 },
+		[THREAD_NEWEST] = { 6, 5, 4, 3, 2, 1, 0 },
+		/* ties: the older first */
+		[THREAD_AGREED] = { 2, 3, 0, 6, 4, 1, 5 },
+	};
+	for (int s = 0; s < THREAD_SORT__MAX; s++) {
+		assert_int_equal(store_thread_sorted(f->st, f->a, "o", (enum thread_sort)s, 1, 50,
+		    NULL, 0, &rows, &n, &approved, &top), STORE_OK);
+		assert_int_equal(n, N + 3);
+		assert_int_equal(heads_of(rows, n, heads), N);
+		for (int i = 0; i < N; i++)
+			assert_int_equal(heads[i], t[want_order[s][i]]);
+		/* Paged three at a time: every top-level comment once, in order. */
+		for (int page = 1; page <= 4; page++) {
+			assert_int_equal(store_thread_sorted(f->st, f->a, "o", (enum thread_sort)s,
+			    page, 3, NULL, 0, &rows, &n, &approved, &top), STORE_OK);
+			size_t k = heads_of(rows, n, heads);
+			assert_int_equal(top, N);
+			assert_int_equal(approved, N + 3);
+			size_t from = (size_t)(page - 1) * 3;
+			assert_int_equal(k, from >= N ? 0 : N - from < 3 ? N - from : 3);
+			for (size_t i = 0; i < k; i++)
+				assert_int_equal(heads[i], t[want_order[s][from + i]]);
 		}
 	}
+
+	/* t[5] and then t[1] pinned: first on page 1, in the order pinned,
+	 * and not paged with the others. */
+	set_raw(f, t[5], 0, T0 + 500);
+	set_raw(f, t[1], 0, T0 + 600);
+	for (int s = 0; s < THREAD_SORT__MAX; s++) {
+		int64_t seen[N] = { 0 };
+		size_t nseen = 0;
+		for (int page = 1; page <= 3; page++) {
+			assert_int_equal(store_thread_sorted(f->st, f->a, "o", (enum thread_sort)s,
+			    page, 2, NULL, 0, &rows, &n, &approved, &top), STORE_OK);
+			assert_int_equal(top, N - 2);
+			size_t k = heads_of(rows, n, heads);
+			if (page == 1) {
+				assert_int_equal(k, 4);
+				assert_int_equal(heads[0], t[5]);
+				assert_int_equal(heads[1], t[1]);
+				assert_int_equal(rows[0].pinned, T0 + 500);
+			}
+			for (size_t i = page == 1 ? 2 : 0; i < k; i++) {
+				assert_int_not_equal(heads[i], t[5]);
+				assert_int_not_equal(heads[i], t[1]);
+				seen[nseen++] = heads[i];
+			}
+		}
+		/* The five others, each once, in the order asked for. */
+		assert_int_equal(nseen, N - 2);
+		size_t j = 0;
+		for (int i = 0; i < N; i++) {
+			int idx = want_order[s][i];
+			if (idx == 5 || idx == 1)
+				continue;
+			assert_int_equal(seen[j++], t[idx]);
+		}
+	}
+	/* A pinned comment no longer published is not shown. */
+	assert_int_equal(store_set_status(f->st, t[5], COMMENT_REJECTED, T0 + 700), STORE_OK);
+	assert_int_equal(store_thread_sorted(f->st, f->a, "o", THREAD_OLDEST, 1, 50, NULL, 0,
+	    &rows, &n, &approved, &top), STORE_OK);
+	assert_int_equal(heads_of(rows, n, heads), N - 1);
+	assert_int_equal(heads[0], t[1]);
+	/* An order that is none of them is refused. */
+	assert_int_equal(store_thread_sorted(f->st, f->a, "o", THREAD_SORT__MAX, 1, 50, NULL, 0,
+	    &rows, &n, &approved, &top), STORE_ERROR);
+	assert_string_equal(thread_sort_name(THREAD_AGREED), "agreed");
+	enum thread_sort parsed;
+	assert_int_equal(thread_sort_parse("newest", &parsed), 0);
+	assert_int_equal(parsed, THREAD_NEWEST);
+	assert_int_equal(thread_sort_parse("Newest", &parsed), -1);
+	assert_int_equal(thread_sort_parse(NULL, &parsed), -1);
 }
 
 static void
@@ -664,6 +803,21 @@ thread_uses_indexes(void **state)
 	assert_null(strstr(plan, "SCAN comments"));
 	assert_null(strstr(plan, "SCAN c\n"));
 	assert_null(strstr(plan, "SCAN c "));
+	/* The other orders: newest first reads the same index backwards, most
+	 * agreed its own; the pinned ones come from theirs. Nothing sorts the
+	 * article's comments. */
+	for (int s = 0; s < THREAD_SORT__MAX; s++) {
+		plan = store_thread_plan_sorted(f->st, f->a, (enum thread_sort)s);
+		assert_non_null(plan);
+		assert_non_null(strstr(plan, s == THREAD_AGREED ?
+		    "SEARCH c USING INDEX comments_agreed (article=?)\n" :
+		    "SEARCH c USING INDEX comments_thread (article=? AND status=? AND parent=?)\n"));
+		assert_non_null(strstr(plan, "USING INDEX comments_pinned (article=? AND pinned>?)"));
+		assert_non_null(strstr(plan, "SEARCH c USING INDEX comments_parent (parent=?)\n"));
+		assert_null(strstr(plan, "SCAN comments"));
+		assert_null(strstr(plan, "SCAN c\n"));
+		assert_null(strstr(plan, "SCAN c "));
+	}
 }
 
 static void
@@ -1054,6 +1208,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(thread_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(own_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(pagination, setup, teardown),
+		cmocka_unit_test_setup_teardown(thread_orders, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_uses_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(set_status, setup, teardown),
