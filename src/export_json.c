@@ -171,6 +171,7 @@ export_json_comment(struct buf *out, const struct export_comment *e)
 	boolean(out, "site_reply", c->site_reply);
 	num(out, "agree", c->agree);
 	num(out, "disagree", c->disagree);
+	num(out, "pinned", c->pinned);
 	str(out, "reason", c->reason);
 	opt(out, "addr_group", e->addr_group);
 	opt(out, "body_hash", e->body_hash);

@@ -199,6 +199,11 @@ read_comment(struct run *r, const json_t *o, struct export_comment *e)
 	    arena_strdup(r->a, addr) : "");
 	c->user_agent = (char *)text(r, o, "user_agent", LINE_MAX_BYTES, true);
 	c->site_reply = jsonl_true(o, "site_reply");
+	/* When it was pinned (0: not); a pin is a published top-level
+	 * comment's only. */
+	c->pinned = jsonl_int(o, "pinned", 0);
+	if (c->pinned < 0 || c->status != COMMENT_APPROVED || c->parent != 0)
+		c->pinned = 0;
 	c->notify_replies = jsonl_true(o, "notify_replies") && c->email[0] != '\0';
 	const char *sub = jsonl_str(o, "subscriber");
 	if (sub != NULL && c->email[0] != '\0' && (strcmp(sub, "unconfirmed") == 0 ||

@@ -36,8 +36,9 @@ static const char sql_nazar_user[] = "SELECT id FROM users WHERE name = ?1";
 static const char sql_nazar_insert[] =
 	"INSERT INTO comments (id, article, parent, name, email, body, status, created, updated,"
 	" remote_addr, user_agent, version, updated_by, site_reply, reason, addr_group, body_hash,"
-	" source_system, source_id, source_parent, notify_replies) VALUES (?1, ?2, ?3, ?4, ?5,"
-	" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+	" source_system, source_id, source_parent, notify_replies, pinned) VALUES (?1, ?2, ?3,"
+	" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+	" ?22)";
 /* A parent is on the same article and older than its reply: by time,
  * then by the ids in the file (?4 the parent's, ?5 the reply's), so that
  * no file can make a loop of parents. */
@@ -246,6 +247,8 @@ insert_comment(struct store *st, const struct export_comment *e, const struct pl
 		    e->source_parent);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(s, 21, c->notify_replies ? 1 : 0);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 22, c->pinned);
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
 	    (r = store_step_done(st, s)) != STORE_OK)
 		return r;

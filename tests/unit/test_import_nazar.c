@@ -123,6 +123,8 @@ fill(struct store_fixture *f)
 	sql(f, "UPDATE comments SET notify_replies = 1 WHERE id = 1;"
 	    "INSERT INTO subscribers (address, state, created, changed)"
 	    " VALUES ('r@example.ir', 'confirmed', 1700000000, 1700000000)");
+	/* 1 pinned to the top of its thread. */
+	sql(f, "UPDATE comments SET pinned = 1700000600 WHERE id = 1");
 	sql(f, "INSERT INTO votes (comment_id, voter, value, addr_group, created) VALUES"
 	    " (1, x'0a0b0c0d0e0f00112233445566778899', 1, '203.0.113.0/24', 1700000500),"
 	    " (1, x'ff', -1, '2001:db8::/64', 1700000400)");
