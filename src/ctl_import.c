@@ -119,6 +119,9 @@ put_report(const struct import_options *o, const struct import_report *r)
 	    (long long)r->threads_new);
 	printf("replies: %lld; replies without their parent: %lld\n", (long long)r->replies,
 	    (long long)r->orphans);
+	if (r->hidden_parent > 0)
+		printf("replies under a comment that is not shown (deleted, spam, held): %lld\n",
+		    (long long)r->hidden_parent);
 	if (r->screened > 0 || o->screen != NULL)
 		printf("held by the blocklist: %lld\n", (long long)r->screened);
 	if (r->cut > 0)

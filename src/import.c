@@ -712,7 +712,7 @@ import_finish(struct import *imp, struct import_report *r)
 			res = store_import_dry_orphans(imp->st, imp->system, &orphans);
 		else
 			res = store_import_link(imp->st, imp->system, imp->last_id, &linked,
-			    &orphans);
+			    &orphans, &imp->rep.hidden_parent);
 	}
 	(void)linked;
 	imp->rep.orphans = orphans;

@@ -168,6 +168,8 @@ struct import_report {
 	int64_t orphans;		/* replies added by this run whose parent
 					 * is not in the database after it (dry
 					 * run: in neither the file nor it) */
+	int64_t hidden_parent;		/* replies added under a comment that is
+					 * not shown (deleted, spam, held) */
 	int64_t cut;			/* texts longer than IMPORT_BODY_MAX, cut */
 	int64_t empty;			/* texts with nothing left once cleaned */
 	int64_t no_date;		/* without a date: dated at the import */

@@ -33,6 +33,11 @@ static const char sql_link[] =
 static const char sql_orphans[] =
 	"SELECT count(*) FROM comments WHERE source_system = ?1 AND source_id IS NOT NULL"
 	" AND parent IS NULL AND source_parent IS NOT NULL AND id > ?2";
+/* Replies of this run under a comment that is not shown. */
+static const char sql_hidden_parent[] =
+	"SELECT count(*) FROM comments c JOIN comments p ON p.id = c.parent"
+	" WHERE c.source_system = ?1 AND c.source_id IS NOT NULL AND c.id > ?2"
+	" AND p.status <> 'approved'";
 static const char sql_last_id[] = "SELECT coalesce(max(id), 0) FROM comments";
 static const char sql_article_exists[] =
 	"SELECT EXISTS (SELECT 1 FROM comments WHERE article = ?1)";
@@ -258,9 +263,9 @@ store_import_last_id(struct store *st, int64_t *id)
 
 enum store_result
 store_import_link(struct store *st, const char *system, int64_t since, int64_t *linked,
-    int64_t *orphans)
+    int64_t *orphans, int64_t *hidden)
 {
-	*linked = *orphans = 0;
+	*linked = *orphans = *hidden = 0;
 	enum store_result r = store_begin_write(st);
 	if (r != STORE_OK)
 		return r;
@@ -272,7 +277,8 @@ store_import_link(struct store *st, const char *system, int64_t since, int64_t *
 		return r;
 	}
 	*linked = sqlite3_changes(st->db);
-	if ((r = count_orphans(st, sql_orphans, system, since, orphans)) != STORE_OK) {
+	if ((r = count_orphans(st, sql_orphans, system, since, orphans)) != STORE_OK ||
+	    (r = count_orphans(st, sql_hidden_parent, system, since, hidden)) != STORE_OK) {
 		store_rollback(st);
 		return r;
 	}

@@ -53,9 +53,12 @@ enum store_result store_import_batch(struct store *st, const char *system,
 /* Gives every reply of system without a parent the stored comment its
  * source_parent names (same article, older), in one transaction; then
  * counts the replies of system with an id above since still without one
- * (those of this run: since is store_import_last_id before it). */
+ * (those of this run: since is store_import_last_id before it), and
+ * those of them whose parent is not approved (deleted, spam, held: the
+ * reply is attached as the source had it, but not shown while its parent
+ * is not). */
 enum store_result store_import_link(struct store *st, const char *system, int64_t since,
-    int64_t *linked, int64_t *orphans);
+    int64_t *linked, int64_t *orphans, int64_t *hidden);
 /* The highest comment id (0 when there is none). */
 enum store_result store_import_last_id(struct store *st, int64_t *id);
 
