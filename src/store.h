@@ -139,8 +139,9 @@ enum store_result store_thread(struct store *st, struct arena *a, const char *ar
  * most replies_shown of them under each comment of the page (the oldest,
  * whatever their depth; and no comment brings more than replies_shown of
  * its direct replies), all of them when replies_shown is 0. The reader's
- * own held or refused comments (own_ids) come as in store_thread, outside
- * the bound. Each row's `replies` counts its approved direct replies, so
+ * own comments (own_ids) come outside the bound: held or refused ones as
+ * in store_thread, and published ones, so that a reader sent back to
+ * their new reply finds it. Each row's `replies` counts its approved direct replies, so
  * that the page can say how many are not shown. With under set,
  * *approved_total and *top_total both count under's approved direct
  * replies (under itself is not among the rows). */

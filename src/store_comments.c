@@ -50,7 +50,9 @@ static const char sql_totals[] =
  * comment in the tree. No comment brings more than ?6 of its replies into
  * the recursion, and each comment of the page (its root) at most ?6 of
  * its tree (the oldest), so one page stays bounded however many replies
- * a comment draws.
+ * a comment draws. The reader's own comments (at most READER_MAX_IDS)
+ * come whatever the bound, published ones too: a reader sent back to
+ * their new reply finds it there.
  *
  * A thread page (SQL_THREAD) chooses its top-level comments in the order
  * asked for (ORDER, on c), the pinned ones apart (on page 1, not paged);
@@ -62,7 +64,8 @@ static const char sql_totals[] =
 	"  SELECT c.id, t.root FROM tree t JOIN comments c INDEXED BY comments_parent" \
 	"   ON c.parent = t.id" \
 	"   WHERE c.article = ?1" \
-	"   AND ((c.status = 'approved' AND (?6 <= 0 OR c.id IN (SELECT r.id FROM comments r" \
+	"   AND ((c.status = 'approved' AND (?6 <= 0 OR c.id IN own" \
+	"     OR c.id IN (SELECT r.id FROM comments r" \
 	"      INDEXED BY comments_parent WHERE r.parent = t.id AND r.status = 'approved'" \
 	"      ORDER BY r.created, r.id LIMIT ?6)))" \
 	"    OR (c.status IN ('pending', 'rejected') AND c.id IN own)))," \
@@ -74,7 +77,8 @@ static const char sql_totals[] =
 	"  (SELECT count(*) FROM comments r INDEXED BY comments_parent" \
 	"   WHERE r.parent = c.id AND r.status = 'approved')" \
 	" FROM ranked k JOIN comments c ON c.id = k.id"
-#define THREAD_BOUND " WHERE ?6 <= 0 OR k.n <= ?6 + 1 OR c.status <> 'approved'"
+#define THREAD_BOUND \
+	" WHERE ?6 <= 0 OR k.n <= ?6 + 1 OR c.status <> 'approved' OR c.id IN own"
 #define THREAD_TREE THREAD_RANKED THREAD_ROWS THREAD_BOUND " ORDER BY c.created, c.id"
 #define SQL_THREAD(order) \
 	"WITH RECURSIVE" \

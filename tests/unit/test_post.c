@@ -183,9 +183,11 @@ post_form_markup(void **state)
 	buf_free(&res3.body);
 }
 
-/* GET path?query as a reader at T0; the body is the caller's to free. */
+/* GET path?query as a reader at T0, with a Cookie header (or NULL); the
+ * body is the caller's to free. */
 static void
-get_page(struct app_fixture *f, const char *path, const char *q, struct response *res)
+get_page_cookie(struct app_fixture *f, const char *path, const char *q, const char *cookie,
+    struct response *res)
 {
 	struct request r = {
 		.arena = f->a, .method = "GET", .path = path, .accept = "", .content_type = "",
@@ -195,9 +197,17 @@ get_page(struct app_fixture *f, const char *path, const char *q, struct response
 	struct parse_limits lim = { .max_fields = 32, .max_key = 64, .max_value = 4096,
 	    .too_long_status = 400 };
 	assert_int_equal(http_parse_urlencoded(f->a, q, strlen(q), &lim, &r.query), 0);
+	if (cookie != NULL)
+		assert_int_equal(http_parse_cookies(f->a, cookie, 8192, 64, &r.cookies), 0);
 	memset(res, 0, sizeof(*res));
 	res->status = 200;
 	route_dispatch(&f->ctx, &r, res);
+}
+
+static void
+get_page(struct app_fixture *f, const char *path, const char *q, struct response *res)
+{
+	get_page_cookie(f, path, q, NULL, res);
 }
 
 static size_t
@@ -316,6 +326,27 @@ thread_bounds_replies(void **state)
 	buf_free(&res.body);
 	get_page(f, "/replies", "article=" ART "&comment=0", &res);
 	assert_int_equal(res.status, 400);
+	buf_free(&res.body);
+
+	/* A reader's reply, published at once (mode = post), is the newest of
+	 * 61: sent back to the article, they find it there all the same. */
+	f->app.cfg.mode = MODERATION_POST;
+	char parent[24];
+	snprintf(parent, sizeof(parent), "%lld", (long long)top);
+	struct form mine = { .body = "«my own reply»", .token = token_at(f, ART, T0),
+	    .parent = parent };
+	struct answer an;
+	do_post(f, &mine, IP2, NULL, false, T0 + 10, &an);
+	assert_int_equal(an.res.status, 303);
+	const char *cookie = cookie_of(f, &an);
+	answer_free(&an);
+	get_page_cookie(f, "/thread", "article=" ART, cookie, &res);
+	assert_non_null(strstr(buf_str(&res.body), "«my own reply»"));
+	assert_non_null(strstr(buf_str(&res.body), "55 more replies"));
+	buf_free(&res.body);
+	get_page(f, "/thread", "article=" ART, &res);
+	assert_null(strstr(buf_str(&res.body), "«my own reply»"));
+	assert_non_null(strstr(buf_str(&res.body), "56 more replies"));
 	buf_free(&res.body);
 }
 

@@ -363,6 +363,17 @@ thread_bounded(void **state)
 	assert_int_equal(rows[1].replies, 1);
 	assert_int_equal(rows[2].replies, 0);
 	assert_int_equal(rows[5].id, mine);
+	/* The reader's own published reply, the newest: there too, beyond
+	 * the bound (they were sent back to it). */
+	int64_t mine2[2] = { mine, r[11] };
+	q.own_ids = mine2;
+	q.own_count = 2;
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	    STORE_OK);
+	assert_int_equal(n, 7);
+	assert_int_equal(rows[5].id, r[11]);
+	assert_int_equal(rows[6].id, mine);
+	q.own_count = 1;
 	/* 0: everything, as store_thread. */
 	q.replies_shown = 0;
 	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
