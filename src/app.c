@@ -39,6 +39,9 @@ static const char *const required_strings[] = {
 	"mail_confirm_button", "mail_confirm_done", "mail_unsubscribe_title",
 	"mail_unsubscribe_ask", "mail_unsubscribe_button", "mail_unsubscribe_done",
 	"mail_stop_title", "mail_stop_ask", "mail_stop_button", "mail_stop_done",
+	"admin.title.outbox", "admin.outbox.pending", "admin.outbox.sending",
+	"admin.outbox.sent", "admin.outbox.failed", "admin.outbox.merged",
+	"admin.outbox.dropped", "admin.outbox.all",
 };
 
 int
@@ -67,7 +70,7 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 	static const char *const needed[] = { "thread", "comment", "form", "page", "error", "message",
 	    "admin-login", "admin-queue", "admin-comment", "admin-users", "admin-account",
 	    "admin-audit", "admin-message", "admin-conflict", "admin-blocklist", "feed",
-	    "reader-mail", "latest", "count" };
+	    "reader-mail", "latest", "count", "admin-outbox" };
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		if (!tmpl_set_has(app->templates, needed[i])) {
 			snprintf(err, errlen, "%s: template %s.mustache is missing",

@@ -84,6 +84,10 @@ extern const struct param_table users_params, account_params, account_notify_par
 handler_fn admin_audit;		/* GET /admin/audit */
 extern const struct param_table audit_params;
 
+/* The outbox for administrators, h_admin_outbox.c. */
+handler_fn admin_outbox_page;	/* GET /admin/outbox */
+extern const struct param_table outbox_params;
+
 /* The blocklist, h_admin_blocklist.c. */
 handler_fn admin_blocklist_page;	/* GET /admin/blocklist */
 handler_fn admin_blocklist_change;	/* POST /admin/blocklist */

@@ -70,6 +70,8 @@ static const struct route routes[] = {
 	{ "/admin/account/notify", POST, admin_account_notify, ADMIN, PERM_MODERATE,
 	    &account_notify_params, PRIVATE },
 	{ "/admin/audit", GET, admin_audit, ADMIN, PERM_MODERATE, &audit_params, PRIVATE },
+	{ "/admin/outbox", GET, admin_outbox_page, ADMIN, PERM_MANAGE_USERS, &outbox_params,
+	    PRIVATE },
 	{ "/admin/blocklist", GET, admin_blocklist_page, ADMIN, PERM_MODERATE,
 	    &blocklist_params, PRIVATE },
 	{ "/admin/blocklist", POST, admin_blocklist_change, ADMIN, PERM_MODERATE,

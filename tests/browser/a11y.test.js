@@ -2,7 +2,8 @@
 // the way a reader's and a moderator's tools see it: axe-core (WCAG 2.1 A
 // and AA) on the article page with its thread, the embed page, the form
 // shown again with its errors, the sign-in page (also with an error), the
-// queue, a comment page, the users, account, audit and blocklist pages; the
+// queue, a comment page, the users, account, audit, blocklist and outbox
+// pages, the page behind a link in mail to readers; the
 // Nu HTML Checker (vnu.jar, run once with Debian's java) on the HTML each of
 // them was served as, and on the thread fragment wrapped in a minimal
 // document; nothing overflows sideways at 360 px; and the layout reads in
@@ -271,6 +272,14 @@ async function reader(browser, s, seeded) {
   await page.waitForSelector('section.nazar.nazar-js');
   await check(page, L('the embed page'), resp);
 
+  // The page behind a link in mail to a reader; this link is not one, and
+  // the page says so.
+  resp = await page.goto(`${base}${s.prefix}/confirm?t=not-a-token`);
+  ok(resp && resp.status() === 400 && await page.locator('main h1').count() === 1 &&
+    await page.locator('[role=alert]').count() === 1,
+  L('a mail link that is not valid: a page that says so (400)'), resp && resp.status());
+  await check(page, L('the page of a mail link'), resp);
+
   // The fragment alone, as SSI includes it, in a minimal document.
   const frag = await page.request.get(`${base}${s.prefix}/thread?article=${encodeURIComponent(s.article)}`);
   ok(frag.status() === 200, L('the thread fragment is served'), frag.status());
@@ -393,7 +402,8 @@ async function moderator(browser, s, seeded) {
   await check(page, L('the comment page'), edited);
 
   for (const [where, what] of [['users', 'the users page'], ['account', 'the account page'],
-    ['audit', 'the audit page'], ['blocklist', 'the blocklist page']]) {
+    ['audit', 'the audit page'], ['blocklist', 'the blocklist page'],
+    ['outbox?state=all', 'the outbox page']]) {
     resp = await page.goto(`${s.admin}/${where}`);
     ok(resp && resp.status() === 200, L(`${what} is served`), resp && resp.status());
     await check(page, L(what), resp);

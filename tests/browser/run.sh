@@ -110,6 +110,12 @@ write_nazar_conf "$T_DIR/nazar-en.conf" "$T_DIR/nazar-en.sock" "$T_DIR/nazar-en.
 sed -i -e 's|^base_path = .*|base_path = /en-comments|' \
 	-e 's|/news/{article}$|/en/news/{article}|' "$T_DIR/nazar-en.conf"
 printf '\n[antispam]\nmin_seconds = 0\n' >>"$T_DIR/nazar-en.conf"
+# Mail set up (never sent: nothing runs nazarctl mail send), so the form
+# offers mail about replies and the outbox page has a transport.
+printf '\n[mail]\ntransport = sendmail\nsendmail = /bin/false\nfrom = comments@news.example.ir\nbase_url = http://127.0.0.1:%s/comments\n' \
+	"$port" >>"$T_DIR/nazar.conf"
+printf '\n[mail]\ntransport = sendmail\nsendmail = /bin/false\nfrom = comments@news.example.org\nbase_url = http://127.0.0.1:%s/en-comments\n' \
+	"$port" >>"$T_DIR/nazar-en.conf"
 mkdir -p "$T_DIR/www/en/news"
 for name in "${tests[@]}"; do
 	write_demo_article "$T_DIR/www/news/browser-$name.html" "browser-$name" fa
@@ -183,7 +189,7 @@ for name in "${tests[@]}"; do
 		NAZARCTL="$NAZARCTL" NAZAR_TMP="$T_DIR/$name" \
 		NAZAR_EN_URL="http://127.0.0.1:$port/en/news/browser-$name" \
 		NAZAR_EN_CONF="$T_DIR/nazar-en.conf" \
-		timeout -k 5 180 node "$here/$name.test.js" >"$T_DIR/$name.tap" 2>"$T_DIR/$name.log"
+		timeout -k 5 300 node "$here/$name.test.js" >"$T_DIR/$name.tap" 2>"$T_DIR/$name.log"
 	rc=$?
 	before=$t_failed
 	merge "$name" "$T_DIR/$name.tap" "$rc"

@@ -151,6 +151,7 @@ test_admin_permissions(void **state)
 		{ "/admin/audit", ROUTE_GET, ROUTE_ADMIN, PERM_MODERATE },
 		{ "/admin/blocklist", ROUTE_GET, ROUTE_ADMIN, PERM_MODERATE },
 		{ "/admin/blocklist", ROUTE_POST, ROUTE_ADMIN, PERM_MODERATE },
+		{ "/admin/outbox", ROUTE_GET, ROUTE_ADMIN, PERM_MANAGE_USERS },
 	};
 	size_t n, admin_rows = 0;
 	const struct route *t = route_table(&n);
