@@ -41,7 +41,11 @@ static const char *const required_strings[] = {
 	"mail_stop_title", "mail_stop_ask", "mail_stop_button", "mail_stop_done",
 	"admin.title.outbox", "admin.outbox.pending", "admin.outbox.sending",
 	"admin.outbox.sent", "admin.outbox.failed", "admin.outbox.merged",
-	"admin.outbox.dropped", "admin.outbox.all",
+	"admin.outbox.dropped", "admin.outbox.all", "mail_decide_title", "mail_decide_ask",
+	"mail_decide_already", "admin_approve", "admin_reject", "admin_spam",
+	"mail_decide_done.approve", "mail_decide_done.reject", "mail_decide_done.spam",
+	"mail_reason",
+	"mail_open_comment",
 };
 
 int
@@ -70,7 +74,7 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 	static const char *const needed[] = { "thread", "comment", "form", "page", "error", "message",
 	    "admin-login", "admin-queue", "admin-comment", "admin-users", "admin-account",
 	    "admin-audit", "admin-message", "admin-conflict", "admin-blocklist", "feed",
-	    "reader-mail", "latest", "count", "admin-outbox" };
+	    "reader-mail", "latest", "count", "admin-outbox", "mail-decide" };
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		if (!tmpl_set_has(app->templates, needed[i])) {
 			snprintf(err, errlen, "%s: template %s.mustache is missing",

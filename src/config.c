@@ -860,6 +860,16 @@ set_mail_reader_daily_limit(struct config *cfg, const char *v, char *msg, size_t
 	return 0;
 }
 
+static int
+set_mail_decide_hours(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	int64_t n;
+	if (set_number(v, 0, 720, &n, msg, msglen) != 0)
+		return -1;
+	cfg->mail_decide_hours = (int)n;
+	return 0;
+}
+
 static const struct key keys[] = {
 	{ SEC_SERVER, "listen", set_listen },
 	{ SEC_SERVER, "socket_mode", set_socket_mode },
@@ -911,6 +921,7 @@ static const struct key keys[] = {
 	{ SEC_MAIL, "timeout_seconds", set_mail_timeout },
 	{ SEC_MAIL, "max_attempts", set_mail_max_attempts },
 	{ SEC_MAIL, "reader_daily_limit", set_mail_reader_daily_limit },
+	{ SEC_MAIL, "decide_hours", set_mail_decide_hours },
 	{ SEC_LOG, "level", set_log_level },
 	{ SEC_LOG, "target", set_log_target },
 	{ SEC_METRICS, "allow", set_metrics_allow },
@@ -983,6 +994,7 @@ config_defaults(struct config *cfg)
 	cfg->mail_timeout_seconds = 30;
 	cfg->mail_max_attempts = 8;
 	cfg->mail_reader_daily_limit = 5;
+	cfg->mail_decide_hours = 48;
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->log_target = LOG_TARGET_STDERR;
 	cfg->votes_enabled = 1;

@@ -108,6 +108,9 @@ struct config {
 	/* Mail to one reader's address in 24 hours at most (confirmations and
 	 * replies); 0: readers are not offered mail. Default 5. */
 	int mail_reader_daily_limit;
+	/* How long the links to decide a held comment from its mail work;
+	 * 0: the mail has none. Default 48. */
+	int mail_decide_hours;
 	/* [metrics]: who may read GET /metrics (address ranges; 0: nobody) */
 	unsigned char metrics_net[CONFIG_MAX_METRICS_ALLOW][NETADDR_BYTES];
 	int metrics_prefix[CONFIG_MAX_METRICS_ALLOW];	/* in 128-bit terms */

@@ -158,7 +158,7 @@ unsubscribe_page(const struct ctx *c, struct request *r, struct response *res,
 	struct subscriber sub;
 	if (store_subscriber_by_address(c->store, r->arena, l->comment.email, &sub) ==
 	    STORE_OK && sub.state != SUBSCRIBER_STOPPED)
-		add_button(c, r, forms, "unsubscribe", mail_token_make(r->arena, c->app->secret,
+		add_button(c, r, forms, "unsubscribe", mail_token_reader(r->arena, c->app->secret,
 		    MAIL_TOKEN_STOP, sub.id, 0, sub.address), "mail_stop_button",
 		    offer_unsubscribe);
 	answer(c, r, res, 200, "mail_unsubscribe_title", message_key, forms);

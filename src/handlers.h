@@ -51,6 +51,9 @@ extern const struct param_table thread_params, thread_json_params, counts_params
 handler_fn handle_confirm;	/* /confirm?t=: confirm an address */
 handler_fn handle_unsubscribe;	/* /unsubscribe?t=: one comment's replies, or all mail */
 extern const struct param_table reader_mail_params;
+/* A held comment decided from a moderator's mail, h_mail_decide.c. */
+handler_fn handle_mail_decide;	/* /decide?t=: GET shows, POST action= decides */
+extern const struct param_table decide_params;
 
 /* Signing in and out, h_admin_login.c. */
 handler_fn admin_root;		/* /admin → /admin/ */

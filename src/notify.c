@@ -167,6 +167,27 @@ comment_value(struct arena *a, const struct config *cfg, const struct comment *c
 	return o;
 }
 
+/* Adds to o the link that decides comment c from the mail of row it, for
+ * the moderator it was written for ([mail] decide_hours; mail_token.h):
+ * signed for the address it goes to and c's version, so one decision
+ * ends it. */
+static struct tval *
+decide_value(struct notify *n, struct arena *a, const struct outbox_item *it, time_t now,
+    const struct comment *c, struct tval *o)
+{
+	if (n->cfg->mail_decide_hours <= 0 || it->user_id <= 0)
+		return o;
+	const struct mail_token t = {
+		.kind = MAIL_TOKEN_DECIDE, .id = c->id, .user = it->user_id,
+		.version = c->version,
+		.expires = (int64_t)now + (int64_t)n->cfg->mail_decide_hours * 3600,
+	};
+	tval_set_str(a, o, "decide_link", arena_printf(a, "%s/decide?t=%s", n->cfg->mail_base_url,
+	    mail_token_make(a, n->key, &t, it->recipient)));
+	tval_set_str(a, o, "decide_hours", localized_int(a, n->cfg, n->cfg->mail_decide_hours));
+	return o;
+}
+
 static struct tval *
 base_value(struct notify *n, struct arena *a, const struct outbox_item *it)
 {
@@ -200,7 +221,7 @@ waiting_comment(struct notify *n, struct arena *a, int64_t id, struct comment *c
 
 /* The values of a held or digest row: 1, 0 nothing to send, -1 failure. */
 static int
-comments_value(struct notify *n, struct arena *a, const struct outbox_item *it,
+comments_value(struct notify *n, struct arena *a, const struct outbox_item *it, time_t now,
     struct tval *v, char *err, size_t errlen)
 {
 	struct comment c;
@@ -212,7 +233,7 @@ comments_value(struct notify *n, struct arena *a, const struct outbox_item *it,
 			    (long long)it->comment_id);
 			return w;
 		}
-		tval_set(a, v, "comment", comment_value(a, n->cfg, &c));
+		tval_set(a, v, "comment", decide_value(n, a, it, now, &c, comment_value(a, n->cfg, &c)));
 		return 1;
 	}
 	int64_t *ids;
@@ -232,7 +253,7 @@ comments_value(struct notify *n, struct arena *a, const struct outbox_item *it,
 			continue;
 		waiting++;
 		if (shown < DIGEST_MAX) {
-			tval_push(a, list, comment_value(a, n->cfg, &c));
+			tval_push(a, list, decide_value(n, a, it, now, &c, comment_value(a, n->cfg, &c)));
 			shown++;
 		}
 	}
@@ -255,7 +276,7 @@ signed_link(struct notify *n, struct arena *a, const char *path, enum mail_token
     int64_t id, int64_t expires, const char *address)
 {
 	return arena_printf(a, "%s/%s?t=%s", n->cfg->mail_base_url, path,
-	    mail_token_make(a, n->key, kind, id, expires, address));
+	    mail_token_reader(a, n->key, kind, id, expires, address));
 }
 
 /* Where a reader sees comment c: the article page, or nazar's own page of
@@ -400,7 +421,7 @@ notify_compose(struct notify *n, struct arena *a, const struct outbox_item *it,
 	if (it->kind == OUTBOX_CONFIRM || it->kind == OUTBOX_REPLY)
 		rc = reader_value(n, a, it, now, v, &unsubscribe, err, errlen);
 	else if (it->kind != OUTBOX_TEST)
-		rc = comments_value(n, a, it, v, err, errlen);
+		rc = comments_value(n, a, it, now, v, err, errlen);
 	if (rc <= 0)
 		return rc;
 	/* RFC 8058: a mail client may unsubscribe with one POST to the link,

@@ -40,6 +40,7 @@ static const struct route routes[] = {
 	{ "/confirm", GET | POST, handle_confirm, PUBLIC, 0, &reader_mail_params, PRIVATE },
 	{ "/unsubscribe", GET | POST, handle_unsubscribe, PUBLIC, 0, &reader_mail_params,
 	    PRIVATE },
+	{ "/decide", GET | POST, handle_mail_decide, PUBLIC, 0, &decide_params, PRIVATE },
 
 	/* /comments/admin → /comments/admin/, so relative links work. */
 	{ "/admin", GET | POST, admin_root, OPEN, 0, NULL, PRIVATE },

@@ -279,6 +279,11 @@ async function reader(browser, s, seeded) {
     await page.locator('[role=alert]').count() === 1,
   L('a mail link that is not valid: a page that says so (400)'), resp && resp.status());
   await check(page, L('the page of a mail link'), resp);
+  resp = await page.goto(`${base}${s.prefix}/decide?t=not-a-token`);
+  ok(resp && resp.status() === 400 && await page.locator('[role=alert]').count() === 1,
+    L('a moderator\'s mail link that is not valid: a page that says so (400)'),
+    resp && resp.status());
+  await check(page, L('the page of a moderator\'s mail link'), resp);
 
   // The fragment alone, as SSI includes it, in a minimal document.
   const frag = await page.request.get(`${base}${s.prefix}/thread?article=${encodeURIComponent(s.article)}`);

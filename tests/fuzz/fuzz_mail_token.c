@@ -3,7 +3,8 @@
  *
  * 1. The input as a token's text: it parses or not, never reads past it;
  *    nothing the fuzzer writes verifies for an address without the key.
- * 2. The input as kind, id, expiry and address: the token made from them
+ * 2. The input as kind, id, expiry, user, version and address: the token
+ *    made from them
  *    parses back to the same fields and verifies for that address (in
  *    any ASCII case), not for another, not under another key, not once
  *    expired, and not after any one of its characters is changed. */
@@ -30,9 +31,9 @@ text_from_input(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	struct mail_token t;
 	if (mail_token_parse(text, &t) == 0) {
-		FUZZ_CHECK(t.id > 0 && t.expires >= 0);
+		FUZZ_CHECK(t.id > 0 && t.expires >= 0 && t.user >= 0 && t.version >= 0);
 		FUZZ_CHECK(t.kind == MAIL_TOKEN_CONFIRM || t.kind == MAIL_TOKEN_UNSUBSCRIBE ||
-		    t.kind == MAIL_TOKEN_STOP);
+		    t.kind == MAIL_TOKEN_STOP || t.kind == MAIL_TOKEN_DECIDE);
 		FUZZ_CHECK(!mail_token_verify(other_key, &t, "reader@example.org", NOW));
 	}
 	free(text);
@@ -50,29 +51,35 @@ get_u64(const uint8_t *p)
 static void
 fields_from_input(const uint8_t *data, size_t size)
 {
-	if (size < 17)
+	if (size < 25)
 		return;
 	static const enum mail_token_kind kinds[] = {
-		MAIL_TOKEN_CONFIRM, MAIL_TOKEN_UNSUBSCRIBE, MAIL_TOKEN_STOP,
+		MAIL_TOKEN_CONFIRM, MAIL_TOKEN_UNSUBSCRIBE, MAIL_TOKEN_STOP, MAIL_TOKEN_DECIDE,
 	};
-	enum mail_token_kind kind = kinds[data[0] % 3];
+	enum mail_token_kind kind = kinds[data[0] % 4];
 	int64_t id = (int64_t)(get_u64(data + 1) & INT64_MAX);
 	if (id == 0)
 		id = 1;
 	int64_t expires = (int64_t)(get_u64(data + 9) & 0xffffffffffULL);
+	/* The user and the version: 32 bits each from 8 bytes. */
+	uint64_t uv = get_u64(data + 17);
+	int64_t user = (int64_t)(uv >> 32), version = (int64_t)(uv & 0xffffffffULL);
 	char address[200];
-	size_t n = size - 17 < sizeof(address) - 1 ? size - 17 : sizeof(address) - 1;
-	memcpy(address, data + 17, n);
+	size_t n = size - 25 < sizeof(address) - 1 ? size - 25 : sizeof(address) - 1;
+	memcpy(address, data + 25, n);
 	address[n] = '\0';
 	if (strlen(address) == 0)
 		return;
 	struct arena *a = arena_new();
-	char *text = mail_token_make(a, key, kind, id, expires, address);
+	const struct mail_token made = { .kind = kind, .id = id, .user = user,
+	    .version = version, .expires = expires };
+	char *text = mail_token_make(a, key, &made, address);
 	size_t len = strlen(text);
 	FUZZ_CHECK(len > 0 && len < MAIL_TOKEN_TEXT_MAX && strspn(text, b64) == len);
 	struct mail_token t;
 	FUZZ_CHECK(mail_token_parse(text, &t) == 0);
-	FUZZ_CHECK(t.kind == kind && t.id == id && t.expires == expires);
+	FUZZ_CHECK(t.kind == kind && t.id == id && t.expires == expires && t.user == user &&
+	    t.version == version);
 	time_t now = expires == 0 ? NOW : (time_t)expires;
 	FUZZ_CHECK(mail_token_verify(key, &t, address, now));
 	FUZZ_CHECK(!mail_token_verify(other_key, &t, address, now));

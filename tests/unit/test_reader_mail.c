@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "arena.h"
+#include "codec.h"
 #include "mail_token.h"
 #include "store.h"
 #include "store_fixture.h"
@@ -29,7 +30,7 @@ token_round_trip(void **state)
 {
 	(void)state;
 	struct arena *a = arena_new();
-	char *text = mail_token_make(a, key, MAIL_TOKEN_CONFIRM, 42, T0 + 60, "Ali@Example.org");
+	char *text = mail_token_reader(a, key, MAIL_TOKEN_CONFIRM, 42, T0 + 60, "Ali@Example.org");
 	struct mail_token t;
 	assert_int_equal(mail_token_parse(text, &t), 0);
 	assert_int_equal(t.kind, MAIL_TOKEN_CONFIRM);
@@ -48,7 +49,7 @@ token_round_trip(void **state)
 	t.id = 43;
 	assert_false(mail_token_verify(key, &t, "ali@example.org", T0));
 	/* No expiry. */
-	text = mail_token_make(a, key, MAIL_TOKEN_STOP, 7, 0, "x@example.org");
+	text = mail_token_reader(a, key, MAIL_TOKEN_STOP, 7, 0, "x@example.org");
 	assert_int_equal(mail_token_parse(text, &t), 0);
 	assert_true(mail_token_verify(key, &t, "x@example.org", INT32_MAX));
 	arena_free(a);
@@ -60,14 +61,15 @@ token_hostile_text(void **state)
 	(void)state;
 	struct arena *a = arena_new();
 	struct mail_token t;
-	const char *bad[] = {
-		NULL, "", "x", "not-a-token", "====",
-		/* Right length, bad alphabet. */
-		"+AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-	};
+	/* Right length, bad alphabet. */
+	char plus[B64URL_CHARS(MAIL_TOKEN_BYTES) + 1];
+	memset(plus, 'A', sizeof(plus) - 1);
+	plus[0] = '+';
+	plus[sizeof(plus) - 1] = '\0';
+	const char *bad[] = { NULL, "", "x", "not-a-token", "====", plus };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(mail_token_parse(bad[i], &t), -1);
-	char *text = mail_token_make(a, key, MAIL_TOKEN_UNSUBSCRIBE, 1, 0, "a@b.example");
+	char *text = mail_token_reader(a, key, MAIL_TOKEN_UNSUBSCRIBE, 1, 0, "a@b.example");
 	/* Longer by one, shorter by one. */
 	char *longer = arena_printf(a, "%sA", text);
 	assert_int_equal(mail_token_parse(longer, &t), -1);
@@ -75,7 +77,7 @@ token_hostile_text(void **state)
 	assert_int_equal(mail_token_parse(text, &t), -1);
 	/* An unknown kind; id 0; an id past INT64_MAX. */
 	unsigned char raw[MAIL_TOKEN_BYTES] = { 'x', 0, 0, 0, 0, 0, 0, 0, 1 };
-	char out[80];
+	char out[MAIL_TOKEN_TEXT_MAX + 8];
 	sodium_bin2base64(out, sizeof(out), raw, sizeof(raw),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	assert_int_equal(mail_token_parse(out, &t), -1);
@@ -94,6 +96,43 @@ token_hostile_text(void **state)
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	assert_int_equal(mail_token_parse(out, &t), 0);
 	assert_false(mail_token_verify(key, &t, "a@b.example", T0));
+	/* A user or a version past INT64_MAX. */
+	raw[9] = 0x80;
+	sodium_bin2base64(out, sizeof(out), raw, sizeof(raw),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	assert_int_equal(mail_token_parse(out, &t), -1);
+	raw[9] = 0;
+	raw[17] = 0x80;
+	sodium_bin2base64(out, sizeof(out), raw, sizeof(raw),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	assert_int_equal(mail_token_parse(out, &t), -1);
+	arena_free(a);
+}
+
+/* A moderator's link: bound to the user, the comment's version and the
+ * address; none of them can be changed. */
+static void
+token_decide(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	const struct mail_token d = { .kind = MAIL_TOKEN_DECIDE, .id = 12, .user = 3,
+	    .version = 2, .expires = T0 + 3600 };
+	char *text = mail_token_make(a, key, &d, "sara@example.ir");
+	struct mail_token t;
+	assert_int_equal(mail_token_parse(text, &t), 0);
+	assert_int_equal(t.kind, MAIL_TOKEN_DECIDE);
+	assert_int_equal(t.id, 12);
+	assert_int_equal(t.user, 3);
+	assert_int_equal(t.version, 2);
+	assert_true(mail_token_verify(key, &t, "sara@example.ir", T0));
+	assert_false(mail_token_verify(key, &t, "sara@example.ir", T0 + 3601));
+	assert_false(mail_token_verify(key, &t, "reza@example.ir", T0));
+	t.user = 4;
+	assert_false(mail_token_verify(key, &t, "sara@example.ir", T0));
+	t.user = 3;
+	t.version = 3;
+	assert_false(mail_token_verify(key, &t, "sara@example.ir", T0));
 	arena_free(a);
 }
 
@@ -263,6 +302,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(token_round_trip),
 		cmocka_unit_test(token_hostile_text),
+		cmocka_unit_test(token_decide),
 		cmocka_unit_test(confirmation_once_a_day),
 		cmocka_unit_test(replies_after_confirmation_and_publication),
 		cmocka_unit_test(stop_is_for_good),
