@@ -74,7 +74,7 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 	static const char *const needed[] = { "thread", "comment", "form", "page", "error", "message",
 	    "admin-login", "admin-queue", "admin-comment", "admin-users", "admin-account",
 	    "admin-audit", "admin-message", "admin-conflict", "admin-blocklist", "feed",
-	    "reader-mail", "latest", "count", "admin-outbox", "mail-decide" };
+	    "reader-mail", "latest", "count", "admin-outbox", "mail-decide", "admin-overview" };
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		if (!tmpl_set_has(app->templates, needed[i])) {
 			snprintf(err, errlen, "%s: template %s.mustache is missing",

@@ -95,7 +95,7 @@ admin_login_page(const struct ctx *c, struct request *r, struct response *res,
 {
 	struct admin_session s;
 	if (admin_session_get(c, r, &s)) {
-		admin_redirect(c, r, res, "/queue");
+		admin_redirect(c, r, res, "/overview");
 		return;
 	}
 	login_form(c, r, res, 200, NULL, NULL, param_has(args->in, LP_SIGNED_OUT));
@@ -272,7 +272,8 @@ login_open(const struct ctx *c, struct request *r, struct response *res,
 	audit_login(c, r, at->u.id, at->u.name, "login", NULL);
 	session_cookies(c, r, res, &at->u, token);
 	sodium_memzero(token, sizeof(token));
-	admin_redirect(c, r, res, "/queue");
+	/* The overview first; the queue is one link away. */
+	admin_redirect(c, r, res, "/overview");
 }
 
 void

@@ -62,6 +62,9 @@ handler_fn admin_login;		/* POST /admin/login */
 handler_fn admin_logout;	/* POST /admin/logout */
 extern const struct param_table login_page_params, login_params;
 
+/* The overview, the first page after signing in, h_admin_overview.c. */
+handler_fn admin_overview;	/* GET /admin/overview */
+
 /* The queue and its decisions, h_admin_queue.c. */
 handler_fn admin_queue;		/* GET /admin/queue */
 handler_fn admin_moderate;	/* POST /admin/moderate */

@@ -154,6 +154,30 @@ locale_format_datetime(struct buf *out, enum locale_id l, time_t t)
 }
 
 void
+locale_format_day(struct buf *out, enum locale_id l, time_t t, bool with_year)
+{
+	struct tm tm;
+	if (localtime_r(&t, &tm) == NULL || tm.tm_mon < 0 || tm.tm_mon > 11)
+		return;
+	long long gy = (long long)tm.tm_year + 1900;
+	if (checked(l) == LOCALE_FA) {
+		int jy, jm, jd;
+		jalali_from_gregorian((int)gy, tm.tm_mon + 1, tm.tm_mday, &jy, &jm, &jd);
+		locale_format_int(out, l, jd);
+		buf_putc(out, ' ');
+		buf_puts(out, fa_months[jm - 1]);
+		if (with_year) {
+			buf_putc(out, ' ');
+			locale_format_int(out, l, jy);
+		}
+	} else {
+		buf_printf(out, "%d %s", tm.tm_mday, en_months[tm.tm_mon]);
+		if (with_year)
+			buf_printf(out, " %lld", gy);
+	}
+}
+
+void
 locale_format_iso8601(struct buf *out, time_t t)
 {
 	struct tm tm;

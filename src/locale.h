@@ -6,6 +6,7 @@
 #ifndef NAZAR_LOCALE_H
 #define NAZAR_LOCALE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -26,6 +27,10 @@ const char *locale_dir(enum locale_id l);	/* "rtl" or "ltr" */
 /* fa: "جمعه ۴ خرداد ۱۳۹۷، ساعت ۱۴:۳۰" (Solar Hijri, Persian digits)
  * en: "Friday 25 May 2018, 14:30" */
 void locale_format_datetime(struct buf *out, enum locale_id l, time_t t);
+/* The local day of t, without the time: fa "۱۴ آذر" (Solar Hijri, Persian
+ * digits), en "4 December"; with_year adds the year ("۱۴ آذر ۱۴۰۵",
+ * "4 December 2026"). For a chart's axis and its table. */
+void locale_format_day(struct buf *out, enum locale_id l, time_t t, bool with_year);
 /* ISO 8601 in UTC ("2018-05-25T10:00:00Z") for JSON and <time datetime>. */
 void locale_format_iso8601(struct buf *out, time_t t);
 /* Reads a time written as RFC 3339 / ISO 8601 into Unix seconds:

@@ -47,6 +47,7 @@ static const struct route routes[] = {
 	{ "/admin/", GET, admin_login_page, OPEN, 0, &login_page_params, PRIVATE },
 	{ "/admin/login", POST, admin_login, OPEN, 0, &login_params, PRIVATE },
 	{ "/admin/logout", POST, admin_logout, ADMIN, PERM_MODERATE, NULL, PRIVATE },
+	{ "/admin/overview", GET, admin_overview, ADMIN, PERM_MODERATE, NULL, PRIVATE },
 	{ "/admin/queue", GET, admin_queue, ADMIN, PERM_MODERATE, &queue_params, PRIVATE },
 	{ "/admin/moderate", POST, admin_moderate, ADMIN, PERM_MODERATE, &moderate_params,
 	    PRIVATE },

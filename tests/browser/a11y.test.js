@@ -385,9 +385,13 @@ async function moderator(browser, s, seeded) {
     L('a wrong password: 401 and the error on the page'), resp && resp.status());
   await check(page, L('the sign-in page with an error'), resp);
   resp = await signIn(password);
-  ok(resp && resp.status() === 200 && page.url() === `${s.admin}/queue` &&
-    await page.locator(`#nazar-item-${seeded.held}`).count() === 1,
-  L('signed in: the queue lists the held comments'), page.url());
+  ok(resp && resp.status() === 200 && page.url() === `${s.admin}/overview` &&
+    await page.locator('.nazar-chart svg rect').count() > 0,
+  L('signed in: the overview, its chart drawn'), page.url());
+  await check(page, L('the overview'), resp);
+  resp = await page.goto(`${s.admin}/queue`);
+  ok(resp && resp.status() === 200 && await page.locator(`#nazar-item-${seeded.held}`).count() === 1,
+    L('the queue lists the held comments'), page.url());
   await check(page, L('the queue'), resp);
 
   // The comment page with an edit in its history and a reply for the site.

@@ -245,12 +245,18 @@ async function journey(browser, user, password, display) {
     }
   }
 
-  mstate.label = 'queue';
+  mstate.label = 'overview';
   resp = await signIn(mp, user, password);
+  ok(resp && resp.status() === 200 && mp.url() === `${admin}/overview` &&
+    await mp.locator('.nazar-chart svg').count() === 1,
+  'the right password opens the overview, with its chart', `${mp.url()}`);
+  await screenshots(mp, 'overview');
+  mstate.label = 'queue';
+  resp = await mp.goto(`${admin}/queue`);
   ok(resp && resp.status() === 200 && mp.url() === `${admin}/queue` &&
     (await mp.locator('h1').innerText()).includes('صف بررسی نظرها') &&
     (await mp.locator('.nazar-admin-who').innerText()).includes(display),
-  'the right password opens the queue, with the moderator\'s name', `${mp.url()}`);
+  'the queue is one link away, with the moderator\'s name', `${mp.url()}`);
 
   // Both held comments, with author, text, article and date.
   for (const [id, body] of [[idKeep, keep], [idDrop, drop]]) {
@@ -310,6 +316,9 @@ async function journey(browser, user, password, display) {
   await pp.goto(`${admin}/`);
   pstate.label = 'queue';
   resp = await signIn(pp, user, password);
+  ok(resp && resp.status() === 200 && pp.url() === `${admin}/overview`,
+    'with JavaScript off the moderator signs in to the overview', pp.url());
+  resp = await pp.goto(`${admin}/queue`);
   ok(resp && resp.status() === 200 && pp.url() === `${admin}/queue` &&
     await pp.locator(`#nazar-item-${idKeep}`).count() === 1,
   'with JavaScript off the moderator signs in with the same form and sees the queue', pp.url());
@@ -414,7 +423,7 @@ async function journey(browser, user, password, display) {
     'the queue\'s address now leads to the sign-in form', mp.url());
 
   // --- 6. no console errors, no CSP violations ---
-  for (const label of ['sign-in', 'queue', 'comment', 'sign-out']) {
+  for (const label of ['sign-in', 'overview', 'queue', 'comment', 'sign-out']) {
     const p = problemsOf(problems, label);
     ok(p.length === 0, `the ${label} pages: no console errors, no CSP violations, every resource loads`,
       describe(p));
@@ -439,8 +448,8 @@ async function journey(browser, user, password, display) {
   const sizes = shots.map((f) => (fs.existsSync(f) ? fs.statSync(f).size : 0));
   const pngs = shots.every((f) => fs.existsSync(f) &&
     fs.readFileSync(f).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])));
-  ok(shots.length === 6 && pngs && sizes.every((s) => s > 1000),
-    'screenshots of the sign-in page, the queue and the comment page at 360 and 1280 px',
+  ok(shots.length === 8 && pngs && sizes.every((s) => s > 1000),
+    'screenshots of the sign-in page, the overview, the queue and the comment page at 360 and 1280 px',
     shots.map((f, i) => `${path.basename(f)} ${sizes[i]}`).join('\n'));
   if (shotsDir) {
     fs.mkdirSync(shotsDir, { recursive: true });

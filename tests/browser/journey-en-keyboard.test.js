@@ -240,6 +240,9 @@ async function english(browser, s) {
     mp.waitForNavigation({ waitUntil: 'load' }),
     mp.click('.nazar-login button[type=submit]'),
   ]);
+  ok(resp && resp.status() === 200 && mp.url() === `${s.admin}/overview`,
+    'en: signed in, the overview first', mp.url());
+  resp = await mp.goto(`${s.admin}/queue`);
   const item = mp.locator(`#nazar-item-${id}`);
   ok(resp && resp.status() === 200 && mp.url() === `${s.admin}/queue` &&
     (await mp.locator('.nazar-admin-who').innerText()).includes(display) &&
@@ -372,9 +375,10 @@ async function keyboard(browser, s) {
   await mp.keyboard.type(user);
   const toPass = await tabTo(mp, (f) => f.id === 'nazar-password', 'Tab', 3);
   await mp.keyboard.type(password);
-  const signedIn = mp.waitForURL(`${s.admin}/queue`, { waitUntil: 'load' }).then(() => true, () => false);
+  const signedIn = mp.waitForURL(`${s.admin}/overview`, { waitUntil: 'load' }).then(() => true, () => false);
   await mp.keyboard.press('Enter');
-  const inQueue = await signedIn;
+  const inQueue = await signedIn &&
+    await mp.goto(`${s.admin}/queue`, { waitUntil: 'load' }).then((r) => r.status() === 200, () => false);
   ok(toUser.at && toPass.at && inQueue &&
     (await mp.locator('.nazar-admin-who').innerText()).includes(display),
   'fa: the moderator signs in with Tab, typing and Enter', mp.url());

@@ -155,6 +155,30 @@ datetime_tehran(void **state)
 }
 
 static void
+day_is(enum locale_id l, time_t t, bool year, const char *want)
+{
+	struct buf b = { 0 };
+	locale_format_day(&b, l, t, year);
+	assert_string_equal(buf_str(&b), want);
+	buf_free(&b);
+}
+
+static void
+day_tehran(void **state)
+{
+	(void)state;
+	use_tz("Asia/Tehran");
+	day_is(LOCALE_FA, 1527242400, false, "۴ خرداد");
+	day_is(LOCALE_FA, 1527242400, true, "۴ خرداد ۱۳۹۷");
+	day_is(LOCALE_EN, 1527242400, false, "25 May");
+	day_is(LOCALE_EN, 1527242400, true, "25 May 2018");
+	/* The last minute of 1403 and the first of 1404. */
+	day_is(LOCALE_FA, 1742502540, true, "۳۰ اسفند ۱۴۰۳");
+	day_is(LOCALE_FA, 1742502600, true, "۱ فروردین ۱۴۰۴");
+	day_is(LOCALE_FA, 287570100, false, "۲۲ بهمن");
+}
+
+static void
 datetime_follows_tz(void **state)
 {
 	(void)state;
@@ -582,6 +606,7 @@ main(void)
 		cmocka_unit_test(digits),
 		cmocka_unit_test(datetime_tehran),
 		cmocka_unit_test(datetime_follows_tz),
+		cmocka_unit_test(day_tehran),
 		cmocka_unit_test(datetime_all_names),
 		cmocka_unit_test(iso8601),
 		cmocka_unit_test(catalog_good_file),

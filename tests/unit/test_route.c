@@ -136,6 +136,7 @@ test_admin_permissions(void **state)
 		{ "/admin/", ROUTE_GET, ROUTE_ADMIN_OPEN, 0 },
 		{ "/admin/login", ROUTE_POST, ROUTE_ADMIN_OPEN, 0 },
 		{ "/admin/logout", ROUTE_POST, ROUTE_ADMIN, PERM_MODERATE },
+		{ "/admin/overview", ROUTE_GET, ROUTE_ADMIN, PERM_MODERATE },
 		{ "/admin/queue", ROUTE_GET, ROUTE_ADMIN, PERM_MODERATE },
 		{ "/admin/moderate", ROUTE_POST, ROUTE_ADMIN, PERM_MODERATE },
 		{ "/admin/comments/{id}", ROUTE_GET, ROUTE_ADMIN, PERM_MODERATE },
