@@ -14,12 +14,19 @@
 
 static const char sql_history_drop[] =
     "DELETE FROM comment_history WHERE comment_id IN (SELECT id FROM comments WHERE " MATCH ")";
+/* The address as a subscriber to mail about replies, and the reader mail
+ * written to it, sent or waiting (store_subscribers.h): the column and
+ * the outbox's index compare without regard to case. */
+static const char sql_subscriber_drop[] = "DELETE FROM subscribers WHERE address = ?1";
+static const char sql_reader_mail_drop[] =
+    "DELETE FROM outbox WHERE kind IN ('confirm', 'reply') AND recipient = ?1 COLLATE NOCASE";
 static const char sql_forget[] =
     "UPDATE comments SET email = '', remote_addr = '', user_agent = '', addr_group = NULL,"
+    " notify_replies = 0,"
     " version = version + 1, updated = ?2, updated_by = ?3 WHERE " MATCH;
 static const char sql_forget_delete[] =
     "UPDATE comments SET email = '', remote_addr = '', user_agent = '', addr_group = NULL,"
-    " name = '', body = '', body_hash = NULL, reason = '', status = 'deleted',"
+    " name = '', body = '', body_hash = NULL, reason = '', status = 'deleted', notify_replies = 0,"
     " version = version + 1, updated = ?2, updated_by = ?3 WHERE " MATCH;
 
 static enum store_result
@@ -57,6 +64,8 @@ store_forget_email(struct store *st, const char *email, bool delete, const char 
 		return r;
 	int64_t n = 0;
 	if ((!delete || (r = run(st, sql_history_drop, email, now, 0, NULL)) == STORE_OK) &&
+	    (r = run(st, sql_subscriber_drop, email, now, 0, NULL)) == STORE_OK &&
+	    (r = run(st, sql_reader_mail_drop, email, now, 0, NULL)) == STORE_OK &&
 	    (r = run(st, delete ? sql_forget_delete : sql_forget, email, now, who->user_id,
 	    &n)) == STORE_OK) {
 		char after[64];

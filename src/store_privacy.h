@@ -13,7 +13,9 @@
 #include "store_audit.h"
 
 /* The comments whose e-mail is email (ASCII letters in any case; never
- * "") lose their e-mail, address, address group and user agent; with
+ * "") lose their e-mail, address, address group, user agent and their
+ * wish for mail about replies, the address stops being a subscriber and
+ * the reader mail to it (sent or waiting) goes from the outbox; with
  * delete, also their name and text, their edit history and their place:
  * status deleted (the row stays, so that replies keep their parent and
  * the audit its subject; the search index follows the triggers). Each

@@ -228,6 +228,16 @@ forget(void **state)
 	assert_string_equal(op_problem_key(&r), "admin.error.forget_email");
 	assert_int_equal(audit_rows(t, NULL), rows);
 
+	/* Subscribed to mail about replies, with a confirmation mail sent. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(t->f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO subscribers (address, created, changed)"
+	    " VALUES ('sara@Example.org', 1, 1), ('ali@example.org', 1, 1);"
+	    "INSERT INTO outbox (kind, recipient, created, due, state) VALUES"
+	    " ('confirm', 'SARA@example.org', 1, 1, 'sent'), ('confirm', 'ali@example.org', 1, 1,"
+	    " 'pending')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
 	/* Forgotten: e-mail, address and browser gone from both, in any case. */
 	assert_int_equal(op_comment_forget(&t->o, "SARA@example.org", false, &r), OP_OK);
 	assert_int_equal(r.count, 2);
@@ -235,6 +245,9 @@ forget(void **state)
 	    " remote_addr = '' AND user_agent = '' AND addr_group IS NULL AND status = 'approved'"
 	    " AND body LIKE '%words%'"), 2);
 	assert_int_equal(sql_int(t, "SELECT count(*) FROM comments WHERE email <> ''"), 1);
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM subscribers"), 1);
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM outbox WHERE recipient LIKE 'sara%'"), 0);
+	assert_int_equal(sql_int(t, "SELECT count(*) FROM outbox WHERE recipient LIKE 'ali%'"), 1);
 	assert_int_equal(sql_int(t, "SELECT count(*) FROM comments WHERE remote_addr <> ''"), 2);
 	assert_int_equal(store_get_comment(t->f->st, t->f->a, a, &cm), STORE_OK);
 	assert_int_equal(cm.version, 2);
