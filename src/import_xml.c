@@ -131,7 +131,10 @@ on_error(void *arg, xmlErrorPtr e)
 	    e->code == XML_ERR_TAG_NOT_FINISHED || e->code == XML_ERR_DOCUMENT_EMPTY ||
 	    e->code == XML_ERR_COMMENT_NOT_FINISHED || e->code == XML_ERR_GT_REQUIRED ||
 	    e->code == XML_ERR_LTSLASH_REQUIRED;
-	if (at_end && x->filter.eof && x->filter.inlen == 0)
+	if (strstr(msg, "Huge") != NULL || strstr(msg, "huge") != NULL)
+		fail(x, "line %d: a value longer than libxml2's limit (10 MB) is not read: %s",
+		    e->line, msg);
+	else if (at_end && x->filter.eof && x->filter.inlen == 0)
 		fail(x, "line %d: the file ends before the document does (cut short?): %s",
 		    e->line, msg);
 	else
