@@ -162,11 +162,24 @@ arena_strdup(struct arena *a, const char *s)
 char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, aq;
+	char small[256];
+	/* Formatted once on the stack when short, as nearly all are; a longer
+	 * result is measured by that pass and formatted again in place. */
 	va_start(ap, fmt);
-	size_t n = buf_format_len(fmt, ap);
-	char *p = arena_alloc(a, n + 1);
-	vsnprintf(p, n + 1, fmt, ap);
+	va_copy(aq, ap);
+	int r = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (r < 0)
+		fatal("vsnprintf failed");
+	size_t n = (size_t)r;
+	char *p;
+	if (n < sizeof(small))
+		p = arena_strndup(a, small, n);
+	else {
+		p = arena_alloc(a, n + 1);
+		vsnprintf(p, n + 1, fmt, ap);
+	}
 	va_end(ap);
 	return p;
 }

@@ -84,11 +84,23 @@ buf_format_len(const char *fmt, va_list ap)
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, aq;
+	/* Formatted once into the room there is, which is nearly always
+	 * enough (a thread page formats hundreds of short strings); only a
+	 * longer result grows the buffer and is formatted again. */
+	buf_grow(b, 64);
+	size_t room = b->cap - b->len;
 	va_start(ap, fmt);
-	size_t n = buf_format_len(fmt, ap);
-	buf_grow(b, n);
-	vsnprintf(b->data + b->len, n + 1, fmt, ap);
+	va_copy(aq, ap);
+	int r = vsnprintf(b->data + b->len, room, fmt, aq);
+	va_end(aq);
+	if (r < 0)
+		fatal("vsnprintf failed");
+	size_t n = (size_t)r;
+	if (n >= room) {
+		buf_grow(b, n);
+		vsnprintf(b->data + b->len, n + 1, fmt, ap);
+	}
 	va_end(ap);
 	b->len += n;
 }

@@ -141,8 +141,10 @@ tval_set(struct arena *a, struct tval *obj, const char *key, struct tval *v)
 		return;
 	if (v == NULL)
 		v = tval_null(a);
+	/* The first byte first: most keys differ there, and a call to
+	 * strcmp per member was a tenth of a thread page's time. */
 	for (i = 0; i < obj->len; i++)
-		if (strcmp(obj->members[i].key, key) == 0) {
+		if (obj->members[i].key[0] == key[0] && strcmp(obj->members[i].key, key) == 0) {
 			obj->members[i].val = v;
 			return;
 		}
@@ -246,8 +248,11 @@ tval_getn(const struct tval *obj, const char *key, size_t len)
 		return NULL;
 	if (obj->sorted != NULL)
 		return sorted_find(obj, key, len);
+	/* The first byte first (see tval_set); key is not NUL-terminated. */
+	char first = len > 0 ? key[0] : '\0';
 	for (i = 0; i < obj->len; i++)
-		if (strncmp(obj->members[i].key, key, len) == 0 &&
+		if (obj->members[i].key[0] == first &&
+		    strncmp(obj->members[i].key, key, len) == 0 &&
 		    obj->members[i].key[len] == '\0')
 			return obj->members[i].val;
 	return NULL;
