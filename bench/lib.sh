@@ -36,6 +36,12 @@ median() {
 	      else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# cpu_ticks PID — user and system CPU time of a process (all its threads)
+# in clock ticks (getconf CLK_TCK a second).
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
 # rss_kb PID — VmRSS of a process in kB (0 when it is gone).
 rss_kb() {
 	awk '/^VmRSS:/ { print $2; found = 1 } END { if (!found) print 0 }' \
