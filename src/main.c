@@ -187,6 +187,7 @@ main(int argc, char **argv)
 
 	int owned = 0;
 	int fd = supervise_inherited_fd(&owned);
+	int reloading = fd >= 0;
 	if (fd < 0)
 		fd = server_systemd_listener();
 	int cgi = fd < 0 && getenv("GATEWAY_INTERFACE") != NULL && !server_fd0_is_listener();
@@ -215,8 +216,8 @@ main(int argc, char **argv)
 		status = drop_root(&pv, app.cfg.db_path) == 0 ? server_run_cgi(&app) : 1;
 	} else {
 		log_open((enum log_target)app.cfg.log_target, "nazar");
-		log_info("nazar %s starting: config %s, database %s", PACKAGE_VERSION, config_path,
-		    app.cfg.db_path);
+		log_info("nazar %s %s: config %s, database %s", PACKAGE_VERSION,
+		    reloading ? "reloading" : "starting", config_path, app.cfg.db_path);
 		status = serve_fastcgi(&app, &o, fd, owned, argv, &pv);
 	}
 	app_free(&app);

@@ -117,19 +117,55 @@ spawn(struct child *ch, const struct supervisor *sv)
 	return 0;
 }
 
-/* A graceful restart: checks the (new) configuration with the (new)
- * binary, then executes nazar anew in this process, keeping its pid (and
- * so its children), the socket and the old child's pid in the environment.
- * Returns only when that cannot be done; the old child keeps serving. */
+/* The check's messages, each logged as the reason a restart is refused:
+ * without the prefix of nazar's own log lines ("TIME nazar[PID] error: "),
+ * so that the line names the file and line of the new configuration. */
 static void
-reexec(const struct supervisor *sv, pid_t old)
+log_refusal(char *out, size_t len)
+{
+	char *line = out, *end = out + len;
+	int logged = 0;
+	while (line < end) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		if (nl != NULL)
+			*nl = '\0';
+		else
+			*end = '\0';
+		char *text = line;
+		char *tag = strstr(line, "] error: ");
+		if (tag != NULL)
+			text = tag + strlen("] error: ");
+		/* Its other log lines (a migration it made, say) are no reason. */
+		if (strstr(line, "] info: ") != NULL || strstr(line, "] debug: ") != NULL)
+			text = (char *)"";
+		if (*text != '\0') {
+			log_error("supervisor: reload refused, the running nazar keeps its "
+			    "configuration: %s", text);
+			logged = 1;
+		}
+		line = nl != NULL ? nl + 1 : end;
+	}
+	if (!logged)
+		log_error("supervisor: reload refused: the new configuration or binary does "
+		    "not start (nazar -t failed); the running nazar keeps serving");
+}
+
+/* Runs nazar -t with the command line of this nazar (the new binary, the
+ * new configuration, as the user nazar runs as). 0 when it passes, else
+ * -1 with its messages logged. */
+static int
+check_new(const struct supervisor *sv)
 {
 	int argc = 0;
 	while (sv->argv[argc] != NULL)
 		argc++;
 	char **check = calloc((size_t)argc + 2, sizeof(*check));
-	if (check == NULL)
-		return;
+	int p[2];
+	if (check == NULL || pipe2(p, O_CLOEXEC) != 0) {
+		free(check);
+		log_error("supervisor: reload refused: cannot run the check: %s", strerror(errno));
+		return -1;
+	}
 	memcpy(check, sv->argv, (size_t)argc * sizeof(*check));
 	check[argc] = (char *)"-t";
 	fflush(NULL);
@@ -138,18 +174,52 @@ reexec(const struct supervisor *sv, pid_t old)
 		int null = open("/dev/null", O_WRONLY);
 		if (null >= 0)
 			dup2(null, STDOUT_FILENO);
+		dup2(p[1], STDERR_FILENO);
 		sigprocmask(SIG_SETMASK, &sv->mask, NULL);
 		execvp(check[0], check);
-		log_error("supervisor: cannot execute %s: %s", check[0], strerror(errno));
+		log_error("cannot execute %s: %s", check[0], strerror(errno));
 		_exit(127);
 	}
 	free(check);
-	int st = 0;
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		log_error("supervisor: the new configuration or binary does not start "
-		    "(nazar -t failed); the running nazar keeps serving");
-		return;
+	close(p[1]);
+	/* What it says: a few lines at most (one error, a sanitizer report
+	 * in a test build); the rest is read and dropped. */
+	char out[4096];
+	size_t len = 0;
+	for (;;) {
+		char more[512];
+		ssize_t n = read(p[0], len < sizeof(out) - 1 ? out + len : more,
+		    len < sizeof(out) - 1 ? sizeof(out) - 1 - len : sizeof(more));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (len < sizeof(out) - 1)
+			len += (size_t)n;
 	}
+	close(p[0]);
+	int st = 0;
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (pid < 0)
+		log_error("supervisor: reload refused: fork: %s", strerror(errno));
+	else
+		log_refusal(out, len);
+	return -1;
+}
+
+/* A graceful restart: checks the (new) configuration with the (new)
+ * binary, then executes nazar anew in this process, keeping its pid (and
+ * so its children), the socket and the old child's pid in the environment.
+ * Returns only when that cannot be done; the old child keeps serving,
+ * with the configuration it has. */
+static void
+reexec(const struct supervisor *sv, pid_t old)
+{
+	if (check_new(sv) != 0)
+		return;
 	char fd[16], o[16];
 	snprintf(fd, sizeof(fd), "%d", sv->listen_fd);
 	snprintf(o, sizeof(o), "%d", (int)old);
@@ -158,7 +228,7 @@ reexec(const struct supervisor *sv, pid_t old)
 		log_error("supervisor: cannot prepare the restart: %s", strerror(errno));
 		return;
 	}
-	log_info("supervisor: executing %s anew", sv->argv[0]);
+	log_info("supervisor: reload: the check passed; executing %s anew", sv->argv[0]);
 	fflush(NULL);
 	/* The signals stay blocked: one that comes while the new image
 	 * starts waits for its signalfd. */
@@ -263,7 +333,7 @@ start_children(const struct supervisor *sv, struct loop *l, int64_t now)
 static void
 promote_next(struct loop *l)
 {
-	log_info("supervisor: new child %d is serving; stopping %d", (int)l->next.pid,
+	log_info("supervisor: reloaded: new child %d is serving; stopping %d", (int)l->next.pid,
 	    (int)l->cur.pid);
 	if (l->cur.pid >= 0) {
 		kill(l->cur.pid, SIGTERM);
