@@ -68,6 +68,8 @@ extern const size_t ctl_backup_ncommands;
 /* export: a top-level command (ctl_export.c). */
 extern const struct ctl_command ctl_export_commands[];
 extern const size_t ctl_export_ncommands;
+/* import nazar FILE [--dry-run] (ctl_import_nazar.c), called by import. */
+int ctl_import_nazar(struct ctl *c, const char *file, bool dry_run);
 extern const struct ctl_command ctl_article_commands[];
 extern const size_t ctl_article_ncommands;
 

@@ -81,6 +81,7 @@ usage_formats(const char *name)
 	fprintf(stderr, "\"; one of:\n");
 	for (size_t i = 0; i < import_nformats; i++)
 		fprintf(stderr, "  %-9s %s\n", import_formats[i].name, import_formats[i].what);
+	fprintf(stderr, "  %-9s %s\n", "nazar", "nazar's own export (nazarctl export)");
 	return CTL_EXIT_USAGE;
 }
 
@@ -197,6 +198,13 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	if (argc - optind != 2)
 		return ctl_usage_error("usage: import FORMAT FILE [--dry-run] [--map FILE] "
 		    "[--status-of-unknown held] [--screen] [--source NAME] [--as NAME]");
+	if (strcmp(argv[optind], "nazar") == 0) {
+		if (ia.map != NULL || ia.screen || ia.unknown != NULL || ia.source != NULL)
+			return ctl_usage_error("import nazar: --map, --screen, --status-of-unknown "
+			    "and --source are for other formats (nazar's export names its articles "
+			    "and statuses)");
+		return ctl_import_nazar(c, argv[optind + 1], ia.dry_run);
+	}
 	const struct import_format *f = import_format_find(argv[optind]);
 	if (f == NULL)
 		return usage_formats(argv[optind]);

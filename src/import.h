@@ -106,6 +106,17 @@ int import_wxr_memory(const char *data, size_t len, const struct import_sink *si
     size_t errlen);
 int import_disqus_memory(const char *data, size_t len, const struct import_sink *sink,
     char *err, size_t errlen);
+/* An Isso database (import_isso.c), a Remark42 backup (import_remark42.c),
+ * a Commento v1 export (import_commento.c). */
+int import_isso_read(const char *path, const struct import_sink *sink, char *err, size_t errlen);
+int import_remark42_read(const char *path, const struct import_sink *sink, char *err,
+    size_t errlen);
+int import_commento_read(const char *path, const struct import_sink *sink, char *err,
+    size_t errlen);
+int import_remark42_memory(const char *data, size_t len, const struct import_sink *sink,
+    char *err, size_t errlen);
+int import_commento_memory(const char *data, size_t len, const struct import_sink *sink,
+    char *err, size_t errlen);
 
 /* "2012-12-12T12:12:12Z", "2012-12-12 12:12:12" (UTC), with an optional
  * fraction and "Z" or "+03:30"/"-0500" offset, white space around: Unix
