@@ -522,7 +522,23 @@ set_max_length(struct config *cfg, const char *v, char *msg, size_t msglen)
 		return 0; \
 	}
 
+/* A yes-or-no key stored as an int field (1 or 0). */
+#define YESNO_KEY(fn, field) \
+	static int \
+	fn(struct config *cfg, const char *v, char *msg, size_t msglen) \
+	{ \
+		if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) { \
+			cfg->field = strcmp(v, "yes") == 0; \
+			return 0; \
+		} \
+		say(msg, msglen, "must be yes or no"); \
+		return -1; \
+	}
+
 INT_KEY(set_trusted_after, trusted_after, 1, 1000)
+/* Up to ten years; 0: threads stay open until a moderator closes them. */
+INT_KEY(set_close_after_days, close_after_days, 0, 3650)
+YESNO_KEY(set_read_only, read_only)
 
 /* Up to STORE_RECENT_MAX (store_recent.h); 0 turns feeds off. */
 INT_KEY(set_feed_entries, feed_entries, 0, 500)
@@ -545,16 +561,7 @@ INT_KEY(set_ipv6_prefix, ipv6_prefix, 0, 128)
 
 /* --- [votes] --- */
 
-static int
-set_votes_enabled(struct config *cfg, const char *v, char *msg, size_t msglen)
-{
-	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
-		cfg->votes_enabled = strcmp(v, "yes") == 0;
-		return 0;
-	}
-	say(msg, msglen, "must be yes or no");
-	return -1;
-}
+YESNO_KEY(set_votes_enabled, votes_enabled)
 
 static int
 set_votes_mode(struct config *cfg, const char *v, char *msg, size_t msglen)
@@ -892,6 +899,8 @@ static const struct key keys[] = {
 	{ SEC_MODERATION, "mode", set_mode },
 	{ SEC_MODERATION, "max_length", set_max_length },
 	{ SEC_MODERATION, "trusted_after", set_trusted_after },
+	{ SEC_MODERATION, "close_after_days", set_close_after_days },
+	{ SEC_SITE, "read_only", set_read_only },
 	{ SEC_ANTISPAM, "min_seconds", set_min_seconds },
 	{ SEC_ANTISPAM, "max_age_hours", set_max_age_hours },
 	{ SEC_ANTISPAM, "per_minute", set_posts_per_minute },
@@ -968,6 +977,8 @@ config_defaults(struct config *cfg)
 	cfg->mode = MODERATION_PRE;
 	cfg->max_length = 5000;
 	cfg->trusted_after = 3;
+	cfg->close_after_days = 0;
+	cfg->read_only = 0;
 	cfg->min_seconds = 3;
 	cfg->max_age_hours = 24;
 	cfg->posts_per_minute = 10;

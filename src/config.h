@@ -71,6 +71,8 @@ struct config {
 	enum moderation_mode mode;
 	int max_length;			/* characters of a comment body; default 5000 */
 	int trusted_after;		/* approved comments that make a reader trusted; 3 */
+	int close_after_days;		/* a thread closes this long after its first comment; 0 */
+	int read_only;			/* [site] read_only: every thread closed, for maintenance */
 	/* [antispam]: limits on posts count the comments of one client address
 	 * group (ipv4_prefix / ipv6_prefix bits of the address); 0: no limit. */
 	int min_seconds;		/* a form posted sooner after it was served is spam; 3 */

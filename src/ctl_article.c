@@ -1,6 +1,8 @@
 /* ctl_article.c — nazarctl article rename: every comment filed under one
  * article id filed under another (a site that changed its URLs), through
- * op_article_rename, audited under the console's actor. */
+ * op_article_rename; article close|open: a thread closed to new comments
+ * or opened again, through op_article_close. Audited under the console's
+ * actor. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -57,8 +59,48 @@ article_rename(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+static int
+article_close_open(struct ctl *c, int argc, char **argv, bool closed)
+{
+	const char *verb = closed ? "close" : "open";
+	int rc = ctl_options_as(c, argc, argv);
+	if (rc != 0)
+		return rc;
+	if (argc - optind != 1)
+		return ctl_usage_error("usage: article %s ID [--as NAME]", verb);
+	const char *article = argv[optind];
+	struct actor who;
+	struct op_ctx o;
+	if (ctl_begin_change(c, &who, &o) != 0)
+		return CTL_EXIT_FAIL;
+	struct op_result res;
+	if (op_article_close(&o, article, closed, &res) != OP_OK) {
+		fprintf(stderr, "nazarctl: article %s: ", verb);
+		ctl_err_clean(op_problem_text(&res));
+		fputc('\n', stderr);
+		return CTL_EXIT_FAIL;
+	}
+	printf("%s: %s%s\n", article, closed ? "closed" : "open",
+	    res.unchanged ? " already" : "");
+	return 0;
+}
+
+static int
+article_close(struct ctl *c, int argc, char **argv)
+{
+	return article_close_open(c, argc, argv, true);
+}
+
+static int
+article_open(struct ctl *c, int argc, char **argv)
+{
+	return article_close_open(c, argc, argv, false);
+}
+
 const struct ctl_command ctl_article_commands[] = {
 	{ "rename", article_rename },
+	{ "close", article_close },
+	{ "open", article_open },
 };
 const size_t ctl_article_ncommands = sizeof(ctl_article_commands) /
     sizeof(ctl_article_commands[0]);

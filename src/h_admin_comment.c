@@ -15,6 +15,7 @@
 #include "request.h"
 #include "store_moderation.h"
 #include "text.h"
+#include "store_articles.h"
 #include "tmpl.h"
 #include "validate.h"
 #include "view.h"
@@ -23,9 +24,10 @@
  * reply forms (body, and the version the edit is based on). */
 enum { CM_DONE, CM_BODY, CM_VERSION };
 static const char *const done_names[] = { "edit", "reply", "votes", "pinned", "unpinned",
-	NULL };
+	"closed", "opened", NULL };
 static const char *const done_notices[] = { "admin.notice.edited", "admin.notice.replied",
-	"admin.notice.votes_reset", "admin.notice.pinned", "admin.notice.unpinned" };
+	"admin.notice.votes_reset", "admin.notice.pinned", "admin.notice.unpinned",
+	"admin.notice.thread_closed", "admin.notice.thread_opened" };
 static const struct param_spec comment_specs[] = {
 	[CM_DONE] = { PARAM("done", PARAM_ENUM, PARAM_LENIENT), .names = done_names },
 	[CM_BODY] = { PARAM("body", PARAM_TEXT, PARAM_FORM) },
@@ -100,6 +102,16 @@ comment_page(const struct ctx *c, struct request *r, struct response *res,
 	if (reply_error != NULL)
 		tval_set_str(a, o, "reply_error", reply_error);
 	tval_set_bool(a, o, "can_reply", it.c.status != COMMENT_DELETED);
+	/* The article's thread: closed by a moderator (reopen), closed by
+	 * age or a read-only site (nothing to do here), or open (close). */
+	struct article_state as;
+	if (store_article_state(c->store, it.c.article, &as) == STORE_OK) {
+		tval_set_bool(a, o, "thread_closed", as.closed);
+		const char *why = view_closed_reason(c, it.c.article, r->now);
+		tval_set_bool(a, o, "thread_open", why == NULL);
+		if (why != NULL && !as.closed)
+			tval_set_str(a, o, "thread_closed_text", view_message(c, r, why));
+	}
 	tval_set_str(a, o, "return", arena_printf(a, "/comments/%lld", id));
 	if (param_has(args->in, CM_DONE))
 		tval_set_str(a, o, "notice", view_message(c, r,
@@ -229,6 +241,50 @@ admin_comment_pin(const struct ctx *c, struct request *r, struct response *res,
 	}
 	admin_redirect(c, r, res, arena_printf(r->arena, "%s?done=%s", back,
 	    pin ? "pinned" : "unpinned"));
+}
+
+/* The comment's article's thread closed to new comments or opened again
+ * (op_article_close); back to the comment page. */
+static void
+thread_close_open(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args, bool closed)
+{
+	struct comment cm;
+	enum store_result sr = store_get_comment(c->store, r->arena, args->id, &cm);
+	if (sr == STORE_NOT_FOUND) {
+		admin_message(c, r, res, args->session, 404, "admin.error.no_comment", "/queue");
+		return;
+	}
+	if (sr != STORE_OK) {
+		admin_unavailable(c, r, res, args->session, "/queue");
+		return;
+	}
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	admin_op_begin(c, r, args->session, &oc, &who);
+	if (op_article_close(&oc, cm.article, closed, &or) != OP_OK) {
+		admin_message(c, r, res, args->session, admin_op_status(res, &or),
+		    op_problem_key(&or), arena_printf(r->arena, "/comments/%lld",
+		    (long long)args->id));
+		return;
+	}
+	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=%s",
+	    (long long)args->id, closed ? "closed" : "opened"));
+}
+
+void
+admin_comment_close_thread(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	thread_close_open(c, r, res, args, true);
+}
+
+void
+admin_comment_open_thread(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	thread_close_open(c, r, res, args, false);
 }
 
 void

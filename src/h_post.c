@@ -346,13 +346,27 @@ acknowledge(const struct ctx *c, struct request *r, struct response *res,
 	    catalog_get(c->app->strings, "status.continue"));
 }
 
+/* A closed thread (or a read-only site) takes no comment: 403 with the
+ * form as typed and the reason, before anything is screened or stored. */
+static bool
+thread_open(const struct ctx *c, struct request *r, struct response *res,
+    const struct params *in, const struct comment_form *f)
+{
+	const char *why = view_closed_reason(c, f->clean[FIELD_ARTICLE], r->now);
+	if (why == NULL)
+		return true;
+	answer_invalid(c, r, res, 403, in, f, why, 0);
+	return false;
+}
+
 void
 handle_post(const struct ctx *c, struct request *r, struct response *res,
     const struct handler_args *a)
 {
 	struct comment_form f;
 	struct antispam_decision d;
-	if (!form_valid(c, r, res, a->in, &f) || !screen(c, r, res, a->in, &f, &d))
+	if (!form_valid(c, r, res, a->in, &f) || !thread_open(c, r, res, a->in, &f) ||
+	    !screen(c, r, res, a->in, &f, &d))
 		return;
 	struct comment cm = {
 		.article = (char *)f.clean[FIELD_ARTICLE],

@@ -167,7 +167,13 @@ handle_thread_json(const struct ctx *c, struct request *r, struct response *res,
 		return;
 	}
 	/* JSON front ends post too: they need the form token (and field
-	 * names) as much as the HTML form does. */
+	 * names) as much as the HTML form does; a closed thread has none
+	 * ("closed": true, "closed_text" says why). */
+	if (tval_truthy(tval_get(obj, "closed"))) {
+		thread_headers(r, res);
+		view_json(res, 200, obj);
+		return;
+	}
 	struct tval *form = tval_object(r->arena);
 	tval_set_str(r->arena, form, "action", arena_printf(r->arena, "%s/post",
 	    c->app->cfg.base_path));

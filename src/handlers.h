@@ -76,6 +76,8 @@ handler_fn admin_comment_edit;	/* POST /admin/comments/{id}/edit */
 handler_fn admin_comment_reply;	/* POST /admin/comments/{id}/reply */
 handler_fn admin_comment_reset_votes;	/* POST /admin/comments/{id}/reset-votes */
 handler_fn admin_comment_pin;	/* POST /admin/comments/{id}/pin */
+handler_fn admin_comment_close_thread;	/* POST: its article's thread closed */
+handler_fn admin_comment_open_thread;	/* POST: and opened again */
 extern const struct param_table comment_params, pin_params;
 
 /* Users and one's own account, h_admin_users.c. */

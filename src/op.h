@@ -198,6 +198,12 @@ enum op_problem op_block_remove_pattern(const struct op_ctx *o, enum blocklist_k
  * res->moved, res->merged_into. */
 enum op_problem op_article_rename(const struct op_ctx *o, const char *from, const char *to,
     bool merge, struct op_result *res);
+/* Closes (closed true) or reopens an article's thread: readers see its
+ * comments but no form, and posts are refused. Audited as
+ * "article_close" / "article_open"; res->unchanged when it was so
+ * already. OP_ARTICLE_ID for an invalid id. */
+enum op_problem op_article_close(const struct op_ctx *o, const char *article, bool closed,
+    struct op_result *res);
 
 /* What messages call a blocklist entry, like the audit: "word کلاهبردار". */
 const char *op_block_target(struct arena *a, enum blocklist_kind kind, const char *pattern);

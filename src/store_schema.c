@@ -359,6 +359,15 @@ static const char *const migrations[] = {
 	" WHERE status = 'approved' AND parent IS NULL;"
 	"CREATE INDEX comments_pinned ON comments (article, pinned) WHERE pinned > 0;"
 	"PRAGMA user_version = 11;",
+
+	/* 11 → 12: an article's own state, kept apart from its comments: a
+	 * thread a moderator closed to new comments (closed = 1), and when
+	 * that last changed. An article without a row is open. */
+	"CREATE TABLE articles ("
+	" id TEXT PRIMARY KEY,"
+	" closed INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0, 1)),"
+	" changed INTEGER NOT NULL) WITHOUT ROWID;"
+	"PRAGMA user_version = 12;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -14,6 +14,7 @@
 #include "reader.h"
 #include "request.h"
 #include "store.h"
+#include "store_articles.h"
 #include "store_votes.h"
 #include "text.h"
 #include "tmpl.h"
@@ -380,6 +381,36 @@ pages_value(const struct ctx *c, struct arena *a, struct tval *obj, int page, lo
 	tval_set(a, obj, "pagination", p);
 }
 
+const char *
+view_closed_reason(const struct ctx *c, const char *article, time_t now)
+{
+	const struct config *cfg = &c->app->cfg;
+	if (cfg->read_only)
+		return "closed.read_only";
+	struct article_state st;
+	/* A database that does not answer cannot take the comment either:
+	 * the post says so then, not this. */
+	if (store_article_state(c->store, article, &st) != STORE_OK)
+		return NULL;
+	if (st.closed)
+		return "closed.closed";
+	if (cfg->close_after_days > 0 && st.first > 0 &&
+	    (int64_t)now - st.first >= (int64_t)cfg->close_after_days * 86400)
+		return "closed.closed";
+	return NULL;
+}
+
+/* Sets "closed" and "closed_text" on obj when article takes no new
+ * comments: the thread says so instead of showing the form. */
+static void
+closed_value(const struct ctx *c, struct request *r, struct tval *obj, const char *article)
+{
+	const char *why = view_closed_reason(c, article, r->now);
+	tval_set_bool(r->arena, obj, "closed", why != NULL);
+	if (why != NULL)
+		tval_set_str(r->arena, obj, "closed_text", view_message(c, r, why));
+}
+
 enum store_result
 view_thread(const struct ctx *c, struct request *r, struct tval *obj, const char *article,
     int page, const struct reader_ids *own)
@@ -409,6 +440,7 @@ view_thread_sorted(const struct ctx *c, struct request *r, struct tval *obj,
 	tval_set_str(a, obj, "article", article);
 	tval_set_bool(a, obj, "feed", cfg->feed_entries > 0);
 	view_count(c, a, obj, approved);
+	closed_value(c, r, obj, article);
 	tval_set(a, obj, "comments", roots);
 	tval_set_bool(a, obj, "has_comments", tval_list_length(roots) > 0);
 	/* The pinned ones are not paged, nor counted in top. */
@@ -444,6 +476,7 @@ view_replies(const struct ctx *c, struct request *r, struct tval *obj,
 		memcpy(all + 1, rows, n * sizeof(*rows));
 	struct tval *roots = build_tree(c, r, under->article, all, n + 1, under->id, own);
 	tval_set_str(a, obj, "article", under->article);
+	closed_value(c, r, obj, under->article);
 	tval_set_number(a, obj, "count", (double)approved);
 	tval_set_number(a, obj, "replies_of", (double)under->id);
 	tval_set_str(a, obj, "count_text", catalog_format(a, c->app->strings,
@@ -495,6 +528,12 @@ view_form(const struct ctx *c, struct request *r, struct tval *obj, const char *
     const struct comment_form *f, const char *general_error)
 {
 	struct arena *a = r->arena;
+	/* A closed thread has no form to fill in; a post refused as closed
+	 * shows its form again, with the reader's text. */
+	const struct tval *closed = tval_get(obj, "closed");
+	if (f == NULL && closed != NULL && tval_type(closed) == TVAL_BOOL &&
+	    tval_truthy(closed))
+		return;
 	struct tval *form = tval_object(a);
 	struct tval *errors = tval_object(a);
 	const struct config *cfg = &c->app->cfg;

@@ -5,6 +5,8 @@
 #ifndef NAZAR_VIEW_H
 #define NAZAR_VIEW_H
 
+#include <time.h>
+
 #include "store.h"
 
 struct arena;
@@ -25,6 +27,11 @@ struct reader_ids;
 
 /* The common context of every page: site, strings (t), direction, base. */
 struct tval *view_base(const struct ctx *c, struct request *r);
+
+/* Why article's thread takes no new comments: "closed.read_only" (the
+ * site is read-only), "closed.closed" (a moderator closed it, or
+ * close_after_days passed since its first comment); NULL when it is open. */
+const char *view_closed_reason(const struct ctx *c, const char *article, time_t now);
 
 /* Sets "count" and "count_text" ("۳ نظر", in the site's words and
  * digits) on o. */

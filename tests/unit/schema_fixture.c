@@ -212,6 +212,10 @@ static const char *const stage[STORE_SCHEMA_VERSION + 1] = {
 	"INSERT INTO audit (at, user_id, actor, remote_addr, action, comment_id, target, after)"
 	" VALUES (1700009000, 1, 'sara', '203.0.113.50', 'pin', 9, 'en-2023-11-14-budget',"
 	" 'pinned');",
+
+	[12] =
+	"INSERT INTO articles (id, closed, changed) VALUES"
+	" ('news/1', 1, 1700100000), ('news/2', 0, 1700100100);",
 };
 
 /* Runs sql with the password hashes put in for @PWHASH1@ and @PWHASH2@. */

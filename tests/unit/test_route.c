@@ -144,6 +144,8 @@ test_admin_permissions(void **state)
 		{ "/admin/comments/{id}/reply", ROUTE_POST, ROUTE_ADMIN, PERM_MODERATE },
 		{ "/admin/comments/{id}/reset-votes", ROUTE_POST, ROUTE_ADMIN, PERM_MODERATE },
 		{ "/admin/comments/{id}/pin", ROUTE_POST, ROUTE_ADMIN, PERM_MODERATE },
+		{ "/admin/comments/{id}/close-thread", ROUTE_POST, ROUTE_ADMIN, PERM_MODERATE },
+		{ "/admin/comments/{id}/open-thread", ROUTE_POST, ROUTE_ADMIN, PERM_MODERATE },
 		{ "/admin/users", ROUTE_GET, ROUTE_ADMIN, PERM_MANAGE_USERS },
 		{ "/admin/users", ROUTE_POST, ROUTE_ADMIN, PERM_MANAGE_USERS },
 		{ "/admin/account", ROUTE_GET, ROUTE_ADMIN, PERM_MODERATE },
