@@ -363,6 +363,12 @@ store_check(struct store *st, void (*problem)(void *arg, const char *text), void
 		    " FROM status_counts s WHERE s.n <> (SELECT count(*) FROM comments c"
 		    " WHERE c.status = s.status)",
 		    "a status count that does not match (status, counted, found): " },
+		{ "SELECT c.id, c.agree, c.disagree FROM comments c"
+		    " WHERE c.agree <> (SELECT count(*) FROM votes v"
+		    "  WHERE v.comment_id = c.id AND v.value = 1)"
+		    " OR c.disagree <> (SELECT count(*) FROM votes v"
+		    "  WHERE v.comment_id = c.id AND v.value = -1)",
+		    "vote counts that do not match the votes (id, agree, disagree): " },
 		{ "SELECT c.id FROM comments c WHERE NOT EXISTS (SELECT 1 FROM comments_fts f"
 		    " WHERE f.rowid = c.id)", "a comment missing from the search index (id): " },
 		{ "SELECT f.rowid FROM comments_fts f WHERE NOT EXISTS (SELECT 1 FROM comments c"

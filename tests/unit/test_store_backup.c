@@ -226,6 +226,9 @@ check_invariants(void **state)
 	snprintf(sql, sizeof(sql), "UPDATE comments_fts SET folded = 'stale' WHERE rowid = %lld;",
 	    (long long)b);
 	raw(f->path, sql);
+	/* Counts moved by hand, not by a vote. */
+	snprintf(sql, sizeof(sql), "UPDATE comments SET agree = 4 WHERE id = %lld;", (long long)a);
+	raw(f->path, sql);
 	memset(&fd, 0, sizeof(fd));
 	assert_int_equal(store_check(f->st, collect, &fd, &problems), STORE_OK);
 	assert_true(has(&fd, "a reply whose parent does not exist (id, parent): "));
@@ -233,8 +236,9 @@ check_invariants(void **state)
 	assert_true(has(&fd, "a status count that does not match (status, counted, found): spam 3 0"));
 	assert_true(has(&fd, "a comment missing from the search index (id): 1"));
 	assert_true(has(&fd, "a search index entry out of date"));
+	assert_true(has(&fd, "vote counts that do not match the votes (id, agree, disagree): "));
 	assert_int_equal(problems, fd.n);
-	assert_true(problems >= 6);
+	assert_true(problems >= 7);
 }
 
 int
