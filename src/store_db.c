@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -331,30 +332,30 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	buf_free(&b);
 }
 
-/* SQLite's own busy timeout, with each wait counted (metrics.h): the same
- * steps of sleep, then the last one again, until the timeout is spent. */
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for a lock a millisecond at a time until busy_timeout_ms has passed
+ * since the first wait, each wait counted (metrics.h). SQLite's own steps
+ * grow to 100 ms: with a few workers posting at once, a writer that had
+ * just missed the lock slept on long after it was free (a commit holds it
+ * for one flush, a few ms), and one post in a hundred took half a second. */
 static int
 busy_wait(void *arg, int count)
 {
-	static const int delays[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 };
-	static const int totals[] = { 0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228 };
-	enum { N = sizeof(delays) / sizeof(delays[0]) };
-	const struct store *st = arg;
-	int timeout = st->busy_timeout_ms;
-	int delay, prior;
-	if (count < N) {
-		delay = delays[count];
-		prior = totals[count];
-	} else {
-		delay = delays[N - 1];
-		prior = totals[N - 1] + delay * (count - (N - 1));
-	}
-	if (prior >= timeout)
+	struct store *st = arg;
+	int64_t now = monotonic_ms();
+	if (count == 0)
+		st->busy_since_ms = now;
+	if (now - st->busy_since_ms >= st->busy_timeout_ms)
 		return 0;
-	if (prior + delay > timeout)
-		delay = timeout - prior;
 	metrics_busy_retry();
-	sqlite3_sleep(delay);
+	sqlite3_sleep(1);
 	return 1;
 }
 

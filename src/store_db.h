@@ -51,6 +51,7 @@ struct store {
 	} cache[STORE_CACHE_MAX];
 	int cached;
 	int busy_timeout_ms;	/* how long busy_wait waits for a lock in all */
+	int64_t busy_since_ms;	/* when busy_wait began waiting for this lock */
 	/* The log lines of the audit rows written in the open transaction,
 	 * each ending in '\n': logged by store_commit, dropped by a rollback,
 	 * so the log names only what was done. */
