@@ -37,8 +37,8 @@ put_report(const char *file, const struct import_nazar_report *r)
 		sep = ", ";
 	}
 	puts(sep[0] == ',' ? ")" : "");
+	printf("already there: %lld\n", (long long)r->present);
 	if (!r->dry_run) {
-		printf("already there: %lld\n", (long long)r->present);
 		if (r->renumbered > 0)
 			printf("under new ids (theirs are taken here): %lld\n",
 			    (long long)r->renumbered);
@@ -59,7 +59,7 @@ put_report(const char *file, const struct import_nazar_report *r)
 		    (long long)r->users_unknown);
 	if (r->cut > 0)
 		printf("texts cut at %d bytes: %lld\n", IMPORT_NAZAR_BODY_MAX, (long long)r->cut);
-	if (!r->dry_run && added == 0 && r->present > 0)
+	if (added == 0 && r->present > 0)
 		printf("nothing new: all %lld comments are already there\n", (long long)r->present);
 }
 
@@ -74,7 +74,7 @@ ctl_import_nazar(struct ctl *c, const char *file, bool dry_run)
 	ctl_progress_start(&p, "import", "comments");
 	struct import_nazar_report rep;
 	char err[1024];
-	int rc = import_nazar_run(dry_run ? NULL : c->st, file, NULL, 0, dry_run, &who,
+	int rc = import_nazar_run(c->st, file, NULL, 0, dry_run, &who,
 	    time(NULL), progress, &p, &rep, err, sizeof(err));
 	ctl_progress_end(&p);
 	if (rep.records > 0 || rc == 0)

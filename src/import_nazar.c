@@ -233,10 +233,17 @@ flush(struct run *r)
 	enum store_result sr = STORE_OK;
 	if (r->n == 0)
 		return sr;
-	if (r->dry_run)
-		for (size_t i = 0; i < r->n; i++)
-			r->res.added[r->rows[i].c.status]++;
-	else
+	if (r->dry_run) {
+		for (size_t i = 0; i < r->n && sr == STORE_OK; i++) {
+			bool present = false;
+			if (r->st != NULL)
+				sr = store_nazar_present(r->st, &r->rows[i], &present);
+			if (present)
+				r->res.present++;
+			else
+				r->res.added[r->rows[i].c.status]++;
+		}
+	} else
 		sr = store_nazar_batch(r->st, r->rows, r->n, r->who, r->now, r->target,
 		    &r->keep_ids, &r->res);
 	r->n = 0;

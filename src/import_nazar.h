@@ -53,9 +53,9 @@ struct import_nazar_report {
 #define IMPORT_NAZAR_BODY_MAX (256 * 1024)
 
 /* Reads path (from memory when data is not NULL: len bytes) into st, or
- * only reads and counts with dry_run (st may then be NULL). progress
- * (may be NULL) hears of every comment: records so far, bytes read of
- * total. who and now for the audit rows. 0 when the file was read to its
+ * with dry_run only reads, and counts what st holds already and what it
+ * would add (st NULL: every comment counts as one to add). progress (may
+ * be NULL) hears of every comment: records so far, bytes read of total. who and now for the audit rows. 0 when the file was read to its
  * end (rep->complete tells whether it was whole); -1 with err when it is
  * not nazar's format, is broken at some line, or the database failed:
  * every batch written before stands, the failing one left nothing. */

@@ -435,6 +435,13 @@ import_one(struct store *st, const struct export_comment *e, bool keep_ids,
 }
 
 enum store_result
+store_nazar_present(struct store *st, const struct export_comment *e, bool *present)
+{
+	int64_t id;
+	return known(st, e, present, &id);
+}
+
+enum store_result
 store_nazar_start(struct store *st)
 {
 	enum store_result r = store_exec(st, sql_nazar_map_drop);

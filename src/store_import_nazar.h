@@ -18,6 +18,7 @@
 #ifndef NAZAR_STORE_IMPORT_NAZAR_H
 #define NAZAR_STORE_IMPORT_NAZAR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -45,6 +46,11 @@ enum store_result store_nazar_start(struct store *st);
 enum store_result store_nazar_batch(struct store *st, const struct export_comment *rows,
     size_t n, const struct actor *who, time_t now, const char *target, int *keep_ids,
     struct store_nazar_result *res);
+
+/* Whether the row is stored already (as a batch would find it), for a
+ * dry run; reads only. */
+enum store_result store_nazar_present(struct store *st, const struct export_comment *e,
+    bool *present);
 
 /* After the last batch: gives each comment of this run whose parent came
  * later in the file its parent (same article), in one transaction; then
