@@ -8,10 +8,14 @@
  * <username>, <ipAddress>, <thread dsq:id="T"/> and <parent dsq:id="Q"/>.
  * Posts and threads are identified by their dsq:id attributes, never by
  * <id>, so that empty ids lose nothing. Threads come before the posts in
- * Disqus's exports; the table of threads (dsq:id → link, identifier) is
- * the only memory that grows with the file. A post whose thread is not
- * (yet) known is handed over with the thread's dsq:id alone. */
+ * Disqus's exports; a post met before its thread is held back, and once
+ * the whole file is read, a second pass hands over those posts alone, now
+ * that their threads are known (a post whose thread is nowhere is handed
+ * over with the thread's dsq:id alone). The table of threads (dsq:id →
+ * link, identifier, and how many posts came before it), a hash table, is
+ * the only memory that grows with the file. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +33,7 @@
 
 struct thread {
 	const char *dsq_id, *link, *ident;
+	uint64_t after;		/* posts read before the thread was */
 };
 
 enum field {
@@ -39,9 +44,11 @@ enum field {
 struct disqus {
 	struct import_xml x;
 	struct arena *a;	/* the threads */
-	struct thread *threads;	/* sorted by dsq_id once posts begin */
+	struct thread **slots;	/* open addressing by dsq:id */
 	size_t nthreads, cap;
-	bool sorted;
+	uint64_t posts;		/* posts read so far in this pass */
+	uint64_t held;		/* posts met before their thread (first pass) */
+	bool second;		/* the second pass: only the held posts */
 	struct buf f[F__MAX];
 	struct buf dsq_id;
 };
@@ -53,7 +60,7 @@ disqus_free(struct disqus *d)
 	for (int i = 0; i < F__MAX; i++)
 		buf_free(&d->f[i]);
 	buf_free(&d->dsq_id);
-	free(d->threads);
+	free(d->slots);
 	arena_free(d->a);
 }
 
@@ -63,24 +70,50 @@ truth(const char *v)
 	return strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
 }
 
-static int
-by_id(const void *a, const void *b)
+static uint64_t
+hash_id(const char *s)
 {
-	return strcmp(((const struct thread *)a)->dsq_id, ((const struct thread *)b)->dsq_id);
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of dsq_id: its thread, or the empty slot it would take. */
+static struct thread **
+thread_slot(struct thread **slots, size_t cap, const char *dsq_id)
+{
+	size_t i = (size_t)hash_id(dsq_id) & (cap - 1);
+	while (slots[i] != NULL && strcmp(slots[i]->dsq_id, dsq_id) != 0)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
 }
 
 static const struct thread *
 find_thread(struct disqus *d, const char *dsq_id)
 {
-	if (!d->sorted) {
-		if (d->nthreads > 0)
-			qsort(d->threads, d->nthreads, sizeof(*d->threads), by_id);
-		d->sorted = true;
-	}
-	struct thread key = { .dsq_id = dsq_id };
-	if (d->nthreads == 0)
+	if (d->cap == 0)
 		return NULL;
-	return bsearch(&key, d->threads, d->nthreads, sizeof(*d->threads), by_id);
+	return *thread_slot(d->slots, d->cap, dsq_id);
+}
+
+/* Room for one more thread (at most half full); false: out of memory. */
+static bool
+thread_room(struct disqus *d)
+{
+	if ((d->nthreads + 1) * 2 <= d->cap)
+		return true;
+	size_t cap = d->cap ? d->cap * 2 : 256;
+	struct thread **slots = calloc(cap, sizeof(*slots));
+	if (slots == NULL)
+		return false;
+	for (size_t i = 0; i < d->cap; i++)
+		if (d->slots[i] != NULL)
+			*thread_slot(slots, cap, d->slots[i]->dsq_id) = d->slots[i];
+	free(d->slots);
+	d->slots = slots;
+	d->cap = cap;
+	return true;
 }
 
 /* The fields of the element the reader is at (a <thread> or <post>),
@@ -139,25 +172,23 @@ thread(struct disqus *d)
 	const char *id = import_field(&d->dsq_id);
 	if (id[0] == '\0')
 		return 0;	/* no dsq:id: no post can name it */
+	if (d->second || find_thread(d, id) != NULL)
+		return 0;	/* known: the first of the same dsq:id counts */
 	if (d->nthreads == MAX_THREADS) {
 		snprintf(x->err, x->errlen, "more than %d threads", MAX_THREADS);
 		return -1;
 	}
-	if (d->nthreads == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 256;
-		struct thread *t = realloc(d->threads, cap * sizeof(*t));
-		if (t == NULL) {
-			snprintf(x->err, x->errlen, "out of memory");
-			return -1;
-		}
-		d->threads = t;
-		d->cap = cap;
+	if (!thread_room(d)) {
+		snprintf(x->err, x->errlen, "out of memory");
+		return -1;
 	}
-	d->threads[d->nthreads++] = (struct thread){
+	struct thread *t = arena_alloc(d->a, sizeof(*t));
+	*t = (struct thread){
 		arena_strdup(d->a, id), arena_strdup(d->a, import_field(&d->f[F_LINK])),
-		arena_strdup(d->a, import_field(&d->f[F_ID])),
+		arena_strdup(d->a, import_field(&d->f[F_ID])), d->posts,
 	};
-	d->sorted = false;
+	*thread_slot(d->slots, d->cap, id) = t;
+	d->nthreads++;
 	return 0;
 }
 
@@ -173,6 +204,16 @@ post(struct disqus *d)
 	r.parent = import_field(&d->f[F_PARENT]);
 	r.thread_id = import_field(&d->f[F_THREAD]);
 	const struct thread *t = r.thread_id[0] ? find_thread(d, r.thread_id) : NULL;
+	uint64_t seq = d->posts++;
+	/* First pass: a post before its thread waits for the second. Second
+	 * pass: only those (their thread came later, or never). */
+	bool early = r.thread_id[0] != '\0' && (t == NULL || t->after > seq);
+	if (!d->second && early) {
+		d->held++;
+		return 0;
+	}
+	if (d->second && !early)
+		return 0;
 	if (t != NULL) {
 		r.thread_url = t->link;
 		r.thread_article = t->ident;
@@ -223,10 +264,29 @@ walk(struct disqus *d)
 	return rc;
 }
 
+/* The second pass over the same input, for the posts held back. */
 static int
-run(struct disqus *d)
+again(struct disqus *d, const char *path, const char *data, size_t len)
+{
+	const struct import_sink *sink = d->x.sink;
+	char *err = d->x.err;
+	size_t errlen = d->x.errlen;
+	import_xml_close(&d->x);
+	d->second = true;
+	d->posts = 0;
+	int rc = path != NULL ? import_xml_open_file(&d->x, path, NULL, err, errlen) :
+	    import_xml_open_memory(&d->x, data, len, NULL, err, errlen);
+	d->x.sink = sink;	/* records, but no second progress */
+	d->x.quiet = true;
+	return rc != 0 ? rc : walk(d);
+}
+
+static int
+run(struct disqus *d, const char *path, const char *data, size_t len)
 {
 	int rc = walk(d);
+	if (rc == 0 && d->held > 0)
+		rc = again(d, path, data, len);
 	if (rc < 0 && d->x.err[0] == '\0')
 		snprintf(d->x.err, d->x.errlen, "the export could not be read");
 	disqus_free(d);
@@ -241,7 +301,7 @@ import_disqus_read(const char *path, const struct import_sink *sink, char *err, 
 		disqus_free(&d);
 		return -1;
 	}
-	return run(&d);
+	return run(&d, path, NULL, 0);
 }
 
 int
@@ -253,5 +313,5 @@ import_disqus_memory(const char *data, size_t len, const struct import_sink *sin
 		disqus_free(&d);
 		return -1;
 	}
-	return run(&d);
+	return run(&d, NULL, data, len);
 }

@@ -215,7 +215,8 @@ import_xml_close(struct import_xml *x)
 static void
 position(struct import_xml *x)
 {
-	if (x->sink == NULL || x->sink->position == NULL || ++x->nodes % POSITION_EVERY != 0)
+	if (x->sink == NULL || x->sink->position == NULL || x->quiet ||
+	    ++x->nodes % POSITION_EVERY != 0)
 		return;
 	x->sink->position(x->sink->arg, x->consumed, x->total);
 }
@@ -234,7 +235,7 @@ step(struct import_xml *x)
 		return -1;
 	}
 	if (rc == 0) {
-		if (x->sink != NULL && x->sink->position != NULL)
+		if (x->sink != NULL && x->sink->position != NULL && !x->quiet)
 			x->sink->position(x->sink->arg, x->total, x->total);
 		return 0;
 	}

@@ -52,6 +52,7 @@ struct import_xml {
 	const char *ns;		/* namespace URI, "" for none */
 	bool empty;		/* <x/> */
 	uint64_t nodes;		/* for position updates */
+	bool quiet;		/* no position updates (a second pass) */
 };
 
 #define IMPORT_XML_START 1
