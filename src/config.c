@@ -895,7 +895,6 @@ static const struct key keys[] = {
 	{ SEC_SITE, "allowed_return_hosts", set_return_hosts },
 	{ SEC_SITE, "templates", set_templates },
 	{ SEC_SITE, "feed_entries", set_feed_entries },
-	{ SEC_SITE, "replies_shown", set_replies_shown },
 	{ SEC_MODERATION, "mode", set_mode },
 	{ SEC_MODERATION, "max_length", set_max_length },
 	{ SEC_MODERATION, "trusted_after", set_trusted_after },
@@ -942,6 +941,7 @@ static const struct key keys[] = {
 	{ SEC_VOTES, "per_comment_per_hour", set_votes_per_comment_hour },
 	{ SEC_THREAD, "sort", set_thread_sort },
 	{ SEC_THREAD, "pin_max", set_pin_max },
+	{ SEC_THREAD, "replies_shown", set_replies_shown },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 

@@ -62,7 +62,6 @@ struct config {
 	enum locale_id locale;		/* default fa */
 	char timezone[64];		/* IANA name, default Asia/Tehran */
 	char article_url[512];		/* contains "{article}"; may be empty */
-	int replies_shown;		/* replies under a comment of a thread page; 20 */
 	char return_hosts[CONFIG_MAX_RETURN_HOSTS][256];	/* lower-case host[:port] */
 	int return_host_count;
 	char templates[1024];		/* template directory */
@@ -130,6 +129,7 @@ struct config {
 	int votes_per_comment_hour;	/* on one comment; 10 */
 	/* [thread] */
 	enum config_sort thread_sort;	/* default oldest */
+	int replies_shown;		/* replies under a comment of a thread page; 20 */
 	int pin_max;			/* pinned comments per article; 0..50, default 3 */
 };
 

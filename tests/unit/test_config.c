@@ -92,6 +92,9 @@ defaults(void **state)
 	assert_int_equal(cfg.posts_per_hour, 60);
 	assert_int_equal(cfg.posts_per_article_minute, 5);
 	assert_int_equal(cfg.duplicate_window_minutes, 60);
+	assert_int_equal(cfg.article_posts_per_minute, 60);
+	assert_int_equal(cfg.posts_per_reader_article_day, 20);
+	assert_int_equal(cfg.replies_shown, 20);
 	assert_int_equal(cfg.max_links, 2);
 	assert_int_equal(cfg.ipv4_prefix, 24);
 	assert_int_equal(cfg.ipv6_prefix, 64);
@@ -249,6 +252,13 @@ other_keys(void **state)
 	assert_int_equal(c.pin_max, 0);
 	assert_int_equal(one("thread", "sort", "newest", &c), 0);
 	assert_int_equal(c.thread_sort, CONFIG_SORT_NEWEST);
+	assert_int_equal(c.replies_shown, 20);
+	assert_int_equal(one("thread", "replies_shown", "1", &c), 0);
+	assert_int_equal(c.replies_shown, 1);
+	assert_int_equal(one("thread", "replies_shown", "1000", &c), 0);
+	assert_int_equal(c.replies_shown, 1000);
+	assert_int_equal(one("thread", "replies_shown", "0", &c), -1);
+	assert_int_equal(one("site", "replies_shown", "20", &c), -1);
 	config_defaults(&c);
 	assert_int_equal(one("moderation", "trusted_after", "1", &c), 0);
 	assert_int_equal(c.trusted_after, 1);
@@ -269,6 +279,10 @@ other_keys(void **state)
 		    1000000 },
 		{ "per_article_per_minute", "0", "100000",
 		    offsetof(struct config, posts_per_article_minute), 0, 100000 },
+		{ "article_per_minute", "0", "1000000",
+		    offsetof(struct config, article_posts_per_minute), 0, 1000000 },
+		{ "per_reader_per_article_per_day", "0", "100000",
+		    offsetof(struct config, posts_per_reader_article_day), 0, 100000 },
 		{ "duplicate_window_minutes", "0", "10080",
 		    offsetof(struct config, duplicate_window_minutes), 0, 10080 },
 		{ "max_links", "0", "1000", offsetof(struct config, max_links), 0, 1000 },
