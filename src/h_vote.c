@@ -116,6 +116,12 @@ handle_vote(const struct ctx *c, struct request *r, struct response *res,
 		refuse(c, r, res, 400, "error.vote_invalid", back);
 		return;
 	}
+	/* A closed thread (or the site read-only) takes no votes either. */
+	const char *closed = view_closed_reason(c, article, r->now);
+	if (closed != NULL) {
+		refuse(c, r, res, 403, closed, back);
+		return;
+	}
 	/* The thread's own token: the page was fetched from here, for this
 	 * article, and not too long ago. A vote takes no thought, so no
 	 * minimum time. */

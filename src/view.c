@@ -63,6 +63,7 @@ struct thread_page {
 	const char *article_url;
 	const char *token;
 	bool votes;		/* [votes] enabled */
+	bool open;		/* the thread takes votes (not closed, not read-only) */
 };
 
 /* The vote form of a published comment: each button names the vote it
@@ -89,6 +90,8 @@ votes_value(const struct ctx *c, struct request *r, const struct comment *cm,
 	tval_set_str(a, v, "agree_value", mine == VOTE_AGREE ? "none" : "agree");
 	tval_set_str(a, v, "disagree_value", mine == VOTE_DISAGREE ? "none" : "disagree");
 	tval_set_bool(a, v, "both", !cfg->votes_agree_only);
+	/* A closed thread shows its counts, without the buttons. */
+	tval_set_bool(a, v, "open", tp->open);
 	return v;
 }
 
@@ -243,6 +246,7 @@ build_tree(const struct ctx *c, struct request *r, const char *article,
 		.article_url = view_article_url(c, r, article),
 		.token = antispam_token_make(a, c->app->secret, article, r->now),
 		.votes = cfg->votes_enabled != 0,
+		.open = view_closed_reason(c, article, r->now) == NULL,
 	};
 	enum vote_value *mine = reader_votes(c, r, rows, n, tp.votes ? own : NULL);
 	struct tval *roots = tval_list(a);
