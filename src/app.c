@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "log.h"
 #include "store.h"
+#include "store_outbox.h"
 #include "store_file.h"
 #include "tmpl.h"
 
@@ -134,6 +135,10 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 		    STORE_SCHEMA_VERSION);
 	if (r == STORE_OK)
 		r = store_secret(st, app->secret);
+	/* The triggers write webhook rows for the endpoints configured now. */
+	if (r == STORE_OK)
+		r = store_webhooks_set(st, app->cfg.webhook_urls,
+		    (size_t)app->cfg.webhook_url_count, app->cfg.webhook_events);
 	store_close(st);
 	if (r != STORE_OK) {
 		if (err[0] == '\0')

@@ -31,14 +31,14 @@
 
 enum section {
 	SEC_NONE, SEC_SERVER, SEC_DATABASE, SEC_SITE, SEC_MODERATION, SEC_ANTISPAM, SEC_ADMIN,
-	SEC_MAIL, SEC_LOG, SEC_METRICS, SEC_VOTES, SEC_THREAD, SEC__MAX
+	SEC_MAIL, SEC_LOG, SEC_METRICS, SEC_VOTES, SEC_THREAD, SEC_WEBHOOK, SEC__MAX
 };
 
 static const char *const section_names[] = {
 	[SEC_NONE] = "", [SEC_SERVER] = "server", [SEC_DATABASE] = "database",
 	[SEC_SITE] = "site", [SEC_MODERATION] = "moderation", [SEC_ANTISPAM] = "antispam",
 	[SEC_ADMIN] = "admin", [SEC_MAIL] = "mail", [SEC_LOG] = "log", [SEC_METRICS] = "metrics",
-	[SEC_VOTES] = "votes", [SEC_THREAD] = "thread",
+	[SEC_VOTES] = "votes", [SEC_THREAD] = "thread", [SEC_WEBHOOK] = "webhook",
 };
 _Static_assert(sizeof(section_names) / sizeof(section_names[0]) == SEC__MAX,
     "a name for every section");
@@ -877,6 +877,108 @@ set_mail_decide_hours(struct config *cfg, const char *v, char *msg, size_t msgle
 	return 0;
 }
 
+/* --- [webhook] --- */
+
+/* The URLs' shape here; their hosts against allow_hosts in check_webhook,
+ * which sees both keys whatever their order. */
+static int
+set_webhook_url(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	int n = 0;
+	for (const char *p = v + strspn(v, " "); *p != '\0'; p += strspn(p, " ")) {
+		size_t len = strcspn(p, " ");
+		if (n == WEBHOOK_URLS_MAX) {
+			say(msg, msglen, "at most %d URLs", WEBHOOK_URLS_MAX);
+			return SET_COMPLETE;
+		}
+		if (len >= WEBHOOK_URL_MAX) {
+			say(msg, msglen, "a URL longer than %d bytes", WEBHOOK_URL_MAX - 1);
+			return SET_COMPLETE;
+		}
+		memcpy(cfg->webhook_urls[n], p, len);
+		cfg->webhook_urls[n][len] = '\0';
+		char why[MSG_MAX];
+		if (webhook_url_check(cfg->webhook_urls[n], "*", why, sizeof(why)) != 0 &&
+		    strstr(why, "allow_hosts") == NULL) {
+			say(msg, msglen, "URL %d %s", n + 1, why);
+			return SET_COMPLETE;
+		}
+		n++;
+		p += len;
+	}
+	if (n == 0) {
+		say(msg, msglen, "must be one to %d https:// URLs", WEBHOOK_URLS_MAX);
+		return -1;
+	}
+	cfg->webhook_url_count = n;
+	return 0;
+}
+
+static int
+set_webhook_secret_file(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	return set_absolute_path(cfg->webhook_secret_file, sizeof(cfg->webhook_secret_file), v,
+	    msg, msglen);
+}
+
+static int
+set_webhook_events(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	char out[sizeof(cfg->webhook_events)];
+	size_t o = 0;
+	for (const char *p = v + strspn(v, " "); *p != '\0'; p += strspn(p, " ")) {
+		size_t len = strcspn(p, " ");
+		if (!webhook_event_known(p, len)) {
+			say(msg, msglen, "must be some of held, published, rejected, reply");
+			return -1;
+		}
+		if (o + len + 2 > sizeof(out)) {
+			say(msg, msglen, "too long");
+			return -1;
+		}
+		if (o > 0)
+			out[o++] = ' ';
+		memcpy(out + o, p, len);
+		o += len;
+		p += len;
+	}
+	if (o == 0) {
+		say(msg, msglen, "must be some of held, published, rejected, reply");
+		return -1;
+	}
+	out[o] = '\0';
+	memcpy(cfg->webhook_events, out, o + 1);
+	return 0;
+}
+
+static int
+set_webhook_allow_hosts(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	return copy_field(cfg->webhook_allow_hosts, sizeof(cfg->webhook_allow_hosts), v, msg,
+	    msglen);
+}
+
+static int
+set_webhook_timeout(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	int64_t n;
+	if (set_number(v, 1, 60, &n, msg, msglen) != 0)
+		return -1;
+	cfg->webhook_timeout_seconds = (int)n;
+	return 0;
+}
+
+static int
+set_webhook_proxy(struct config *cfg, const char *v, char *msg, size_t msglen)
+{
+	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0 &&
+	    strncmp(v, "socks5h://", 10) != 0) {
+		say(msg, msglen, "must be http://, https:// or socks5h://HOST:PORT");
+		return -1;
+	}
+	return copy_field(cfg->webhook_proxy, sizeof(cfg->webhook_proxy), v, msg, msglen);
+}
+
 static const struct key keys[] = {
 	{ SEC_SERVER, "listen", set_listen },
 	{ SEC_SERVER, "socket_mode", set_socket_mode },
@@ -942,6 +1044,12 @@ static const struct key keys[] = {
 	{ SEC_THREAD, "sort", set_thread_sort },
 	{ SEC_THREAD, "pin_max", set_pin_max },
 	{ SEC_THREAD, "replies_shown", set_replies_shown },
+	{ SEC_WEBHOOK, "url", set_webhook_url },
+	{ SEC_WEBHOOK, "secret_file", set_webhook_secret_file },
+	{ SEC_WEBHOOK, "events", set_webhook_events },
+	{ SEC_WEBHOOK, "allow_hosts", set_webhook_allow_hosts },
+	{ SEC_WEBHOOK, "timeout_seconds", set_webhook_timeout },
+	{ SEC_WEBHOOK, "proxy", set_webhook_proxy },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -1006,6 +1114,9 @@ config_defaults(struct config *cfg)
 	cfg->mail_max_attempts = 8;
 	cfg->mail_reader_daily_limit = 5;
 	cfg->mail_decide_hours = 48;
+	cfg->webhook_url_count = 0;
+	snprintf(cfg->webhook_events, sizeof(cfg->webhook_events), "%s", "held published");
+	cfg->webhook_timeout_seconds = 10;
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->log_target = LOG_TARGET_STDERR;
 	cfg->votes_enabled = 1;
@@ -1182,7 +1293,7 @@ find_key(struct parse_state *ps, const char *k, size_t klen)
 	}
 	if (ps->sec == SEC_NONE) {
 		set_error(ps->err, ps->errlen, "%s:%zu: key %s outside a section; put it under "
-		    SECTION_LIST " or [thread]", ps->name, ps->lineno, shown);
+		    SECTION_LIST ", [thread] or [webhook]", ps->name, ps->lineno, shown);
 		return -1;
 	}
 	size_t ki;
@@ -1260,7 +1371,7 @@ parse_line(struct parse_state *ps, const char *p, size_t plen)
 		if (parse_section(p, plen, &ps->sec) != 0) {
 			quote_span(shown, p, plen);
 			set_error(ps->err, ps->errlen, "%s:%zu: unknown section %s; sections are "
-			    SECTION_LIST " and [thread]", ps->name, ps->lineno, shown);
+			    SECTION_LIST ", [thread] and [webhook]", ps->name, ps->lineno, shown);
 			return -1;
 		}
 		return 0;
@@ -1325,6 +1436,45 @@ check_mail(struct parse_state *ps)
 	return -1;
 }
 
+/* [webhook]: the URLs need a secret, and each its host in allow_hosts;
+ * reported at the line of url (or of the first key of the section). */
+static int
+check_webhook(struct parse_state *ps)
+{
+	const struct config *c = &ps->next;
+	int line = 0;
+	for (size_t ki = 0; ki < NKEYS; ki++)
+		if (keys[ki].section == SEC_WEBHOOK && ps->seen_line[ki] != 0 &&
+		    (line == 0 || ps->seen_line[ki] < line))
+			line = ps->seen_line[ki];
+	if (line == 0)
+		return 0;
+	size_t ki = key_index(SEC_WEBHOOK, "url");
+	if (ki >= NKEYS || ps->seen_line[ki] == 0 || c->webhook_url_count == 0) {
+		set_error(ps->err, ps->errlen, "%s:%d: [webhook] needs url = https://HOST/PATH",
+		    ps->name, line);
+		return -1;
+	}
+	line = ps->seen_line[ki];
+	if (c->webhook_secret_file[0] == '\0') {
+		set_error(ps->err, ps->errlen, "%s:%d: [webhook] url needs secret_file = the "
+		    "shared secret's file", ps->name, line);
+		return -1;
+	}
+	for (int i = 0; i < c->webhook_url_count; i++) {
+		char why[MSG_MAX];
+		if (webhook_url_check(c->webhook_urls[i], c->webhook_allow_hosts, why,
+		    sizeof(why)) != 0) {
+			char shown[128];
+			quote_value(shown, sizeof(shown), c->webhook_urls[i]);
+			set_error(ps->err, ps->errlen, "%s:%d: [webhook] url %s: %s", ps->name, line,
+			    shown, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 config_parse(const char *name, const char *text, size_t len, struct config *cfg,
     char *err, size_t errlen)
@@ -1364,6 +1514,8 @@ config_parse(const char *name, const char *text, size_t len, struct config *cfg,
 	}
 	if (rc == 0)
 		rc = check_mail(ps);
+	if (rc == 0)
+		rc = check_webhook(ps);
 	if (rc == 0) {
 		if (!ps->next.max_body_set)
 			ps->next.max_body_bytes = config_body_cap(ps->next.max_length);

@@ -11,6 +11,7 @@
 
 #include "locale.h"
 #include "netaddr.h"
+#include "webhook.h"
 
 /* The configuration file when none is named (nazar -c, nazarctl -c) and
  * $NAZAR_CONFIG is unset (config_default_path). */
@@ -112,6 +113,15 @@ struct config {
 	/* How long the links to decide a held comment from its mail work;
 	 * 0: the mail has none. Default 48. */
 	int mail_decide_hours;
+	/* [webhook]: endpoints that receive signed JSON events (webhook.h),
+	 * delivered by the outbox's sender with [mail] max_attempts */
+	char webhook_urls[WEBHOOK_URLS_MAX][WEBHOOK_URL_MAX];
+	int webhook_url_count;		/* 0: no webhooks (default) */
+	char webhook_secret_file[1024];	/* the shared secret, alone in a file */
+	char webhook_events[128];	/* space-separated; default "held published" */
+	char webhook_allow_hosts[512];	/* the hosts the URLs may name */
+	int webhook_timeout_seconds;	/* one attempt, connection included; default 10 */
+	char webhook_proxy[512];	/* "" (default): no proxy, whatever the environment */
 	/* [metrics]: who may read GET /metrics (address ranges; 0: nobody) */
 	unsigned char metrics_net[CONFIG_MAX_METRICS_ALLOW][NETADDR_BYTES];
 	int metrics_prefix[CONFIG_MAX_METRICS_ALLOW];	/* in 128-bit terms */

@@ -92,7 +92,9 @@ mail_send(struct ctl *c, int argc, char **argv)
 static void
 put_item(struct ctl *c, const struct outbox_item *it)
 {
-	printf("%lld\t%s\t%s\t", (long long)it->id, outbox_kind_name(it->kind),
+	/* A webhook's kind says its event: webhook:held, webhook:published … */
+	printf("%lld\t%s%s%s\t%s\t", (long long)it->id, outbox_kind_name(it->kind),
+	    it->kind == OUTBOX_WEBHOOK ? ":" : "", it->kind == OUTBOX_WEBHOOK ? it->event : "",
 	    outbox_state_name(it->state));
 	ctl_put_field(it->recipient);
 	printf("\t%lld\t%s\t", (long long)it->attempts,

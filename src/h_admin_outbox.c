@@ -58,8 +58,12 @@ outbox_row(const struct ctx *c, struct request *r, const struct outbox_item *it)
 	struct tval *v = tval_object(a);
 	tval_set_str(a, v, "id", admin_number(c, r, it->id));
 	const char *key = arena_printf(a, "admin.outbox.kind.%s", outbox_kind_name(it->kind));
-	tval_set_str(a, v, "kind", catalog_has(c->app->strings, key) ?
-	    catalog_get(c->app->strings, key) : outbox_kind_name(it->kind));
+	const char *kind = catalog_has(c->app->strings, key) ?
+	    catalog_get(c->app->strings, key) : outbox_kind_name(it->kind);
+	/* A webhook's event is a fixed English word, as the receiver sees it. */
+	if (it->kind == OUTBOX_WEBHOOK && it->event != NULL && it->event[0] != '\0')
+		kind = arena_printf(a, "%s (%s)", kind, it->event);
+	tval_set_str(a, v, "kind", kind);
 	tval_set_str(a, v, "state", catalog_get(c->app->strings,
 	    arena_printf(a, "admin.outbox.%s", outbox_state_name(it->state))));
 	tval_set_str(a, v, "state_name", outbox_state_name(it->state));

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "mail_transport.h"
+#include "webhook.h"
 
 int
 mail_transport_init(void)
@@ -275,4 +276,72 @@ mail_deliver(const struct config *cfg, const char *rcpt, const char *msg, size_t
 		snprintf(err, errlen, "no mail transport configured ([mail] transport = none)");
 		return -1;
 	}
+}
+
+/* A webhook receiver's answer is not read; its first bytes are counted
+ * and dropped. */
+static size_t
+discard_answer(char *data, size_t size, size_t n, void *arg)
+{
+	(void)data;
+	(void)arg;
+	return size * n;
+}
+
+int
+webhook_post(const struct config *cfg, const char *url, const char *body, size_t len,
+    const char *const *headers, char *err, size_t errlen)
+{
+	char why[256];
+	/* The configuration was checked at start; the row's URL is checked
+	 * again, as the rows may be older than the configuration. */
+	if (webhook_url_check(url, cfg->webhook_allow_hosts, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "webhook: %s", why);
+		return -1;
+	}
+	CURL *curl = curl_easy_init();
+	if (curl == NULL) {
+		snprintf(err, errlen, "libcurl could not start");
+		return -1;
+	}
+	struct curl_slist *list = NULL;
+	for (size_t i = 0; headers[i] != NULL; i++)
+		list = curl_slist_append(list, headers[i]);
+	/* http:// is loopback only (webhook_url_check). */
+	const char *protocols = strncmp(url, "https://", 8) == 0 ? "https" : "http";
+	char curl_err[CURL_ERROR_SIZE] = "";
+	long connect = cfg->webhook_timeout_seconds < 5 ? cfg->webhook_timeout_seconds : 5;
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protocols);
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, protocols);
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 0L);
+	/* "" turns off the proxy environment variables too. */
+	curl_easy_setopt(curl, CURLOPT_PROXY, cfg->webhook_proxy);
+	curl_easy_setopt(curl, CURLOPT_POST, 1L);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "nazar-webhook/1");
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_answer);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)cfg->webhook_timeout_seconds);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, connect);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
+	CURLcode rc = curl_easy_perform(curl);
+	long code = 0;
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+	int ok = 0;
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "webhook: %s: %s", curl_easy_strerror(rc),
+		    curl_err[0] ? curl_err : "-");
+		ok = -1;
+	} else if (code < 200 || code > 299) {
+		snprintf(err, errlen, "webhook: HTTP %ld%s", code, code >= 300 && code < 400 ?
+		    " (redirects are not followed)" : "");
+		ok = -1;
+	}
+	curl_slist_free_all(list);
+	curl_easy_cleanup(curl);
+	return ok;
 }

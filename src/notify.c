@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "catalog.h"
+#include "json.h"
 #include "locale.h"
 #include "log.h"
 #include "mail_token.h"
@@ -23,6 +24,7 @@
 #include "store_subscribers.h"
 #include "store_users.h"
 #include "tmpl.h"
+#include "webhook.h"
 
 /* Comments listed in one digest at most; the rest are counted. */
 #define DIGEST_MAX 50
@@ -33,6 +35,39 @@
 static const char *const kinds[] = { "held", "digest", "test", "confirm", "reply" };
 static const char *const parts[] = { "subject", "txt", "html" };
 
+/* The webhooks' secret, and the endpoints recorded for the triggers. */
+static int
+open_webhooks(struct notify *n, char *err, size_t errlen)
+{
+	const struct config *cfg = n->cfg;
+	struct buf b = { 0 };
+	if (buf_read_file(&b, cfg->webhook_secret_file, sizeof(n->hook_key) + 2, err,
+	    errlen) != 0) {
+		buf_free(&b);
+		return -1;
+	}
+	size_t len = b.len;
+	while (len > 0 && (b.data[len - 1] == '\n' || b.data[len - 1] == '\r'))
+		len--;
+	if (len < WEBHOOK_SECRET_MIN || len > sizeof(n->hook_key)) {
+		snprintf(err, errlen, "%s: the webhook secret must be %d to %zu bytes",
+		    cfg->webhook_secret_file, WEBHOOK_SECRET_MIN, sizeof(n->hook_key));
+		sodium_memzero(b.data, b.cap);
+		buf_free(&b);
+		return -1;
+	}
+	memcpy(n->hook_key, b.data, len);
+	n->hook_keylen = len;
+	sodium_memzero(b.data, b.cap);
+	buf_free(&b);
+	if (store_webhooks_set(n->st, cfg->webhook_urls, (size_t)cfg->webhook_url_count,
+	    cfg->webhook_events) != STORE_OK) {
+		snprintf(err, errlen, "the database failed (see the log)");
+		return -1;
+	}
+	return 0;
+}
+
 int
 notify_open(struct notify *n, const struct config *cfg, struct store *st, char *err,
     size_t errlen)
@@ -41,10 +76,12 @@ notify_open(struct notify *n, const struct config *cfg, struct store *st, char *
 	n->cfg = cfg;
 	n->st = st;
 	n->lock_fd = -1;
-	if (cfg->mail_transport == MAIL_TRANSPORT_NONE) {
+	if (cfg->mail_transport == MAIL_TRANSPORT_NONE && cfg->webhook_url_count == 0) {
 		snprintf(err, errlen, "no mail transport configured: set [mail] transport");
 		return -1;
 	}
+	if (cfg->webhook_url_count > 0 && open_webhooks(n, err, errlen) != 0)
+		return -1;
 	char dir[1200];
 	snprintf(dir, sizeof(dir), "%s/mail", cfg->templates);
 	n->templates = tmpl_set_new();
@@ -451,6 +488,92 @@ notify_compose(struct notify *n, struct arena *a, const struct outbox_item *it,
 	return 1;
 }
 
+/* --- webhooks --- */
+
+static bool
+url_configured(const struct config *cfg, const char *url)
+{
+	for (int i = 0; i < cfg->webhook_url_count; i++)
+		if (strcmp(cfg->webhook_urls[i], url) == 0)
+			return true;
+	return false;
+}
+
+static void
+json_field(struct buf *b, const char *name, const char *value)
+{
+	buf_printf(b, ",\"%s\":", name);
+	json_string_str(b, value != NULL ? value : "");
+}
+
+int
+notify_webhook_body(struct notify *n, struct arena *a, const struct outbox_item *it,
+    struct buf *out, char *err, size_t errlen)
+{
+	const struct config *cfg = n->cfg;
+	struct comment c;
+	enum store_result r = store_get_comment(n->st, a, it->comment_id, &c);
+	if (r == STORE_NOT_FOUND) {
+		snprintf(err, errlen, "comment %lld was removed before the webhook went out",
+		    (long long)it->comment_id);
+		return 0;
+	}
+	if (r != STORE_OK) {
+		snprintf(err, errlen, "the database failed");
+		return -1;
+	}
+	bool public = strcmp(it->event, "published") == 0 || strcmp(it->event, "reply") == 0;
+	const char *link = public ? comment_url(a, cfg, &c) :
+	    arena_printf(a, "%s/admin/comments/%lld", cfg->mail_base_url, (long long)c.id);
+	buf_puts(out, "{\"event\":");
+	json_string_str(out, it->event);
+	buf_printf(out, ",\"delivery\":\"%lld.%s\"", (long long)it->id, it->token);
+	buf_printf(out, ",\"comment_id\":%lld", (long long)c.id);
+	if (c.parent > 0)
+		buf_printf(out, ",\"parent_id\":%lld", (long long)c.parent);
+	json_field(out, "article", c.article);
+	json_field(out, "author", c.name);
+	json_field(out, "text", c.body);
+	json_field(out, "status", comment_status_name(c.status));
+	buf_printf(out, ",\"time\":%lld", (long long)it->created);
+	json_field(out, "link", link);
+	json_field(out, "site", cfg->site_name);
+	buf_puts(out, "}");
+	return 1;
+}
+
+/* Posts one claimed webhook row: 1 delivered, 0 nothing to send (why),
+ * -1 failed (why). */
+static int
+deliver_webhook(struct notify *n, struct arena *a, const struct outbox_item *it, time_t now,
+    char *why, size_t whylen)
+{
+	if (!url_configured(n->cfg, it->recipient) || n->hook_keylen == 0) {
+		snprintf(why, whylen, "the endpoint is no longer in [webhook] url");
+		return 0;
+	}
+	struct buf body = { 0 };
+	int rc = notify_webhook_body(n, a, it, &body, why, whylen);
+	if (rc > 0) {
+		char ts[24], sig[65];
+		snprintf(ts, sizeof(ts), "%lld", (long long)now);
+		webhook_sign(n->hook_key, n->hook_keylen, ts, body.data, body.len, sig);
+		const char *headers[] = {
+			"Content-Type: application/json; charset=utf-8",
+			arena_printf(a, "X-Nazar-Event: %s", it->event),
+			arena_printf(a, "X-Nazar-Delivery: %lld.%s", (long long)it->id, it->token),
+			arena_printf(a, "X-Nazar-Timestamp: %s", ts),
+			arena_printf(a, "X-Nazar-Signature: sha256=%s", sig),
+			"Expect:",
+			NULL,
+		};
+		rc = webhook_post(n->cfg, it->recipient, body.data, body.len, headers, why,
+		    whylen) == 0 ? 1 : -1;
+	}
+	buf_free(&body);
+	return rc;
+}
+
 /* Delivers one claimed row and records the outcome. */
 static enum store_result
 deliver_one(struct notify *n, struct arena *a, const struct outbox_item *it, time_t now,
@@ -458,13 +581,18 @@ deliver_one(struct notify *n, struct arena *a, const struct outbox_item *it, tim
 {
 	char why[512] = "";
 	struct buf msg = { 0 };
-	int rc = notify_compose(n, a, it, now, &msg, why, sizeof(why));
+	int rc;
+	bool hook = it->kind == OUTBOX_WEBHOOK;
+	if (hook)
+		rc = deliver_webhook(n, a, it, now, why, sizeof(why));
+	else
+		rc = notify_compose(n, a, it, now, &msg, why, sizeof(why));
 	enum store_result r;
 	if (rc == 0) {
 		stats->dropped++;
 		r = store_outbox_drop(n->st, it->id, why);
-	} else if (rc > 0 &&
-	    mail_deliver(n->cfg, it->recipient, msg.data, msg.len, why, sizeof(why)) == 0) {
+	} else if (rc > 0 && (hook ||
+	    mail_deliver(n->cfg, it->recipient, msg.data, msg.len, why, sizeof(why)) == 0)) {
 		stats->sent++;
 		r = store_outbox_sent(n->st, it->id, now);
 	} else if (it->attempts >= n->cfg->mail_max_attempts) {

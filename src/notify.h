@@ -38,6 +38,8 @@ struct notify {
 	struct tmpl_set *templates;	/* templates/mail/ */
 	struct catalog *strings;	/* the site's locale */
 	unsigned char key[32];		/* the server secret: readers' links */
+	unsigned char hook_key[256];	/* [webhook] secret_file's secret */
+	size_t hook_keylen;		/* 0: no webhooks */
 	int lock_fd;
 };
 
@@ -63,6 +65,11 @@ int notify_run(struct notify *n, time_t now, bool flush, struct notify_stats *st
  * 1 a message, 0 nothing left to send (why in err), -1 failure. */
 int notify_compose(struct notify *n, struct arena *a, const struct outbox_item *it,
     time_t now, struct buf *out, char *err, size_t errlen);
+/* The JSON body of a webhook row (kind webhook) into out: 1, 0 nothing
+ * left to send (the comment is gone; why in err), -1 failure. The body
+ * never holds an author's e-mail or address. */
+int notify_webhook_body(struct notify *n, struct arena *a, const struct outbox_item *it,
+    struct buf *out, char *err, size_t errlen);
 /* The seconds before attempt n + 1 after n failed ones: 1, 2, 4 … minutes,
  * at most six hours. */
 long notify_backoff(long long attempts);

@@ -11,7 +11,7 @@
 #include "store_outbox.h"
 
 #define ITEM_COLUMNS "id, kind, state, recipient, user_id, comment_id, batch, token," \
-	" created, due, attempts, sent, last_error"
+	" created, due, attempts, sent, last_error, event"
 /* The longest error kept: the first line of a transport's answer. */
 #define ERROR_MAX 400
 
@@ -57,9 +57,13 @@ static const char sql_list[] =
 	"SELECT " ITEM_COLUMNS " FROM outbox WHERE ?1 IS NULL OR state = ?1"
 	" ORDER BY id DESC LIMIT ?2";
 
+static const char sql_webhooks_clear[] = "DELETE FROM webhooks";
+static const char sql_webhooks_add[] =
+	"INSERT OR REPLACE INTO webhooks (url, events) VALUES (?1, ?2)";
+
 static const char *const kind_names[] = {
 	[OUTBOX_HELD] = "held", [OUTBOX_DIGEST] = "digest", [OUTBOX_TEST] = "test",
-	[OUTBOX_CONFIRM] = "confirm", [OUTBOX_REPLY] = "reply",
+	[OUTBOX_CONFIRM] = "confirm", [OUTBOX_REPLY] = "reply", [OUTBOX_WEBHOOK] = "webhook",
 };
 _Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == OUTBOX_KIND__MAX,
     "a name for every kind");
@@ -129,6 +133,7 @@ row_item(struct arena *a, sqlite3_stmt *s, void *row)
 	it->attempts = sqlite3_column_int64(s, 10);
 	it->sent = sqlite3_column_int64(s, 11);
 	it->last_error = store_column_dup(a, s, 12);
+	it->event = store_column_dup(a, s, 13);
 	return 0;
 }
 
@@ -362,4 +367,29 @@ store_outbox_list(struct store *st, struct arena *a, int state, int limit,
 	    (r = store_rows(st, a, s, sizeof(**out), row_item, &rows, count)) == STORE_OK)
 		*out = rows;
 	return r;
+}
+
+enum store_result
+store_webhooks_set(struct store *st, const char (*urls)[WEBHOOK_URL_MAX], size_t n,
+    const char *events)
+{
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	r = store_exec(st, sql_webhooks_clear);
+	for (size_t i = 0; i < n && r == STORE_OK; i++) {
+		sqlite3_stmt *s;
+		if ((r = store_prepare(st, sql_webhooks_add, &s)) != STORE_OK)
+			break;
+		int rc = store_bind_text(s, 1, urls[i]);
+		if (rc == SQLITE_OK)
+			rc = store_bind_text(s, 2, events);
+		if ((r = store_bind_check(st, s, rc)) == STORE_OK)
+			r = store_step_done(st, s);
+	}
+	if (r != STORE_OK) {
+		store_rollback(st);
+		return r;
+	}
+	return store_commit(st);
 }

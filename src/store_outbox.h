@@ -23,12 +23,16 @@
 #include <time.h>
 
 #include "store.h"
+#include "webhook.h"
 
 struct arena;
 
-/* confirm and reply: mail to readers (store_subscribers.h). */
+/* confirm and reply: mail to readers (store_subscribers.h); webhook: a
+ * POST to an endpoint (webhook.h), written by the triggers of schema 13
+ * for the endpoints store_webhooks_set recorded. */
 enum outbox_kind {
-	OUTBOX_HELD, OUTBOX_DIGEST, OUTBOX_TEST, OUTBOX_CONFIRM, OUTBOX_REPLY, OUTBOX_KIND__MAX
+	OUTBOX_HELD, OUTBOX_DIGEST, OUTBOX_TEST, OUTBOX_CONFIRM, OUTBOX_REPLY, OUTBOX_WEBHOOK,
+	OUTBOX_KIND__MAX
 };
 enum outbox_state {
 	OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT, OUTBOX_FAILED, OUTBOX_MERGED,
@@ -44,7 +48,7 @@ struct outbox_item {
 	int64_t id;
 	enum outbox_kind kind;
 	enum outbox_state state;
-	char *recipient;	/* an e-mail address */
+	char *recipient;	/* an e-mail address; a webhook's URL */
 	int64_t user_id;	/* 0: none */
 	int64_t comment_id;	/* 0: none */
 	char *batch;		/* "now", "hourly", "daily" */
@@ -54,6 +58,7 @@ struct outbox_item {
 	int64_t attempts;
 	int64_t sent;		/* 0: not sent */
 	char *last_error;	/* "" when none */
+	char *event;		/* a webhook's event (held, published …); "" */
 };
 
 /* Rows a dead sender left "sending" back to pending; *n how many. */
@@ -88,5 +93,10 @@ enum store_result store_outbox_list(struct store *st, struct arena *a, int state
     struct outbox_item **out, size_t *count);
 enum store_result store_outbox_get(struct store *st, struct arena *a, int64_t id,
     struct outbox_item *out);
+/* The configured webhook endpoints, each for the space-separated events,
+ * replacing those recorded before (one transaction): the triggers write
+ * webhook rows for these. */
+enum store_result store_webhooks_set(struct store *st, const char (*urls)[WEBHOOK_URL_MAX],
+    size_t n, const char *events);
 
 #endif

@@ -368,6 +368,38 @@ static const char *const migrations[] = {
 	" closed INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0, 1)),"
 	" changed INTEGER NOT NULL) WITHOUT ROWID;"
 	"PRAGMA user_version = 12;",
+
+	/* 12 → 13: webhooks (notify.h). webhooks mirrors the [webhook]
+	 * section of the configuration (store_webhooks_set, at start and
+	 * before each sender's run): one row per endpoint with its events,
+	 * space-separated. The triggers write one outbox row of kind webhook
+	 * per endpoint that asked for the event, in the event's transaction:
+	 * held (a comment posted for moderation), published (posted at once
+	 * or approved), reply (the same for a reply), rejected. The row's
+	 * recipient is the endpoint's URL; the sender drops a row whose URL
+	 * the configuration no longer has. */
+	"CREATE TABLE webhooks ("
+	" url TEXT PRIMARY KEY,"
+	" events TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TRIGGER webhook_insert AFTER INSERT ON comments"
+	" WHEN new.status IN ('pending','approved') BEGIN"
+	" INSERT INTO outbox (kind, event, recipient, comment_id, created, due)"
+	"  SELECT 'webhook', e.name, w.url, new.id, new.created, new.created"
+	"  FROM webhooks w, (SELECT 'held' AS name WHERE new.status = 'pending'"
+	"   UNION ALL SELECT 'published' WHERE new.status = 'approved'"
+	"   UNION ALL SELECT 'reply' WHERE new.status = 'approved'"
+	"    AND new.parent IS NOT NULL) e"
+	"  WHERE instr(' ' || w.events || ' ', ' ' || e.name || ' ') > 0; END;"
+	"CREATE TRIGGER webhook_status AFTER UPDATE OF status ON comments"
+	" WHEN new.status <> old.status AND new.status IN ('approved','rejected') BEGIN"
+	" INSERT INTO outbox (kind, event, recipient, comment_id, created, due)"
+	"  SELECT 'webhook', e.name, w.url, new.id, new.updated, new.updated"
+	"  FROM webhooks w, (SELECT 'published' AS name WHERE new.status = 'approved'"
+	"   UNION ALL SELECT 'reply' WHERE new.status = 'approved'"
+	"    AND new.parent IS NOT NULL"
+	"   UNION ALL SELECT 'rejected' WHERE new.status = 'rejected') e"
+	"  WHERE instr(' ' || w.events || ' ', ' ' || e.name || ' ') > 0; END;"
+	"PRAGMA user_version = 13;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -216,6 +216,22 @@ static const char *const stage[STORE_SCHEMA_VERSION + 1] = {
 	[12] =
 	"INSERT INTO articles (id, closed, changed) VALUES"
 	" ('news/1', 1, 1700100000), ('news/2', 0, 1700100100);",
+
+	[13] =
+	/* An endpoint for held and published comments; a comment held and
+	 * then approved (the triggers wrote its two webhook rows, the first
+	 * delivered). */
+	"INSERT INTO webhooks (url, events) VALUES"
+	" ('https://hooks.example/nazar', 'held published');"
+	"INSERT INTO comments (id, article, parent, name, email, body, status, created, updated,"
+	" remote_addr, addr_group, body_hash) VALUES"
+	" (26, 'news/1', NULL, 'Hook', 'hook@example.com', 'For the webhook', 'pending',"
+	"  1700200000, 1700200000, '198.51.100.26', '198.51.100.0/24',"
+	"  x'00000000000000000000000000000026');"
+	"UPDATE comments SET status = 'approved', version = 2, updated = 1700200100 WHERE id = 26;"
+	"UPDATE outbox SET token = printf('%024x', id) WHERE created >= 1700200000;"
+	"UPDATE outbox SET state = 'sent', attempts = 1, claimed = 1700200010, sent = 1700200011"
+	" WHERE kind = 'webhook' AND event = 'held';",
 };
 
 /* Runs sql with the password hashes put in for @PWHASH1@ and @PWHASH2@. */

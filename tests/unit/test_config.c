@@ -654,25 +654,25 @@ syntax_errors(void **state)
 	    "t.conf:12: [server] workers: must be a number from 1 to 64, not \"abc\"");
 	expect_error("[servers]\n",
 	    "t.conf:1: unknown section \"[servers]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] and [thread]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes], [thread] and [webhook]");
 	expect_error("[log]\n[Server]\n",
 	    "t.conf:2: unknown section \"[Server]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] and [thread]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes], [thread] and [webhook]");
 	expect_error("[server\n",
 	    "t.conf:1: unknown section \"[server\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] and [thread]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes], [thread] and [webhook]");
 	expect_error("[]\n",
 	    "t.conf:1: unknown section \"[]\"; sections are [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] and [thread]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes], [thread] and [webhook]");
 	expect_error("[server]\nworker = 4\n", "t.conf:2: unknown key \"worker\" in [server]");
 	expect_error("[site]\nlisten = unix:/a\n", "t.conf:2: unknown key \"listen\" in [site]");
 	expect_error("[server]\nWorkers = 4\n", "t.conf:2: unknown key \"Workers\" in [server]");
 	expect_error("workers = 4\n",
 	    "t.conf:1: key \"workers\" outside a section; put it under [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] or [thread]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes], [thread] or [webhook]");
 	expect_error("# top\nname = x\n[site]\n",
 	    "t.conf:2: key \"name\" outside a section; put it under [server], [database], "
-	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes] or [thread]");
+	    "[site], [moderation], [antispam], [admin], [mail], [log], [metrics], [votes], [thread] or [webhook]");
 	expect_error("[server]\nworkers = 4\n[log]\n[server]\nworkers = 5\n",
 	    "t.conf:5: [server] workers: duplicate key (first set on line 2)");
 	expect_error("[server]\nworkers = 4\nworkers = 4\n",
@@ -998,6 +998,49 @@ mail_keys(void **state)
 	    "t.conf:2: [mail] smtp_user and smtp_password_file go together");
 }
 
+static void
+webhook_keys(void **state)
+{
+	(void)state;
+	struct config c;
+	config_defaults(&c);
+	assert_int_equal(c.webhook_url_count, 0);
+	assert_string_equal(c.webhook_events, "held published");
+	assert_int_equal(parse("[webhook]\nurl = https://hooks.example/x http://127.0.0.1:9/y\n"
+	    "secret_file = /etc/nazar/webhook.secret\nevents = held  rejected reply\n"
+	    "allow_hosts = hooks.example 127.0.0.1\n", &c), 0);
+	assert_int_equal(c.webhook_url_count, 2);
+	assert_string_equal(c.webhook_urls[1], "http://127.0.0.1:9/y");
+	assert_string_equal(c.webhook_events, "held rejected reply");
+	assert_string_equal(c.webhook_proxy, "");
+	assert_int_equal(c.webhook_timeout_seconds, 10);
+	/* The host is checked against allow_hosts whatever the keys' order,
+	 * and reported at url's line. */
+	expect_error("[webhook]\nallow_hosts = a.example\nsecret_file = /s\n"
+	    "url = https://b.example/x\n",
+	    "t.conf:4: [webhook] url \"https://b.example/x\": its host b.example is not in "
+	    "[webhook] allow_hosts");
+	expect_error("[webhook]\nurl = http://hooks.example/x\n",
+	    "t.conf:2: [webhook] url: URL 1 http:// only to 127.0.0.1 or [::1]; use https://");
+	expect_error("[webhook]\nurl = https://u@hooks.example/x\n",
+	    "t.conf:2: [webhook] url: URL 1 must not carry a user name or password (user@host)");
+	expect_error("[webhook]\nurl = gopher://hooks.example/x\n",
+	    "t.conf:2: [webhook] url: URL 1 must start with https:// (http:// only to "
+	    "127.0.0.1 or [::1])");
+	expect_error("[webhook]\nallow_hosts = a.example\nurl = https://a.example/x\n",
+	    "t.conf:3: [webhook] url needs secret_file = the shared secret's file");
+	expect_error("[webhook]\nallow_hosts = a.example\n",
+	    "t.conf:2: [webhook] needs url = https://HOST/PATH");
+	expect_error("[webhook]\nevents = held deleted\n",
+	    "t.conf:2: [webhook] events: must be some of held, published, rejected, reply, "
+	    "not \"held deleted\"");
+	expect_error("[webhook]\nurl = https://a/1 https://a/2 https://a/3 https://a/4 "
+	    "https://a/5\n", "t.conf:2: [webhook] url: at most 4 URLs");
+	expect_error("[webhook]\nproxy = file:///x\n",
+	    "t.conf:2: [webhook] proxy: must be http://, https:// or socks5h://HOST:PORT, "
+	    "not \"file:///x\"");
+}
+
 int
 main(void)
 {
@@ -1016,6 +1059,7 @@ main(void)
 		cmocka_unit_test(loading_files),
 		cmocka_unit_test(shipped_example),
 		cmocka_unit_test(mail_keys),
+		cmocka_unit_test(webhook_keys),
 		cmocka_unit_test(default_path),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
