@@ -13,6 +13,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "store.h"
+#include "store_outbox.h"
 #include "store_file.h"
 
 static void
@@ -77,6 +78,10 @@ cmd_init(struct ctl *c, int argc, char **argv)
 	enum store_result r = store_migrate(c->st, &from, err, sizeof(err));
 	if (r != STORE_OK)
 		return ctl_fail("%s: %s", c->cfg.db_path, err);
+	/* The webhook endpoints, for the schema's triggers (store_outbox.h). */
+	if (store_webhooks_set(c->st, c->cfg.webhook_urls, (size_t)c->cfg.webhook_url_count,
+	    c->cfg.webhook_events) != STORE_OK)
+		return ctl_fail("%s: the webhook endpoints could not be recorded", c->cfg.db_path);
 	if (from == 0)
 		printf("created schema version %d\n", STORE_SCHEMA_VERSION);
 	else if (from < STORE_SCHEMA_VERSION)
