@@ -58,6 +58,7 @@ static const char sql_list[] =
 	" ORDER BY id DESC LIMIT ?2";
 
 static const char sql_webhooks_clear[] = "DELETE FROM webhooks";
+static const char sql_webhooks_count[] = "SELECT count(*) FROM webhooks";
 static const char sql_webhooks_add[] =
 	"INSERT OR REPLACE INTO webhooks (url, events) VALUES (?1, ?2)";
 
@@ -373,6 +374,16 @@ enum store_result
 store_webhooks_set(struct store *st, const char (*urls)[WEBHOOK_URL_MAX], size_t n,
     const char *events)
 {
+	/* Without webhooks, a start writes nothing unless there were some. */
+	if (n == 0) {
+		sqlite3_stmt *s;
+		int64_t had = 0;
+		enum store_result r = store_prepare(st, sql_webhooks_count, &s);
+		if (r == STORE_OK)
+			r = store_step_ints(st, s, &had, 1);
+		if (r != STORE_OK || had == 0)
+			return r;
+	}
 	enum store_result r = store_begin_write(st);
 	if (r != STORE_OK)
 		return r;
