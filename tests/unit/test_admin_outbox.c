@@ -62,6 +62,21 @@ outbox_page(void **state)
 	assert_null(strstr(html, "ops@example.org"));
 	buf_free(&res.body);
 
+	/* A webhook row: its event beside its kind, its URL as the recipient. */
+	static const char urls[1][WEBHOOK_URL_MAX] = { "https://hooks.example/x?a=1&b=2" };
+	assert_int_equal(store_webhooks_set(f->ctx.store, urls, 1, "held"), STORE_OK);
+	char article[] = "a", name[] = "Ali", email[] = "ali@example.org", body[] = "text",
+	    empty[] = "";
+	struct comment c = { .article = article, .name = name, .email = email, .body = body,
+	    .status = COMMENT_PENDING, .remote_addr = empty, .user_agent = empty };
+	assert_int_equal(store_insert_comment(f->ctx.store, &c, f->now), STORE_OK);
+	app_fixture_admin(f, "GET", "/admin/outbox", "state=pending", NULL, &res);
+	assert_int_equal(res.status, 200);
+	html = buf_str(&res.body);
+	assert_non_null(strstr(html, "webhook (held)"));
+	assert_non_null(strstr(html, "https://hooks.example/x?a=1&amp;b=2"));
+	buf_free(&res.body);
+
 	app_fixture_admin(f, "GET", "/admin/outbox", "state=all", NULL, &res);
 	html = buf_str(&res.body);
 	assert_non_null(strstr(html, "later@example.org"));
