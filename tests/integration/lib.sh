@@ -93,6 +93,7 @@ it_teardown() {
 # start_nazar NAME CONF — starts nazar with CONF (whose listen is a unix
 # socket at $T_DIR/NAME.sock); its log is $T_DIR/NAME.log. Sets NAZAR_PID.
 NAZAR_PID=""
+T_STOPPED_AT=""
 start_nazar() {
 	local name=$1 conf=$2
 	rm -f "$T_DIR/$name.sock"
@@ -104,6 +105,14 @@ start_nazar() {
 		sed 's/^/# /' "$T_DIR/$name.log" | tail -n 30
 		return 1
 	fi
+	# A restart (often with a changed config): nginx may still hold answers
+	# of the nazar before it, which nazar lets it keep until the end of the
+	# second they were made in (X-Accel-Expires). The test goes on when
+	# none of them can be served any more, as a reader would see it.
+	if [ -n "$T_STOPPED_AT" ]; then
+		while [ "$(date +%s)" -le "$T_STOPPED_AT" ]; do sleep 0.05; done
+		T_STOPPED_AT=""
+	fi
 }
 # stop_nazar — SIGTERM, then the exit status of nazar (0 after a clean
 # shutdown without leaks).
@@ -112,6 +121,7 @@ stop_nazar() {
 	kill -TERM "$pid" 2>/dev/null || return 99
 	wait "$pid" || status=$?
 	NAZAR_PID=""
+	T_STOPPED_AT=$(date +%s)
 	return $status
 }
 
