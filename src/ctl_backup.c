@@ -140,6 +140,17 @@ cmd_backup(struct ctl *c, int argc, char **argv)
 		    "in %s", c->config_path);
 	if (strlen(dir) > 1024)
 		return ctl_fail("%s: the name is too long", dir);
+	/* A directory that is not there is not made: it may be a backup disk
+	 * that is not mounted, and the backups would fill the wrong one. */
+	struct stat sb;
+	const char *why = NULL;
+	if (stat(dir, &sb) != 0)
+		why = strerror(errno);
+	else if (!S_ISDIR(sb.st_mode))
+		why = "not a directory";
+	if (why != NULL)
+		return ctl_fail("backup --rotate: %s: %s (make the directory first, e.g. "
+		    "mkdir -m 700 %s)", dir, why, dir);
 	char dest[1100], stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;

@@ -52,6 +52,7 @@ usage(FILE *f)
 	    "       nazarctl [-c FILE] mail test ADDRESS\n"
 	    "       nazarctl [-c FILE] export [--article ID] [--since DATE] FILE|-\n"
 	    "       nazarctl [-c FILE] article rename OLD NEW [--merge]\n"
+	    "       nazarctl [-c FILE] article close|open ID\n"
 	    "  Every change (comment decisions, user, block and article changes) takes\n"
 	    "  --as NAME: the audit records it as \"NAME (nazarctl)\"; by default NAME is\n"
 	    "  the Unix user.\n"

@@ -196,6 +196,16 @@ store_backup(const char *db_path, const char *dest, int busy_timeout_ms,
 		return STORE_ERROR;
 	tmp_name(tmp, sizeof(tmp), dest);
 	remove_tmp(tmp);
+	/* The copy holds readers' addresses, password hashes and the server
+	 * secret: readable by its owner only, whatever the umask (SQLite
+	 * would create it 0644 and gives its journal the same mode). */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		sqlite3_close(src);
+		return STORE_ERROR;
+	}
+	close(fd);
 	/* One read transaction over all the steps: the copy is one snapshot,
 	 * and writers elsewhere never make the backup start over. */
 	int ok = 0;
