@@ -29,7 +29,7 @@ key(struct buf *out, const char *k, bool first)
 {
 	if (!first)
 		buf_putc(out, ',');
-	json_string_str(out, k);
+	json_quote_str(out, k);
 	buf_putc(out, ':');
 }
 
@@ -37,7 +37,7 @@ static void
 str(struct buf *out, const char *k, const char *v)
 {
 	key(out, k, false);
-	json_string_str(out, v);
+	json_quote_str(out, v);
 }
 
 /* A string or null. */
@@ -48,7 +48,7 @@ opt(struct buf *out, const char *k, const char *v)
 	if (v == NULL)
 		buf_puts(out, "null");
 	else
-		json_string_str(out, v);
+		json_quote_str(out, v);
 }
 
 static void
@@ -98,7 +98,7 @@ votes(struct buf *out, const struct export_comment *e)
 		const struct export_vote *v = &e->votes[i];
 		buf_puts(out, i > 0 ? ",{" : "{");
 		key(out, "voter", true);
-		json_string_str(out, v->voter);
+		json_quote_str(out, v->voter);
 		num(out, "value", v->value);
 		str(out, "addr_group", v->addr_group);
 		when(out, "created", v->created);

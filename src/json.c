@@ -8,7 +8,7 @@
 #include "utf8.h"
 
 void
-json_string(struct buf *out, const char *s, size_t len)
+json_quote(struct buf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0, n;
@@ -54,7 +54,7 @@ json_string(struct buf *out, const char *s, size_t len)
 }
 
 void
-json_string_str(struct buf *out, const char *s)
+json_quote_str(struct buf *out, const char *s)
 {
-	json_string(out, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+	json_quote(out, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
 }

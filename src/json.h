@@ -8,7 +8,7 @@ struct buf;
 
 /* Appends s as a quoted JSON string. Control characters become \uXXXX;
  * '<', '>' and '&' are escaped too so JSON is safe inside HTML. */
-void json_string(struct buf *out, const char *s, size_t len);
-void json_string_str(struct buf *out, const char *s);
+void json_quote(struct buf *out, const char *s, size_t len);
+void json_quote_str(struct buf *out, const char *s);
 
 #endif

@@ -18,12 +18,6 @@
 
 #include <jansson.h>
 
-/* nazar's json.h has a json_string of its own (writing JSON), and a
- * program linked with libnazar.a gets that one for the name: jansson's is
- * out of reach. This makes a call to it a compile error; json_stringn
- * makes a string value. */
-#define json_string json_string_is_nazars__use_json_stringn
-
 /* Arrays and objects inside one another, at most, in one record. */
 #define JSONL_MAX_DEPTH 64
 /* A record's bytes unless the caller says otherwise. */

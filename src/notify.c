@@ -503,7 +503,7 @@ static void
 json_field(struct buf *b, const char *name, const char *value)
 {
 	buf_printf(b, ",\"%s\":", name);
-	json_string_str(b, value != NULL ? value : "");
+	json_quote_str(b, value != NULL ? value : "");
 }
 
 int
@@ -526,7 +526,7 @@ notify_webhook_body(struct notify *n, struct arena *a, const struct outbox_item 
 	const char *link = public ? comment_url(a, cfg, &c) :
 	    arena_printf(a, "%s/admin/comments/%lld", cfg->mail_base_url, (long long)c.id);
 	buf_puts(out, "{\"event\":");
-	json_string_str(out, it->event);
+	json_quote_str(out, it->event);
 	buf_printf(out, ",\"delivery\":\"%lld.%s\"", (long long)it->id, it->token);
 	buf_printf(out, ",\"comment_id\":%lld", (long long)c.id);
 	if (c.parent > 0)

@@ -494,7 +494,7 @@ store_counts(struct store *st, const char *const *articles, size_t n, long long 
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			buf_putc(&list, ',');
-		json_string_str(&list, articles[i] ? articles[i] : "");
+		json_quote_str(&list, articles[i] ? articles[i] : "");
 	}
 	buf_putc(&list, ']');
 	sqlite3_stmt *s;

@@ -369,7 +369,7 @@ json_value(struct buf *out, const struct tval *v, int depth)
 		buf_puts(out, format_number(num, sizeof(num), v->n) ? num : "null");
 		break;
 	case TVAL_STRING:
-		json_string(out, v->s, v->slen);
+		json_quote(out, v->s, v->slen);
 		break;
 	case TVAL_LIST:
 		buf_putc(out, '[');
@@ -385,7 +385,7 @@ json_value(struct buf *out, const struct tval *v, int depth)
 		for (i = 0; i < v->len; i++) {
 			if (i > 0)
 				buf_putc(out, ',');
-			json_string_str(out, v->members[i].key);
+			json_quote_str(out, v->members[i].key);
 			buf_putc(out, ':');
 			json_value(out, v->members[i].val, depth + 1);
 		}

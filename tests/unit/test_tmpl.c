@@ -68,7 +68,7 @@ jstr(struct arena *a, const char *s, size_t len)
 	struct buf b = { 0 };
 	const char *r;
 
-	json_string(&b, s, len);
+	json_quote(&b, s, len);
 	r = arena_strdup(a, buf_str(&b));
 	buf_free(&b);
 	return r;
@@ -577,8 +577,8 @@ json_strings(void **state)
 	assert_string_equal(jstr(a, "\xf4\x90\x80\x80", 4),
 	    "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");	/* above U+10FFFF */
 	assert_string_equal(jstr(a, "x\xd9", 2), "\"x\\ufffd\"");	/* cut short */
-	json_string_str(&b, NULL);
-	json_string_str(&b, "'");
+	json_quote_str(&b, NULL);
+	json_quote_str(&b, "'");
 	assert_string_equal(buf_str(&b), "\"\"\"'\"");
 	buf_free(&b);
 }
