@@ -65,7 +65,7 @@ put_comment(void *arg, const struct export_comment *e)
 static int
 parse_since(const char *s, int64_t *out)
 {
-	if (locale_parse_iso8601(s, strlen(s), out) != 0 || *out < 0)
+	if (locale_parse_iso8601(s, strlen(s), 0, out) != 0 || *out < 0)
 		return ctl_usage_error("--since: \"%s\" is not a date (2026-01-31) or a UTC time "
 		    "(2026-01-31T12:00:00Z)", s);
 	return 0;

@@ -1,6 +1,5 @@
 /* import.c — the format-independent core of an import: threads to
  * articles, text to nazar's, statuses, batches, the report; see import.h. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,111 +26,6 @@
 #define MAP_FILE_MAX (64 * 1024 * 1024)
 /* Bytes kept by the batch arena between batches. */
 #define BATCH_ARENA_KEEP (1024 * 1024)
-
-/* --- time --- */
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* n digits at *p into *v; advances *p. */
-static bool
-digits(const char **p, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return false;
-		*v = *v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	return true;
-}
-
-static bool
-expect(const char **p, char c)
-{
-	if (**p != c)
-		return false;
-	(*p)++;
-	return true;
-}
-
-/* "Z", "+hh:mm", "+hhmm", "+hh" or nothing: seconds east of UTC. */
-static bool
-offset(const char **p, int *secs)
-{
-	*secs = 0;
-	if (**p == 'Z' || **p == 'z') {
-		(*p)++;
-		return true;
-	}
-	if (**p != '+' && **p != '-')
-		return true;
-	int sign = **p == '-' ? -1 : 1, h, m = 0;
-	(*p)++;
-	if (!digits(p, 2, &h))
-		return false;
-	if (**p == ':')
-		(*p)++;
-	if (isdigit((unsigned char)**p) && !digits(p, 2, &m))
-		return false;
-	if (h > 23 || m > 59)
-		return false;
-	*secs = sign * (h * 3600 + m * 60);
-	return true;
-}
-
-bool
-import_parse_time(const char *s, int64_t *out)
-{
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (s == NULL)
-		return false;
-	const char *p = s;
-	while (isspace((unsigned char)*p))
-		p++;
-	int y, mo, d, h, mi, sec, off;
-	if (!digits(&p, 4, &y) || !expect(&p, '-') || !digits(&p, 2, &mo) ||
-	    !expect(&p, '-') || !digits(&p, 2, &d))
-		return false;
-	if (*p != 'T' && *p != 't' && *p != ' ')
-		return false;
-	p++;
-	if (!digits(&p, 2, &h) || !expect(&p, ':') || !digits(&p, 2, &mi) ||
-	    !expect(&p, ':') || !digits(&p, 2, &sec))
-		return false;
-	if (*p == '.' || *p == ',') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return false;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	if (!offset(&p, &off))
-		return false;
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p != '\0' || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    h > 23 || mi > 59 || sec > 60)
-		return false;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (mo == 2 && d == 29 && !leap)
-		return false;
-	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
-	if (t < 0)
-		return false;
-	*out = t;
-	return true;
-}
 
 /* --- a string table in an arena --- */
 

@@ -118,11 +118,6 @@ int import_remark42_memory(const char *data, size_t len, const struct import_sin
 int import_commento_memory(const char *data, size_t len, const struct import_sink *sink,
     char *err, size_t errlen);
 
-/* "2012-12-12T12:12:12Z", "2012-12-12 12:12:12" (UTC), with an optional
- * fraction and "Z" or "+03:30"/"-0500" offset, white space around: Unix
- * time, UTC. false for anything else (and years outside 1970–9999). */
-bool import_parse_time(const char *s, int64_t *out);
-
 /* --map FILE: lines "SOURCE-URL-OR-ID ARTICLE-ID" (white space between;
  * blank lines and lines starting with '#' ignored). */
 struct import_map;

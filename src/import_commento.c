@@ -69,7 +69,7 @@ static int64_t
 when(const char *s)
 {
 	int64_t t;
-	if (s == NULL || locale_parse_iso8601(s, strlen(s), &t) != 0 || t < 0)
+	if (s == NULL || locale_parse_iso8601(s, strlen(s), 0, &t) != 0 || t < 0)
 		return 0;
 	return t;
 }

@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "import.h"
 #include "import_xml.h"
+#include "locale.h"
 
 #define DSQ_NS "http://disqus.com/disqus-internals"
 #define DISQUS_NS "http://disqus.com"
@@ -222,7 +223,8 @@ post(struct disqus *d)
 	r.name = name[0] != '\0' ? name : import_field(&d->f[F_USERNAME]);
 	r.email = import_field(&d->f[F_EMAIL]);
 	r.remote_addr = import_field(&d->f[F_IP]);
-	if (!import_parse_time(import_field(&d->f[F_CREATED]), &r.created))
+	const char *created = import_field(&d->f[F_CREATED]);
+	if (locale_parse_iso8601(created, strlen(created), ISO8601_IMPORT, &r.created) != 0)
 		r.created = 0;
 	r.body = d->f[F_MESSAGE].data != NULL ? d->f[F_MESSAGE].data : "";
 	r.body_html = true;

@@ -58,7 +58,7 @@ time_of(const json_t *v, int64_t *t)
 		return true;
 	}
 	const char *s = json_string_value(v);
-	return s != NULL && locale_parse_iso8601(s, strlen(s), t) == 0;
+	return s != NULL && locale_parse_iso8601(s, strlen(s), 0, t) == 0;
 }
 
 /* A text field cleaned like any imported text and bounded; "" when absent. */

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "import.h"
 #include "import_xml.h"
+#include "locale.h"
 
 /* WXR 1.0, 1.1 and 1.2 differ in the last part of the namespace. */
 #define WP_NS "http://wordpress.org/export/"
@@ -116,8 +117,9 @@ comment(struct wxr *w)
 	r.name = import_field(&w->f[F_AUTHOR]);
 	r.email = import_field(&w->f[F_EMAIL]);
 	r.remote_addr = import_field(&w->f[F_IP]);
-	if (!import_parse_time(import_field(&w->f[F_DATE_GMT]), &r.created) &&
-	    !import_parse_time(import_field(&w->f[F_DATE]), &r.created))
+	const char *gmt = import_field(&w->f[F_DATE_GMT]), *date = import_field(&w->f[F_DATE]);
+	if (locale_parse_iso8601(gmt, strlen(gmt), ISO8601_IMPORT, &r.created) != 0 &&
+	    locale_parse_iso8601(date, strlen(date), ISO8601_IMPORT, &r.created) != 0)
 		r.created = 0;
 	r.body = w->f[F_CONTENT].data != NULL ? w->f[F_CONTENT].data : "";
 	r.body_html = true;

@@ -221,8 +221,14 @@ month_days(int y, int m)
 	return m == 2 && leap ? 29 : days[m - 1];
 }
 
-/* The zone after the time: "", "Z", "+HH:MM", "-HH:MM" or "+HHMM", as
- * seconds east of UTC; -1 when it is none of these. */
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* The zone after the time: "", "Z", "+HH:MM", "-HH:MM", "+HHMM" or "+HH",
+ * as seconds east of UTC; -1 when it is none of these. */
 static int
 zone(const char *s, size_t len, size_t i, int *offset)
 {
@@ -233,22 +239,62 @@ zone(const char *s, size_t len, size_t i, int *offset)
 		return -1;
 	int sign = s[i] == '-' ? -1 : 1;
 	i++;
-	int hh = digits(s, len, &i, 2);
-	if (i < len && s[i] == ':')
-		i++;
-	int mm = digits(s, len, &i, 2);
+	int hh = digits(s, len, &i, 2), mm = 0;
+	if (hh >= 0 && i < len) {
+		if (s[i] == ':')
+			i++;
+		mm = digits(s, len, &i, 2);
+	}
 	if (hh < 0 || mm < 0 || hh > 23 || mm > 59 || i != len)
 		return -1;
 	*offset = sign * (hh * 3600 + mm * 60);
 	return 0;
 }
 
-int
-locale_parse_iso8601(const char *s, size_t len, int64_t *out)
+/* "HH:MM[:SS[.fraction]]" at s[*i]: the seconds into the day; -1 when it
+ * is not that. */
+static int
+time_of_day(const char *s, size_t len, size_t *i)
 {
+	int h = digits(s, len, i, 2);
+	if (h < 0 || h > 23 || *i >= len || s[(*i)++] != ':')
+		return -1;
+	int mi = digits(s, len, i, 2);
+	if (mi < 0 || mi > 59)
+		return -1;
+	int sec = 0;
+	if (*i < len && s[*i] == ':') {
+		(*i)++;
+		sec = digits(s, len, i, 2);
+		if (sec < 0 || sec > 60)
+			return -1;
+		if (sec == 60)
+			sec = 59;
+		if (*i < len && (s[*i] == '.' || s[*i] == ',')) {
+			size_t from = ++*i;
+			while (*i < len && s[*i] >= '0' && s[*i] <= '9')
+				(*i)++;
+			if (*i == from)
+				return -1;
+		}
+	}
+	return h * 3600 + mi * 60 + sec;
+}
+
+int
+locale_parse_iso8601(const char *s, size_t len, unsigned flags, int64_t *out)
+{
+	if (s == NULL)
+		return -1;
+	if (flags & ISO8601_SPACE) {
+		while (len > 0 && is_space(s[0]))
+			s++, len--;
+		while (len > 0 && is_space(s[len - 1]))
+			len--;
+	}
 	size_t i = 0;
 	int y = digits(s, len, &i, 4);
-	if (y < 1 || i >= len || s[i++] != '-')
+	if (y < ((flags & ISO8601_UNIX) ? 1970 : 1) || i >= len || s[i++] != '-')
 		return -1;
 	int mo = digits(s, len, &i, 2);
 	if (mo < 1 || mo > 12 || i >= len || s[i++] != '-')
@@ -256,35 +302,20 @@ locale_parse_iso8601(const char *s, size_t len, int64_t *out)
 	int d = digits(s, len, &i, 2);
 	if (d < 1 || d > month_days(y, mo))
 		return -1;
-	int h = 0, mi = 0, sec = 0, offset = 0;
+	int secs = 0, offset = 0;
 	if (i < len) {
 		if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
 			return -1;
 		i++;
-		h = digits(s, len, &i, 2);
-		if (h < 0 || h > 23 || i >= len || s[i++] != ':')
+		secs = time_of_day(s, len, &i);
+		if (secs < 0 || zone(s, len, i, &offset) != 0)
 			return -1;
-		mi = digits(s, len, &i, 2);
-		if (mi < 0 || mi > 59)
-			return -1;
-		if (i < len && s[i] == ':') {
-			i++;
-			sec = digits(s, len, &i, 2);
-			if (sec < 0 || sec > 60)
-				return -1;
-			if (sec == 60)
-				sec = 59;
-			if (i < len && (s[i] == '.' || s[i] == ',')) {
-				size_t from = ++i;
-				while (i < len && s[i] >= '0' && s[i] <= '9')
-					i++;
-				if (i == from)
-					return -1;
-			}
-		}
-		if (zone(s, len, i, &offset) != 0)
-			return -1;
+	} else if (flags & ISO8601_NEED_TIME) {
+		return -1;
 	}
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+	int64_t t = days_from_civil(y, mo, d) * 86400 + secs - offset;
+	if ((flags & ISO8601_UNIX) && t < 0)
+		return -1;
+	*out = t;
 	return 0;
 }

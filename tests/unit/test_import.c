@@ -404,29 +404,6 @@ article_from_url(void **state)
 	arena_free(a);
 }
 
-static void
-dates(void **state)
-{
-	(void)state;
-	int64_t t;
-	assert_true(import_parse_time("2026-12-04T00:00:00Z", &t));
-	assert_int_equal(t, T0);
-	assert_true(import_parse_time("  2026-12-04 00:00:00  ", &t));
-	assert_int_equal(t, T0);
-	assert_true(import_parse_time("2026-12-04T03:30:00+03:30", &t));
-	assert_int_equal(t, T0);
-	assert_true(import_parse_time("2026-12-03T19:00:00.123-0500", &t));
-	assert_int_equal(t, T0);
-	assert_true(import_parse_time("2024-02-29 12:00:00", &t));
-	assert_false(import_parse_time("2023-02-29 12:00:00", &t));
-	assert_false(import_parse_time("0000-00-00 00:00:00", &t));
-	assert_false(import_parse_time("2026-13-01 00:00:00", &t));
-	assert_false(import_parse_time("2026-12-04", &t));
-	assert_false(import_parse_time("2026-12-04T00:00:00Zjunk", &t));
-	assert_false(import_parse_time("", &t));
-	assert_false(import_parse_time(NULL, &t));
-}
-
 /* --screen: an approved comment the blocklist matches is held with the
  * reason; nothing is deleted. */
 static void
@@ -467,7 +444,6 @@ main(void)
 		cmocka_unit_test(statuses_text_and_threads),
 		cmocka_unit_test(map_and_pattern),
 		cmocka_unit_test(article_from_url),
-		cmocka_unit_test(dates),
 		cmocka_unit_test(screen_holds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -541,7 +541,7 @@ static int64_t
 iso(const char *s)
 {
 	int64_t t = -12345;
-	assert_int_equal(locale_parse_iso8601(s, strlen(s), &t), 0);
+	assert_int_equal(locale_parse_iso8601(s, strlen(s), 0, &t), 0);
 	return t;
 }
 
@@ -549,7 +549,15 @@ static bool
 iso_refused(const char *s)
 {
 	int64_t t;
-	return locale_parse_iso8601(s, strlen(s), &t) != 0;
+	return locale_parse_iso8601(s, strlen(s), 0, &t) != 0;
+}
+
+/* An import's time stamp (ISO8601_IMPORT); -1 when refused. */
+static int64_t
+stamp(const char *s)
+{
+	int64_t t = -12345;
+	return locale_parse_iso8601(s, s != NULL ? strlen(s) : 0, ISO8601_IMPORT, &t) == 0 ? t : -1;
 }
 
 static void
@@ -593,8 +601,69 @@ parse_iso8601(void **state)
 	assert_true(iso_refused("۲۰۱۸-۰۵-۲۵"));
 	/* len bounds the text: no NUL needed, none read past. */
 	int64_t t;
-	assert_int_equal(locale_parse_iso8601("2018-05-25XYZ", 10, &t), 0);
+	assert_int_equal(locale_parse_iso8601("2018-05-25XYZ", 10, 0, &t), 0);
 	assert_int_equal(t, 1527206400);
+	assert_int_equal(locale_parse_iso8601("2018-05-25T10:00:00+03X", 22, 0, &t), 0);
+	assert_int_equal(t, 1527231600);
+	assert_int_equal(locale_parse_iso8601(NULL, 0, 0, &t), -1);
+	/* A NUL inside is not a character the form has. */
+	assert_int_equal(locale_parse_iso8601("2018-05-25\0", 11, 0, &t), -1);
+	assert_int_equal(locale_parse_iso8601("2018-05-25T10:00:00\0Z", 21, 0, &t), -1);
+	/* Hours alone as the offset, never one digit or a colon with nothing after. */
+	assert_int_equal(iso("2018-05-25T13:00:00+03"), 1527242400);
+	assert_true(iso_refused("2018-05-25T13:00:00+03:"));
+	assert_true(iso_refused("2018-05-25T13:00:00+03:3"));
+	assert_true(iso_refused("2018-05-25T13:00:00+033"));
+	assert_true(iso_refused("2018-05-25T13:00:00+03:300"));
+	assert_true(iso_refused("2018-05-25T13:00:00++03:30"));
+	assert_true(iso_refused("2018-05-25T13:00:00Z+03:30"));
+}
+
+/* Another system's time stamps, as imports read them: white space around,
+ * a space or T between, no zone for UTC, a time of day needed, nothing
+ * before 1970. */
+static void
+parse_iso8601_import(void **state)
+{
+	(void)state;
+	const int64_t t0 = 1796342400;	/* 2026-12-04T00:00:00Z */
+	assert_int_equal(stamp("2026-12-04T00:00:00Z"), t0);
+	assert_int_equal(stamp("  2026-12-04 00:00:00  "), t0);
+	assert_int_equal(stamp("\t\n2026-12-04 00:00:00\r\n"), t0);
+	assert_int_equal(stamp("2026-12-04 00:00"), t0);
+	assert_int_equal(stamp("2026-12-04T03:30:00+03:30"), t0);
+	assert_int_equal(stamp("2026-12-04T03:00:00+03"), t0);
+	assert_int_equal(stamp("2026-12-03T19:00:00.123-0500"), t0);
+	assert_int_equal(stamp("2024-02-29 12:00:00"), 1709208000);
+	assert_int_equal(stamp("1970-01-01 00:00:00"), 0);
+	assert_int_equal(stamp("9999-12-31T23:59:59Z"), 253402300799LL);
+	/* The strict form refuses the white space; the import's refuses the rest. */
+	assert_true(iso_refused("  2026-12-04 00:00:00  "));
+	assert_int_equal(stamp("2023-02-29 12:00:00"), -1);
+	assert_int_equal(stamp("0000-00-00 00:00:00"), -1);
+	assert_int_equal(stamp("2026-13-01 00:00:00"), -1);
+	assert_int_equal(stamp("2026-12-04"), -1);
+	assert_int_equal(stamp("2026-12-04 "), -1);
+	assert_int_equal(stamp("2026-12-04T00:00:00Zjunk"), -1);
+	assert_int_equal(stamp("2026-12-04T00:00:00 Z"), -1);
+	assert_int_equal(stamp("2026-12-04  00:00:00"), -1);
+	assert_int_equal(stamp("1969-12-31 23:59:59"), -1);
+	assert_int_equal(stamp("1970-01-01T00:00:00+00:01"), -1);
+	assert_int_equal(stamp("1969-12-31T23:00:00-02:00"), -1);
+	assert_int_equal(stamp(""), -1);
+	assert_int_equal(stamp("   "), -1);
+	assert_int_equal(stamp(NULL), -1);
+	assert_int_equal(stamp("\xd9\xa2\xd9\xa0\xd9\xa2\xd9\xa6-12-04 00:00:00"), -1);
+	assert_int_equal(stamp("2026-12-04T00:00:00.Z"), -1);
+	assert_int_equal(stamp("2026-12-04T00:00:00+99:99"), -1);
+	assert_int_equal(stamp("99999-12-04T00:00:00Z"), -1);
+	/* Every prefix of a good stamp is whole or refused, never read past. */
+	const char *whole = "2026-12-03T19:00:00.123-05:00";
+	for (size_t n = 0; n <= strlen(whole); n++) {
+		int64_t t = -1;
+		int rc = locale_parse_iso8601(whole, n, ISO8601_IMPORT, &t);
+		assert_true(rc == -1 || (rc == 0 && t >= 0));
+	}
 }
 
 int
@@ -616,6 +685,7 @@ main(void)
 		cmocka_unit_test(catalog_file_errors),
 		cmocka_unit_test(catalog_shipped_files),
 		cmocka_unit_test(parse_iso8601),
+		cmocka_unit_test(parse_iso8601_import),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
