@@ -49,33 +49,18 @@ static const char *const required_strings[] = {
 	"mail_open_comment",
 };
 
-int
-app_init(struct app *app, const char *config_path, char *err, size_t errlen)
+/* The templates, each of needed[] among them. */
+static int
+load_templates(struct app *app, char *err, size_t errlen)
 {
-	memset(app, 0, sizeof(*app));
-	if (errlen > 0)
-		err[0] = '\0';
-	config_defaults(&app->cfg);
-	if (config_path != NULL && config_load(config_path, &app->cfg, err, errlen) != 0)
-		return -1;
-	log_set_level((enum log_level)app->cfg.log_level);
-
-	if (sodium_init() < 0) {
-		snprintf(err, errlen, "libsodium could not be initialised");
-		return -1;
-	}
-	/* One zone for the whole process, set before any thread exists, so
-	 * localtime_r is safe everywhere afterwards. */
-	setenv("TZ", app->cfg.timezone, 1);
-	tzset();
-
-	app->templates = tmpl_set_new();
-	if (tmpl_set_load_dir(app->templates, app->cfg.templates, err, errlen) != 0)
-		return -1;
 	static const char *const needed[] = { "thread", "comment", "form", "page", "error", "message",
 	    "admin-login", "admin-queue", "admin-comment", "admin-users", "admin-account",
 	    "admin-audit", "admin-message", "admin-conflict", "admin-blocklist", "feed",
 	    "reader-mail", "latest", "count", "admin-outbox", "mail-decide", "admin-overview" };
+
+	app->templates = tmpl_set_new();
+	if (tmpl_set_load_dir(app->templates, app->cfg.templates, err, errlen) != 0)
+		return -1;
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		if (!tmpl_set_has(app->templates, needed[i])) {
 			snprintf(err, errlen, "%s: template %s.mustache is missing",
@@ -83,7 +68,14 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	return 0;
+}
 
+/* The locale's strings, each of required_strings[] among them, and the
+ * frozen value templates read them from. */
+static int
+load_strings(struct app *app, char *err, size_t errlen)
+{
 	char path[1200];
 	snprintf(path, sizeof(path), "%s/i18n/%s.ini", app->cfg.templates,
 	    locale_code(app->cfg.locale));
@@ -97,21 +89,19 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 			return -1;
 		}
 	}
-
 	app->arena = arena_new();
 	app->strings_value = tval_object(app->arena);
 	catalog_to_tval(app->strings, app->arena, app->strings_value);
 	tval_freeze(app->arena, app->strings_value);
+	return 0;
+}
 
-	/* A sign-in that finds every hashing slot taken is answered 503 at
-	 * once: waiting for a slot holds a worker, and a flood of sign-ins
-	 * would then hold all of them and stall the public thread (measured:
-	 * 0.6-0.9 s thread latency with a 50 ms wait, see bench/signin.sh). */
-	if (auth_init(app->cfg.hash_concurrency, 0) != 0) {
-		snprintf(err, errlen, "libsodium could not be initialised");
-		return -1;
-	}
-
+/* The database checked and migrated, the secret read and the webhook
+ * endpoints recorded, through a connection of its own that is closed
+ * again before any thread starts. */
+static int
+prepare_database(struct app *app, char *err, size_t errlen)
+{
 	/* A file that is not a sound nazar database is refused before
 	 * anything is written to it: truncated, not SQLite, another
 	 * program's, of a newer schema, or damaged. */
@@ -147,6 +137,40 @@ app_init(struct app *app, const char *config_path, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int
+app_init(struct app *app, const char *config_path, char *err, size_t errlen)
+{
+	memset(app, 0, sizeof(*app));
+	if (errlen > 0)
+		err[0] = '\0';
+	config_defaults(&app->cfg);
+	if (config_path != NULL && config_load(config_path, &app->cfg, err, errlen) != 0)
+		return -1;
+	log_set_level((enum log_level)app->cfg.log_level);
+
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium could not be initialised");
+		return -1;
+	}
+	/* One zone for the whole process, set before any thread exists, so
+	 * localtime_r is safe everywhere afterwards. */
+	setenv("TZ", app->cfg.timezone, 1);
+	tzset();
+
+	if (load_templates(app, err, errlen) != 0 || load_strings(app, err, errlen) != 0)
+		return -1;
+
+	/* A sign-in that finds every hashing slot taken is answered 503 at
+	 * once: waiting for a slot holds a worker, and a flood of sign-ins
+	 * would then hold all of them and stall the public thread (measured:
+	 * 0.6-0.9 s thread latency with a 50 ms wait, see bench/signin.sh). */
+	if (auth_init(app->cfg.hash_concurrency, 0) != 0) {
+		snprintf(err, errlen, "libsodium could not be initialised");
+		return -1;
+	}
+	return prepare_database(app, err, errlen);
 }
 
 void
