@@ -1,11 +1,13 @@
 /* webhook.c — the URL rule, event names and signature; see webhook.h. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include <sodium.h>
 
+#include "num.h"
 #include "webhook.h"
 
 static const char *const events[] = { "held", "published", "rejected", "reply" };
@@ -33,6 +35,79 @@ host_allowed(const char *host, size_t hlen, const char *list)
 	return false;
 }
 
+/* No byte a URL in a configuration file should carry: white space,
+ * control and non-ASCII bytes, quotes, a backslash, a fragment. */
+static bool
+url_bytes_ok(const char *url)
+{
+	for (const char *p = url; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ' || c >= 0x7f || strchr("\"<>\\`{}|^#", c) != NULL)
+			return false;
+	}
+	return true;
+}
+
+/* The host (an IPv6 literal without its brackets) and the port (NULL:
+ * none) of the authority auth[0..alen); -1 with err when it has no host
+ * or a bracket out of place. */
+static int
+split_authority(const char *auth, size_t alen, const char **host, size_t *hlen,
+    const char **portp, size_t *plen, char *err, size_t errlen)
+{
+	const char *port = NULL;
+	*host = auth;
+	if (alen > 0 && auth[0] == '[') {
+		const char *close = memchr(auth, ']', alen);
+		if (close == NULL) {
+			snprintf(err, errlen, "an IPv6 address needs its closing ']'");
+			return -1;
+		}
+		*host = auth + 1;
+		*hlen = (size_t)(close - *host);
+		if (close + 1 < auth + alen) {
+			if (close[1] != ':') {
+				snprintf(err, errlen, "junk after the IPv6 address");
+				return -1;
+			}
+			port = close + 2;
+		}
+	} else {
+		const char *colon = memchr(auth, ':', alen);
+		*hlen = colon != NULL ? (size_t)(colon - auth) : alen;
+		if (colon != NULL)
+			port = colon + 1;
+	}
+	if (*hlen == 0) {
+		snprintf(err, errlen, "has no host");
+		return -1;
+	}
+	*plen = port != NULL ? (size_t)(auth + alen - port) : 0;
+	*portp = port;
+	return 0;
+}
+
+/* A name or an address literal: letters, digits, dots and hyphens, and
+ * colons inside an IPv6 literal's brackets. */
+static bool
+host_bytes_ok(const char *host, size_t hlen, bool bracketed)
+{
+	for (size_t i = 0; i < hlen; i++) {
+		unsigned char c = (unsigned char)host[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '.' || c == '-' || (c == ':' && bracketed)))
+			return false;
+	}
+	return true;
+}
+
+static bool
+loopback(const char *host, size_t hlen)
+{
+	return (hlen == 9 && memcmp(host, "127.0.0.1", 9) == 0) ||
+	    (hlen == 3 && memcmp(host, "::1", 3) == 0);
+}
+
 int
 webhook_url_check(const char *url, const char *allow_hosts, char *err, size_t errlen)
 {
@@ -46,13 +121,10 @@ webhook_url_check(const char *url, const char *allow_hosts, char *err, size_t er
 		snprintf(err, errlen, "longer than %d bytes", WEBHOOK_URL_MAX - 1);
 		return -1;
 	}
-	for (const char *p = url; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c <= ' ' || c >= 0x7f || strchr("\"<>\\`{}|^#", c) != NULL) {
-			snprintf(err, errlen, "must not contain spaces, control or non-ASCII "
-			    "characters, quotes, a backslash or a fragment");
-			return -1;
-		}
+	if (!url_bytes_ok(url)) {
+		snprintf(err, errlen, "must not contain spaces, control or non-ASCII "
+		    "characters, quotes, a backslash or a fragment");
+		return -1;
 	}
 	const char *auth = url + (https ? 8 : 7);
 	size_t alen = strcspn(auth, "/?");
@@ -60,56 +132,20 @@ webhook_url_check(const char *url, const char *allow_hosts, char *err, size_t er
 		snprintf(err, errlen, "must not carry a user name or password (user@host)");
 		return -1;
 	}
-	const char *host = auth, *port = NULL;
-	size_t hlen;
-	if (alen > 0 && auth[0] == '[') {
-		const char *close = memchr(auth, ']', alen);
-		if (close == NULL) {
-			snprintf(err, errlen, "an IPv6 address needs its closing ']'");
-			return -1;
-		}
-		host = auth + 1;
-		hlen = (size_t)(close - host);
-		if (close + 1 < auth + alen) {
-			if (close[1] != ':') {
-				snprintf(err, errlen, "junk after the IPv6 address");
-				return -1;
-			}
-			port = close + 2;
-		}
-	} else {
-		const char *colon = memchr(auth, ':', alen);
-		hlen = colon != NULL ? (size_t)(colon - auth) : alen;
-		if (colon != NULL)
-			port = colon + 1;
-	}
-	if (hlen == 0) {
-		snprintf(err, errlen, "has no host");
+	const char *host, *port;
+	size_t hlen, plen;
+	int64_t v;
+	if (split_authority(auth, alen, &host, &hlen, &port, &plen, err, errlen) != 0)
+		return -1;
+	if (!host_bytes_ok(host, hlen, host != auth)) {
+		snprintf(err, errlen, "the host must be a name or an address literal");
 		return -1;
 	}
-	for (size_t i = 0; i < hlen; i++) {
-		unsigned char c = (unsigned char)host[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '.' || c == '-' || (c == ':' && host != auth))) {
-			snprintf(err, errlen, "the host must be a name or an address literal");
-			return -1;
-		}
+	if (port != NULL && (plen > 5 || !num_parse_n(port, plen, 1, 65535, &v))) {
+		snprintf(err, errlen, "the port must be 1 to 65535");
+		return -1;
 	}
-	if (port != NULL) {
-		size_t plen = (size_t)(auth + alen - port);
-		unsigned long v = 0;
-		bool ok = plen > 0 && plen <= 5;
-		for (size_t i = 0; ok && i < plen; i++) {
-			ok = port[i] >= '0' && port[i] <= '9';
-			v = v * 10 + (unsigned long)(port[i] - '0');
-		}
-		if (!ok || v == 0 || v > 65535) {
-			snprintf(err, errlen, "the port must be 1 to 65535");
-			return -1;
-		}
-	}
-	if (!https && !((hlen == 9 && memcmp(host, "127.0.0.1", 9) == 0) ||
-	    (hlen == 3 && memcmp(host, "::1", 3) == 0))) {
+	if (!https && !loopback(host, hlen)) {
 		snprintf(err, errlen, "http:// only to 127.0.0.1 or [::1]; use https://");
 		return -1;
 	}
