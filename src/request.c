@@ -58,10 +58,11 @@ request_path(struct arena *a, char **envp, const char *base)
 	return arena_strndup(a, uri + blen, len - blen);
 }
 
-int
-request_read(struct request *r, const struct request_source *src, const struct config *cfg)
+/* The method and the headers nazar reads, the user agent cut to
+ * REQUEST_MAX_USER_AGENT bytes, and the time. */
+static void
+read_headers(struct request *r, char **envp)
 {
-	char **envp = src->envp;
 	r->method = env_or_empty(envp, "REQUEST_METHOD");
 	r->accept = env_or_empty(envp, "HTTP_ACCEPT");
 	r->content_type = env_or_empty(envp, "CONTENT_TYPE");
@@ -78,11 +79,12 @@ request_read(struct request *r, const struct request_source *src, const struct c
 	r->https = https != NULL && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
 	if (r->now == 0)
 		r->now = time(NULL);
+}
 
-	r->path = request_path(r->arena, envp, cfg->base_path);
-	if (r->path == NULL)
-		return 404;
-
+/* QUERY_STRING into r->query: 0, or the status that refuses it. */
+static int
+read_query(struct request *r, char **envp)
+{
 	const char *qs = env_or_empty(envp, "QUERY_STRING");
 	size_t qlen = strlen(qs);
 	if (qlen > REQUEST_MAX_QUERY)
@@ -91,30 +93,36 @@ request_read(struct request *r, const struct request_source *src, const struct c
 		.max_fields = REQUEST_MAX_FIELDS, .max_key = REQUEST_MAX_KEY,
 		.max_value = REQUEST_MAX_QUERY, .too_long_status = 400,
 	};
-	int status = http_parse_urlencoded(r->arena, qs, qlen, &qlim, &r->query);
-	if (status != 0)
-		return status;
+	return http_parse_urlencoded(r->arena, qs, qlen, &qlim, &r->query);
+}
 
-	/* Cookies are shared with the whole site (Path=/ so that SSI includes
-	 * see ours): a site with very many cookies must not break the thread,
-	 * so over the limits we ignore them instead of refusing the request. */
+/* Cookies are shared with the whole site (Path=/ so that SSI includes
+ * see ours): a site with very many cookies must not break the thread,
+ * so over the limits we ignore them instead of refusing the request. */
+static void
+read_cookies(struct request *r, char **envp)
+{
 	const char *cookie = request_env(envp, "HTTP_COOKIE");
 	if (cookie != NULL && http_parse_cookies(r->arena, cookie, REQUEST_MAX_COOKIE_HEADER,
 	    REQUEST_MAX_COOKIES, &r->cookies) != 0) {
 		log_debug("cookies ignored: over the limits");
 		memset(&r->cookies, 0, sizeof(r->cookies));
 	}
+}
 
+/* The urlencoded body of CONTENT_LENGTH bytes into r->form, at most as
+ * many fields as the route takes (none: the body stays unread): 0, or the
+ * status that refuses it. */
+static int
+read_body(struct request *r, const struct request_source *src, const struct config *cfg)
+{
 	size_t length;
-	status = http_parse_content_length(request_env(envp, "CONTENT_LENGTH"),
+	int status = http_parse_content_length(request_env(src->envp, "CONTENT_LENGTH"),
 	    cfg->max_body_bytes, &length);
-	if (status != 0)
+	if (status != 0 || length == 0)
 		return status;
-	if (length == 0)
-		return 0;
 	size_t max_fields = src->max_form_fields ? src->max_form_fields(r->path) :
 	    REQUEST_MAX_FIELDS;
-	/* A route that reads no body: whatever was sent stays unread. */
 	if (max_fields == 0)
 		return 0;
 	if (strncasecmp(r->content_type, "application/x-www-form-urlencoded", 33) != 0)
@@ -139,6 +147,20 @@ request_read(struct request *r, const struct request_source *src, const struct c
 	 * and arena memory is not cleared when it is freed. */
 	sodium_memzero(body, length);
 	return rc;
+}
+
+int
+request_read(struct request *r, const struct request_source *src, const struct config *cfg)
+{
+	read_headers(r, src->envp);
+	r->path = request_path(r->arena, src->envp, cfg->base_path);
+	if (r->path == NULL)
+		return 404;
+	int status = read_query(r, src->envp);
+	if (status != 0)
+		return status;
+	read_cookies(r, src->envp);
+	return read_body(r, src, cfg);
 }
 
 bool
