@@ -52,12 +52,8 @@ audit_log(struct store *st, const struct audit_entry *e)
 }
 
 enum store_result
-store_audit_add(struct store *st, const struct audit_entry *e)
+store_audit_insert(struct store *st, const struct audit_entry *e)
 {
-	if (e == NULL || e->action == NULL || e->action[0] == '\0') {
-		log_error("database: audit: no action");
-		return STORE_ERROR;
-	}
 	sqlite3_stmt *s;
 	enum store_result r = store_prepare(st, sql_audit_add, &s);
 	if (r != STORE_OK)
@@ -84,7 +80,17 @@ store_audit_add(struct store *st, const struct audit_entry *e)
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
 		return r;
 	/* Outside a transaction the INSERT commits by itself. */
-	r = store_step_done(st, s);
+	return store_step_done(st, s);
+}
+
+enum store_result
+store_audit_add(struct store *st, const struct audit_entry *e)
+{
+	if (e == NULL || e->action == NULL || e->action[0] == '\0') {
+		log_error("database: audit: no action");
+		return STORE_ERROR;
+	}
+	enum store_result r = store_audit_insert(st, e);
 	if (r == STORE_OK)
 		audit_log(st, e);
 	return r;

@@ -58,6 +58,9 @@ struct audit_change {
 
 /* Adds one entry (its own transaction, or inside the caller's). */
 enum store_result store_audit_add(struct store *st, const struct audit_entry *e);
+/* Writes an entry as it was elsewhere (an imported comment's trail): not
+ * checked, and no line in the log, since nobody acted here and now. */
+enum store_result store_audit_insert(struct store *st, const struct audit_entry *e);
 /* Adds the entry of a change by who at now; inside the caller's write
  * transaction, so that the change and its row commit together. */
 enum store_result store_audit_write(struct store *st, const struct actor *who, time_t now,

@@ -54,10 +54,10 @@ static const char sql_dry_orphans[] =
 	"  AND c.source_id = d.parent AND c.article = d.article)";
 
 enum store_result
-store_import_present(struct store *st, const char *system, const char *id, bool *present)
+store_import_find(struct store *st, const char *system, const char *id, int64_t *found)
 {
 	sqlite3_stmt *s;
-	*present = false;
+	*found = 0;
 	enum store_result r = store_prepare(st, sql_present, &s);
 	if (r != STORE_OK)
 		return r;
@@ -68,10 +68,19 @@ store_import_present(struct store *st, const char *system, const char *id, bool 
 		return r;
 	r = store_step_one(st, s);
 	if (r == STORE_OK) {
-		*present = true;
+		*found = sqlite3_column_int64(s, 0);
 		store_stmt_done(s);
 	}
 	return r == STORE_NOT_FOUND ? STORE_OK : r;
+}
+
+enum store_result
+store_import_present(struct store *st, const char *system, const char *id, bool *present)
+{
+	int64_t found;
+	enum store_result r = store_import_find(st, system, id, &found);
+	*present = r == STORE_OK && found > 0;
+	return r;
 }
 
 enum store_result
@@ -199,6 +208,24 @@ import_one(struct store *st, const char *system, const struct import_row *row,
 }
 
 enum store_result
+store_import_commit(struct store *st, const int64_t *added, const char *more,
+    const struct actor *who, time_t now, const char *target)
+{
+	int64_t n = 0;
+	for (int i = 0; i < COMMENT_STATUS__MAX; i++)
+		n += added[i];
+	char after[128];
+	snprintf(after, sizeof(after), "%lld added%s", (long long)n, more);
+	const struct audit_change ch = { .action = "import", .target = target, .after = after };
+	enum store_result r = STORE_OK;
+	if (n > 0 && (r = store_audit_write(st, who, now, &ch)) != STORE_OK) {
+		store_rollback(st);
+		return r;
+	}
+	return store_commit(st);
+}
+
+enum store_result
 store_import_batch(struct store *st, const char *system, const struct import_row *rows,
     size_t n, const struct actor *who, time_t now, const char *target,
     struct store_import_result *res)
@@ -208,18 +235,13 @@ store_import_batch(struct store *st, const char *system, const struct import_row
 	if (r != STORE_OK)
 		return r;
 	for (size_t i = 0; i < n; i++)
-		if ((r = import_one(st, system, &rows[i], &here)) != STORE_OK)
-			goto fail;
-	int64_t added = 0;
-	for (int i = 0; i < COMMENT_STATUS__MAX; i++)
-		added += here.added[i];
-	char after[96];
-	snprintf(after, sizeof(after), "%lld added, %lld already there", (long long)added,
-	    (long long)here.present);
-	struct audit_change ch = { .action = "import", .target = target, .after = after };
-	if (added > 0 && (r = store_audit_write(st, who, now, &ch)) != STORE_OK)
-		goto fail;
-	if ((r = store_commit(st)) != STORE_OK)
+		if ((r = import_one(st, system, &rows[i], &here)) != STORE_OK) {
+			store_rollback(st);
+			return r;
+		}
+	char more[48];
+	snprintf(more, sizeof(more), ", %lld already there", (long long)here.present);
+	if ((r = store_import_commit(st, here.added, more, who, now, target)) != STORE_OK)
 		return r;
 	for (int i = 0; i < COMMENT_STATUS__MAX; i++)
 		res->added[i] += here.added[i];
@@ -227,9 +249,6 @@ store_import_batch(struct store *st, const char *system, const struct import_row
 	res->replies += here.replies;
 	res->linked += here.linked;
 	return STORE_OK;
-fail:
-	store_rollback(st);
-	return r;
 }
 
 /* sql's count for system (?1) and, when it has one, since (?2). */

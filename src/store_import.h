@@ -65,6 +65,16 @@ enum store_result store_import_last_id(struct store *st, int64_t *id);
 /* Whether (system, id) is stored. */
 enum store_result store_import_present(struct store *st, const char *system, const char *id,
     bool *present);
+/* The same with the stored comment's id in *found (0: not stored). */
+enum store_result store_import_find(struct store *st, const char *system, const char *id,
+    int64_t *found);
+
+/* The end of a batch begun with store_begin_write, for each importer:
+ * when any comment was added (added[] by status), the "import" audit row
+ * by who at now with target and after "N added" and then more (may be
+ * ""), and the commit; anything that fails rolls the batch back. */
+enum store_result store_import_commit(struct store *st, const int64_t *added,
+    const char *more, const struct actor *who, time_t now, const char *target);
 /* Whether the article has any comment. */
 enum store_result store_article_exists(struct store *st, const char *article, bool *exists);
 

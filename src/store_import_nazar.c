@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "store_db.h"
+#include "store_import.h"
 #include "store_import_nazar.h"
 
 /* The file's ids and the database's, for this connection's run; parent
@@ -19,11 +20,10 @@ static const char sql_nazar_map_create[] =
 static const char sql_nazar_map_put[] =
 	"INSERT OR REPLACE INTO temp.nazar_ids (file_id, id, parent) VALUES (?1, ?2, ?3)";
 static const char sql_nazar_map_get[] = "SELECT id FROM temp.nazar_ids WHERE file_id = ?1";
-/* Known by its source, or by its id with the same article and time; a
- * comment renumbered by an earlier run by ("nazar", its id in the file)
- * and its time, since another site's export has the same ids. */
-static const char sql_nazar_by_source[] =
-	"SELECT id FROM comments WHERE source_system = ?1 AND source_id = ?2";
+/* Known by its source (store_import_find), or by its id with the same
+ * article and time; a comment renumbered by an earlier run by ("nazar",
+ * its id in the file) and its time, since another site's export has the
+ * same ids. */
 static const char sql_nazar_by_own_source[] =
 	"SELECT id FROM comments WHERE source_system = 'nazar' AND source_id = ?1"
 	" AND created = ?2";
@@ -47,9 +47,6 @@ static const char sql_nazar_parent_ok[] =
 	" AND (created < ?3 OR (created = ?3 AND ?4 < ?5))";
 static const char sql_nazar_history[] =
 	"INSERT INTO comment_history (comment_id, at, user_id, body) VALUES (?1, ?2, ?3, ?4)";
-static const char sql_nazar_audit[] =
-	"INSERT INTO audit (at, user_id, actor, remote_addr, action, comment_id, target, before,"
-	" after, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 /* A vote the file repeats is one vote. */
 static const char sql_nazar_vote[] =
 	"INSERT OR IGNORE INTO votes (comment_id, voter, value, addr_group, created)"
@@ -147,8 +144,10 @@ known(struct store *st, const struct export_comment *e, bool *found, int64_t *id
 	snprintf(file_id, sizeof(file_id), "%lld", (long long)e->c.id);
 	enum store_result r;
 	if (e->source_id != NULL) {
-		const char *t[2] = { e->source_system != NULL ? e->source_system : "", e->source_id };
-		return one_int(st, sql_nazar_by_source, 2, NULL, t, found, id);
+		r = store_import_find(st, e->source_system != NULL ? e->source_system : "",
+		    e->source_id, id);
+		*found = *id > 0;
+		return r;
 	}
 	const int64_t v2[2] = { 0, e->c.created };
 	const char *t2[2] = { file_id, NULL };
@@ -312,31 +311,7 @@ insert_audit(struct store *st, int64_t id, const struct export_audit *x,
 		.comment_id = id, .target = (char *)x->target, .before = (char *)x->before,
 		.after = (char *)x->after, .reason = (char *)x->reason,
 	};
-	sqlite3_stmt *s;
-	if ((r = store_prepare(st, sql_nazar_audit, &s)) != STORE_OK)
-		return r;
-	int rc = sqlite3_bind_int64(s, 1, e.at);
-	if (rc == SQLITE_OK)
-		rc = store_bind_id(s, 2, e.user_id);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 3, e.actor);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 4, e.remote_addr);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 5, e.action);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 6, e.comment_id);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 7, e.target);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 8, e.before);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 9, e.after);
-	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 10, e.reason);
-	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
-		return r;
-	return store_step_done(st, s);
+	return store_audit_insert(st, &e);
 }
 
 static enum store_result
@@ -483,16 +458,10 @@ store_nazar_batch(struct store *st, const struct export_comment *rows, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if ((r = import_one(st, &rows[i], *keep_ids == 1, &here)) != STORE_OK)
 			goto fail;
-	int64_t added = 0;
-	for (int i = 0; i < COMMENT_STATUS__MAX; i++)
-		added += here.added[i];
-	char after[64];
-	snprintf(after, sizeof(after), "%lld added", (long long)added);
-	const struct audit_change ch = { .action = "import", .target = target, .after = after };
-	if (added > 0 && (r = store_audit_write(st, who, now, &ch)) != STORE_OK)
-		goto fail;
-	if ((r = store_commit(st)) != STORE_OK)
+	if ((r = store_import_commit(st, here.added, "", who, now, target)) != STORE_OK) {
+		*keep_ids = decided;
 		return r;
+	}
 	for (int i = 0; i < COMMENT_STATUS__MAX; i++)
 		res->added[i] += here.added[i];
 	res->present += here.present;
