@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -54,11 +55,11 @@ static const char sql_totals[] =
  * come whatever the bound, published ones too: a reader sent back to
  * their new reply finds it there.
  *
- * A thread page (SQL_THREAD) chooses its top-level comments in the order
- * asked for (ORDER, on c), the pinned ones apart (on page 1, not paged);
- * each head of the page gets its position (pinned first, in the order
- * pinned, then ORDER), so the rows come back head by head, each tree in
- * time order. A page of replies (sql_replies) is oldest first. */
+ * A page of replies (sql_replies) is oldest first. A thread page
+ * (SQL_THREAD, below) follows the same rules; it chooses its top-level
+ * comments in the order asked for, the pinned ones apart (on page 1, not
+ * paged), and thread_arrange puts the rows head by head (pinned first, in
+ * the order pinned, then that order), each tree in time order. */
 #define THREAD_RANKED \
 	"  UNION" \
 	"  SELECT c.id, t.root FROM tree t JOIN comments c INDEXED BY comments_parent" \
@@ -80,29 +81,52 @@ static const char sql_totals[] =
 #define THREAD_BOUND \
 	" WHERE ?6 <= 0 OR k.n <= ?6 + 1 OR c.status <> 'approved' OR c.id IN own"
 #define THREAD_TREE THREAD_RANKED THREAD_ROWS THREAD_BOUND " ORDER BY c.created, c.id"
+/* A thread page (SQL_THREAD): ?1 article, ?2 limit, ?3 offset, ?4 the
+ * reader's own ids as ",id,id," (instr finds one without building a
+ * temporary table for an IN list), ?5 page 1, ?6 replies shown. Its
+ * top-level comments in the order asked for (ORDER, on c), the pinned
+ * ones (page 1, not paged) and the reader's own held ones (page 1); then
+ * their trees, each reply with its root. The three sets of heads are
+ * disjoint (approved and not pinned, approved and pinned, held), and a
+ * tree followed down from a comment without a parent cannot meet a
+ * parent cycle (each comment has one parent, so a cycle never leads up to
+ * a root): UNION ALL, no temporary table to find duplicates. A reply is
+ * taken while fewer than ?6 approved replies of its parent come before it
+ * (NOT EXISTS … OFFSET ?6 - 1 looks at ?6 of them at most), as in
+ * sql_replies. Sorting the heads (pinned first, then ORDER), bounding
+ * each tree to ?6 of its rows and putting the rows in order is done by
+ * thread_arrange: on a page of 50 comments SQLite's window functions and
+ * sorters for it cost twice the reading itself. */
 #define SQL_THREAD(order) \
 	"WITH RECURSIVE" \
-	" own(id) AS (SELECT value FROM json_each(?4))," \
 	" top(id) AS (SELECT c.id FROM comments c" \
 	"  WHERE c.article = ?1 AND c.status = 'approved' AND c.parent IS NULL" \
 	"  AND c.pinned = 0 ORDER BY " order " LIMIT ?2 OFFSET ?3)," \
 	" heads(id) AS (" \
 	"  SELECT id FROM top" \
-	"  UNION" \
+	"  UNION ALL" \
 	"  SELECT id FROM comments INDEXED BY comments_pinned" \
 	"   WHERE ?5 AND article = ?1 AND pinned > 0 AND status = 'approved'" \
 	"   AND parent IS NULL" \
-	"  UNION" \
+	"  UNION ALL" \
 	"  SELECT id FROM comments" \
 	"   WHERE ?5 AND article = ?1 AND status IN ('pending', 'rejected') AND parent IS NULL" \
-	"   AND id IN own)," \
-	" placed(id, pos) AS (SELECT c.id," \
-	"  row_number() OVER (ORDER BY c.pinned = 0, c.pinned, " order ")" \
-	"  FROM heads h JOIN comments c ON c.id = h.id)," \
+	"   AND instr(?4, ',' || id || ',') > 0)," \
 	" tree(id, root) AS (" \
 	"  SELECT id, id FROM heads" \
-	THREAD_RANKED THREAD_ROWS " JOIN placed p ON p.id = k.root" THREAD_BOUND \
-	" ORDER BY p.pos, c.created, c.id"
+	"  UNION ALL" \
+	"  SELECT c.id, t.root FROM tree t JOIN comments c INDEXED BY comments_parent" \
+	"   ON c.parent = t.id" \
+	"   WHERE c.article = ?1" \
+	"   AND ((c.status = 'approved' AND (?6 <= 0 OR instr(?4, ',' || c.id || ',') > 0" \
+	"     OR NOT EXISTS (SELECT 1 FROM comments r INDEXED BY comments_parent" \
+	"      WHERE r.parent = t.id AND r.status = 'approved'" \
+	"      AND (r.created, r.id) < (c.created, c.id) LIMIT 1 OFFSET ?6 - 1)))" \
+	"    OR (c.status IN ('pending', 'rejected') AND instr(?4, ',' || c.id || ',') > 0)))" \
+	" SELECT " COMMENT_COLUMNS "," \
+	"  (SELECT count(*) FROM comments r INDEXED BY comments_parent" \
+	"   WHERE r.parent = c.id AND r.status = 'approved'), t.root" \
+	" FROM tree t JOIN comments c ON c.id = t.id"
 static const char sql_thread_oldest[] = SQL_THREAD("c.created, c.id");
 static const char sql_thread_newest[] = SQL_THREAD("c.created DESC, c.id DESC");
 /* Most agreed; among equals the older first. */
@@ -404,6 +428,173 @@ thread_row(struct arena *a, sqlite3_stmt *s, void *row)
 	return 0;
 }
 
+/* A row of SQL_THREAD: the comment, the head of its tree, and where that
+ * head stands on the page (thread_arrange). */
+struct tree_row {
+	struct comment c;
+	int64_t root;
+	size_t pos;
+};
+
+static int
+tree_row_read(struct arena *a, sqlite3_stmt *s, void *row)
+{
+	if (thread_row(a, s, row) != 0)
+		return -1;
+	((struct tree_row *)row)->root = sqlite3_column_int64(s, COMMENT_NCOLUMNS + 1);
+	return 0;
+}
+
+static int
+cmp_i64(int64_t x, int64_t y)
+{
+	return x < y ? -1 : x > y;
+}
+
+/* The heads: pinned first, in the order pinned, then the order asked for
+ * (the ORDER of SQL_THREAD). */
+static int
+head_cmp_pinned(const struct comment *x, const struct comment *y)
+{
+	int r = cmp_i64(x->pinned == 0, y->pinned == 0);
+	return r != 0 ? r : cmp_i64(x->pinned, y->pinned);
+}
+
+static int
+head_cmp_oldest(const void *p, const void *q)
+{
+	const struct comment *x = *(struct comment *const *)p, *y = *(struct comment *const *)q;
+	int r = head_cmp_pinned(x, y);
+	if (r == 0)
+		r = cmp_i64(x->created, y->created);
+	return r != 0 ? r : cmp_i64(x->id, y->id);
+}
+
+static int
+head_cmp_newest(const void *p, const void *q)
+{
+	const struct comment *x = *(struct comment *const *)p, *y = *(struct comment *const *)q;
+	int r = head_cmp_pinned(x, y);
+	if (r == 0)
+		r = cmp_i64(y->created, x->created);
+	return r != 0 ? r : cmp_i64(y->id, x->id);
+}
+
+static int
+head_cmp_agreed(const void *p, const void *q)
+{
+	const struct comment *x = *(struct comment *const *)p, *y = *(struct comment *const *)q;
+	int r = head_cmp_pinned(x, y);
+	if (r == 0)
+		r = cmp_i64(y->agree, x->agree);
+	if (r == 0)
+		r = cmp_i64(x->created, y->created);
+	return r != 0 ? r : cmp_i64(x->id, y->id);
+}
+
+static int (*const head_cmps[THREAD_SORT__MAX])(const void *, const void *) = {
+	[THREAD_OLDEST] = head_cmp_oldest,
+	[THREAD_NEWEST] = head_cmp_newest,
+	[THREAD_AGREED] = head_cmp_agreed,
+};
+
+/* Each tree's rows: its head first, then by time. */
+static int
+rank_cmp(const void *p, const void *q)
+{
+	const struct tree_row *x = *(struct tree_row *const *)p, *y = *(struct tree_row *const *)q;
+	int r = cmp_i64((int64_t)x->pos, (int64_t)y->pos);
+	if (r == 0)
+		r = cmp_i64(x->c.id != x->root, y->c.id != y->root);
+	if (r == 0)
+		r = cmp_i64(x->c.created, y->c.created);
+	return r != 0 ? r : cmp_i64(x->c.id, y->c.id);
+}
+
+/* The page's order: tree by tree, each in time order. */
+static int
+page_cmp(const void *p, const void *q)
+{
+	const struct tree_row *x = *(struct tree_row *const *)p, *y = *(struct tree_row *const *)q;
+	int r = cmp_i64((int64_t)x->pos, (int64_t)y->pos);
+	if (r == 0)
+		r = cmp_i64(x->c.created, y->c.created);
+	return r != 0 ? r : cmp_i64(x->c.id, y->c.id);
+}
+
+static int
+cmp_head_id(const void *p, const void *q)
+{
+	return cmp_i64((*(struct tree_row *const *)p)->c.id, (*(struct tree_row *const *)q)->c.id);
+}
+
+static bool
+is_own(const struct thread_query *q, int64_t id)
+{
+	for (size_t i = 0; q->own_ids != NULL && i < q->own_count; i++)
+		if (q->own_ids[i] == id && id > 0)
+			return true;
+	return false;
+}
+
+/* Puts SQL_THREAD's rows in the page's order into an arena array of
+ * comments: the heads sorted (pinned first, then q->sort), every row after
+ * its head, at most q->replies_shown approved rows of each tree besides
+ * its head (the oldest; the reader's own and the held ones whatever the
+ * bound), each tree in time order. */
+static struct comment *
+thread_arrange(struct arena *a, const struct thread_query *q, struct tree_row *rows,
+    size_t n, size_t *count)
+{
+	struct tree_row **by = arena_calloc(a, n ? n : 1, sizeof(*by));
+	struct tree_row **heads = arena_calloc(a, n ? n : 1, sizeof(*heads));
+	size_t nheads = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].c.id == rows[i].root)
+			heads[nheads++] = &rows[i];
+	/* A head is the comment itself: sorting pointers to it by its
+	 * struct comment is sorting the heads. */
+	qsort(heads, nheads, sizeof(*heads), head_cmps[q->sort]);
+	for (size_t i = 0; i < nheads; i++)
+		heads[i]->pos = i;
+	qsort(heads, nheads, sizeof(*heads), cmp_head_id);
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct tree_row key = { .c.id = rows[i].root }, *kp = &key;
+		struct tree_row **h = bsearch(&kp, heads, nheads, sizeof(*heads), cmp_head_id);
+		if (h == NULL)
+			continue;	/* cannot happen: every tree starts at a head */
+		rows[i].pos = (*h)->pos;
+		by[kept++] = &rows[i];
+	}
+	qsort(by, kept, sizeof(*by), rank_cmp);
+	size_t out = 0;
+	int64_t rank = 0;
+	for (size_t i = 0; i < kept; i++) {
+		rank = i > 0 && by[i]->pos == by[i - 1]->pos ? rank + 1 : 1;
+		const struct comment *c = &by[i]->c;
+		if (q->replies_shown <= 0 || rank <= (int64_t)q->replies_shown + 1 ||
+		    c->status != COMMENT_APPROVED || is_own(q, c->id))
+			by[out++] = by[i];
+	}
+	qsort(by, out, sizeof(*by), page_cmp);
+	struct comment *res = arena_calloc(a, out ? out : 1, sizeof(*res));
+	for (size_t i = 0; i < out; i++)
+		res[i] = by[i]->c;
+	*count = out;
+	return res;
+}
+
+/* ",id,id," for SQL_THREAD's ?4 (ids ≤ 0 left out). */
+static void
+own_ids_list(struct buf *b, const int64_t *ids, size_t n)
+{
+	buf_putc(b, ',');
+	for (size_t i = 0; ids != NULL && i < n; i++)
+		if (ids[i] > 0)
+			buf_printf(b, "%lld,", (long long)ids[i]);
+}
+
 enum store_result
 store_thread_read(struct store *st, struct arena *a, const struct thread_query *q,
     struct comment **out, size_t *count, long long *approved_total, long long *top_total)
@@ -419,7 +610,10 @@ store_thread_read(struct store *st, struct arena *a, const struct thread_query *
 		return STORE_ERROR;
 	}
 	struct buf own = { 0 };
-	store_ids_json(&own, q->own_ids, q->own_count);
+	if (q->under > 0)
+		store_ids_json(&own, q->own_ids, q->own_count);
+	else
+		own_ids_list(&own, q->own_ids, q->own_count);
 	sqlite3_stmt *s;
 	enum store_result r = store_begin_read(st);
 	if (r != STORE_OK)
@@ -444,8 +638,15 @@ store_thread_read(struct store *st, struct arena *a, const struct thread_query *
 		rc = sqlite3_bind_int64(s, 7, q->under);
 	if ((r = store_bind_check(st, s, rc)) == STORE_OK) {
 		void *rows;
-		r = store_rows(st, a, s, sizeof(struct comment), thread_row, &rows, count);
-		*out = rows;
+		if (q->under > 0) {
+			r = store_rows(st, a, s, sizeof(struct comment), thread_row, &rows, count);
+			*out = rows;
+		} else {
+			size_t n;
+			r = store_rows(st, a, s, sizeof(struct tree_row), tree_row_read, &rows, &n);
+			if (r == STORE_OK)
+				*out = thread_arrange(a, q, rows, n, count);
+		}
 	}
 out:
 	/* A read transaction: ending it cannot lose anything. */
