@@ -11,5 +11,8 @@ struct buf;
 
 void html_escape(struct buf *out, const char *s, size_t len);
 void html_escape_str(struct buf *out, const char *s);
+/* The same for s[0..len) followed by a NUL and holding none (as template
+ * values are): faster, it finds the specials with strcspn. */
+void html_escape_nul(struct buf *out, const char *s, size_t len);
 
 #endif

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "jalali.h"
 #include "locale.h"
+#include "num.h"
 
 static const char *const codes[LOCALE__MAX] = {
 	"en",	/* LOCALE_EN */
@@ -100,10 +101,10 @@ locale_digits(struct buf *out, enum locale_id l, const char *s)
 void
 locale_format_int(struct buf *out, enum locale_id l, long long n)
 {
-	char tmp[32];
+	char tmp[NUM_TEXT_MAX];
 
-	/* %lld prints LLONG_MIN correctly; negating it would overflow. */
-	snprintf(tmp, sizeof(tmp), "%lld", n);
+	/* num_format prints INT64_MIN correctly; negating it would overflow. */
+	num_format(tmp, (int64_t)n);
 	if (checked(l) == LOCALE_FA && tmp[0] == '-') {
 		buf_puts(out, FA_MINUS);
 		locale_digits(out, l, tmp + 1);
@@ -115,9 +116,8 @@ locale_format_int(struct buf *out, enum locale_id l, long long n)
 static void
 two_digits(struct buf *out, enum locale_id l, int v)
 {
-	char tmp[16];
+	char tmp[3] = { (char)('0' + v / 10 % 10), (char)('0' + v % 10), '\0' };
 
-	snprintf(tmp, sizeof(tmp), "%02d", v);
 	locale_digits(out, l, tmp);
 }
 
@@ -184,8 +184,22 @@ locale_format_iso8601(struct buf *out, time_t t)
 
 	if (gmtime_r(&t, &tm) == NULL)
 		return;
-	buf_printf(out, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	long long y = (long long)tm.tm_year + 1900;
+	if (y < 0 || y > 9999) {
+		buf_printf(out, "%04lld-%02d-%02dT%02d:%02d:%02dZ", y, tm.tm_mon + 1, tm.tm_mday,
+		    tm.tm_hour, tm.tm_min, tm.tm_sec);
+		return;
+	}
+	/* By hand, as snprintf would: every comment of a page has its date. */
+	char s[] = "0000-00-00T00:00:00Z";
+	const int part[] = { tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec };
+	for (int i = 3; i >= 0; i--, y /= 10)
+		s[i] = (char)('0' + y % 10);
+	for (int i = 0; i < 5; i++) {
+		s[5 + 3 * i] = (char)('0' + part[i] / 10 % 10);
+		s[6 + 3 * i] = (char)('0' + part[i] % 10);
+	}
+	buf_append(out, s, sizeof(s) - 1);
 }
 
 /* n digits at s[*i] as a number; -1 when they are not all digits. */

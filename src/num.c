@@ -63,3 +63,22 @@ num_parse(const char *s, int64_t min, int64_t max, int64_t *out)
 		len++;
 	return num_parse_n(s, len, min, max, out);
 }
+
+size_t
+num_format(char out[NUM_TEXT_MAX], int64_t v)
+{
+	/* The magnitude as unsigned: -INT64_MIN does not fit an int64_t. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char digits[NUM_TEXT_MAX];
+	size_t k = 0, n = 0;
+	do {
+		digits[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		out[n++] = '-';
+	while (k > 0)
+		out[n++] = digits[--k];
+	out[n] = '\0';
+	return n;
+}

@@ -22,4 +22,10 @@ bool num_parse(const char *s, int64_t min, int64_t max, int64_t *out);
 bool num_parse_prefix(const char *s, size_t len, int64_t min, int64_t max, int64_t *out,
     size_t *used);
 
+/* Room for any int64_t in decimal, with its sign and the NUL. */
+#define NUM_TEXT_MAX 21
+/* Writes v in decimal into out and returns its length: what snprintf's
+ * "%lld" does, without its cost where pages write many numbers. */
+size_t num_format(char out[NUM_TEXT_MAX], int64_t v);
+
 #endif

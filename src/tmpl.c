@@ -16,6 +16,7 @@
 #include "html.h"
 #include "json.h"
 #include "log.h"
+#include "num.h"
 #include "tmpl.h"
 
 #define TMPL_MAX_SIZE		(1024 * 1024)	/* bytes of one template */
@@ -31,6 +32,7 @@
 
 struct tmember {
 	const char *key;
+	size_t klen;
 	struct tval *val;
 };
 
@@ -44,7 +46,20 @@ struct tval {
 	struct tmember *members;	/* TVAL_OBJECT, in insertion order */
 	size_t len, cap;
 	struct tmember *sorted;		/* by key, after tval_freeze; else NULL */
+	uint64_t keys;			/* key_bit of every member's key */
 };
+
+/* One of 64 bits for a key, from its length and first and last bytes: an
+ * object without that bit has no such member, and a lookup walking up the
+ * context stack skips it without comparing a key. */
+static inline uint64_t
+key_bit(const char *key, size_t klen)
+{
+	if (klen == 0)
+		return 1;
+	unsigned h = (unsigned char)key[0] * 7u + (unsigned char)key[klen - 1] * 3u + (unsigned)klen;
+	return (uint64_t)1 << (h & 63);
+}
 
 static struct tval *
 tval_new(struct arena *a, enum tval_type type)
@@ -92,6 +107,18 @@ tval_str(struct arena *a, const char *s)
 }
 
 struct tval *
+tval_str_ref(struct arena *a, const char *s)
+{
+	struct tval *v = tval_new(a, TVAL_STRING);
+
+	if (s == NULL)
+		s = "";
+	v->slen = strlen(s);
+	v->s = s;
+	return v;
+}
+
+struct tval *
 tval_list(struct arena *a)
 {
 	return tval_new(a, TVAL_LIST);
@@ -132,27 +159,58 @@ tval_grow(struct arena *a, struct tval *v, size_t elem)
 	v->cap = ncap;
 }
 
+/* The member key[0..klen), or NULL. The length and the first byte first:
+ * most keys differ there, and a call to strcmp per member was a tenth of
+ * a thread page's time. */
+static struct tmember *
+member_find(const struct tval *obj, const char *key, size_t klen)
+{
+	char first = klen > 0 ? key[0] : '\0';
+	if ((obj->keys & key_bit(key, klen)) == 0)
+		return NULL;
+	for (size_t i = 0; i < obj->len; i++) {
+		struct tmember *m = &obj->members[i];
+		if (m->klen == klen && m->key[0] == first && memcmp(m->key, key, klen) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+static void
+member_append(struct arena *a, struct tval *obj, const char *key, size_t klen,
+    struct tval *v)
+{
+	obj->sorted = NULL;	/* a frozen object that changes is thawed */
+	tval_grow(a, obj, sizeof(struct tmember));
+	obj->members[obj->len].key = key;
+	obj->members[obj->len].klen = klen;
+	obj->members[obj->len].val = v;
+	obj->len++;
+	obj->keys |= key_bit(key, klen);
+}
+
 void
 tval_set(struct arena *a, struct tval *obj, const char *key, struct tval *v)
 {
-	size_t i;
-
 	if (obj == NULL || obj->type != TVAL_OBJECT || key == NULL)
 		return;
 	if (v == NULL)
 		v = tval_null(a);
-	/* The first byte first: most keys differ there, and a call to
-	 * strcmp per member was a tenth of a thread page's time. */
-	for (i = 0; i < obj->len; i++)
-		if (obj->members[i].key[0] == key[0] && strcmp(obj->members[i].key, key) == 0) {
-			obj->members[i].val = v;
-			return;
-		}
-	obj->sorted = NULL;	/* a frozen object that changes is thawed */
-	tval_grow(a, obj, sizeof(struct tmember));
-	obj->members[obj->len].key = arena_strdup(a, key);
-	obj->members[obj->len].val = v;
-	obj->len++;
+	size_t klen = strlen(key);
+	struct tmember *m = member_find(obj, key, klen);
+	if (m != NULL) {
+		m->val = v;
+		return;
+	}
+	member_append(a, obj, arena_strndup(a, key, klen), klen, v);
+}
+
+void
+tval_add(struct arena *a, struct tval *obj, const char *key, struct tval *v)
+{
+	if (obj == NULL || obj->type != TVAL_OBJECT || key == NULL)
+		return;
+	member_append(a, obj, key, strlen(key), v != NULL ? v : tval_null(a));
 }
 
 void
@@ -225,16 +283,13 @@ sorted_find(const struct tval *obj, const char *key, size_t len)
 struct tval *
 tval_get(const struct tval *obj, const char *key)
 {
-	size_t i;
-
 	if (obj == NULL || obj->type != TVAL_OBJECT || key == NULL)
 		return NULL;
+	size_t klen = strlen(key);
 	if (obj->sorted != NULL)
-		return (struct tval *)sorted_find(obj, key, strlen(key));
-	for (i = 0; i < obj->len; i++)
-		if (strcmp(obj->members[i].key, key) == 0)
-			return obj->members[i].val;
-	return NULL;
+		return (struct tval *)sorted_find(obj, key, klen);
+	struct tmember *m = member_find(obj, key, klen);
+	return m != NULL ? m->val : NULL;
 }
 
 /* Like tval_get for a key that is not NUL-terminated (a part of a dotted
@@ -242,20 +297,12 @@ tval_get(const struct tval *obj, const char *key)
 static const struct tval *
 tval_getn(const struct tval *obj, const char *key, size_t len)
 {
-	size_t i;
-
 	if (obj == NULL || obj->type != TVAL_OBJECT)
 		return NULL;
 	if (obj->sorted != NULL)
 		return sorted_find(obj, key, len);
-	/* The first byte first (see tval_set); key is not NUL-terminated. */
-	char first = len > 0 ? key[0] : '\0';
-	for (i = 0; i < obj->len; i++)
-		if (obj->members[i].key[0] == first &&
-		    strncmp(obj->members[i].key, key, len) == 0 &&
-		    obj->members[i].key[len] == '\0')
-			return obj->members[i].val;
-	return NULL;
+	struct tmember *m = member_find(obj, key, len);
+	return m != NULL ? m->val : NULL;
 }
 
 size_t
@@ -332,8 +379,13 @@ format_number(char *out, size_t outlen, double n)
 	if (n != n || n > 1.7976931348623157e308 || n < -1.7976931348623157e308)
 		return false;
 	if (n > -1e15 && n < 1e15 && n == (double)(long long)n) {
-		/* Also turns -0 into "0". */
-		snprintf(out, outlen, "%lld", (long long)n);
+		/* Also turns -0 into "0"; num_format, not snprintf: numbers
+		 * fill a thread page. */
+		char text[NUM_TEXT_MAX];
+		size_t len = num_format(text, (int64_t)n);
+		if (len >= outlen)
+			return false;
+		memcpy(out, text, len + 1);
 		return true;
 	}
 	for (prec = 1; prec <= 17; prec++) {
@@ -1036,6 +1088,14 @@ emit_text(struct render *r, const char *s, size_t len)
 	const char *nl;
 	size_t n;
 
+	/* Outside an indented partial the text goes out whole. */
+	if (r->indent == NULL) {
+		if (len > 0) {
+			buf_append(r->out, s, len);
+			r->bol = s[len - 1] == '\n';
+		}
+		return;
+	}
 	while (len > 0) {
 		if (r->bol && r->indent != NULL)
 			put_indent(r->out, r->indent);
@@ -1081,7 +1141,7 @@ render_value(struct render *r, const struct tval *v, bool escape)
 	switch (v->type) {
 	case TVAL_STRING:
 		if (escape)
-			html_escape(r->out, v->s, v->slen);
+			html_escape_nul(r->out, v->s, v->slen);
 		else
 			buf_append(r->out, v->s, v->slen);
 		break;

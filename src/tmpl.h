@@ -35,12 +35,18 @@ struct tval *tval_null(struct arena *a);
 struct tval *tval_bool(struct arena *a, bool b);
 struct tval *tval_number(struct arena *a, double n);
 struct tval *tval_str(struct arena *a, const char *s);	/* copies s */
+/* s itself, not a copy: for a string that outlives the value (one already
+ * in the same arena, or a literal). */
+struct tval *tval_str_ref(struct arena *a, const char *s);
 struct tval *tval_list(struct arena *a);
 struct tval *tval_object(struct arena *a);
 
 enum tval_type tval_type(const struct tval *v);
 /* Setting a key that exists replaces its value; keys are copied. */
 void tval_set(struct arena *a, struct tval *obj, const char *key, struct tval *v);
+/* Adds a key obj does not have yet (not checked), without copying it: for
+ * building big trees of values fast, with keys that outlive obj (literals). */
+void tval_add(struct arena *a, struct tval *obj, const char *key, struct tval *v);
 void tval_set_str(struct arena *a, struct tval *obj, const char *key, const char *s);
 void tval_set_bool(struct arena *a, struct tval *obj, const char *key, bool b);
 void tval_set_number(struct arena *a, struct tval *obj, const char *key, double n);

@@ -11,6 +11,7 @@
 #include "http.h"
 #include "locale.h"
 #include "log.h"
+#include "num.h"
 #include "reader.h"
 #include "request.h"
 #include "store.h"
@@ -58,40 +59,112 @@ view_vote_count(const struct ctx *c, struct request *r, long long n)
 }
 
 /* What every comment of one thread page shares: where readers return to,
- * and the vote forms' token (the thread's, as in the post form). */
+ * the vote forms' token (the thread's, as in the post form), and the
+ * values every comment repeats, built once for the page (a value may sit
+ * in many objects: rendering and JSON only read it). */
+#define PAGE_COUNTS 64	/* vote counts kept as text, 0 .. PAGE_COUNTS - 1 */
 struct thread_page {
 	const char *article_url;
 	const char *token;
 	bool votes;		/* [votes] enabled */
 	bool open;		/* the thread takes votes (not closed, not read-only) */
+	struct tval *yes, *no, *null;
+	struct tval *vote_action, *article, *vote_token, *vote_return, *both, *open_v;
+	struct tval *s_true, *s_false, *s_none, *s_agree, *s_disagree;
+	struct tval *counts[PAGE_COUNTS];	/* built when first needed */
+	struct buf reply_url;	/* "…/embed?article=…&parent=", then each id and… */
+	size_t reply_prefix;	/* …its length before the id */
+	const char *reply_suffix;	/* "&return=…#nazar-form" */
+	int64_t date_minute;	/* the last comment's minute (created / 60) */
+	struct tval *date;	/* and its date */
+	struct buf b;		/* scratch */
 };
+
+static void
+thread_page_init(const struct ctx *c, struct request *r, struct thread_page *tp,
+    const char *article)
+{
+	const struct config *cfg = &c->app->cfg;
+	struct arena *a = r->arena;
+	memset(tp, 0, sizeof(*tp));
+	tp->article_url = view_article_url(c, r, article);
+	tp->token = antispam_token_make(a, c->app->secret, article, r->now);
+	tp->votes = cfg->votes_enabled != 0;
+	tp->open = view_closed_reason(c, article, r->now) == NULL;
+	tp->yes = tval_bool(a, true);
+	tp->no = tval_bool(a, false);
+	tp->null = tval_null(a);
+	tp->vote_action = tval_str(a, arena_printf(a, "%s/vote", cfg->base_path));
+	tp->article = tval_str(a, article);
+	tp->vote_token = tval_str_ref(a, tp->token);
+	tp->vote_return = tval_str_ref(a, tp->article_url ? tp->article_url : "");
+	tp->both = cfg->votes_agree_only ? tp->no : tp->yes;
+	tp->open_v = tp->open ? tp->yes : tp->no;
+	tp->s_true = tval_str_ref(a, "true");
+	tp->s_false = tval_str_ref(a, "false");
+	tp->s_none = tval_str_ref(a, "none");
+	tp->s_agree = tval_str_ref(a, "agree");
+	tp->s_disagree = tval_str_ref(a, "disagree");
+	/* A reply link that works without JavaScript: nazar's own page with
+	 * the form set to answer this comment. */
+	buf_printf(&tp->reply_url, "%s/embed?article=", cfg->base_path);
+	http_url_encode(&tp->reply_url, article);
+	buf_puts(&tp->reply_url, "&parent=");
+	tp->reply_prefix = tp->reply_url.len;
+	buf_puts(&tp->b, "");
+	if (tp->article_url != NULL) {
+		buf_puts(&tp->b, "&return=");
+		http_url_encode(&tp->b, tp->article_url);
+	}
+	buf_puts(&tp->b, "#nazar-form");
+	tp->reply_suffix = arena_strdup(a, buf_str(&tp->b));
+	buf_reset(&tp->b);
+	tp->date_minute = -1;
+}
+
+static void
+thread_page_free(struct thread_page *tp)
+{
+	buf_free(&tp->reply_url);
+	buf_free(&tp->b);
+}
+
+/* A vote count as shown ("" below votes_hide_below). */
+static struct tval *
+page_count(const struct ctx *c, struct request *r, struct thread_page *tp, long long n)
+{
+	if (n < 0 || n >= PAGE_COUNTS)
+		return tval_str_ref(r->arena, view_vote_count(c, r, n));
+	if (tp->counts[n] == NULL)
+		tp->counts[n] = tval_str_ref(r->arena, view_vote_count(c, r, n));
+	return tp->counts[n];
+}
 
 /* The vote form of a published comment: each button names the vote it
  * asks for (its own again withdraws it), so the same form sent twice is
  * the same vote. */
 static struct tval *
 votes_value(const struct ctx *c, struct request *r, const struct comment *cm,
-    const struct thread_page *tp, enum vote_value mine)
+    struct thread_page *tp, enum vote_value mine)
 {
-	const struct config *cfg = &c->app->cfg;
 	struct arena *a = r->arena;
 	struct tval *v = tval_object(a);
-	tval_set_str(a, v, "action", arena_printf(a, "%s/vote", cfg->base_path));
-	tval_set_str(a, v, "article", cm->article);
-	tval_set_number(a, v, "comment", (double)cm->id);
-	tval_set_str(a, v, "token", tp->token);
-	tval_set_str(a, v, "return", tp->article_url ? tp->article_url : "");
-	tval_set_str(a, v, "agree_text", view_vote_count(c, r, cm->agree));
-	tval_set_str(a, v, "disagree_text", view_vote_count(c, r, cm->disagree));
-	tval_set_number(a, v, "agree", (double)cm->agree);
-	tval_set_number(a, v, "disagree", (double)cm->disagree);
-	tval_set_str(a, v, "agree_pressed", mine == VOTE_AGREE ? "true" : "false");
-	tval_set_str(a, v, "disagree_pressed", mine == VOTE_DISAGREE ? "true" : "false");
-	tval_set_str(a, v, "agree_value", mine == VOTE_AGREE ? "none" : "agree");
-	tval_set_str(a, v, "disagree_value", mine == VOTE_DISAGREE ? "none" : "disagree");
-	tval_set_bool(a, v, "both", !cfg->votes_agree_only);
+	tval_add(a, v, "action", tp->vote_action);
+	tval_add(a, v, "article", tp->article);
+	tval_add(a, v, "comment", tval_number(a, (double)cm->id));
+	tval_add(a, v, "token", tp->vote_token);
+	tval_add(a, v, "return", tp->vote_return);
+	tval_add(a, v, "agree_text", page_count(c, r, tp, cm->agree));
+	tval_add(a, v, "disagree_text", page_count(c, r, tp, cm->disagree));
+	tval_add(a, v, "agree", tval_number(a, (double)cm->agree));
+	tval_add(a, v, "disagree", tval_number(a, (double)cm->disagree));
+	tval_add(a, v, "agree_pressed", mine == VOTE_AGREE ? tp->s_true : tp->s_false);
+	tval_add(a, v, "disagree_pressed", mine == VOTE_DISAGREE ? tp->s_true : tp->s_false);
+	tval_add(a, v, "agree_value", mine == VOTE_AGREE ? tp->s_none : tp->s_agree);
+	tval_add(a, v, "disagree_value", mine == VOTE_DISAGREE ? tp->s_none : tp->s_disagree);
+	tval_add(a, v, "both", tp->both);
 	/* A closed thread shows its counts, without the buttons. */
-	tval_set_bool(a, v, "open", tp->open);
+	tval_add(a, v, "open", tp->open_v);
 	return v;
 }
 
@@ -127,54 +200,61 @@ struct node {
 
 static struct tval *
 comment_value(const struct ctx *c, struct request *r, const struct comment *cm, int depth,
-    const struct thread_page *tp, enum vote_value mine)
+    struct thread_page *tp, enum vote_value mine)
 {
 	const struct config *cfg = &c->app->cfg;
 	struct arena *a = r->arena;
-	const char *article_url = tp->article_url;
 	struct tval *o = tval_object(a);
-	struct buf b = { 0 };
-	tval_set_number(a, o, "id", (double)cm->id);
-	tval_set_str(a, o, "anchor", arena_printf(a, "nazar-comment-%lld", (long long)cm->id));
-	if (cm->parent != 0)
-		tval_set_number(a, o, "parent", (double)cm->parent);
-	else
-		tval_set(a, o, "parent", tval_null(a));
-	tval_set_str(a, o, "name", cm->name);
-	view_avatar(a, o, cm->name);
-	tval_set_str(a, o, "body", cm->body);
-	text_body_to_html(&b, cm->body);
-	tval_set_str(a, o, "body_html", buf_str(&b));
-	buf_reset(&b);
-	locale_format_iso8601(&b, (time_t)cm->created);
-	tval_set_str(a, o, "created", buf_str(&b));
-	buf_reset(&b);
-	locale_format_datetime(&b, cfg->locale, (time_t)cm->created);
-	tval_set_str(a, o, "date", buf_str(&b));
-	buf_reset(&b);
-	tval_set_str(a, o, "status", comment_status_name(cm->status));
-	tval_set_bool(a, o, "pending", cm->status == COMMENT_PENDING);
-	/* Only its author is ever shown a rejected comment (store_thread). */
-	tval_set_bool(a, o, "rejected", cm->status == COMMENT_REJECTED);
-	tval_set_bool(a, o, "unpublished", cm->status != COMMENT_APPROVED);
-	tval_set_bool(a, o, "site_reply", cm->site_reply);
-	tval_set_bool(a, o, "pinned", cm->pinned > 0 && cm->status == COMMENT_APPROVED &&
-	    cm->parent == 0);
-	tval_set_number(a, o, "depth", depth);
-	/* A reply link that works without JavaScript: nazar's own page with
-	 * the form set to answer this comment. */
-	buf_printf(&b, "%s/embed?article=", cfg->base_path);
-	http_url_encode(&b, cm->article);
-	buf_printf(&b, "&parent=%lld", (long long)cm->id);
-	if (article_url != NULL) {
-		buf_puts(&b, "&return=");
-		http_url_encode(&b, article_url);
+	struct buf *b = &tp->b;
+	char id[NUM_TEXT_MAX];
+	size_t idlen = num_format(id, cm->id);
+	/* The keys are literals, each added once: tval_add neither looks
+	 * them up nor copies them. The strings of the row are in the
+	 * request's arena already. */
+	tval_add(a, o, "id", tval_number(a, (double)cm->id));
+	char *anchor = arena_alloc(a, sizeof("nazar-comment-") + idlen);
+	memcpy(anchor, "nazar-comment-", sizeof("nazar-comment-") - 1);
+	memcpy(anchor + sizeof("nazar-comment-") - 1, id, idlen + 1);
+	tval_add(a, o, "anchor", tval_str_ref(a, anchor));
+	tval_add(a, o, "parent", cm->parent != 0 ? tval_number(a, (double)cm->parent) : tp->null);
+	tval_add(a, o, "name", tval_str_ref(a, cm->name));
+	char letter[TEXT_INITIAL_MAX];
+	text_initial(cm->name, letter);
+	tval_add(a, o, "avatar", tval_str(a, letter));
+	tval_add(a, o, "avatar_colour", tval_number(a, text_avatar_colour(cm->name)));
+	tval_add(a, o, "body", tval_str_ref(a, cm->body));
+	buf_reset(b);
+	text_body_to_html(b, cm->body);
+	tval_add(a, o, "body_html", tval_str(a, buf_str(b)));
+	buf_reset(b);
+	locale_format_iso8601(b, (time_t)cm->created);
+	tval_add(a, o, "created", tval_str(a, buf_str(b)));
+	/* Comments of one minute show one date: formatted once (local time
+	 * has been whole minutes off UTC everywhere since 1972). */
+	int64_t minute = cm->created >= 100000000 ? cm->created / 60 : -1;
+	if (minute < 0 || minute != tp->date_minute) {
+		buf_reset(b);
+		locale_format_datetime(b, cfg->locale, (time_t)cm->created);
+		tp->date = tval_str(a, buf_str(b));
+		tp->date_minute = minute;
 	}
-	buf_puts(&b, "#nazar-form");
-	tval_set_str(a, o, "reply_url", buf_str(&b));
-	buf_free(&b);
+	tval_add(a, o, "date", tp->date);
+	tval_add(a, o, "status", tval_str_ref(a, comment_status_name(cm->status)));
+	tval_add(a, o, "pending", cm->status == COMMENT_PENDING ? tp->yes : tp->no);
+	/* Only its author is ever shown a rejected comment (store_thread). */
+	tval_add(a, o, "rejected", cm->status == COMMENT_REJECTED ? tp->yes : tp->no);
+	tval_add(a, o, "unpublished", cm->status != COMMENT_APPROVED ? tp->yes : tp->no);
+	tval_add(a, o, "site_reply", cm->site_reply ? tp->yes : tp->no);
+	tval_add(a, o, "pinned", cm->pinned > 0 && cm->status == COMMENT_APPROVED &&
+	    cm->parent == 0 ? tp->yes : tp->no);
+	tval_add(a, o, "depth", tval_number(a, depth));
+	/* The reply link: the page's prefix, the id, the page's suffix. */
+	tp->reply_url.len = tp->reply_prefix;
+	buf_append(&tp->reply_url, id, idlen);
+	buf_puts(&tp->reply_url, tp->reply_suffix);
+	tval_add(a, o, "reply_url", tval_str(a, buf_str(&tp->reply_url)));
 	if (tp->votes && cm->status == COMMENT_APPROVED)
-		tval_set(a, o, "votes", votes_value(c, r, cm, tp, mine));
+		tval_add(a, o, "votes", votes_value(c, r, cm, tp, mine));
 	return o;
 }
 
@@ -241,13 +321,8 @@ build_tree(const struct ctx *c, struct request *r, const char *article,
     const struct comment *rows, size_t n, int64_t root, const struct reader_ids *own)
 {
 	struct arena *a = r->arena;
-	const struct config *cfg = &c->app->cfg;
-	const struct thread_page tp = {
-		.article_url = view_article_url(c, r, article),
-		.token = antispam_token_make(a, c->app->secret, article, r->now),
-		.votes = cfg->votes_enabled != 0,
-		.open = view_closed_reason(c, article, r->now) == NULL,
-	};
+	struct thread_page tp;
+	thread_page_init(c, r, &tp, article);
 	enum vote_value *mine = reader_votes(c, r, rows, n, tp.votes ? own : NULL);
 	struct tval *roots = tval_list(a);
 	struct node *nodes = arena_calloc(a, n ? n : 1, sizeof(*nodes));
@@ -285,12 +360,13 @@ build_tree(const struct ctx *c, struct request *r, const char *article,
 			parent->shown++;
 		nd->replies = tval_list(a);
 		nd->value = comment_value(c, r, &rows[i], nd->depth, &tp, mine[i]);
-		tval_set(a, nd->value, "replies", nd->replies);
+		tval_add(a, nd->value, "replies", nd->replies);
 		/* Set on every comment, so that a reply never shows its
 		 * parent's link (a template looks a missing key up outside). */
-		tval_set(a, nd->value, "more_replies", tval_null(a));
+		tval_add(a, nd->value, "more_replies", tp.null);
 		tval_push(a, nd->siblings, nd->value);
 	}
+	thread_page_free(&tp);
 	more_replies(c, a, article, nodes, used, root);
 	return roots;
 }

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -72,10 +73,33 @@ test_lengths_and_prefixes(void **state)
 	assert_false(num_parse_prefix("99", 2, 0, 10, &v, &used));
 }
 
+/* num_format writes what "%lld" writes, and num_parse reads it back. */
+static void
+test_format(void **state)
+{
+	(void)state;
+	static const int64_t values[] = { 0, 1, -1, 9, 10, -10, 99, 100, 1700000000,
+	    -1700000000, INT64_MAX, INT64_MIN, INT64_MIN + 1, 123456789012345678 };
+	char text[NUM_TEXT_MAX], want[32];
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		size_t n = num_format(text, values[i]);
+		snprintf(want, sizeof(want), "%lld", (long long)values[i]);
+		assert_string_equal(text, want);
+		assert_int_equal(n, strlen(want));
+		int64_t back = 0;
+		if (values[i] == INT64_MIN)
+			continue;	/* beyond what num_parse takes */
+		assert_true(num_parse(text, INT64_MIN + 1, INT64_MAX, &back));
+		assert_true(back == values[i]);
+	}
+	assert_int_equal(num_format(text, INT64_MIN), NUM_TEXT_MAX - 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_accepts_plain_digits),
 		cmocka_unit_test(test_refuses_junk),
 		cmocka_unit_test(test_bounds),

@@ -141,7 +141,77 @@ html_escaper(void **state)
 	assert_string_equal(buf_str(&b), "");
 	html_escape_str(&b, "plain / = ` text");
 	assert_string_equal(buf_str(&b), "plain / = ` text");
+	/* html_escape_nul (strcspn) gives what html_escape (the table) gives,
+	 * wherever the specials are: every byte value, each string alone and
+	 * between other text. */
+	struct buf c = { 0 };
+	char s[8];
+	for (int ch = 1; ch < 256; ch++) {
+		for (int at = 0; at < 3; at++) {
+			memcpy(s, "xy", 3);
+			size_t len = at == 0 ? 1 : at == 1 ? 2 : 3;
+			if (at == 0)
+				s[0] = (char)ch, s[1] = '\0';
+			else if (at == 1)
+				s[0] = 'x', s[1] = (char)ch, s[2] = '\0';
+			else
+				s[0] = (char)ch, s[1] = 'y', s[2] = (char)ch, s[3] = '\0';
+			buf_reset(&b);
+			buf_reset(&c);
+			html_escape(&b, s, len);
+			html_escape_nul(&c, s, len);
+			assert_string_equal(buf_str(&b), buf_str(&c));
+		}
+	}
+	buf_reset(&c);
+	html_escape_nul(&c, "سلام <b>\"دنیا\"</b> & 'x'", strlen("سلام <b>\"دنیا\"</b> & 'x'"));
+	assert_string_equal(buf_str(&c),
+	    "سلام &lt;b&gt;&quot;دنیا&quot;&lt;/b&gt; &amp; &#39;x&#39;");
+	buf_reset(&c);
+	html_escape_nul(&c, "", 0);
+	assert_string_equal(buf_str(&c), "");
+	buf_free(&c);
 	buf_free(&b);
+}
+
+/* tval_add and tval_str_ref, which build a thread page's values without
+ * looking keys up or copying: what they build reads, renders and writes as
+ * JSON like tval_set's, and a lookup up the context stack skips objects
+ * whose key bits say the name is not there without missing one that is. */
+static void
+values_added(void **state)
+{
+	struct arena *a = *state;
+	struct tval *o = tval_object(a), *p = tval_object(a);
+	char text[] = "kept";
+	tval_add(a, o, "name", tval_str_ref(a, text));
+	tval_add(a, o, "n", tval_number(a, 7));
+	tval_add(a, o, "nn", tval_bool(a, true));
+	for (int i = 0; i < 40; i++)
+		tval_add(a, o, arena_printf(a, "k%d", i), tval_number(a, i));
+	assert_string_equal(tval_string(tval_get(o, "name")), "kept");
+	assert_ptr_equal(tval_string(tval_get(o, "name")), text);	/* not copied */
+	assert_true(tval_get(o, "k39") != NULL);
+	assert_null(tval_get(o, "k40"));
+	assert_null(tval_get(o, "nam"));
+	/* tval_set finds a key tval_add added and replaces it in place. */
+	tval_set(a, o, "n", tval_number(a, 8));
+	assert_int_equal(tval_object_count(o), 43);
+	tval_set_str(a, p, "outer", "up");
+	tval_set_str(a, p, "name", "hidden");
+	tval_add(a, p, "inner", o);
+	struct tmpl_set *set = tmpl_set_new();
+	char err[256];
+	const char *src = "{{#inner}}{{name}} {{n}} {{nn}} {{k0}} {{k39}} {{outer}}|{{missing}}|{{/inner}}";
+	assert_int_equal(tmpl_set_add(set, "t", src, strlen(src), err, sizeof(err)), 0);
+	struct buf b = { 0 };
+	assert_int_equal(tmpl_render(set, "t", p, &b), 0);
+	assert_string_equal(buf_str(&b), "kept 8 true 0 39 up||");
+	buf_reset(&b);
+	tval_to_json(&b, tval_get(p, "inner"));
+	assert_int_equal(strncmp(buf_str(&b), "{\"name\":\"kept\",\"n\":8,\"nn\":true,\"k0\":0,", 38), 0);
+	buf_free(&b);
+	tmpl_set_free(set);
 }
 
 static void
@@ -727,6 +797,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(html_escaper, setup, teardown),
+		cmocka_unit_test_setup_teardown(values_added, setup, teardown),
 		cmocka_unit_test_setup_teardown(escaping_in_templates, setup, teardown),
 		cmocka_unit_test_setup_teardown(values_in_templates, setup, teardown),
 		cmocka_unit_test_setup_teardown(truthiness, setup, teardown),
