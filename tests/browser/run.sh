@@ -21,8 +21,9 @@
 #
 # NAZAR_BUILDDIR: the build to test (default build/test). NAZAR_SHOT: where
 # post.test.js keeps a screenshot of the held comment.
-# NAZAR_SCREENSHOTS_DIR: where admin.test.js copies its screenshots (for
-# docs/screenshots/; unset in dev/test). NAZAR_BROWSER_TESTS: the test
+# NAZAR_SCREENSHOTS_DIR: where admin.test.js, journey-en-keyboard.test.js
+# and votes.test.js copy their screenshots (for docs/screenshots/, as
+# dev/screenshots does; unset in dev/test). NAZAR_BROWSER_TESTS: the test
 # names to run (default all), e.g. "admin".
 set -u
 
@@ -110,6 +111,11 @@ write_nazar_conf "$T_DIR/nazar-en.conf" "$T_DIR/nazar-en.sock" "$T_DIR/nazar-en.
 sed -i -e 's|^base_path = .*|base_path = /en-comments|' \
 	-e 's|/news/{article}$|/en/news/{article}|' "$T_DIR/nazar-en.conf"
 printf '\n[antispam]\nmin_seconds = 0\n' >>"$T_DIR/nazar-en.conf"
+# Every reader of these tests comes from loopback, one address group: no
+# limit on new votes (flood.test and votes.test prove the limits).
+for c in nazar nazar-en; do
+	printf '\n[votes]\nper_minute = 0\nper_hour = 0\nper_comment_per_hour = 0\n' >>"$T_DIR/$c.conf"
+done
 # Mail set up (never sent: nothing runs nazarctl mail send), so the form
 # offers mail about replies and the outbox page has a transport.
 printf '\n[mail]\ntransport = sendmail\nsendmail = /bin/false\nfrom = comments@news.example.ir\nbase_url = http://127.0.0.1:%s/comments\n' \

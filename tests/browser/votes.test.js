@@ -6,9 +6,10 @@
 // links (the current one marked, the choice in the URL); a pinned comment
 // first with its badge; the moderator's pin, unpin and reset buttons on the
 // comment page. Every page checked with axe (WCAG 2.1 A/AA), the Nu HTML
-// Checker and for sideways overflow; screenshots of the thread with votes
-// and a pinned comment (copied to NAZAR_SCREENSHOTS_DIR when it is set, for
-// docs/screenshots/). Prints TAP.
+// Checker and for sideways overflow; screenshots of the thread (from its
+// heading to its last comment) with earlier readers' votes and a pinned
+// comment (copied to NAZAR_SCREENSHOTS_DIR when it is set, for
+// docs/screenshots/ by dev/screenshots). Prints TAP.
 //
 // Env (see run.sh): NAZAR_URL, NAZAR_EN_URL, NAZAR_BASE, NAZAR_CONF,
 // NAZAR_EN_CONF, NAZARCTL, NAZAR_TMP, CHROMIUM, JAVA, NAZAR_SCREENSHOTS_DIR.
@@ -110,9 +111,18 @@ async function check(page, label, html) {
   await narrow(page, label);
 }
 
+// The thread from its heading to its last comment (the form and the rest
+// of the page are in the other screenshots), so that the picture is small.
 async function shot(page, name) {
   const file = path.join(tmp, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  const box = await page.evaluate(() => {
+    const y = (sel, edge) => document.querySelector(sel).getBoundingClientRect()[edge] + window.scrollY;
+    return { top: y('section.nazar', 'top'), bottom: y('.nazar-comments', 'bottom') };
+  });
+  const pad = 12;
+  const top = Math.max(0, Math.floor(box.top - pad));
+  await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: top,
+    width: page.viewportSize().width, height: Math.ceil(box.bottom + pad) - top } });
   if (shotsDir) fs.copyFileSync(file, path.join(shotsDir, path.basename(file)));
 }
 
@@ -135,6 +145,34 @@ function seed(s) {
     `${admin.password}\n`);
   c.admin = admin;
   return c;
+}
+
+// Earlier readers' votes, so that the thread (and its screenshots) looks
+// like one under a story people have read: each from a new reader (no
+// cookie) through POST /vote, as a browser without the script sends it.
+// run.sh lifts the limits per address group: every reader of these tests
+// comes from loopback.
+async function earlierVotes(s, c) {
+  const t = await fetch(`${base}${s.prefix}/thread.json?article=${encodeURIComponent(s.article)}`);
+  const token = (await t.json()).form.token;
+  const plan = [[c.third, 14, 2], [c.first, 9, 1], [c.reply, 3, 0], [c.second, 5, 6], [c.fourth, 1, 4]];
+  let sent = 0;
+  const bad = [];
+  for (const [id, agree, disagree] of plan) {
+    for (const [vote, n] of [['agree', agree], ['disagree', disagree]]) {
+      for (let i = 0; i < n; i++) {
+        const r = await fetch(`${base}${s.prefix}/vote`, { method: 'POST', redirect: 'manual',
+          headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ article: s.article, comment: id, vote, token }).toString() });
+        sent++;
+        if (r.status !== 200) bad.push(`${id} ${vote}: ${r.status} ${await r.text()}`);
+      }
+    }
+  }
+  const shown = plan.map(([id]) => ctl(s, ['comment', 'show', id]).split('\n')
+    .find((l) => l.startsWith('votes: ')));
+  ok(bad.length === 0 && shown.every((l, i) => l === `votes: agree ${plan[i][1]}, disagree ${plan[i][2]}`),
+    `${s.locale}: ${sent} votes of earlier readers, each counted`, { bad: bad.slice(0, 5), shown });
 }
 
 // The ids of the top-level comments, in the order shown.
@@ -207,11 +245,7 @@ async function reader(browser, s, c, js, width) {
   L(`agree: the button pressed, its count one more${js ? ', in place' : ', after a 303 back to the comment'}`),
   { start, now, v });
   if (!js) ok(/#nazar-comment-\d+$/.test(page.url()), L('back at the comment'), page.url());
-  if (width === 360 && js) {
-    await page.evaluate((id) => document.getElementById(`nazar-comment-${id}`).scrollIntoView(), c.second);
-    await shot(page, `votes-${s.locale}-360`);
-  }
-  if (width === 1280 && js) await shot(page, `votes-${s.locale}-1280`);
+  if (js) await shot(page, `votes-${s.locale}-${width}`);
   await check(page, L('the thread with a vote'), js ? null : await (await page.request.get(page.url())).text());
   v = await vote(page, c.second, 'agree', js);
   now = await buttons(page, c.second);
@@ -341,6 +375,7 @@ async function main() {
     for (const locale of ['fa', 'en']) {
       const s = site(locale);
       const c = seed(s);
+      await earlierVotes(s, c);
       for (const js of [true, false]) {
         for (const width of [360, 1280]) {
           await reader(browser, s, c, js, width);
