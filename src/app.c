@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "log.h"
 #include "store.h"
+#include "store_antispam.h"
 #include "store_outbox.h"
 #include "store_file.h"
 #include "tmpl.h"
@@ -130,6 +131,8 @@ prepare_database(struct app *app, char *err, size_t errlen)
 		r = store_webhooks_set(st, app->cfg.webhook_urls,
 		    (size_t)app->cfg.webhook_url_count, app->cfg.webhook_events);
 	store_close(st);
+	if (r == STORE_OK)
+		app->posts = store_post_group_new();
 	if (r != STORE_OK) {
 		if (err[0] == '\0')
 			snprintf(err, errlen, "%s: the database could not be prepared (see the log)",
@@ -181,6 +184,8 @@ app_free(struct app *app)
 	arena_free(app->arena);
 	app->arena = NULL;
 	app->strings_value = NULL;
+	store_post_group_free(app->posts);
+	app->posts = NULL;
 	sodium_memzero(app->secret, sizeof(app->secret));
 	app->templates = NULL;
 	app->strings = NULL;
@@ -196,6 +201,8 @@ ctx_open(struct ctx *c, const struct app *app)
 		log_error("cannot open the database: %s", err);
 		return -1;
 	}
+	if (app->posts != NULL)
+		store_join_post_group(c->store, app->posts);
 	return 0;
 }
 

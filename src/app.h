@@ -14,6 +14,8 @@ struct store;
 struct arena;
 struct tval;
 
+struct post_group;
+
 struct app {
 	struct config cfg;
 	struct tmpl_set *templates;
@@ -23,6 +25,8 @@ struct app {
 	 * read-only instead of copying the catalog per request. */
 	struct arena *arena;
 	struct tval *strings_value;
+	/* The workers' group commit of posts (store_antispam.h). */
+	struct post_group *posts;
 };
 
 /* One per worker thread (SQLite connections are not shared). */

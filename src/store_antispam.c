@@ -1,7 +1,9 @@
 /* store_antispam.c — rate limits, duplicates and trusted readers in SQLite;
  * see store_antispam.h. */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -207,29 +209,48 @@ expire_post_keys(struct store *st, time_t before)
 	return store_step_done(st, s);
 }
 
-enum store_result
-store_post_comment(struct store *st, struct comment *c, const struct post_guard *g,
-    time_t now, enum post_verdict *verdict, int *retry_after)
+/* One post on its way through a group (or alone): what the caller asked
+ * and, once done, what came of it. Lives on the posting thread's stack,
+ * which waits until done. */
+struct post_job {
+	struct comment *c;
+	const struct post_guard *g;
+	time_t now;
+	enum post_verdict verdict;
+	int retry_after;
+	enum store_result result;
+	int64_t id;			/* inserted, not yet committed */
+	bool done;			/* under the group's mutex */
+	struct post_job *next;
+};
+
+struct post_group {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct post_job *head, **tail;	/* waiting for a leader, oldest first */
+	size_t waiting;
+	bool leading;			/* a worker is committing a group */
+	struct post_group_stats stats;
+};
+
+/* The checks of one post, in the open write transaction: its key, the
+ * limits, duplicates; then, when it passes, its row. Refusals set
+ * j->verdict; the caller rolls back what a refused or failed post wrote. */
+static enum store_result
+post_one(struct store *st, struct post_job *j)
 {
-	*verdict = POST_STORED;
-	*retry_after = 0;
-	if (g == NULL || g->addr_group == NULL) {
-		log_error("database: post: no address group");
-		return STORE_ERROR;
-	}
-	/* The write lock first: the counts below must still hold when the
-	 * comment is inserted, whatever the other workers are doing. */
-	enum store_result r = store_comment_check(c, "post");
-	if (r != STORE_OK || (r = store_begin_write(st)) != STORE_OK)
-		return r;
+	const struct post_guard *g = j->g;
+	struct comment *c = j->c;
+	time_t now = j->now;
+	enum store_result r;
 	if (g->post_key != NULL) {
 		r = repeat_of(st, g->post_key, c);
 		if (r == STORE_OK) {
-			*verdict = POST_REPEAT;
-			goto refuse;
+			j->verdict = POST_REPEAT;
+			return STORE_OK;
 		}
 		if (r != STORE_NOT_FOUND)
-			goto fail;
+			return r;
 	}
 	static const struct {
 		enum post_verdict verdict;
@@ -247,47 +268,238 @@ store_post_comment(struct store *st, struct comment *c, const struct post_guard 
 		bool over;
 		r = at_limit(st, limits[i].everyone ? NULL : g->addr_group,
 		    limits[i].per_article ? c->article : NULL,
-		    limit_of[i], limits[i].window, now, &over, retry_after);
+		    limit_of[i], limits[i].window, now, &over, &j->retry_after);
 		if (r != STORE_OK)
-			goto fail;
+			return r;
 		if (over) {
-			*verdict = limits[i].verdict;
-			goto refuse;
+			j->verdict = limits[i].verdict;
+			return STORE_OK;
 		}
 	}
 	bool over;
-	if ((r = reader_day_limit(st, g, c->article, now, &over, retry_after)) != STORE_OK)
-		goto fail;
+	if ((r = reader_day_limit(st, g, c->article, now, &over, &j->retry_after)) != STORE_OK)
+		return r;
 	if (over) {
-		*verdict = POST_LIMIT_READER_DAY;
-		goto refuse;
+		j->verdict = POST_LIMIT_READER_DAY;
+		return STORE_OK;
 	}
 	if (g->duplicate_window > 0 && g->body_hash != NULL) {
 		long long n;
 		r = count_duplicates(st, g->body_hash, g->addr_group, g->own_ids, g->own_count,
 		    now - g->duplicate_window, &n);
 		if (r != STORE_OK)
-			goto fail;
+			return r;
 		if (n > 0) {
-			*verdict = POST_DUPLICATE;
-			goto refuse;
+			j->verdict = POST_DUPLICATE;
+			return STORE_OK;
 		}
 	}
 	if (g->post_key != NULL &&
 	    (r = expire_post_keys(st, now - (g->post_key_keep > 0 ? g->post_key_keep : 0))) !=
 	    STORE_OK)
-		goto fail;
-	return store_insert_commit(st, c, g->addr_group, g->body_hash, STORE_BODY_HASH_BYTES,
-	    g->post_key, STORE_POST_KEY_BYTES, now);
+		return r;
+	return store_insert_row(st, c, g->addr_group, g->body_hash, STORE_BODY_HASH_BYTES,
+	    g->post_key, STORE_POST_KEY_BYTES, now, &j->id);
+}
 
-refuse:
-	store_rollback(st);
-	return STORE_OK;
-fail:
-	store_rollback(st);
+static const char sql_savepoint[] = "SAVEPOINT post";
+static const char sql_release[] = "RELEASE post";
+static const char sql_rollback_to[] = "ROLLBACK TO post";
+
+/* Runs the posts of jobs, in order, in the write transaction the caller
+ * began, and ends it: each post in a savepoint of its own, so that one
+ * refused or failed leaves the others' rows; each sees the rows of those
+ * before it, so a second identical post of the group is a duplicate.
+ * One COMMIT (one flush) for all; a post is stored only when it returns. */
+static void
+post_batch(struct store *st, struct post_job *jobs)
+{
+	bool any = false;
+	enum store_result lost = STORE_OK;
+	for (struct post_job *j = jobs; j != NULL; j = j->next) {
+		j->verdict = POST_STORED;
+		j->retry_after = 0;
+		j->id = 0;
+		if (lost != STORE_OK) {
+			j->result = lost;
+			continue;
+		}
+		enum store_result r = store_exec(st, sql_savepoint);
+		bool saved = r == STORE_OK;
+		if (saved)
+			r = post_one(st, j);
+		bool keep = r == STORE_OK && j->verdict == POST_STORED;
+		if (!store_in_transaction(st)) {
+			/* SQLite gave the transaction up (I/O error, full disk):
+			 * nothing of the group stands. */
+			lost = r != STORE_OK ? r : STORE_ERROR;
+			j->result = lost;
+			continue;
+		}
+		if (saved && !keep)
+			(void)store_exec(st, sql_rollback_to);
+		if (saved && store_exec(st, sql_release) != STORE_OK && r == STORE_OK)
+			r = STORE_ERROR;
+		if (r != STORE_OK) {
+			j->verdict = POST_STORED;
+			j->retry_after = 0;
+			j->id = 0;
+		}
+		j->result = r;
+		any = any || (r == STORE_OK && j->verdict == POST_STORED);
+	}
+	enum store_result r = STORE_OK;
+	if (lost != STORE_OK)
+		store_rollback(st);
+	else if (any)
+		r = store_commit(st);
+	else
+		store_rollback(st);	/* nothing to keep: no flush */
+	for (struct post_job *j = jobs; j != NULL; j = j->next) {
+		if (lost != STORE_OK && j->result == STORE_OK)
+			j->result = lost;
+		if (r != STORE_OK && j->result == STORE_OK)
+			j->result = r;	/* not committed: no answer of the group stands */
+		if (j->result != STORE_OK) {
+			j->verdict = POST_STORED;
+			j->retry_after = 0;
+		} else if (j->verdict == POST_STORED) {
+			j->c->id = j->id;
+			j->c->created = (int64_t)j->now;
+		}
+	}
+}
+
+/* Commits j together with the posts the other workers of the process
+ * are waiting to commit: the first to find no group in progress leads,
+ * takes the write lock, then every post waiting by then (its own among
+ * them), and commits them as one; the others wait until a commit that
+ * holds theirs has returned, or lead the next group. */
+static void
+post_grouped(struct store *st, struct post_group *grp, struct post_job *j)
+{
+	pthread_mutex_lock(&grp->mu);
+	j->next = NULL;
+	*grp->tail = j;
+	grp->tail = &j->next;
+	grp->waiting++;
+	while (!j->done) {
+		if (grp->leading) {
+			pthread_cond_wait(&grp->cv, &grp->mu);
+			continue;
+		}
+		grp->leading = true;
+		pthread_mutex_unlock(&grp->mu);
+		enum store_result r = store_begin_write(st);
+		pthread_mutex_lock(&grp->mu);
+		struct post_job *batch = NULL;
+		if (r != STORE_OK) {
+			/* This post alone waited the busy timeout: it alone
+			 * fails; the next waiting leads and waits its own. */
+			struct post_job **p = &grp->head;
+			while (*p != j)
+				p = &(*p)->next;
+			*p = j->next;
+			if (grp->tail == &j->next)
+				grp->tail = p;
+			grp->waiting--;
+			j->result = r;
+			j->verdict = POST_STORED;
+			j->retry_after = 0;
+		} else {
+			batch = grp->head;
+			grp->head = NULL;
+			grp->tail = &grp->head;
+			grp->waiting = 0;
+		}
+		pthread_mutex_unlock(&grp->mu);
+		size_t n = 0;
+		if (batch != NULL) {
+			post_batch(st, batch);
+			for (struct post_job *b = batch; b != NULL; b = b->next)
+				n++;
+		}
+		pthread_mutex_lock(&grp->mu);
+		for (struct post_job *b = batch, *next; b != NULL; b = next) {
+			next = b->next;
+			b->done = true;
+		}
+		j->done = true;
+		if (n > 0) {
+			grp->stats.groups++;
+			grp->stats.posts += n;
+			if (n > grp->stats.largest)
+				grp->stats.largest = n;
+		}
+		grp->leading = false;
+		pthread_cond_broadcast(&grp->cv);
+	}
+	pthread_mutex_unlock(&grp->mu);
+}
+
+enum store_result
+store_post_comment(struct store *st, struct comment *c, const struct post_guard *g,
+    time_t now, enum post_verdict *verdict, int *retry_after)
+{
 	*verdict = POST_STORED;
 	*retry_after = 0;
-	return r;
+	if (g == NULL || g->addr_group == NULL) {
+		log_error("database: post: no address group");
+		return STORE_ERROR;
+	}
+	enum store_result r = store_comment_check(c, "post");
+	if (r != STORE_OK)
+		return r;
+	struct post_job j = { .c = c, .g = g, .now = now };
+	if (st->post_group != NULL)
+		post_grouped(st, st->post_group, &j);
+	else {
+		/* The write lock first: the counts must still hold when the
+		 * comment is inserted, whatever other writers are doing. */
+		if ((r = store_begin_write(st)) != STORE_OK)
+			return r;
+		post_batch(st, &j);
+	}
+	*verdict = j.verdict;
+	*retry_after = j.retry_after;
+	return j.result;
+}
+
+struct post_group *
+store_post_group_new(void)
+{
+	struct post_group *grp = calloc(1, sizeof(*grp));
+	if (grp == NULL)
+		fatal("out of memory");
+	pthread_mutex_init(&grp->mu, NULL);
+	pthread_cond_init(&grp->cv, NULL);
+	grp->tail = &grp->head;
+	return grp;
+}
+
+void
+store_post_group_free(struct post_group *grp)
+{
+	if (grp == NULL)
+		return;
+	pthread_cond_destroy(&grp->cv);
+	pthread_mutex_destroy(&grp->mu);
+	free(grp);
+}
+
+void
+store_join_post_group(struct store *st, struct post_group *grp)
+{
+	st->post_group = grp;
+}
+
+void
+store_post_group_stats(struct post_group *grp, struct post_group_stats *out)
+{
+	pthread_mutex_lock(&grp->mu);
+	*out = grp->stats;
+	out->waiting = grp->waiting;
+	pthread_mutex_unlock(&grp->mu);
 }
 
 enum store_result

@@ -6,6 +6,19 @@
  * that inserts the comment, so concurrent workers cannot together let
  * through more than a limit allows. A refused post writes nothing.
  *
+ * Group commit: the workers of one process share a post_group. Posts that
+ * arrive while another commit is in progress wait, then go into one
+ * transaction together (one flush of the log for all of them): the first
+ * waiting worker leads, takes the write lock, and runs every waiting post
+ * in order, each in a savepoint of its own, with its checks reading the
+ * rows of the posts before it (two identical posts of one group: the
+ * second is a duplicate; a limit counts the group's posts), a refused or
+ * failed post rolled back to its savepoint without touching the others.
+ * Each post's worker gets its own answer only after the COMMIT that holds
+ * it has returned; when that COMMIT fails, none of the group is stored.
+ * Other processes on the same database take the write lock in turn, as
+ * before.
+ *
  * Windows are sliding: a comment created at t counts in a window of w
  * seconds while now - w < t. Comments without an address group (written by
  * nazarctl or a moderator, or before these columns existed) never count. */
@@ -75,9 +88,27 @@ enum post_verdict {
  * c->created from that comment: the same form sent again (nginx retrying
  * a post that a crash interrupted after its commit) gets the answer to
  * the first. A new comment is stored with its post_key in the same
- * transaction; keys older than post_key_keep are removed then. */
+ * transaction; keys older than post_key_keep are removed then.
+ *
+ * On a connection that joined a post_group, through the group (above). */
 enum store_result store_post_comment(struct store *st, struct comment *c,
     const struct post_guard *g, time_t now, enum post_verdict *verdict, int *retry_after);
+
+/* The group commit of one process's workers: made before they start,
+ * joined by each worker's connection, freed after they have stopped. A
+ * connection that joined none commits each post alone. */
+struct post_group;
+struct post_group *store_post_group_new(void);
+void store_post_group_free(struct post_group *grp);
+void store_join_post_group(struct store *st, struct post_group *grp);
+
+struct post_group_stats {
+	unsigned long long groups;	/* transactions that held posts */
+	unsigned long long posts;	/* posts in them (stored or not) */
+	size_t largest;			/* the most posts in one */
+	size_t waiting;			/* posts waiting for a leader now */
+};
+void store_post_group_stats(struct post_group *grp, struct post_group_stats *out);
 
 /* Comments of addr_group created after `since` (on article, unless NULL). */
 enum store_result store_count_recent(struct store *st, const char *addr_group,

@@ -355,16 +355,31 @@ insert_post_key(struct store *st, const unsigned char *key, size_t len, int64_t 
 }
 
 enum store_result
+store_insert_row(struct store *st, const struct comment *c, const char *addr_group,
+    const unsigned char *body_hash, size_t hash_len, const unsigned char *post_key,
+    size_t key_len, time_t now, int64_t *id)
+{
+	enum store_result r;
+	*id = 0;
+	if ((c->parent > 0 && (r = parent_ok(st, c->parent, c->article)) != STORE_OK) ||
+	    (r = insert_row(st, c, addr_group, body_hash, hash_len, now, id)) != STORE_OK ||
+	    (post_key != NULL && (r = insert_post_key(st, post_key, key_len, *id, now)) !=
+	    STORE_OK)) {
+		*id = 0;
+		return r;
+	}
+	return STORE_OK;
+}
+
+enum store_result
 store_insert_commit(struct store *st, struct comment *c, const char *addr_group,
     const unsigned char *body_hash, size_t hash_len, const unsigned char *post_key,
     size_t key_len, time_t now)
 {
-	int64_t id = 0;
-	enum store_result r = STORE_OK;
-	if ((c->parent > 0 && (r = parent_ok(st, c->parent, c->article)) != STORE_OK) ||
-	    (r = insert_row(st, c, addr_group, body_hash, hash_len, now, &id)) != STORE_OK ||
-	    (post_key != NULL &&
-	    (r = insert_post_key(st, post_key, key_len, id, now)) != STORE_OK)) {
+	int64_t id;
+	enum store_result r = store_insert_row(st, c, addr_group, body_hash, hash_len, post_key,
+	    key_len, now, &id);
+	if (r != STORE_OK) {
 		store_rollback(st);
 		return r;
 	}

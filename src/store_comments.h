@@ -46,6 +46,13 @@ enum store_result store_comment_check(const struct comment *c, const char *what)
 enum store_result store_insert_commit(struct store *st, struct comment *c,
     const char *addr_group, const unsigned char *body_hash, size_t hash_len,
     const unsigned char *post_key, size_t key_len, time_t now);
+/* What store_insert_commit does before its commit, inside the caller's
+ * write transaction, which it leaves open whatever happens: the parent
+ * checked, the row and its post key inserted, *id the new row's (0 on
+ * failure; the caller rolls back what was written, e.g. to a savepoint). */
+enum store_result store_insert_row(struct store *st, const struct comment *c,
+    const char *addr_group, const unsigned char *body_hash, size_t hash_len,
+    const unsigned char *post_key, size_t key_len, time_t now, int64_t *id);
 /* "[1,2,3]": ids for json_each, the positive ones only. */
 void store_ids_json(struct buf *b, const int64_t *ids, size_t n);
 

@@ -263,6 +263,12 @@ store_rollback(struct store *st)
 	buf_reset(&st->audit_log);
 }
 
+bool
+store_in_transaction(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
+}
+
 void
 store_audit_log_line(struct store *st, int warn, const char *fmt, ...)
 {

@@ -56,6 +56,9 @@ struct store {
 	 * each ending in '\n': logged by store_commit, dropped by a rollback,
 	 * so the log names only what was done. */
 	struct buf audit_log;
+	/* The process's group commit of posts (store_antispam.h), shared
+	 * by the workers' connections; NULL: each post commits alone. */
+	struct post_group *post_group;
 };
 
 /* The log line of an audit row: written at once outside a transaction,
@@ -122,6 +125,9 @@ enum store_result store_begin_write(struct store *st);
 enum store_result store_begin_read(struct store *st);
 enum store_result store_commit(struct store *st);
 void store_rollback(struct store *st);
+/* Whether a transaction is open: after some failures (a full disk, an I/O
+ * error) SQLite has already rolled it back. */
+bool store_in_transaction(struct store *st);
 
 /* The SQL of the migration step from schema version `from` to from + 1
  * (store_schema.c), NULL outside 0 .. STORE_SCHEMA_VERSION - 1. For the
