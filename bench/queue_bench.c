@@ -139,7 +139,8 @@ run_once(struct store *st, const struct scenario *sc, long long *total)
 		    .q = sc->q, .page = sc->page, .per_page = 50 };
 		struct queue_item *items;
 		size_t n;
-		r = store_queue(st, a, &qq, &items, &n, total);
+		bool more;
+		r = store_queue(st, a, &qq, &items, &n, total, &more);
 		if (r == STORE_OK && n == 0 && *total > (long long)(sc->page - 1) * 50)
 			r = STORE_ERROR;
 	}

@@ -33,7 +33,7 @@ static const char *const required_strings[] = {
 	"error.thread_day_limit", "error.article_busy",
 	"admin.error.login_failed", "admin.error.unavailable", "admin.error.csrf",
 	"admin.error.cross_site", "admin.error.signed_out", "admin.error.forbidden",
-	"site_badge", "closed.closed", "closed.read_only",
+	"site_badge", "closed.closed", "closed.read_only", "admin.more_than",
 	"error.vote_invalid", "error.vote_expired", "error.vote_refused",
 	"error.vote_no_comment", "error.vote_rate_limited",
 	"error.notify_needs_email", "mail_page_title", "mail_page_bad_link",

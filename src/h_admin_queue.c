@@ -147,14 +147,17 @@ queue_tabs(const struct ctx *c, struct request *r, const struct queue_filter *f,
 /* The list, the select-all link and the page links. */
 static void
 queue_list(const struct ctx *c, struct request *r, struct tval *o, const struct params *in,
-    const struct queue_filter *f, const struct queue_item *items, size_t n, long long total)
+    const struct queue_filter *f, const struct queue_item *items, size_t n, long long total,
+    bool more)
 {
 	struct arena *a = r->arena;
 	const char *sname = comment_status_name(f->status);
 	tval_set_str(a, o, "status", sname);
 	tval_set_str(a, o, "article", f->article ? f->article : "");
 	tval_set_str(a, o, "q", f->q ? f->q : "");
-	tval_set_str(a, o, "total", admin_number(c, r, total));
+	/* A search counts its matches only so far: past that, "more than". */
+	tval_set_str(a, o, "total", more ? catalog_format(a, c->app->strings, "admin.more_than",
+	    admin_number(c, r, total)) : admin_number(c, r, total));
 	tval_set_bool(a, o, "select_all", param_has(in, Q_SELECT));
 	const char *here = queue_url(a, sname, f->article, f->q, f->page);
 	tval_set_str(a, o, "here", here);
@@ -167,11 +170,13 @@ queue_list(const struct ctx *c, struct request *r, struct tval *o, const struct 
 	long long pages = (total + QUEUE_PAGE_SIZE - 1) / QUEUE_PAGE_SIZE;
 	if (f->page > 1)
 		tval_set_str(a, o, "prev_url", queue_url(a, sname, f->article, f->q, f->page - 1));
-	if (f->page < pages)
+	if (f->page < pages || more)
 		tval_set_str(a, o, "next_url", queue_url(a, sname, f->article, f->q, f->page + 1));
 	tval_set_str(a, o, "page_number", admin_number(c, r, f->page));
-	tval_set_str(a, o, "pages_number", admin_number(c, r, pages ? pages : 1));
-	tval_set_bool(a, o, "paged", pages > 1);
+	const char *pages_text = admin_number(c, r, pages ? pages : 1);
+	tval_set_str(a, o, "pages_number", more ? catalog_format(a, c->app->strings,
+	    "admin.more_than", pages_text) : pages_text);
+	tval_set_bool(a, o, "paged", pages > 1 || more);
 }
 
 void
@@ -189,15 +194,16 @@ admin_queue(const struct ctx *c, struct request *r, struct response *res,
 	struct queue_item *items;
 	size_t n;
 	long long total;
+	bool more;
 	long long counts[COMMENT_STATUS__MAX];
-	if (store_queue(c->store, a, &qq, &items, &n, &total) != STORE_OK ||
+	if (store_queue(c->store, a, &qq, &items, &n, &total, &more) != STORE_OK ||
 	    store_status_counts(c->store, f.article, counts) != STORE_OK) {
 		admin_unavailable(c, r, res, args->session, NULL);
 		return;
 	}
 	struct tval *o = admin_view(c, r, args->session, "admin.title.queue");
 	tval_set(a, o, "tabs", queue_tabs(c, r, &f, counts));
-	queue_list(c, r, o, in, &f, items, n, total);
+	queue_list(c, r, o, in, &f, items, n, total, more);
 	/* What the last decision did, from the redirect after it. */
 	const char *done = param_text(in, Q_DONE);
 	enum moderation_action act;

@@ -22,7 +22,7 @@ struct arena;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 enum store_result {
 	STORE_OK = 0,

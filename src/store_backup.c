@@ -384,7 +384,8 @@ store_check(struct store *st, void (*problem)(void *arg, const char *text), void
 		{ "SELECT f.rowid FROM comments_fts f WHERE NOT EXISTS (SELECT 1 FROM comments c"
 		    " WHERE c.id = f.rowid)", "a search index entry without a comment (id): " },
 		{ "SELECT c.id FROM comments c JOIN comments_fts f ON f.rowid = c.id"
-		    " WHERE f.folded IS NOT nazar_fold(c.name || ' ' || c.email || ' ' || c.body)",
+		    " WHERE f.folded IS NOT nazar_fold(c.name || ' ' || c.email || ' ' || c.body)"
+		    " OR f.status IS NOT '_' || c.status OR f.article IS NOT '_' || hex(c.article)",
 		    "a search index entry out of date (id): " },
 	};
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {

@@ -36,7 +36,7 @@ enum store_result store_restore(const char *src, const char *db_path, int busy_t
 /* Checks a database: PRAGMA integrity_check, then nazar's invariants: every
  * reply's parent exists and is on the same article, the status counts match
  * the comments, the search index holds exactly the comments, each with its
- * current folded text. Each problem is passed to problem(arg, text);
+ * current folded text, status and article. Each problem is passed to problem(arg, text);
  * *problems is their number. STORE_OK when the checks could run (whatever
  * they found). */
 enum store_result store_check(struct store *st, void (*problem)(void *arg, const char *text),

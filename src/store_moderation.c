@@ -48,28 +48,15 @@ static const enum comment_status action_targets[ACTION__MAX] = {
  * order (comments_queue is (status, created, id), comments_changed of
  * schema 3 (status, updated, id)), and only the rows of the page are
  * then read: a deep page skips index entries, not whole comments.
- * ?1 status, ?2 article, ?3 the FTS5 expression, ?4 limit, ?5 offset; a
- * statement ignores what it does not use. Pending comments come oldest first, the
- * other tabs newest change first. Where the ids come from: */
-enum queue_source {
-	SRC_TAB,		/* the whole tab, in index order */
-	SRC_ARTICLE,		/* one article's (few) comments, sorted */
-	SRC_SCAN,		/* the tab in index order, kept if among the matches */
-	SRC_MATCHES,		/* the matches, kept if in the tab, sorted */
-	SRC_ARTICLE_SEARCH,	/* one article's comments, kept if among the matches */
-	SRC__MAX
-};
-
-#define IN_MATCHES " AND c.id IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?3)"
+ * ?1 status, ?2 article, ?4 limit, ?5 offset; a statement ignores what it
+ * does not use. Pending comments come oldest first, the other tabs newest
+ * change first. */
 #define IDS_TAB "SELECT c.id FROM comments c WHERE c.status = ?1"
 /* Through (article, status, …): the planner would otherwise read the whole
  * tab in order and filter it. */
 #define IDS_ARTICLE \
 	"SELECT c.id FROM comments c INDEXED BY comments_thread" \
 	" WHERE c.status = ?1 AND c.article = ?2"
-#define IDS_MATCHES \
-	"SELECT c.id FROM comments_fts f CROSS JOIN comments c ON c.id = f.rowid" \
-	" WHERE f.comments_fts MATCH ?3 AND c.status = ?1"
 #define OLDEST " ORDER BY c.created, c.id"
 #define NEWEST " ORDER BY c.updated DESC, c.id DESC"
 #define PAGE(ids, order) \
@@ -79,26 +66,31 @@ enum queue_source {
 	" LEFT JOIN comments p ON p.id = c.parent" \
 	" LEFT JOIN users u ON u.id = c.updated_by" order
 
-static const char *const queue_sql[SRC__MAX][2] = {
+static const char *const queue_sql[2][2] = {
 	{ PAGE(IDS_TAB, OLDEST), PAGE(IDS_TAB, NEWEST) },
 	{ PAGE(IDS_ARTICLE, OLDEST), PAGE(IDS_ARTICLE, NEWEST) },
-	{ PAGE(IDS_TAB IN_MATCHES, OLDEST), PAGE(IDS_TAB IN_MATCHES, NEWEST) },
-	{ PAGE(IDS_MATCHES, OLDEST), PAGE(IDS_MATCHES, NEWEST) },
-	{ PAGE(IDS_ARTICLE IN_MATCHES, OLDEST), PAGE(IDS_ARTICLE IN_MATCHES, NEWEST) },
 };
 
-/* The totals. A whole tab is counted by the triggers already; a search
- * costs one look-up per match, never a pass over the tab. */
+/* The totals of whole tabs: the triggers count them already. */
 static const char sql_count_tab[] = "SELECT n FROM status_counts WHERE status = ?1";
 static const char sql_count_article[] = "SELECT count(*) FROM (" IDS_ARTICLE ")";
-static const char sql_count_search[] = "SELECT count(*) FROM (" IDS_MATCHES ")";
-static const char sql_count_article_search[] =
-	"SELECT count(*) FROM (" IDS_ARTICLE IN_MATCHES ")";
 
-/* A search reads the tab in order when at least one comment in this many
- * of the tab matches (the page is found after a short scan), else it
- * sorts the matches. */
-#define QUEUE_DENSE 32
+/* A search is answered by the search index alone (schema 14): besides the
+ * folded text, each entry carries its comment's status and article as
+ * tokens no folded word can be ("_approved", "_" and the article's bytes
+ * in hex), so the words, the tab and the article are one FTS5 query whose
+ * matches come in id order without sorting them: pending oldest first,
+ * the other tabs newest first. ?1 the expression, ?2 how many to read.
+ * The ids of the page are then read as a JSON array (?1), in its order. */
+static const char *const sql_search_ids[2] = {
+	"SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?1 ORDER BY rowid LIMIT ?2",
+	"SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
+};
+static const char sql_search_page[] =
+	"SELECT " COMMENT_COLUMNS ", p.name, p.body, u.name"
+	" FROM json_each(?1) k CROSS JOIN comments c ON c.id = k.value"
+	" LEFT JOIN comments p ON p.id = c.parent"
+	" LEFT JOIN users u ON u.id = c.updated_by ORDER BY k.key";
 
 static const char sql_counts_all[] = "SELECT status, n FROM status_counts";
 static const char sql_counts_article[] =
@@ -211,9 +203,23 @@ search_expr(struct buf *out, const char *q)
 	return terms;
 }
 
+/* Appends to a search expression the tokens that keep it to a tab and,
+ * unless NULL, an article (see sql_search_ids and schema 14). */
+static void
+search_scope(struct buf *out, const char *status, const char *article)
+{
+	buf_printf(out, " \"_%s\"", status);
+	if (article != NULL) {
+		buf_puts(out, " \"_");
+		for (const unsigned char *p = (const unsigned char *)article; *p != '\0'; p++)
+			buf_printf(out, "%02x", *p);
+		buf_putc(out, '"');
+	}
+}
+
 static enum store_result
 queue_total(struct store *st, const char *sql, const char *status, const char *article,
-    const char *match, long long *total)
+    long long *total)
 {
 	sqlite3_stmt *s;
 	enum store_result r = store_prepare(st, sql, &s);
@@ -222,8 +228,6 @@ queue_total(struct store *st, const char *sql, const char *status, const char *a
 	int rc = store_bind_text(s, 1, status);
 	if (rc == SQLITE_OK && article != NULL)
 		rc = store_bind_text(s, 2, article);
-	if (rc == SQLITE_OK && match != NULL)
-		rc = store_bind_text(s, 3, match);
 	int64_t v = 0;
 	if ((r = store_bind_check(st, s, rc)) == STORE_OK &&
 	    (r = store_step_ints(st, s, &v, 1)) == STORE_NOT_FOUND)
@@ -246,36 +250,61 @@ row_queue(struct arena *a, sqlite3_stmt *s, void *row)
 	return 0;
 }
 
-/* The totals of a queue page and where its ids come from; inside the
- * caller's snapshot. */
+/* A page of a search, inside the caller's snapshot: one pass over the
+ * matches in order, up to STORE_QUEUE_SEARCH_COUNT of them or the end of the
+ * page, whichever is further (and one more, to know whether there are
+ * more), keeping the ids of the page; then those comments. */
 static enum store_result
-queue_source(struct store *st, const char *status, const char *article, const char *m,
-    long long *total, enum queue_source *src)
+search_page(struct store *st, struct arena *a, const char *match, bool newest,
+    long long offset, int per_page, void **rows, size_t *count, long long *total, bool *more)
 {
-	if (m == NULL) {
-		*src = article ? SRC_ARTICLE : SRC_TAB;
-		return queue_total(st, article ? sql_count_article : sql_count_tab, status,
-		    article, NULL, total);
+	long long limit = offset + per_page;
+	if (limit < STORE_QUEUE_SEARCH_COUNT)
+		limit = STORE_QUEUE_SEARCH_COUNT;
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_search_ids[newest], &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = store_bind_text(s, 1, match);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, limit + 1);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	struct buf ids = { 0 };
+	buf_putc(&ids, '[');
+	long long n = 0;
+	bool row;
+	while ((r = store_step(st, s, &row)) == STORE_OK && row) {
+		if (n >= offset && n < offset + per_page)
+			buf_printf(&ids, "%s%lld", n > offset ? "," : "",
+			    (long long)sqlite3_column_int64(s, 0));
+		n++;
 	}
-	if (article != NULL) {
-		*src = SRC_ARTICLE_SEARCH;
-		return queue_total(st, sql_count_article_search, status, article, m, total);
+	store_stmt_done(s);
+	buf_putc(&ids, ']');
+	if (r == STORE_OK) {
+		*more = n > limit;
+		*total = *more ? limit : n;
+		if (offset >= *total)
+			*rows = arena_calloc(a, 1, sizeof(struct queue_item));
+		else if ((r = store_prepare(st, sql_search_page, &s)) == STORE_OK &&
+		    (r = store_bind_check(st, s, store_bind_text(s, 1, buf_str(&ids)))) ==
+		    STORE_OK)
+			r = store_rows(st, a, s, sizeof(struct queue_item), row_queue, rows,
+			    count);
 	}
-	long long tab = 0;
-	enum store_result r = queue_total(st, sql_count_search, status, NULL, m, total);
-	if (r == STORE_OK)
-		r = queue_total(st, sql_count_tab, status, NULL, NULL, &tab);
-	*src = *total >= tab / QUEUE_DENSE ? SRC_SCAN : SRC_MATCHES;
+	buf_free(&ids);
 	return r;
 }
 
 enum store_result
 store_queue(struct store *st, struct arena *a, const struct queue_query *qq,
-    struct queue_item **out, size_t *count, long long *total)
+    struct queue_item **out, size_t *count, long long *total, bool *more)
 {
 	*out = NULL;
 	*count = 0;
 	*total = 0;
+	*more = false;
 	if (qq == NULL || (unsigned)qq->status >= COMMENT_STATUS__MAX || qq->page < 1 ||
 	    qq->page > QUEUE_MAX_PAGE || qq->per_page < 1 ||
 	    qq->per_page > QUEUE_MAX_PER_PAGE) {
@@ -284,9 +313,9 @@ store_queue(struct store *st, struct arena *a, const struct queue_query *qq,
 	}
 	const char *article = qq->article != NULL && qq->article[0] != '\0' ? qq->article : NULL;
 	const char *status = comment_status_name(qq->status);
+	bool newest = qq->status != COMMENT_PENDING;
 	long long offset = (long long)(qq->page - 1) * qq->per_page;
 	struct buf match = { 0 };
-	const char *m = NULL;
 	if (qq->q != NULL && qq->q[0] != '\0') {
 		if (search_expr(&match, qq->q) == 0) {
 			/* Only punctuation or invisible characters: a search
@@ -294,27 +323,31 @@ store_queue(struct store *st, struct arena *a, const struct queue_query *qq,
 			*out = arena_calloc(a, 1, sizeof(**out));
 			return STORE_OK;
 		}
-		m = buf_str(&match);
+		search_scope(&match, status, article);
 	}
 	sqlite3_stmt *s;
 	void *rows = NULL;
-	enum queue_source src;
 	/* One snapshot, so the total and the page agree. */
 	enum store_result r = store_begin_read(st);
-	if (r != STORE_OK || (r = queue_source(st, status, article, m, total, &src)) != STORE_OK)
+	if (r != STORE_OK)
+		goto out;
+	if (match.len > 0) {
+		r = search_page(st, a, buf_str(&match), newest, offset, qq->per_page, &rows,
+		    count, total, more);
+		goto out;
+	}
+	if ((r = queue_total(st, article ? sql_count_article : sql_count_tab, status, article,
+	    total)) != STORE_OK)
 		goto out;
 	if (offset >= *total) {
 		rows = arena_calloc(a, 1, sizeof(**out));
 		goto out;
 	}
-	if ((r = store_prepare(st, queue_sql[src][qq->status != COMMENT_PENDING], &s)) !=
-	    STORE_OK)
+	if ((r = store_prepare(st, queue_sql[article != NULL][newest], &s)) != STORE_OK)
 		goto out;
 	int rc = store_bind_text(s, 1, status);
 	if (rc == SQLITE_OK && article != NULL)
 		rc = store_bind_text(s, 2, article);
-	if (rc == SQLITE_OK && m != NULL)
-		rc = store_bind_text(s, 3, m);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(s, 4, qq->per_page);
 	if (rc == SQLITE_OK)
@@ -329,6 +362,7 @@ out:
 		*out = NULL;
 		*count = 0;
 		*total = 0;
+		*more = false;
 	}
 	return r;
 }

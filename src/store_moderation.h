@@ -33,12 +33,21 @@ struct queue_item {
 	char *updated_by;	/* user name of the last moderator to change it, or "" */
 };
 
+/* How far a search counts its matches at least (see store_queue). */
+#define STORE_QUEUE_SEARCH_COUNT 1000
+
 /* One page of the queue: pending oldest first (nothing waits forever);
- * the other statuses newest change first. *total counts every match.
+ * the other statuses newest change first. *total counts every comment of
+ * the tab (or of the article in it).
  * Searching folds q like the index (fold.h) and matches whole words, the
- * last one also as a prefix. */
+ * last one also as a prefix. Its matches come in the order they were
+ * posted (by id): pending oldest first, the other tabs newest first. It
+ * counts them up to STORE_QUEUE_SEARCH_COUNT or the end of the page,
+ * whichever is further: when there are more than that, *total is that
+ * bound and *more is set (never for a whole tab). A search reads the
+ * search index alone, up to that count, and only the page's comments. */
 enum store_result store_queue(struct store *st, struct arena *a, const struct queue_query *qq,
-    struct queue_item **out, size_t *count, long long *total);
+    struct queue_item **out, size_t *count, long long *total, bool *more);
 
 /* Comments per status, for the queue's tabs (article NULL: all). */
 enum store_result store_status_counts(struct store *st, const char *article,

@@ -400,6 +400,37 @@ static const char *const migrations[] = {
 	"   UNION ALL SELECT 'rejected' WHERE new.status = 'rejected') e"
 	"  WHERE instr(' ' || w.events || ' ', ' ' || e.name || ' ') > 0; END;"
 	"PRAGMA user_version = 13;",
+
+	/* 13 → 14: the search index carries each comment's status and
+	 * article, so that a search in a tab (and an article) is one FTS5
+	 * query, its matches in id order without a look-up per match: a word
+	 * in a third of a million comments took 0.2-0.4 s for its first page.
+	 * They are tokens no folded word can be: "_" (which folding turns
+	 * into a space, and the tokenizer here keeps in a word) and the
+	 * status ("_approved"), or "_" and the article id's bytes in hex.
+	 * The index is rebuilt from the comments. */
+	"DROP TRIGGER comments_fts_insert;"
+	"DROP TRIGGER comments_fts_update;"
+	"DROP TRIGGER comments_fts_delete;"
+	"DROP TABLE comments_fts;"
+	"CREATE VIRTUAL TABLE comments_fts USING fts5 (folded, status, article,"
+	" tokenize = \"unicode61 tokenchars '_'\");"
+	"INSERT INTO comments_fts (rowid, folded, status, article)"
+	" SELECT id, nazar_fold(name || ' ' || email || ' ' || body), '_' || status,"
+	" '_' || hex(article) FROM comments;"
+	"CREATE TRIGGER comments_fts_insert AFTER INSERT ON comments BEGIN"
+	" INSERT INTO comments_fts (rowid, folded, status, article)"
+	" VALUES (new.id, nazar_fold(new.name || ' ' || new.email || ' ' || new.body),"
+	" '_' || new.status, '_' || hex(new.article)); END;"
+	"CREATE TRIGGER comments_fts_update AFTER UPDATE OF name, email, body, status, article"
+	" ON comments BEGIN"
+	" DELETE FROM comments_fts WHERE rowid = old.id;"
+	" INSERT INTO comments_fts (rowid, folded, status, article)"
+	" VALUES (new.id, nazar_fold(new.name || ' ' || new.email || ' ' || new.body),"
+	" '_' || new.status, '_' || hex(new.article)); END;"
+	"CREATE TRIGGER comments_fts_delete AFTER DELETE ON comments BEGIN"
+	" DELETE FROM comments_fts WHERE rowid = old.id; END;"
+	"PRAGMA user_version = 14;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

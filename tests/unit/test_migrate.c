@@ -347,7 +347,8 @@ search_finds(struct store *st, struct arena *a, const char *status, const char *
 	struct queue_item *items;
 	size_t n;
 	long long total;
-	assert_int_equal(store_queue(st, a, &q, &items, &n, &total), STORE_OK);
+	bool more;
+	assert_int_equal(store_queue(st, a, &q, &items, &n, &total, &more), STORE_OK);
 	for (size_t i = 0; i < n; i++)
 		if (items[i].c.id == id)
 			return true;

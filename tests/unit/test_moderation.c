@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "store.h"
+#include "store_backup.h"
 #include "store_db.h"
 #include "store_moderation.h"
 #include "text.h"
@@ -93,6 +94,9 @@ add(struct store_fixture *f, const char *article, enum comment_status s, time_t 
 	return add_full(f, article, 0, s, when, "خواننده", "", body);
 }
 
+/* Whether the last queue() counted only part of a search's matches. */
+static bool queue_more;
+
 static struct queue_item *
 queue(struct store_fixture *f, enum comment_status status, const char *article, const char *q, int page,
     int per_page, size_t *n, long long *total)
@@ -100,7 +104,9 @@ queue(struct store_fixture *f, enum comment_status status, const char *article, 
 	struct queue_query qq = { .status = status, .article = article, .q = q, .page = page,
 	    .per_page = per_page };
 	struct queue_item *items = NULL;
-	assert_int_equal(store_queue(f->st, f->a, &qq, &items, n, total), STORE_OK);
+	assert_int_equal(store_queue(f->st, f->a, &qq, &items, n, total, &queue_more), STORE_OK);
+	if (q == NULL || *q == '\0')
+		assert_false(queue_more);
 	assert_non_null(items);
 	return items;
 }
@@ -315,15 +321,19 @@ queue_bad_args(void **state)
 		struct queue_item *items = (struct queue_item *)1;
 		size_t n = 7;
 		long long total = 7;
-		assert_int_equal(store_queue(f->st, f->a, &qq, &items, &n, &total), STORE_ERROR);
+		bool more = true;
+		assert_int_equal(store_queue(f->st, f->a, &qq, &items, &n, &total, &more),
+		    STORE_ERROR);
 		assert_null(items);
 		assert_int_equal(n, 0);
 		assert_int_equal(total, 0);
+		assert_false(more);
 	}
 	struct queue_item *items;
 	size_t n;
 	long long total;
-	assert_int_equal(store_queue(f->st, f->a, NULL, &items, &n, &total), STORE_ERROR);
+	bool more;
+	assert_int_equal(store_queue(f->st, f->a, NULL, &items, &n, &total, &more), STORE_ERROR);
 	/* The edges are fine. */
 	(void)queue(f, COMMENT_PENDING, NULL, NULL, 100000, 200, &n, &total);
 	assert_int_equal(n, 0);
@@ -431,6 +441,10 @@ search_hostile(void **state)
 		"comments_fts", "rowid:1", "rowid = 1", "* OR *", "a\"b", "hel*lo",
 		"'; DROP TABLE comments; --", "\\", "%", "_", "یا", "و", "\xff\xfe\xfd",
 		"\xc0\x80", "\xed\xa0\x80", "\xe2\x80\xae", "\xe2\x80\x8c", "ـ", "\xd9\x8e",
+		/* the index's own tokens for the status and the article ("a" is
+		 * "_61"): no search reaches them */
+		"pending", "_pending", "pend", "status:pending", "{status}: _pending",
+		"status : \"_pending\"", "61", "_61", "article:_61", "_", "__",
 		/* letters older SQLite tables may not know (Adlam, Unicode 9) */
 		"\xf0\x9e\xa4\x80\xf0\x9e\xa4\x81",
 	};
@@ -502,6 +516,63 @@ check_counts(struct store_fixture *f, const char *article)
 			    comment_status_name((enum comment_status)i), article);
 		assert_int_equal(counts[i], raw_int(f, sql));
 	}
+}
+
+/* The search index follows each comment's status, article and text: a
+ * decision moves it to its new tab's searches, a renamed article takes its
+ * comments along, a deleted row leaves the index. store_check agrees. */
+static void
+check_quiet(void *arg, const char *text)
+{
+	(void)arg;
+	fail_msg("store_check: %s", text);
+}
+
+static void
+search_follows_changes(void **state)
+{
+	struct store_fixture *f = *state;
+	static const char long_article[] =
+	    "news/2024/05/01:a-very-long-article-id_with.every-allowed-character-"
+	    "0123456789012345678901234567890123456789012345678901234567890123456789"
+	    "01234567890123456789012345678901234567890123456789012345678901";
+	int64_t a1 = add(f, "news-1", COMMENT_PENDING, T0 + 1, "زلزله در کرمان");
+	int64_t a2 = add(f, "news-1", COMMENT_PENDING, T0 + 2, "زلزله دیگر");
+	int64_t b1 = add(f, "news-10", COMMENT_PENDING, T0 + 3, "زلزله بزرگ");
+	int64_t l1 = add(f, long_article, COMMENT_PENDING, T0 + 4, "زلزله و پس‌لرزه");
+	int64_t all[] = { a1, a2, b1, l1 };
+	expect_ids(f, COMMENT_PENDING, NULL, "زلزله", all, 4);
+	int64_t in_a[] = { a1, a2 }, in_b[] = { b1 }, in_l[] = { l1 };
+	expect_ids(f, COMMENT_PENDING, "news-1", "زلزله", in_a, 2);
+	expect_ids(f, COMMENT_PENDING, "news-10", "زلزله", in_b, 1);
+	expect_ids(f, COMMENT_PENDING, long_article, "زلزله", in_l, 1);
+	expect_ids(f, COMMENT_PENDING, "news-", "زلزله", NULL, 0);
+	expect_ids(f, COMMENT_PENDING, "news", "زلزله", NULL, 0);
+	/* Approved: out of the pending tab's search, into the approved one. */
+	(void)moderate1(f, a2, 0, ACTION_APPROVE, NULL, &maryam, T0 + 10);
+	int64_t left[] = { a1, b1, l1 }, approved[] = { a2 };
+	expect_ids(f, COMMENT_PENDING, NULL, "زلزله", left, 3);
+	expect_ids(f, COMMENT_APPROVED, NULL, "زلزله", approved, 1);
+	expect_ids(f, COMMENT_APPROVED, "news-1", "زلز", approved, 1);
+	expect_ids(f, COMMENT_REJECTED, NULL, "زلزله", NULL, 0);
+	/* Restored to pending, then rejected: the index follows each time. */
+	(void)moderate1(f, a2, 0, ACTION_REJECT, NULL, &maryam, T0 + 11);
+	expect_ids(f, COMMENT_APPROVED, NULL, "زلزله", NULL, 0);
+	expect_ids(f, COMMENT_REJECTED, "news-1", "زلزله", approved, 1);
+	/* An article renamed (as op_article_rename does it). */
+	exec_sql(f, "UPDATE comments SET article = 'news-2' WHERE article = 'news-1'");
+	int64_t moved[] = { a1 };
+	expect_ids(f, COMMENT_PENDING, "news-1", "زلزله", NULL, 0);
+	expect_ids(f, COMMENT_PENDING, "news-2", "زلزله", moved, 1);
+	/* A row removed (as forgetting a reader or a purge does). */
+	char sql[64];
+	snprintf(sql, sizeof(sql), "DELETE FROM comments WHERE id = %lld", (long long)b1);
+	exec_sql(f, sql);
+	int64_t rest[] = { a1, l1 };
+	expect_ids(f, COMMENT_PENDING, NULL, "زلزله", rest, 2);
+	int64_t problems = -1;
+	assert_int_equal(store_check(f->st, check_quiet, NULL, &problems), STORE_OK);
+	assert_int_equal(problems, 0);
 }
 
 static void
@@ -1152,7 +1223,7 @@ audit_add_rules(void **state)
 static void
 check_plans(struct store_fixture *f)
 {
-	int checked = 0, tabs = 0;
+	int checked = 0, tabs = 0, searches = 0;
 	for (int i = 0; i < f->st->cached; i++) {
 		const char *sql = f->st->cache[i].sql;
 		if (strstr(sql, "comments") == NULL || strncmp(sql, "SELECT", 6) != 0)
@@ -1174,6 +1245,11 @@ check_plans(struct store_fixture *f)
 		sqlite3_finalize(s);
 		sqlite3_free(q);
 		checked++;
+		/* A search's matches come in the index's order, never sorted. */
+		if (strstr(sql, "FROM comments_fts WHERE comments_fts MATCH") != NULL) {
+			searches++;
+			assert_int_equal(sorts, 0);
+		}
 		if (strstr(sql, "FROM (SELECT c.id FROM comments c WHERE c.status = ?1 ORDER BY")) {
 			tabs++;
 			assert_int_equal(sorts, 1);
@@ -1183,8 +1259,9 @@ check_plans(struct store_fixture *f)
 				assert_true(queue_idx);
 		}
 	}
-	assert_true(checked >= 10);
+	assert_true(checked >= 9);
 	assert_int_equal(tabs, 2);
+	assert_int_equal(searches, 2);
 }
 
 static void
@@ -1227,17 +1304,45 @@ big_table(void **state)
 	it = queue(f, COMMENT_PENDING, NULL, "كلاهبردار", 3, 50, &n, &total);
 	assert_int_equal(n, 0);
 	assert_int_equal(total, 100);
-	/* Many matches: 7400 of 7500, through the tab's index. */
+	assert_false(queue_more);
+	/* Many matches: 7400 of 7500, counted up to 1,000 (or the end of the
+	 * page asked for). */
 	it = queue(f, COMMENT_PENDING, NULL, "معمولی", 1, 50, &n, &total);
-	assert_int_equal(total, 7400);
+	assert_int_equal(total, STORE_QUEUE_SEARCH_COUNT);
+	assert_true(queue_more);
+	assert_int_equal(n, 50);
 	assert_int_equal(it[0].c.id, 2);
 	assert_int_equal(it[1].c.id, 3);
 	assert_int_equal(it[2].c.id, 5);
+	assert_int_equal(it[49].c.id, 67);
+	/* The next page goes on where the first ended. */
+	it = queue(f, COMMENT_PENDING, NULL, "معمولی", 2, 50, &n, &total);
+	assert_int_equal(n, 50);
+	assert_int_equal(it[0].c.id, 69);
+	/* Past the count: counted to the end of the page, and one more. */
+	it = queue(f, COMMENT_PENDING, NULL, "معمولی", 30, 50, &n, &total);
+	assert_int_equal(n, 50);
+	assert_int_equal(total, 1500);
+	assert_true(queue_more);
+	/* The last page: every match counted. */
 	it = queue(f, COMMENT_PENDING, NULL, "معمولی", 37, 200, &n, &total);
 	assert_int_equal(n, 200);
+	assert_int_equal(total, 7400);
+	assert_false(queue_more);
 	assert_int_equal(it[199].c.id, 9999);
-	it = queue(f, COMMENT_APPROVED, NULL, "معمولی", 1, 10, &n, &total);
+	it = queue(f, COMMENT_PENDING, NULL, "معمولی", 38, 200, &n, &total);
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 7400);
+	assert_false(queue_more);
+	/* A page ending on the last match: all counted, no "more". */
+	it = queue(f, COMMENT_APPROVED, NULL, "معمولی", 25, 100, &n, &total);
+	assert_int_equal(n, 100);
 	assert_int_equal(total, 2500);
+	assert_false(queue_more);
+	assert_int_equal(it[99].c.id, 4);
+	it = queue(f, COMMENT_APPROVED, NULL, "معمولی", 1, 10, &n, &total);
+	assert_int_equal(total, STORE_QUEUE_SEARCH_COUNT);
+	assert_true(queue_more);
 	assert_int_equal(it[0].c.id, 10000);	/* newest first */
 	assert_int_equal(it[9].c.id, 9964);
 	it = queue(f, COMMENT_APPROVED, NULL, "كلاهبردار", 1, 10, &n, &total);
@@ -1285,6 +1390,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(queue_bad_args, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_persian, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_hostile, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_follows_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(counts_follow_moderation, setup, teardown),
 		cmocka_unit_test_setup_teardown(moderate_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(moderate_all_or_nothing, setup, teardown),
