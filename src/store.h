@@ -155,9 +155,13 @@ struct thread_query {
 	size_t own_count;
 	enum thread_sort sort;	/* top-level comments only; 0: oldest first */
 };
+struct article_state;
+/* *state (when not NULL): the article's state (store_articles.h), read
+ * with the totals in one statement, so that a thread page needs no query
+ * of its own for it. */
 enum store_result store_thread_read(struct store *st, struct arena *a,
     const struct thread_query *q, struct comment **out, size_t *count,
-    long long *approved_total, long long *top_total);
+    long long *approved_total, long long *top_total, struct article_state *state);
 
 /* Approved-comment counts for each article (0 for unknown ones). */
 enum store_result store_counts(struct store *st, const char *const *articles, size_t n,

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "log.h"
 #include "store.h"
+#include "store_articles.h"
 #include "store_comments.h"
 #include "store_db.h"
 
@@ -34,10 +35,13 @@ static const char sql_post_key_put[] =
 	"INSERT INTO post_keys (key, comment_id, created) VALUES (?1, ?2, ?3)";
 static const char sql_get[] = "SELECT " COMMENT_COLUMNS " FROM comments c WHERE c.id = ?1";
 /* The published comments, and the top-level ones that are paged (the
- * pinned ones are not). */
+ * pinned ones are not); then the article's state as store_article_state
+ * reads it (closed, changed, the first published comment's time). */
 static const char sql_totals[] =
-	"SELECT count(*), count(*) FILTER (WHERE parent IS NULL AND pinned = 0) FROM comments "
-	"WHERE article = ?1 AND status = 'approved'";
+	"SELECT count(*), count(*) FILTER (WHERE parent IS NULL AND pinned = 0),"
+	" (SELECT closed FROM articles WHERE id = ?1),"
+	" (SELECT changed FROM articles WHERE id = ?1), min(created)"
+	" FROM comments WHERE article = ?1 AND status = 'approved'";
 /* One page of a thread: ?1 article, ?2 limit, ?3 offset, ?4 JSON array
  * of the reader's own ids, ?5 whether own held comments at the top of the
  * page belong on this page (page 1 only), ?6 replies shown under each
@@ -152,9 +156,13 @@ static const char sql_replies[] =
 	"   WHERE ?5 AND parent = ?7 AND article = ?1 AND status IN ('pending', 'rejected')"
 	"   AND id IN own"
 	THREAD_TREE;
+/* ?1 the comment, ?2 its article: as sql_totals. */
 static const char sql_reply_totals[] =
-	"SELECT count(*), count(*) FROM comments INDEXED BY comments_parent"
-	" WHERE parent = ?1 AND status = 'approved'";
+	"SELECT count(*), count(*),"
+	" (SELECT closed FROM articles WHERE id = ?2),"
+	" (SELECT changed FROM articles WHERE id = ?2),"
+	" (SELECT min(created) FROM comments WHERE article = ?2 AND status = 'approved')"
+	" FROM comments INDEXED BY comments_parent WHERE parent = ?1 AND status = 'approved'";
 /* ?1 JSON array of article ids; one row per element */
 static const char sql_counts[] =
 	"SELECT j.key, (SELECT count(*) FROM comments c"
@@ -414,22 +422,28 @@ store_get_comment(struct store *st, struct arena *a, int64_t id, struct comment 
 	return r;
 }
 
+/* The counts of the page, and the article's state in the same statement
+ * (state may be NULL). */
 static enum store_result
 thread_totals(struct store *st, const char *article, int64_t under, long long *approved,
-    long long *top)
+    long long *top, struct article_state *state)
 {
 	sqlite3_stmt *s;
 	enum store_result r = store_prepare(st, under > 0 ? sql_reply_totals : sql_totals, &s);
 	if (r != STORE_OK)
 		return r;
 	int rc = under > 0 ? sqlite3_bind_int64(s, 1, under) : store_bind_text(s, 1, article);
+	if (rc == SQLITE_OK && under > 0)
+		rc = store_bind_text(s, 2, article);
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
 		return r;
-	int64_t v[2];
-	if ((r = store_step_ints(st, s, v, 2)) != STORE_OK)
+	int64_t v[5];
+	if ((r = store_step_ints(st, s, v, 5)) != STORE_OK)
 		return r == STORE_NOT_FOUND ? STORE_ERROR : r;
 	*approved = v[0];
 	*top = v[1];
+	if (state != NULL)
+		*state = (struct article_state){ .closed = v[2] != 0, .changed = v[3], .first = v[4] };
 	return STORE_OK;
 }
 
@@ -612,7 +626,8 @@ own_ids_list(struct buf *b, const int64_t *ids, size_t n)
 
 enum store_result
 store_thread_read(struct store *st, struct arena *a, const struct thread_query *q,
-    struct comment **out, size_t *count, long long *approved_total, long long *top_total)
+    struct comment **out, size_t *count, long long *approved_total, long long *top_total,
+    struct article_state *state)
 {
 	*out = NULL;
 	*count = 0;
@@ -633,7 +648,8 @@ store_thread_read(struct store *st, struct arena *a, const struct thread_query *
 	enum store_result r = store_begin_read(st);
 	if (r != STORE_OK)
 		goto out;
-	if ((r = thread_totals(st, q->article, q->under, approved_total, top_total)) != STORE_OK)
+	if ((r = thread_totals(st, q->article, q->under, approved_total, top_total, state)) !=
+	    STORE_OK)
 		goto out;
 	if ((r = store_prepare(st, q->under > 0 ? sql_replies : sql_threads[q->sort], &s)) !=
 	    STORE_OK)
@@ -683,7 +699,7 @@ store_thread(struct store *st, struct arena *a, const char *article, int page, i
 		.article = article, .page = page, .per_page = per_page,
 		.own_ids = own_ids, .own_count = own_count,
 	};
-	return store_thread_read(st, a, &q, out, count, approved_total, top_total);
+	return store_thread_read(st, a, &q, out, count, approved_total, top_total, NULL);
 }
 
 enum store_result
@@ -695,7 +711,7 @@ store_thread_sorted(struct store *st, struct arena *a, const char *article,
 		.article = article, .page = page, .per_page = per_page,
 		.own_ids = own_ids, .own_count = own_count, .sort = sort,
 	};
-	return store_thread_read(st, a, &q, out, count, approved_total, top_total);
+	return store_thread_read(st, a, &q, out, count, approved_total, top_total, NULL);
 }
 
 enum store_result

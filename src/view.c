@@ -82,7 +82,7 @@ struct thread_page {
 
 static void
 thread_page_init(const struct ctx *c, struct request *r, struct thread_page *tp,
-    const char *article)
+    const char *article, bool open)
 {
 	const struct config *cfg = &c->app->cfg;
 	struct arena *a = r->arena;
@@ -90,7 +90,7 @@ thread_page_init(const struct ctx *c, struct request *r, struct thread_page *tp,
 	tp->article_url = view_article_url(c, r, article);
 	tp->token = antispam_token_make(a, c->app->secret, article, r->now);
 	tp->votes = cfg->votes_enabled != 0;
-	tp->open = view_closed_reason(c, article, r->now) == NULL;
+	tp->open = open;
 	tp->yes = tval_bool(a, true);
 	tp->no = tval_bool(a, false);
 	tp->null = tval_null(a);
@@ -317,12 +317,12 @@ more_replies(const struct ctx *c, struct arena *a, const char *article, struct n
  * page) or, with root 0, when it has no parent (a thread page). Returns
  * the list of roots. */
 static struct tval *
-build_tree(const struct ctx *c, struct request *r, const char *article,
+build_tree(const struct ctx *c, struct request *r, const char *article, bool open,
     const struct comment *rows, size_t n, int64_t root, const struct reader_ids *own)
 {
 	struct arena *a = r->arena;
 	struct thread_page tp;
-	thread_page_init(c, r, &tp, article);
+	thread_page_init(c, r, &tp, article, open);
 	enum vote_value *mine = reader_votes(c, r, rows, n, tp.votes ? own : NULL);
 	struct tval *roots = tval_list(a);
 	struct node *nodes = arena_calloc(a, n ? n : 1, sizeof(*nodes));
@@ -461,6 +461,20 @@ pages_value(const struct ctx *c, struct arena *a, struct tval *obj, int page, lo
 	tval_set(a, obj, "pagination", p);
 }
 
+/* view_closed_reason of an article whose state is known. */
+static const char *
+closed_reason(const struct config *cfg, const struct article_state *st, time_t now)
+{
+	if (cfg->read_only)
+		return "closed.read_only";
+	if (st->closed)
+		return "closed.closed";
+	if (cfg->close_after_days > 0 && st->first > 0 &&
+	    (int64_t)now - st->first >= (int64_t)cfg->close_after_days * 86400)
+		return "closed.closed";
+	return NULL;
+}
+
 const char *
 view_closed_reason(const struct ctx *c, const char *article, time_t now)
 {
@@ -472,20 +486,15 @@ view_closed_reason(const struct ctx *c, const char *article, time_t now)
 	 * the post says so then, not this. */
 	if (store_article_state(c->store, article, &st) != STORE_OK)
 		return NULL;
-	if (st.closed)
-		return "closed.closed";
-	if (cfg->close_after_days > 0 && st.first > 0 &&
-	    (int64_t)now - st.first >= (int64_t)cfg->close_after_days * 86400)
-		return "closed.closed";
-	return NULL;
+	return closed_reason(cfg, &st, now);
 }
 
-/* Sets "closed" and "closed_text" on obj when article takes no new
- * comments: the thread says so instead of showing the form. */
+/* Sets "closed" and "closed_text" on obj when the thread takes no new
+ * comments (why, from closed_reason): it says so instead of showing the
+ * form. */
 static void
-closed_value(const struct ctx *c, struct request *r, struct tval *obj, const char *article)
+closed_value(const struct ctx *c, struct request *r, struct tval *obj, const char *why)
 {
-	const char *why = view_closed_reason(c, article, r->now);
 	tval_set_bool(r->arena, obj, "closed", why != NULL);
 	if (why != NULL)
 		tval_set_str(r->arena, obj, "closed_text", view_message(c, r, why));
@@ -513,14 +522,17 @@ view_thread_sorted(const struct ctx *c, struct request *r, struct tval *obj,
 		.own_ids = own ? own->ids : NULL, .own_count = own ? own->count : 0,
 		.sort = sort,
 	};
-	enum store_result res = store_thread_read(c->store, a, &q, &rows, &n, &approved, &top);
+	struct article_state state;
+	enum store_result res = store_thread_read(c->store, a, &q, &rows, &n, &approved, &top,
+	    &state);
 	if (res != STORE_OK)
 		return res;
-	struct tval *roots = build_tree(c, r, article, rows, n, 0, own);
+	const char *why = closed_reason(cfg, &state, r->now);
+	struct tval *roots = build_tree(c, r, article, why == NULL, rows, n, 0, own);
 	tval_set_str(a, obj, "article", article);
 	tval_set_bool(a, obj, "feed", cfg->feed_entries > 0);
 	view_count(c, a, obj, approved);
-	closed_value(c, r, obj, article);
+	closed_value(c, r, obj, why);
 	tval_set(a, obj, "comments", roots);
 	tval_set_bool(a, obj, "has_comments", tval_list_length(roots) > 0);
 	/* The pinned ones are not paged, nor counted in top. */
@@ -545,18 +557,22 @@ view_replies(const struct ctx *c, struct request *r, struct tval *obj,
 		.per_page = THREAD_PAGE_SIZE, .replies_shown = cfg->replies_shown,
 		.own_ids = own ? own->ids : NULL, .own_count = own ? own->count : 0,
 	};
-	enum store_result res = store_thread_read(c->store, a, &q, &rows, &n, &approved, &top);
+	struct article_state state;
+	enum store_result res = store_thread_read(c->store, a, &q, &rows, &n, &approved, &top,
+	    &state);
 	if (res != STORE_OK)
 		return res;
+	const char *why = closed_reason(cfg, &state, r->now);
 	/* The comment itself first, as the root of its replies. */
 	struct comment *all = arena_calloc(a, n + 1, sizeof(*all));
 	all[0] = *under;
 	all[0].replies = approved;
 	if (n > 0)
 		memcpy(all + 1, rows, n * sizeof(*rows));
-	struct tval *roots = build_tree(c, r, under->article, all, n + 1, under->id, own);
+	struct tval *roots = build_tree(c, r, under->article, why == NULL, all, n + 1, under->id,
+	    own);
 	tval_set_str(a, obj, "article", under->article);
-	closed_value(c, r, obj, under->article);
+	closed_value(c, r, obj, why);
 	tval_set_number(a, obj, "count", (double)approved);
 	tval_set_number(a, obj, "replies_of", (double)under->id);
 	tval_set_str(a, obj, "count_text", catalog_format(a, c->app->strings,

@@ -14,6 +14,8 @@
 
 #include "arena.h"
 #include "store.h"
+#include "store_articles.h"
+#include "store_audit.h"
 #include "store_db.h"
 #include "store_fixture.h"
 
@@ -351,7 +353,7 @@ thread_bounded(void **state)
 	long long approved, tops;
 	struct thread_query q = { .article = "b", .page = 1, .per_page = 50, .replies_shown = 4,
 	    .own_ids = &mine, .own_count = 1 };
-	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops, NULL),
 	    STORE_OK);
 	assert_int_equal(approved, 14);
 	assert_int_equal(tops, 1);
@@ -368,7 +370,7 @@ thread_bounded(void **state)
 	int64_t mine2[2] = { mine, r[11] };
 	q.own_ids = mine2;
 	q.own_count = 2;
-	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops, NULL),
 	    STORE_OK);
 	assert_int_equal(n, 7);
 	assert_int_equal(rows[5].id, r[11]);
@@ -376,13 +378,13 @@ thread_bounded(void **state)
 	q.own_count = 1;
 	/* 0: everything, as store_thread. */
 	q.replies_shown = 0;
-	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops, NULL),
 	    STORE_OK);
 	assert_int_equal(n, 15);
 	/* The replies of top, five a page: page 3 holds the last two. */
 	q = (struct thread_query){ .article = "b", .under = top, .page = 1, .per_page = 5,
 	    .replies_shown = 4 };
-	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops, NULL),
 	    STORE_OK);
 	assert_int_equal(approved, 12);
 	assert_int_equal(tops, 12);
@@ -390,19 +392,67 @@ thread_bounded(void **state)
 	assert_int_equal(rows[0].id, r[0]);
 	assert_int_equal(rows[5].id, deep);
 	q.page = 3;
-	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops, NULL),
 	    STORE_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(rows[1].id, r[11]);
 	/* Another article's comment has no replies here. */
 	q.article = "a";
 	q.page = 1;
-	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops, NULL),
 	    STORE_OK);
 	assert_int_equal(n, 0);
 	q.replies_shown = -1;
-	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops),
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops, NULL),
 	    STORE_ERROR);
+}
+
+/* store_thread_read gives the article's state with the totals, the same
+ * as store_article_state: closed or not, when that changed, the first
+ * published comment's time; on a replies page too. */
+static void
+thread_state(void **state)
+{
+	struct store_fixture *f = *state;
+	add(f, "s", 0, COMMENT_PENDING, T0);
+	int64_t top = add(f, "s", 0, COMMENT_APPROVED, T0 + 50);
+	add(f, "s", top, COMMENT_APPROVED, T0 + 60);
+	add(f, "other", 0, COMMENT_APPROVED, T0 - 500);
+	struct comment *rows;
+	size_t n;
+	long long approved, tops;
+	struct article_state got, want;
+	struct thread_query q = { .article = "s", .page = 1, .per_page = 50 };
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops, &got),
+	    STORE_OK);
+	assert_false(got.closed);
+	assert_int_equal(got.changed, 0);
+	assert_int_equal(got.first, T0 + 50);
+	const struct actor who = { 0, "sara (nazarctl)", "" };
+	bool changed;
+	assert_int_equal(store_article_set_closed(f->st, "s", true, &who, T0 + 70, &changed),
+	    STORE_OK);
+	assert_true(changed);
+	assert_int_equal(store_article_state(f->st, "s", &want), STORE_OK);
+	for (int under = 0; under < 2; under++) {
+		q = (struct thread_query){ .article = "s", .under = under ? top : 0, .page = 1,
+		    .per_page = 50 };
+		memset(&got, 0xff, sizeof(got));
+		assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops,
+		    &got), STORE_OK);
+		assert_true(got.closed);
+		assert_int_equal(got.changed, T0 + 70);
+		assert_int_equal(got.changed, want.changed);
+		assert_int_equal(got.first, want.first);
+		assert_int_equal(approved, under ? 1 : 2);
+	}
+	/* An article nothing is known of: all zero. */
+	q = (struct thread_query){ .article = "none", .page = 1, .per_page = 50 };
+	assert_int_equal(store_thread_read(f->st, f->a, &q, &rows, &n, &approved, &tops, &got),
+	    STORE_OK);
+	assert_false(got.closed);
+	assert_int_equal(got.changed, 0);
+	assert_int_equal(got.first, 0);
 }
 
 static void
@@ -1214,6 +1264,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(migrate_from_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(newer_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(thread_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(insert_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(reply_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_nesting, setup, teardown),
