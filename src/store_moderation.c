@@ -579,6 +579,30 @@ edit_write(struct store *st, int64_t id, const char *old, const char *body,
 	return store_step_done(st, s);
 }
 
+/* Begins the write transaction of a change to comment id as the
+ * moderator saw it at version (0: whatever it is now) and reads it into
+ * *cur; a comment changed since is STORE_CONFLICT (result_conflict). On
+ * any error after the BEGIN the transaction is rolled back and
+ * result->result says why. */
+static enum store_result
+change_begin(struct store *st, struct arena *a, int64_t id, int64_t version,
+    struct moderation_result *result, struct current *cur)
+{
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	if ((r = current_get(st, a, id, cur)) == STORE_OK && version != 0 &&
+	    version != cur->version) {
+		result_conflict(result, cur);
+		r = STORE_CONFLICT;
+	}
+	if (r != STORE_OK) {
+		store_rollback(st);
+		result->result = r;
+	}
+	return r;
+}
+
 enum store_result
 store_edit_comment(struct store *st, struct arena *a, int64_t id, int64_t version,
     const char *body, const struct actor *who, time_t now, struct moderation_result *result)
@@ -594,17 +618,10 @@ store_edit_comment(struct store *st, struct arena *a, int64_t id, int64_t versio
 	}
 	if (who == NULL)
 		who = &cli_actor;
-	enum store_result r = store_begin_write(st);
+	struct current cur;
+	enum store_result r = change_begin(st, a, id, version, result, &cur);
 	if (r != STORE_OK)
 		return r;
-	struct current cur;
-	if ((r = current_get(st, a, id, &cur)) != STORE_OK)
-		goto fail;
-	if (version != 0 && version != cur.version) {
-		result_conflict(result, &cur);
-		r = STORE_CONFLICT;
-		goto fail;
-	}
 	result->status = cur.status;
 	/* Saving the form unchanged changes nothing: no history, no audit. */
 	if (strcmp(body, cur.body) == 0) {
@@ -679,17 +696,10 @@ store_pin_comment(struct store *st, struct arena *a, int64_t id, int64_t version
 	    .updated_by = arena_strdup(a, "") };
 	if (who == NULL)
 		who = &cli_actor;
-	enum store_result r = store_begin_write(st);
+	struct current cur;
+	enum store_result r = change_begin(st, a, id, version, result, &cur);
 	if (r != STORE_OK)
 		return r;
-	struct current cur;
-	if ((r = current_get(st, a, id, &cur)) != STORE_OK)
-		goto fail;
-	if (version != 0 && version != cur.version) {
-		result_conflict(result, &cur);
-		r = STORE_CONFLICT;
-		goto fail;
-	}
 	result->status = cur.status;
 	result->result = STORE_OK;
 	/* Already so: nothing written, nothing audited. */
