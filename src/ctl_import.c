@@ -92,25 +92,34 @@ progress(void *arg, int64_t records, uint64_t done, uint64_t total)
 	ctl_progress_show(arg, records, (int64_t)done, (int64_t)total);
 }
 
-static void
-put_report(const struct import_options *o, const struct import_report *r)
+int64_t
+ctl_import_put_added(bool dry_run, const int64_t *added)
 {
-	const char *verb = r->dry_run ? "would add" : "added";
-	printf("%s %s: %lld records read%s\n", o->system ? o->system : o->format->name, o->file,
-	    (long long)r->records, r->dry_run ? " (dry run: nothing written)" : "");
-	printf("%s: %lld", verb, (long long)r->added_total);
+	int64_t total = 0;
+	for (int s = 0; s < COMMENT_STATUS__MAX; s++)
+		total += added[s];
+	printf("%s: %lld", dry_run ? "would add" : "added", (long long)total);
 	const char *sep = " (";
 	for (int s = 0; s < COMMENT_STATUS__MAX; s++) {
-		if (r->added[s] == 0)
+		if (added[s] == 0)
 			continue;
 		printf("%s%s %lld", sep, comment_status_name((enum comment_status)s),
-		    (long long)r->added[s]);
+		    (long long)added[s]);
 		sep = ", ";
 	}
 	puts(sep[0] == ',' ? ")" : "");
+	return total;
+}
+
+static void
+put_report(const struct import_options *o, const struct import_report *r)
+{
+	printf("%s %s: %lld records read%s\n", o->system ? o->system : o->format->name, o->file,
+	    (long long)r->records, r->dry_run ? " (dry run: nothing written)" : "");
+	ctl_import_put_added(r->dry_run, r->added);
 	printf("already there: %lld\n", (long long)r->present);
 	printf("skipped: %lld", (long long)r->skipped_total);
-	sep = " (";
+	const char *sep = " (";
 	for (size_t i = 0; i < r->nskipped; i++) {
 		printf("%s%s %lld", sep, r->skipped[i].reason, (long long)r->skipped[i].n);
 		sep = ", ";

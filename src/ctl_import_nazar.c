@@ -24,19 +24,7 @@ put_report(const char *file, const struct import_nazar_report *r)
 	ctl_put_clean(r->site, 100, false, NULL);
 	printf("\"): %lld comments read%s\n", (long long)r->records,
 	    r->dry_run ? " (dry run: nothing written)" : "");
-	int64_t added = 0;
-	for (int s = 0; s < COMMENT_STATUS__MAX; s++)
-		added += r->added[s];
-	printf("%s: %lld", r->dry_run ? "would add" : "added", (long long)added);
-	const char *sep = " (";
-	for (int s = 0; s < COMMENT_STATUS__MAX; s++) {
-		if (r->added[s] == 0)
-			continue;
-		printf("%s%s %lld", sep, comment_status_name((enum comment_status)s),
-		    (long long)r->added[s]);
-		sep = ", ";
-	}
-	puts(sep[0] == ',' ? ")" : "");
+	int64_t added = ctl_import_put_added(r->dry_run, r->added);
 	printf("already there: %lld\n", (long long)r->present);
 	if (!r->dry_run) {
 		if (r->renumbered > 0)
@@ -44,7 +32,7 @@ put_report(const char *file, const struct import_nazar_report *r)
 			    (long long)r->renumbered);
 	}
 	printf("skipped: %lld", (long long)r->skipped_total);
-	sep = " (";
+	const char *sep = " (";
 	for (size_t i = 0; i < r->nskipped; i++) {
 		printf("%s%s %lld", sep, r->skipped[i].reason, (long long)r->skipped[i].n);
 		sep = ", ";
