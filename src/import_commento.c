@@ -22,7 +22,6 @@
 
 #include "import.h"
 #include "jsonl.h"
-#include "locale.h"
 
 /* Commenters kept; a bigger export is refused. */
 #define MAX_COMMENTERS 5000000
@@ -63,15 +62,6 @@ take_commenter(void *arg, const char *key, int64_t index, json_t *v)
 		json_object_set_new(who, "email", json_stringn(email, strlen(email)));
 	json_object_set_new(c->commenters, hex, who);
 	return 0;
-}
-
-static int64_t
-when(const char *s)
-{
-	int64_t t;
-	if (s == NULL || locale_parse_iso8601(s, strlen(s), 0, &t) != 0 || t < 0)
-		return 0;
-	return t;
 }
 
 static void
@@ -119,7 +109,7 @@ take_comment(void *arg, const char *key, int64_t index, json_t *v)
 	r.email = jsonl_str(person, "email");
 	if (r.name == NULL && who != NULL && strcmp(who, "anonymous") == 0)
 		r.name = "Anonymous";
-	r.created = when(jsonl_str(v, "creationDate"));
+	r.created = jsonl_time(v, "creationDate");
 	r.body = jsonl_str(v, "html");
 	r.body_html = true;
 	if (r.body == NULL || r.body[0] == '\0') {

@@ -17,7 +17,6 @@
 
 #include "import.h"
 #include "jsonl.h"
-#include "locale.h"
 
 static int
 is_gzip(const char *path)
@@ -29,15 +28,6 @@ is_gzip(const char *path)
 	size_t n = fread(magic, 1, 2, f);
 	fclose(f);
 	return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-}
-
-static int64_t
-when(const char *s)
-{
-	int64_t t;
-	if (s == NULL || locale_parse_iso8601(s, strlen(s), 0, &t) != 0 || t < 0)
-		return 0;
-	return t;
 }
 
 /* One line as a record; the meta line and lines without an id are
@@ -54,7 +44,7 @@ record_of(json_t *line, struct import_record *r)
 	r->thread_id = r->thread_url;
 	r->name = jsonl_str(user, "name");
 	r->remote_addr = jsonl_str(user, "ip");
-	r->created = when(jsonl_str(line, "time"));
+	r->created = jsonl_time(line, "time");
 	r->body = jsonl_str(line, "text");
 	r->body_html = true;
 	if (r->body == NULL || r->body[0] == '\0') {

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "jsonl.h"
+#include "locale.h"
 
 #define READ_CHUNK 65536
 /* A member's name in a document. */
@@ -120,6 +121,16 @@ jsonl_int(const json_t *obj, const char *key, int64_t def)
 {
 	const json_t *v = json_object_get(obj, key);
 	return json_is_integer(v) ? (int64_t)json_integer_value(v) : def;
+}
+
+int64_t
+jsonl_time(const json_t *obj, const char *key)
+{
+	const char *s = jsonl_str(obj, key);
+	int64_t t;
+	if (s == NULL || locale_parse_iso8601(s, strlen(s), 0, &t) != 0 || t < 0)
+		return 0;
+	return t;
 }
 
 /* The next byte, or -1 at the end (r->error set on a failed read). */

@@ -55,6 +55,9 @@ int jsonl_document(struct jsonl *r, jsonl_member_fn member, void *arg, char *err
 const char *jsonl_str(const json_t *obj, const char *key);
 bool jsonl_true(const json_t *obj, const char *key);
 int64_t jsonl_int(const json_t *obj, const char *key, int64_t def);
+/* The time under key, an RFC 3339 string (locale_parse_iso8601), as Unix
+ * seconds; 0 when there is none, it is not one, or before 1970. */
+int64_t jsonl_time(const json_t *obj, const char *key);
 
 /* Where the reader is: bytes read of the whole (0 when unknown), and the
  * line (1-based) it reached. */
