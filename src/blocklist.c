@@ -396,25 +396,18 @@ by_range(const void *pa, const void *pb)
 	return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
-struct blocklist *
-blocklist_compile(const struct blocklist_entry *e, size_t n, size_t *skipped)
-{
-	struct arena *a = arena_new();
-	struct blocklist *bl = arena_alloc(a, sizeof(*bl));
-	bl->arena = a;
-	if (skipped != NULL)
-		*skipped = 0;
-	if (n > NO_ITEM - 1)
-		n = NO_ITEM - 1;
-	/* By id, so that chains and ranges list the oldest entry first. */
-	const struct blocklist_entry **order = arena_calloc(a, n ? n : 1, sizeof(*order));
-	for (size_t i = 0; i < n; i++)
-		order[i] = &e[i];
-	qsort(order, n, sizeof(*order), by_id);
+/* Which kind of entry, counted by add_entries for index_entries. */
+struct kinds {
+	size_t word, email, addr;
+};
 
-	bl->entries = arena_calloc(a, n ? n : 1, sizeof(*bl->entries));
-	const char **folded = arena_calloc(a, n ? n : 1, sizeof(*folded));
-	size_t nword = 0, nemail = 0, naddr = 0;
+/* The entries of order[0..n) still valid, in that order, into
+ * bl->entries with their folded patterns in folded[]; the others are
+ * logged and counted in *skipped (may be NULL). */
+static void
+add_entries(struct blocklist *bl, const struct blocklist_entry **order, size_t n,
+    const char **folded, struct kinds *kinds, size_t *skipped)
+{
 	struct arena *tmp = arena_new();
 	for (size_t i = 0; i < n; i++) {
 		const struct blocklist_entry *src = order[i];
@@ -430,17 +423,24 @@ blocklist_compile(const struct blocklist_entry *e, size_t n, size_t *skipped)
 		}
 		struct centry *ce = &bl->entries[bl->n];
 		*ce = (struct centry){ .id = src->id, .kind = src->kind, .action = src->action,
-		    .pattern = arena_strdup(a, clean) };
-		folded[bl->n++] = arena_strdup(a, f);
-		nword += src->kind == BLOCK_WORD;
-		nemail += src->kind == BLOCK_EMAIL;
-		naddr += src->kind == BLOCK_ADDRESS;
+		    .pattern = arena_strdup(bl->arena, clean) };
+		folded[bl->n++] = arena_strdup(bl->arena, f);
+		kinds->word += src->kind == BLOCK_WORD;
+		kinds->email += src->kind == BLOCK_EMAIL;
+		kinds->addr += src->kind == BLOCK_ADDRESS;
 	}
 	arena_free(tmp);
+}
 
-	strtab_init(a, &bl->words, nword);
-	strtab_init(a, &bl->emails, nemail);
-	bl->ranges = arena_calloc(a, naddr ? naddr : 1, sizeof(*bl->ranges));
+/* What the matchers look up: words and addresses in their hash tables,
+ * address ranges sorted and grouped into runs of one prefix length. */
+static void
+index_entries(struct blocklist *bl, const char **folded, const struct kinds *kinds)
+{
+	struct arena *a = bl->arena;
+	strtab_init(a, &bl->words, kinds->word);
+	strtab_init(a, &bl->emails, kinds->email);
+	bl->ranges = arena_calloc(a, kinds->addr ? kinds->addr : 1, sizeof(*bl->ranges));
 	/* Backwards, as strtab_add puts each item first in its chain. */
 	for (size_t i = bl->n; i-- > 0;) {
 		const char *f = folded[i];
@@ -469,6 +469,29 @@ blocklist_compile(const struct blocklist_entry *e, size_t n, size_t *skipped)
 			    .start = i, .end = i };
 		bl->runs[bl->nruns - 1].end = i + 1;
 	}
+}
+
+struct blocklist *
+blocklist_compile(const struct blocklist_entry *e, size_t n, size_t *skipped)
+{
+	struct arena *a = arena_new();
+	struct blocklist *bl = arena_alloc(a, sizeof(*bl));
+	bl->arena = a;
+	if (skipped != NULL)
+		*skipped = 0;
+	if (n > NO_ITEM - 1)
+		n = NO_ITEM - 1;
+	/* By id, so that chains and ranges list the oldest entry first. */
+	const struct blocklist_entry **order = arena_calloc(a, n ? n : 1, sizeof(*order));
+	for (size_t i = 0; i < n; i++)
+		order[i] = &e[i];
+	qsort(order, n, sizeof(*order), by_id);
+
+	bl->entries = arena_calloc(a, n ? n : 1, sizeof(*bl->entries));
+	const char **folded = arena_calloc(a, n ? n : 1, sizeof(*folded));
+	struct kinds kinds = { 0 };
+	add_entries(bl, order, n, folded, &kinds, skipped);
+	index_entries(bl, folded, &kinds);
 	return bl;
 }
 
