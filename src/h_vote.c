@@ -99,45 +99,43 @@ answer(const struct ctx *c, struct request *r, struct response *res, const char 
 	buf_printf(&res->body, "%s\">%s</a></p>\n", back, view_message(c, r, "status.continue"));
 }
 
-void
-handle_vote(const struct ctx *c, struct request *r, struct response *res,
-    const struct handler_args *a)
+/* Why a vote is refused before the database is asked (a disagree where
+ * only agree is taken, a closed thread, the thread's token not good), its
+ * status in *status; NULL when it may be counted. */
+static const char *
+refused_at_once(const struct ctx *c, struct request *r, const struct params *in,
+    const char *article, enum vote_value value, int *status)
 {
 	const struct config *cfg = &c->app->cfg;
-	if (!cfg->votes_enabled) {
-		view_error(c, r, res, 404, "error.not_found");
-		return;
-	}
-	const char *article = param_text(a->in, V_ARTICLE);
-	int64_t id = param_int(a->in, V_COMMENT, 0);
-	enum vote_value value = (enum vote_value)(param_int(a->in, V_VOTE, 1) - 1);
-	const char *back = back_to(c, r, a->in, id);
-	if (value == VOTE_DISAGREE && cfg->votes_agree_only) {
-		refuse(c, r, res, 400, "error.vote_invalid", back);
-		return;
-	}
+	*status = 400;
+	if (value == VOTE_DISAGREE && cfg->votes_agree_only)
+		return "error.vote_invalid";
+	*status = 403;
 	/* A closed thread (or the site read-only) takes no votes either. */
 	const char *closed = view_closed_reason(c, article, r->now);
-	if (closed != NULL) {
-		refuse(c, r, res, 403, closed, back);
-		return;
-	}
+	if (closed != NULL)
+		return closed;
 	/* The thread's own token: the page was fetched from here, for this
 	 * article, and not too long ago. A vote takes no thought, so no
 	 * minimum time. */
-	enum token_verdict tv = antispam_token_check(c->app->secret, param_text(a->in, V_TOKEN),
+	enum token_verdict tv = antispam_token_check(c->app->secret, param_text(in, V_TOKEN),
 	    article, r->now, 0, cfg->max_age_hours * 3600);
-	if (tv == TOKEN_TOO_LATE) {
-		refuse(c, r, res, 403, "error.vote_expired", back);
-		return;
-	}
-	if (tv != TOKEN_OK) {
-		refuse(c, r, res, 403, "error.vote_refused", back);
-		return;
-	}
-	struct reader_ids me;
-	view_reader_ids(c, r, &me);
-	bool fresh = reader_ensure_id(&me);
+	if (tv == TOKEN_TOO_LATE)
+		return "error.vote_expired";
+	if (tv != TOKEN_OK)
+		return "error.vote_refused";
+	return NULL;
+}
+
+/* The vote of reader on comment id within the limits of its address
+ * group: true and *t when it counted; else false with res answered (404,
+ * 429 with Retry-After, 503). */
+static bool
+count_vote(const struct ctx *c, struct request *r, struct response *res, int64_t id,
+    const char *article, const unsigned char *reader, enum vote_value value,
+    const char *back, struct vote_tally *t)
+{
+	const struct config *cfg = &c->app->cfg;
 	char group[ANTISPAM_GROUP_MAX];
 	antispam_address_group(r->remote_addr, cfg->ipv4_prefix, cfg->ipv6_prefix, group);
 	const struct vote_guard g = {
@@ -148,18 +146,17 @@ handle_vote(const struct ctx *c, struct request *r, struct response *res,
 	};
 	enum vote_verdict verdict;
 	int retry_after;
-	struct vote_tally t;
-	switch (store_vote(c->store, id, article, me.reader, value, &g, r->now, &verdict,
-	    &retry_after, &t)) {
+	switch (store_vote(c->store, id, article, reader, value, &g, r->now, &verdict,
+	    &retry_after, t)) {
 	case STORE_OK:
 		break;
 	case STORE_NOT_FOUND:
 		refuse(c, r, res, 404, "error.vote_no_comment", back);
-		return;
+		return false;
 	default:
 		view_retry_after(r, res, RETRY_STORAGE_SECONDS);
 		refuse(c, r, res, 503, "error.unavailable", back);
-		return;
+		return false;
 	}
 	if (verdict != VOTE_COUNTED) {
 		log_info("vote refused: %s limit reached by %s (comment %lld)",
@@ -167,8 +164,35 @@ handle_vote(const struct ctx *c, struct request *r, struct response *res,
 		    "per-comment" : "per-minute", group, (long long)id);
 		view_retry_after(r, res, retry_after);
 		refuse(c, r, res, 429, "error.vote_rate_limited", back);
+		return false;
+	}
+	return true;
+}
+
+void
+handle_vote(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *a)
+{
+	if (!c->app->cfg.votes_enabled) {
+		view_error(c, r, res, 404, "error.not_found");
 		return;
 	}
+	const char *article = param_text(a->in, V_ARTICLE);
+	int64_t id = param_int(a->in, V_COMMENT, 0);
+	enum vote_value value = (enum vote_value)(param_int(a->in, V_VOTE, 1) - 1);
+	const char *back = back_to(c, r, a->in, id);
+	int status;
+	const char *why = refused_at_once(c, r, a->in, article, value, &status);
+	if (why != NULL) {
+		refuse(c, r, res, status, why, back);
+		return;
+	}
+	struct reader_ids me;
+	view_reader_ids(c, r, &me);
+	bool fresh = reader_ensure_id(&me);
+	struct vote_tally t;
+	if (!count_vote(c, r, res, id, article, me.reader, value, back, &t))
+		return;
 	/* The reader keeps this id from now on: their votes are theirs. */
 	if (fresh)
 		view_set_reader_cookie(c, r, res, &me);
