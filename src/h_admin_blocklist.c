@@ -94,6 +94,50 @@ static const struct param_spec blocklist_specs[] = {
 };
 const struct param_table blocklist_params = { PARAM_TABLE(blocklist_specs) };
 
+/* One entry of the list as the template shows it. */
+static struct tval *
+entry_value(const struct ctx *c, struct request *r, const struct blocklist_entry *e)
+{
+	struct arena *a = r->arena;
+	struct tval *v = tval_object(a);
+	tval_set_number(a, v, "id", (double)e->id);
+	tval_set_str(a, v, "kind", blocklist_kind_name(e->kind));
+	tval_set_str(a, v, "kind_text", catalog_get(c->app->strings,
+	    arena_printf(a, "admin.block.kind.%s", blocklist_kind_name(e->kind))));
+	tval_set_str(a, v, "action", blocklist_action_name(e->action));
+	tval_set_str(a, v, "action_text", catalog_get(c->app->strings,
+	    arena_printf(a, "admin.block.action.%s", blocklist_action_name(e->action))));
+	tval_set_str(a, v, "pattern", e->pattern);
+	tval_set_str(a, v, "folded", e->folded);
+	tval_set_bool(a, v, "shown_as_typed", strcmp(e->pattern, e->folded) == 0);
+	tval_set_str(a, v, "note", e->note);
+	tval_set_str(a, v, "created", admin_date(c, r, e->created));
+	tval_set_str(a, v, "created_by", e->created_by);
+	return v;
+}
+
+/* The add form: as typed after a refusal (status 400 and up), empty
+ * (hold) otherwise. */
+static void
+add_form_value(const struct ctx *c, struct request *r, struct tval *o,
+    const struct params *in, int status)
+{
+	struct arena *a = r->arena;
+	enum blocklist_kind new_kind = BLOCK_WORD;
+	enum blocklist_action new_action = BLOCK_HOLD;
+	if (status >= 400) {
+		(void)blocklist_kind_parse(param_str(in, B_NEW_KIND), &new_kind);
+		(void)blocklist_action_parse(param_str(in, B_NEW_ACTION), &new_action);
+		tval_set_str(a, o, "new_pattern",
+		    utf8_make_displayable(a, param_str(in, B_PATTERN)));
+		tval_set_str(a, o, "new_note", utf8_make_displayable(a, param_str(in, B_NOTE)));
+	}
+	tval_set(a, o, "new_kinds", options(c, a, "admin.block.kind.", kind_values,
+	    BLOCK_KIND__MAX, (int)new_kind));
+	tval_set(a, o, "new_actions", options(c, a, "admin.block.action.", action_values,
+	    BLOCK_ACTION__MAX, (int)new_action));
+}
+
 /* The page: the filter and search, a page of entries, the add form (as
  * typed after a refusal) and an error or notice. */
 static void
@@ -119,23 +163,8 @@ blocklist_page(const struct ctx *c, struct request *r, struct response *res,
 	}
 	struct tval *o = admin_view(c, r, s, "admin.title.blocklist");
 	struct tval *l = tval_list(a);
-	for (size_t i = 0; i < n; i++) {
-		struct tval *v = tval_object(a);
-		tval_set_number(a, v, "id", (double)e[i].id);
-		tval_set_str(a, v, "kind", blocklist_kind_name(e[i].kind));
-		tval_set_str(a, v, "kind_text", catalog_get(c->app->strings,
-		    arena_printf(a, "admin.block.kind.%s", blocklist_kind_name(e[i].kind))));
-		tval_set_str(a, v, "action", blocklist_action_name(e[i].action));
-		tval_set_str(a, v, "action_text", catalog_get(c->app->strings,
-		    arena_printf(a, "admin.block.action.%s", blocklist_action_name(e[i].action))));
-		tval_set_str(a, v, "pattern", e[i].pattern);
-		tval_set_str(a, v, "folded", e[i].folded);
-		tval_set_bool(a, v, "shown_as_typed", strcmp(e[i].pattern, e[i].folded) == 0);
-		tval_set_str(a, v, "note", e[i].note);
-		tval_set_str(a, v, "created", admin_date(c, r, e[i].created));
-		tval_set_str(a, v, "created_by", e[i].created_by);
-		tval_push(a, l, v);
-	}
+	for (size_t i = 0; i < n; i++)
+		tval_push(a, l, entry_value(c, r, &e[i]));
 	tval_set(a, o, "entries", l);
 	tval_set_bool(a, o, "empty", n == 0);
 	tval_set_str(a, o, "total", admin_number(c, r, total));
@@ -149,21 +178,7 @@ blocklist_page(const struct ctx *c, struct request *r, struct response *res,
 	if (page < pages)
 		tval_set_str(a, o, "next_url", page_url(a, kind, q, page + 1));
 	tval_set_bool(a, o, "paged", pages > 1);
-
-	/* The add form: as typed after a refusal, empty (hold) otherwise. */
-	enum blocklist_kind new_kind = BLOCK_WORD;
-	enum blocklist_action new_action = BLOCK_HOLD;
-	if (status >= 400) {
-		(void)blocklist_kind_parse(param_str(in, B_NEW_KIND), &new_kind);
-		(void)blocklist_action_parse(param_str(in, B_NEW_ACTION), &new_action);
-		tval_set_str(a, o, "new_pattern",
-		    utf8_make_displayable(a, param_str(in, B_PATTERN)));
-		tval_set_str(a, o, "new_note", utf8_make_displayable(a, param_str(in, B_NOTE)));
-	}
-	tval_set(a, o, "new_kinds", options(c, a, "admin.block.kind.", kind_values,
-	    BLOCK_KIND__MAX, (int)new_kind));
-	tval_set(a, o, "new_actions", options(c, a, "admin.block.action.", action_values,
-	    BLOCK_ACTION__MAX, (int)new_action));
+	add_form_value(c, r, o, in, status);
 	if (error_key != NULL)
 		tval_set_str(a, o, "error", view_message(c, r, error_key));
 	if (param_has(in, B_DONE))
