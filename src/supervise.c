@@ -34,6 +34,11 @@
  * other: none for the first, then 100 ms doubling up to 10 s. */
 #define BACKOFF_FIRST_MS 100
 #define BACKOFF_MAX_MS 10000
+/* Children still running this long after SIGTERM asked them to stop are
+ * killed (systemd's TimeoutStopSec in nazar.service is 30 s: the
+ * supervisor says which child held the stop up before it is killed
+ * itself). */
+#define STOP_TIMEOUT_MS 20000
 /* Children stopping after a graceful restart, tracked at most. */
 #define DRAINING_MAX 8
 
@@ -42,6 +47,7 @@ struct child {
 	int ready_fd;		/* read end of the readiness pipe, -1 once read */
 	int ready;
 	int64_t started;	/* ms, monotonic */
+	int64_t ready_at;	/* ms, monotonic, once ready */
 };
 
 struct supervisor {
@@ -262,8 +268,10 @@ read_ready(struct child *ch)
 		return 0;
 	close(ch->ready_fd);
 	ch->ready_fd = -1;
-	if (n == 1)
+	if (n == 1) {
 		ch->ready = 1;
+		ch->ready_at = now_ms();
+	}
 	return ch->ready;
 }
 
@@ -287,6 +295,8 @@ struct loop {
 	int quick;		/* children in a row that died unready */
 	int64_t respawn_at;
 	int stopping, status;
+	int64_t stop_by;	/* ms: children not gone by then are killed */
+	int stop_killed;
 	int old;		/* the old image's child, until ours starts */
 };
 
@@ -369,6 +379,13 @@ wait_events(const struct supervisor *sv, struct loop *l, int64_t now)
 		int64_t left = l->next.started + READY_TIMEOUT_MS - now;
 		timeout = (int)(left > 0 ? left : 0);
 	}
+	if (l->stopping && !l->stop_killed) {
+		int64_t left = l->stop_by - now;
+		if (left < 0)
+			left = 0;
+		if (timeout < 0 || left < timeout)
+			timeout = (int)left;
+	}
 	int n = poll(fds, nfds, timeout);
 	if (n < 0 && errno != EINTR) {
 		log_error("supervisor: poll: %s", strerror(errno));
@@ -392,8 +409,10 @@ static void
 take_signal(const struct supervisor *sv, struct loop *l, int sig, int64_t now)
 {
 	if (sig == SIGTERM || sig == SIGINT) {
-		if (!l->stopping)
+		if (!l->stopping) {
 			log_info("supervisor: signal %d: stopping", sig);
+			l->stop_by = now + STOP_TIMEOUT_MS;
+		}
 		l->stopping = 1;
 		if (l->cur.pid >= 0)
 			kill(l->cur.pid, SIGTERM);
@@ -413,6 +432,39 @@ take_signal(const struct supervisor *sv, struct loop *l, int sig, int64_t now)
 	}
 }
 
+/* A stop that takes too long: the children still running are named in the
+ * log and killed, and nazar's exit status says it did not stop cleanly. */
+static void
+stop_overdue(struct loop *l, int64_t now)
+{
+	if (!l->stopping || l->stop_killed || now < l->stop_by)
+		return;
+	pid_t left[2 + DRAINING_MAX];
+	int n = 0;
+	if (l->cur.pid >= 0)
+		left[n++] = l->cur.pid;
+	if (l->next.pid >= 0)
+		left[n++] = l->next.pid;
+	for (int i = 0; i < l->ndraining; i++)
+		left[n++] = l->draining[i];
+	l->stop_killed = 1;
+	if (n == 0)
+		return;
+	char names[16 * (2 + DRAINING_MAX)] = "";
+	size_t used = 0;
+	for (int i = 0; i < n && used < sizeof(names); i++) {
+		int w = snprintf(names + used, sizeof(names) - used, "%s%d", i ? ", " : "",
+		    (int)left[i]);
+		if (w > 0)
+			used += (size_t)w;
+	}
+	log_error("supervisor: child %s still running %d s after SIGTERM; killing it",
+	    names, STOP_TIMEOUT_MS / 1000);
+	for (int i = 0; i < n; i++)
+		kill(left[i], SIGKILL);
+	l->status = 1;
+}
+
 /* One child that ended: the serving one is replaced (after a pause when
  * children keep dying unready), a starting one leaves the old serving. */
 static void
@@ -426,14 +478,25 @@ reap(struct loop *l, pid_t pid, int st, int64_t now)
 	    (l->stopping && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
 	if (pid == l->cur.pid) {
 		if (l->stopping) {
-			if (!clean)
+			if (!clean) {
 				l->status = 1;
-			log_info("supervisor: child %d %s", (int)pid, how);
+				log_error("supervisor: child %d %s when asked to stop", (int)pid, how);
+			} else {
+				log_info("supervisor: child %d %s", (int)pid, how);
+			}
 		} else {
+			char life[96];
+			if (l->cur.ready)
+				snprintf(life, sizeof(life), " %lld ms after it started (ready after %lld ms)",
+				    (long long)(now - l->cur.started),
+				    (long long)(l->cur.ready_at - l->cur.started));
+			else
+				snprintf(life, sizeof(life), " %lld ms after it started, before it was ready",
+				    (long long)(now - l->cur.started));
 			if (!l->cur.ready)
 				l->quick++;
 			l->respawn_at = now + backoff_ms(l->quick);
-			log_warn("supervisor: child %d %s; starting another%s", (int)pid, how,
+			log_warn("supervisor: child %d %s%s; starting another%s", (int)pid, how, life,
 			    l->quick > 1 ? " after a pause" : "");
 		}
 		child_clear(&l->cur);
@@ -450,9 +513,13 @@ reap(struct loop *l, pid_t pid, int st, int64_t now)
 				break;
 			}
 		}
-		if (!clean)
+		if (!clean) {
 			l->status = 1;
-		log_info("supervisor: old child %d %s", (int)pid, how);
+			log_error("supervisor: old child %d %s when asked to stop; nazar will "
+			    "exit with status 1", (int)pid, how);
+		} else {
+			log_info("supervisor: old child %d %s", (int)pid, how);
+		}
 	}
 }
 
@@ -490,6 +557,7 @@ supervise(int listen_fd, int owned, char *const argv[], int (*serve)(void *arg, 
 		pid_t pid;
 		while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
 			reap(&l, pid, st, now);
+		stop_overdue(&l, now_ms());
 	}
 	child_clear(&l.cur);
 	child_clear(&l.next);

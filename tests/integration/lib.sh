@@ -94,9 +94,11 @@ it_teardown() {
 # socket at $T_DIR/NAME.sock); its log is $T_DIR/NAME.log. Sets NAZAR_PID.
 NAZAR_PID=""
 T_STOPPED_AT=""
+NAZAR_LOG=""
 start_nazar() {
 	local name=$1 conf=$2
 	rm -f "$T_DIR/$name.sock"
+	NAZAR_LOG=$T_DIR/$name.log
 	"$NAZAR" -c "$conf" >>"$T_DIR/$name.log" 2>&1 </dev/null &
 	NAZAR_PID=$!
 	t_pids+=("$NAZAR_PID")
@@ -115,14 +117,70 @@ start_nazar() {
 	fi
 }
 # stop_nazar — SIGTERM, then the exit status of nazar (0 after a clean
-# shutdown without leaks).
+# shutdown without leaks). nazar that has not exited after
+# NAZAR_STOP_SECONDS (60) is killed. When the stop was not clean, the
+# array STOP_REPORT says why, in pieces short enough for t_notok (pass
+# "${STOP_REPORT[@]}"): the exit status, the processes left and what each
+# thread was doing, the supervisor's own log lines, and the start of any
+# sanitizer report.
+STOP_REPORT=()
 stop_nazar() {
-	local pid=$NAZAR_PID status=0
-	kill -TERM "$pid" 2>/dev/null || return 99
+	local pid=$NAZAR_PID status=0 n=0 limit=$((${NAZAR_STOP_SECONDS:-60} * 10)) left="" san
+	STOP_REPORT=()
+	if ! kill -TERM "$pid" 2>/dev/null; then
+		STOP_REPORT=("nazar ($pid) was not running when told to stop")
+		return 99
+	fi
+	while [ $n -lt $limit ] && [ -e "/proc/$pid" ] &&
+		[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	if [ $n -ge $limit ]; then
+		left="not stopped $((limit / 10)) s after SIGTERM; its processes then:
+$(process_states "$pid")"
+		pkill -KILL -P "$pid" 2>/dev/null
+		kill -KILL "$pid" 2>/dev/null
+	fi
 	wait "$pid" || status=$?
 	NAZAR_PID=""
 	T_STOPPED_AT=$(date +%s)
+	[ $status = 0 ] && [ -z "$left" ] && return 0
+	STOP_REPORT=("exit status $status$(exit_meaning "$status")")
+	[ -n "$left" ] && STOP_REPORT+=("$left")
+	if [ -n "$NAZAR_LOG" ] && [ -f "$NAZAR_LOG" ]; then
+		STOP_REPORT+=("the supervisor's last lines:
+$(grep -E 'supervisor|signal [0-9]+:|\] (info|error): stopped' "$NAZAR_LOG" | tail -n 8 |
+			cut -c1-220)")
+		san=$(grep -m1 -A10 -E 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$NAZAR_LOG" |
+			cut -c1-160)
+		[ -n "$san" ] && STOP_REPORT+=("$san")
+	fi
+	[ $status = 0 ] && status=1
 	return $status
+}
+# What an exit status of nazar says.
+exit_meaning() {
+	case $1 in
+	1) echo " (a start-up error, or a child did not stop cleanly when asked to)" ;;
+	23) echo " (LeakSanitizer found leaks)" ;;
+	99) echo " (not running)" ;;
+	1[3-9][0-9]) echo " (killed by signal $(($1 - 128)))" ;;
+	*) echo "" ;;
+	esac
+}
+# process_states PID — PID and its children: state, age, and for each
+# thread its state and where in the kernel it waits.
+process_states() {
+	local p t
+	for p in "$1" $(pgrep -P "$1" 2>/dev/null); do
+		[ -d "/proc/$p" ] || continue
+		ps -o pid=,ppid=,stat=,etime=,args= -p "$p" 2>/dev/null | cut -c1-120
+		for t in /proc/"$p"/task/*; do
+			printf '  thread %s: %s %s\n' "${t##*/}" \
+				"$(awk '{ print $3 }' "$t/stat" 2>/dev/null)" "$(cat "$t/wchan" 2>/dev/null)"
+		done | head -n 12
+	done
 }
 
 # start_nginx CONF PORT — nginx in the foreground of a background job.
