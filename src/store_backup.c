@@ -183,8 +183,12 @@ store_backup(const char *db_path, const char *dest, int busy_timeout_ms,
 		return STORE_ERROR;
 	}
 	if (lstat(dest, &st) == 0) {
-		snprintf(err, errlen, "%s: exists already; nazarctl does not overwrite a file",
-		    dest);
+		if (S_ISDIR(st.st_mode))
+			snprintf(err, errlen, "%s: is a directory; give the backup's file name, "
+			    "or use backup --rotate %s", dest, dest);
+		else
+			snprintf(err, errlen, "%s: exists already; nazarctl does not overwrite a file",
+			    dest);
 		return STORE_ERROR;
 	}
 	if (stat(db_path, &st) != 0) {
@@ -292,6 +296,17 @@ store_restore(const char *src_path, const char *db_path, int busy_timeout_ms,
 {
 	if (strlen(db_path) > 4000) {
 		snprintf(err, errlen, "%s: the name is too long", db_path);
+		return STORE_ERROR;
+	}
+	/* SQLite says "disk I/O error" for a directory and "unable to open
+	 * database file" for a missing file: say what it is instead. */
+	struct stat sst;
+	if (stat(src_path, &sst) != 0) {
+		snprintf(err, errlen, "%s: %s", src_path, strerror(errno));
+		return STORE_ERROR;
+	}
+	if (!S_ISREG(sst.st_mode)) {
+		snprintf(err, errlen, "%s: not a file (give the backup's file)", src_path);
 		return STORE_ERROR;
 	}
 	sqlite3 *src = open_db(src_path, SQLITE_OPEN_READONLY, 0, err, errlen);
