@@ -441,9 +441,13 @@
 
 	function sendVote(form, button) {
 		var live = $(form, '.nazar-vote-live');
+		var section = form.closest ? form.closest('section.nazar') : null;
 		var failed = function (message) {
 			form.removeAttribute('aria-busy');
-			if (live) { live.textContent = message || form.getAttribute('data-error') || ''; }
+			if (live) {
+				live.textContent = message ||
+				    (section && section.getAttribute('data-vote-error')) || '';
+			}
 		};
 		var body = new URLSearchParams(new FormData(form));
 		body.set('vote', button.value);
