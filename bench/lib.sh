@@ -8,10 +8,19 @@ wrk_run() {
 	local out=$1 text
 	shift
 	text=$(wrk --latency "$@") || die "wrk failed: wrk $*"
-	printf '### wrk %s\n%s\n' "$*" "$text" >>"$out"
+	wrk_report "$out" "$*" <<<"$text"
+}
+
+# wrk_report OUT WHAT — wrk_run's work on the output of a wrk run (on
+# stdin) that was started otherwise, e.g. in the background and stopped
+# by SIGINT (wrk then prints its figures as at the end); WHAT names it.
+wrk_report() {
+	local out=$1 text
+	text=$(cat)
+	printf '### wrk %s\n%s\n' "$2" "$text" >>"$out"
 	if grep -qE 'Non-2xx|Socket errors' <<<"$text"; then
 		printf '%s\n' "$text" >&2
-		die "errors during wrk $*"
+		die "errors during wrk $2"
 	fi
 	awk '
 	function ms(v) {

@@ -10,12 +10,17 @@
  * the 95th percentile in milliseconds, and the ratio of the largest size
  * to the smallest.
  *
- *   queue_bench [-r REPS] [-t SECONDS] [-x SQL] [-p] DIR N...
+ *   queue_bench [-r REPS] [-t SECONDS] [-x SQL] [-p] [-q] [-m] DIR N...
  *
  * A scenario stops early, after at least 10 runs, once it has taken
  * SECONDS (15); the figures then rest on fewer runs, marked with '*'.
  * -x runs SQL on every database before timing (e.g. an index to try);
- * -p prints the query plan of every queue statement. */
+ * -p prints the query plan of every queue statement. -q times only the
+ * queue's pages and searches (not the counts and the overview); -m prints,
+ * instead of the table, one line a scenario and size for scripts (bench/run):
+ * "N<TAB>label<TAB>median<TAB>p95<TAB>p99<TAB>cpu median<TAB>found<TAB>runs",
+ * times in ms. The CPU time is the calling thread's (CLOCK_THREAD_CPUTIME_ID):
+ * on a shared machine it moves far less than the wall clock. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,35 +88,47 @@ struct scenario {
 	int page;
 	int counts;		/* 1: store_status_counts (article as given) */
 	int overview;		/* 1: store_overview_read */
+	int extra;		/* 1: not the queue's pages and searches (-q leaves it out) */
 };
 
 /* The newest comment's time in the database being timed (T0 + N × 30). */
 static time_t bench_now;
 
 static const struct scenario scenarios[] = {
-	{ "pending, page 1", COMMENT_PENDING, NULL, NULL, 1, 0, 0 },
-	{ "pending, page 100", COMMENT_PENDING, NULL, NULL, 100, 0, 0 },
-	{ "approved, page 1", COMMENT_APPROVED, NULL, NULL, 1, 0, 0 },
-	{ "approved, page 100", COMMENT_APPROVED, NULL, NULL, 100, 0, 0 },
-	{ "pending, one article", COMMENT_PENDING, "news-7", NULL, 1, 0, 0 },
-	{ "approved, one article", COMMENT_APPROVED, "news-7", NULL, 1, 0, 0 },
-	{ "search common word, pending", COMMENT_PENDING, NULL, "كتابخانه", 1, 0, 0 },
-	{ "search common word, approved", COMMENT_APPROVED, NULL, "کتاب‌خانه", 1, 0, 0 },
-	{ "search rare word, pending", COMMENT_PENDING, NULL, "زعفران‌زار", 1, 0, 0 },
-	{ "search rare word, approved", COMMENT_APPROVED, NULL, "زعفرانزار", 1, 0, 0 },
-	{ "search two words + prefix", COMMENT_APPROVED, NULL, "دولت مجلس قی", 1, 0, 0 },
-	{ "status counts", 0, NULL, NULL, 0, 1, 0 },
-	{ "status counts, one article", 0, "news-7", NULL, 0, 1, 0 },
-	{ "overview page", 0, NULL, NULL, 0, 0, 1 },
+	{ "pending, page 1", COMMENT_PENDING, NULL, NULL, 1, 0, 0, 0 },
+	{ "pending, page 100", COMMENT_PENDING, NULL, NULL, 100, 0, 0, 0 },
+	{ "approved, page 1", COMMENT_APPROVED, NULL, NULL, 1, 0, 0, 0 },
+	{ "approved, page 100", COMMENT_APPROVED, NULL, NULL, 100, 0, 0, 0 },
+	{ "pending, one article", COMMENT_PENDING, "news-7", NULL, 1, 0, 0, 0 },
+	{ "approved, one article", COMMENT_APPROVED, "news-7", NULL, 1, 0, 0, 0 },
+	{ "search common word, pending", COMMENT_PENDING, NULL, "كتابخانه", 1, 0, 0, 0 },
+	{ "search common word, approved", COMMENT_APPROVED, NULL, "کتاب‌خانه", 1, 0, 0, 0 },
+	{ "search rare word, pending", COMMENT_PENDING, NULL, "زعفران‌زار", 1, 0, 0, 0 },
+	{ "search rare word, approved", COMMENT_APPROVED, NULL, "زعفرانزار", 1, 0, 0, 0 },
+	{ "search two words + prefix", COMMENT_APPROVED, NULL, "دولت مجلس قی", 1, 0, 0, 0 },
+	/* The common word not last: matched as a whole word only. */
+	{ "search common word + word", COMMENT_APPROVED, NULL, "کتابخانه خبر", 1, 0, 0, 0 },
+	{ "search common word, page 20", COMMENT_APPROVED, NULL, "کتابخانه", 20, 0, 0, 0 },
+	{ "search common word, deleted", COMMENT_DELETED, NULL, "کتابخانه", 1, 0, 0, 0 },
+	{ "search common word, one article", COMMENT_APPROVED, "news-7", "کتابخانه", 1, 0, 0, 0 },
+	{ "status counts", 0, NULL, NULL, 0, 1, 0, 1 },
+	{ "status counts, one article", 0, "news-7", NULL, 0, 1, 0, 1 },
+	{ "overview page", 0, NULL, NULL, 0, 0, 1, 1 },
 };
 #define NSCEN (sizeof(scenarios) / sizeof(scenarios[0]))
 
 static double
-now_ms(void)
+clock_ms(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double
+now_ms(void)
+{
+	return clock_ms(CLOCK_MONOTONIC);
 }
 
 static int
@@ -149,7 +166,7 @@ run_once(struct store *st, const struct scenario *sc, long long *total)
 }
 
 struct figures {
-	double median, p95;
+	double median, p95, p99, cpu;	/* cpu: the median of the CPU times */
 	long long total;	/* what the call found: matches, or pending */
 	int runs;
 };
@@ -160,29 +177,39 @@ static int
 measure(struct store *st, const struct scenario *sc, int reps, double budget_ms,
     struct figures *fig)
 {
-	double *t = calloc((size_t)reps, sizeof(*t));
-	if (t == NULL)
+	double *t = calloc((size_t)reps, sizeof(*t)), *c = calloc((size_t)reps, sizeof(*c));
+	if (t == NULL || c == NULL) {
+		free(t);
+		free(c);
 		return -1;
+	}
 	for (int i = 0; i < 3; i++)
 		if (run_once(st, sc, &fig->total) != 0) {
 			free(t);
+			free(c);
 			return -1;
 		}
 	double start = now_ms();
 	int n = 0;
 	while (n < reps && (n < 10 || now_ms() - start < budget_ms)) {
-		double t0 = now_ms();
+		double c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID), t0 = now_ms();
 		if (run_once(st, sc, &fig->total) != 0) {
 			free(t);
+			free(c);
 			return -1;
 		}
-		t[n++] = now_ms() - t0;
+		t[n] = now_ms() - t0;
+		c[n++] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
 	}
 	qsort(t, (size_t)n, sizeof(*t), cmp_double);
+	qsort(c, (size_t)n, sizeof(*c), cmp_double);
 	fig->median = t[n / 2];
 	fig->p95 = t[(n * 95 + 99) / 100 - 1];
+	fig->p99 = t[(n * 99 + 99) / 100 - 1];
+	fig->cpu = c[n / 2];
 	fig->runs = n;
 	free(t);
+	free(c);
 	return 0;
 }
 
@@ -275,10 +302,10 @@ open_db(const char *dir, long long n, const char *extra_sql)
 int
 main(int argc, char **argv)
 {
-	int reps = 200, plans = 0, opt;
+	int reps = 200, plans = 0, quick = 0, machine = 0, opt;
 	double budget = 15;
 	const char *extra = NULL;
-	while ((opt = getopt(argc, argv, "r:t:x:p")) != -1)
+	while ((opt = getopt(argc, argv, "r:t:x:pqm")) != -1)
 		switch (opt) {
 		case 'r':
 			reps = atoi(optarg);
@@ -291,6 +318,12 @@ main(int argc, char **argv)
 			break;
 		case 'p':
 			plans = 1;
+			break;
+		case 'q':
+			quick = 1;
+			break;
+		case 'm':
+			machine = 1;
 			break;
 		default:
 			goto usage;
@@ -313,33 +346,46 @@ main(int argc, char **argv)
 		struct store *st = open_db(dir, sizes[k], extra);
 		if (st == NULL)
 			return 1;
-		print_schema(st, sizes[k]);
+		if (!machine)
+			print_schema(st, sizes[k]);
 		bench_now = (time_t)(T0 + sizes[k] * 30);
-		for (size_t i = 0; i < NSCEN; i++)
+		for (size_t i = 0; i < NSCEN; i++) {
+			if (quick && scenarios[i].extra)
+				continue;
 			if (measure(st, &scenarios[i], reps, budget * 1e3, &fig[k][i]) != 0) {
 				fprintf(stderr, "queue_bench: %s failed\n", scenarios[i].label);
 				store_close(st);
 				return 1;
 			}
+			if (machine)
+				printf("%lld\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%lld\t%d\n", sizes[k],
+				    scenarios[i].label, fig[k][i].median, fig[k][i].p95,
+				    fig[k][i].p99, fig[k][i].cpu, fig[k][i].total, fig[k][i].runs);
+		}
 		if (plans && k == nsizes - 1)
 			print_plans(st);
 		store_close(st);
 	}
+	if (machine)
+		return 0;
 	printf("\nmilliseconds per call, %d runs each ('*': fewer, the %.0f s budget ran out);"
-	    "\nfound: the matches (the pending comments for the counts)\n\n", reps, budget);
-	printf("%-30s", "");
+	    "\ncpu: the median of the CPU times; found: the matches (the pending comments"
+	    " for the counts)\n\n", reps, budget);
+	printf("%-32s", "");
 	for (int k = 0; k < nsizes; k++)
-		printf(" | %-26lld", sizes[k]);
-	printf(" | ratio\n%-30s", "scenario");
+		printf(" | %-35lld", sizes[k]);
+	printf(" | ratio\n%-32s", "scenario");
 	for (int k = 0; k < nsizes; k++)
-		printf(" | %7s %8s %9s", "median", "p95", "found");
+		printf(" | %7s %8s %8s %9s", "median", "p95", "cpu", "found");
 	printf(" | median\n");
 	for (size_t i = 0; i < NSCEN; i++) {
-		printf("%-30s", scenarios[i].label);
+		if (quick && scenarios[i].extra)
+			continue;
+		printf("%-32s", scenarios[i].label);
 		for (int k = 0; k < nsizes; k++) {
 			const struct figures *g = &fig[k][i];
-			printf(" | %7.3f %8.3f%c%9lld", g->median, g->p95,
-			    g->runs < reps ? '*' : ' ', g->total);
+			printf(" | %7.3f %8.3f%c%8.3f %9lld", g->median, g->p95,
+			    g->runs < reps ? '*' : ' ', g->cpu, g->total);
 		}
 		const struct figures *lo = &fig[0][i], *hi = &fig[nsizes - 1][i];
 		printf(" | %6.1f\n", lo->median > 0 ? hi->median / lo->median : 0.0);
@@ -347,6 +393,6 @@ main(int argc, char **argv)
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: queue_bench [-r REPS] [-t SECONDS] [-x SQL] [-p] DIR N...\n");
+	fprintf(stderr, "usage: queue_bench [-r REPS] [-t SECONDS] [-x SQL] [-p] [-q] [-m] DIR N...\n");
 	return 2;
 }
