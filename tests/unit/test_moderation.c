@@ -575,6 +575,49 @@ search_follows_changes(void **state)
 	assert_int_equal(problems, 0);
 }
 
+/* The last word is also a prefix, however it is read: alone when no
+ * other indexed word starts with it, with the few that do, or as FTS5's
+ * prefix when many do or the word is not plain letters of the index. */
+static void
+search_prefix_words(void **state)
+{
+	struct store_fixture *f = *state;
+	int64_t book = add(f, "a", COMMENT_PENDING, T0 + 1, "کتاب خوبی بود");
+	int64_t library = add(f, "a", COMMENT_PENDING, T0 + 2, "کتابخانه شهر");
+	int64_t books = add(f, "a", COMMENT_PENDING, T0 + 3, "کتاب‌ها و دفترها");
+	int64_t other = add(f, "a", COMMENT_PENDING, T0 + 4, "کتری جوش آمد");
+	int64_t hello = add(f, "a", COMMENT_PENDING, T0 + 5, "привет мир");
+	int64_t all3[] = { book, library, books };
+	expect_ids(f, COMMENT_PENDING, NULL, "کتاب", all3, 3);
+	expect_ids(f, COMMENT_PENDING, NULL, "كتاب", all3, 3);
+	int64_t lib[] = { library }, lib_books[] = { library, books };
+	expect_ids(f, COMMENT_PENDING, NULL, "کتابخانه", lib, 1);
+	expect_ids(f, COMMENT_PENDING, NULL, "کتابخ", lib, 1);
+	expect_ids(f, COMMENT_PENDING, NULL, "کتابخانه‌ای", NULL, 0);
+	int64_t four[] = { book, library, books, other };
+	expect_ids(f, COMMENT_PENDING, NULL, "کت", four, 4);
+	/* The prefix with other words before it. */
+	expect_ids(f, COMMENT_PENDING, NULL, "شهر کتاب", lib, 1);
+	expect_ids(f, COMMENT_PENDING, NULL, "دفترها کتاب", &lib_books[1], 1);
+	/* Not letters the index keeps as they are: FTS5's own prefix. */
+	int64_t h[] = { hello };
+	expect_ids(f, COMMENT_PENDING, NULL, "прив", h, 1);
+	expect_ids(f, COMMENT_PENDING, NULL, "ПРИВЕТ", h, 1);
+	/* Many words start with it: more than are looked up one by one. */
+	int64_t many[12];
+	for (int i = 0; i < 12; i++) {
+		char body[64];
+		snprintf(body, sizeof(body), "word%c%d and more", 'a' + i, i);
+		many[i] = add(f, "a", COMMENT_APPROVED, T0 + 10 + i, body);
+	}
+	int64_t newest[12];
+	for (int i = 0; i < 12; i++)
+		newest[i] = many[11 - i];
+	expect_ids(f, COMMENT_APPROVED, NULL, "word", newest, 12);
+	expect_ids(f, COMMENT_APPROVED, NULL, "WORDC", &newest[9], 1);
+	expect_ids(f, COMMENT_APPROVED, NULL, "more wor", newest, 12);
+}
+
 static void
 counts_follow_moderation(void **state)
 {
@@ -1391,6 +1434,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(search_persian, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_follows_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_prefix_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(counts_follow_moderation, setup, teardown),
 		cmocka_unit_test_setup_teardown(moderate_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(moderate_all_or_nothing, setup, teardown),
