@@ -21,6 +21,28 @@
  * comment being judged. */
 #define PARENT_EXCERPT_CHARS 280
 
+/* Its author's doing: when they edited it, and their edit waiting for a
+ * decision (set to null when none, so that the queue's buttons for it
+ * never show elsewhere). */
+static void
+author_changes(const struct ctx *c, struct request *r, struct tval *o,
+    const struct queue_item *it)
+{
+	struct arena *a = r->arena;
+	if (it->c.edited > 0)
+		tval_set_str(a, o, "edited_date", admin_date(c, r, it->c.edited));
+	if (it->revision == NULL) {
+		tval_set(a, o, "revision", tval_null(a));
+		return;
+	}
+	struct tval *v = tval_object(a);
+	struct buf b = { 0 };
+	text_body_to_html(&b, it->revision);
+	tval_set_str(a, v, "body_html", buf_str(&b));
+	buf_free(&b);
+	tval_set(a, o, "revision", v);
+}
+
 struct tval *
 admin_comment_value(const struct ctx *c, struct request *r, const struct queue_item *it)
 {
@@ -90,7 +112,9 @@ admin_comment_value(const struct ctx *c, struct request *r, const struct queue_i
 	tval_set_bool(a, o, "can_spam", cm->status != COMMENT_SPAM);
 	tval_set_bool(a, o, "can_delete", cm->status != COMMENT_DELETED);
 	tval_set_bool(a, o, "can_restore", cm->status == COMMENT_REJECTED ||
-	    cm->status == COMMENT_SPAM || cm->status == COMMENT_DELETED);
+	    cm->status == COMMENT_SPAM || cm->status == COMMENT_DELETED ||
+	    cm->status == COMMENT_WITHDRAWN);
+	author_changes(c, r, o, it);
 	return o;
 }
 

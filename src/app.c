@@ -25,6 +25,8 @@ static const char *const required_strings[] = {
 	"error.encoding", "error.parent_invalid", "error.form", "error.unavailable",
 	"error.not_found", "error.method", "error.bad_request", "error.too_large",
 	"error.unsupported", "error.internal",
+	"error.own_not_yours", "error.own_late", "error.own_has_replies", "error.own_expired",
+	"error.own_refused", "own.held", "own.saved", "own.withdrawn", "admin.error.no_revision",
 	"status.pending", "status.approved", "status.continue",
 	"count.zero", "count.one", "count.other",
 	"replies.more.one", "replies.more.other", "replies.count.one", "replies.count.other",
@@ -57,7 +59,7 @@ load_templates(struct app *app, char *err, size_t errlen)
 	static const char *const needed[] = { "thread", "comment", "form", "page", "error", "message",
 	    "admin-login", "admin-queue", "admin-comment", "admin-users", "admin-account",
 	    "admin-audit", "admin-message", "admin-conflict", "admin-blocklist", "feed",
-	    "reader-mail", "latest", "count", "admin-outbox", "mail-decide", "admin-overview" };
+	    "reader-mail", "latest", "count", "admin-outbox", "mail-decide", "admin-overview", "edit" };
 
 	app->templates = tmpl_set_new();
 	if (tmpl_set_load_dir(app->templates, app->cfg.templates, err, errlen) != 0)

@@ -598,6 +598,7 @@ set_thread_sort(struct config *cfg, const char *v, char *msg, size_t msglen)
 }
 
 INT_KEY(set_pin_max, pin_max, 0, 50)
+INT_KEY(set_edit_minutes, edit_minutes, 0, 1440)
 
 /* --- [admin] --- */
 
@@ -1043,6 +1044,7 @@ static const struct key keys[] = {
 	{ SEC_VOTES, "per_comment_per_hour", set_votes_per_comment_hour },
 	{ SEC_THREAD, "sort", set_thread_sort },
 	{ SEC_THREAD, "pin_max", set_pin_max },
+	{ SEC_THREAD, "edit_minutes", set_edit_minutes },
 	{ SEC_THREAD, "replies_shown", set_replies_shown },
 	{ SEC_WEBHOOK, "url", set_webhook_url },
 	{ SEC_WEBHOOK, "secret_file", set_webhook_secret_file },
@@ -1127,6 +1129,7 @@ config_defaults(struct config *cfg)
 	cfg->votes_per_comment_hour = 10;
 	cfg->thread_sort = CONFIG_SORT_OLDEST;
 	cfg->pin_max = 3;
+	cfg->edit_minutes = 15;
 }
 
 const char *

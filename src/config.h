@@ -141,6 +141,7 @@ struct config {
 	enum config_sort thread_sort;	/* default oldest */
 	int replies_shown;		/* replies under a comment of a thread page; 20 */
 	int pin_max;			/* pinned comments per article; 0..50, default 3 */
+	int edit_minutes;		/* a reader may edit or delete their comment this long; 0: never; 15 */
 };
 
 /* The body cap derived from max_length when the file sets none: a form of

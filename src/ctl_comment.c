@@ -292,6 +292,47 @@ comment_pin(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* approve-edit ID, reject-edit ID (argv[0]): its author's waiting edit
+ * published (the text before kept in the history) or dropped (the
+ * published text stays); audited. Exit 1 when no edit of it waits, 3
+ * when it changed since --version. */
+static int
+comment_revision(struct ctl *c, int argc, char **argv)
+{
+	bool approve = strcmp(argv[0], "approve-edit") == 0;
+	static const struct option opts[] = {
+		{ "version", required_argument, NULL, 'v' },
+		CTL_OPTION_AS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct decision d = { 0 };
+	int rc = ctl_change_options(c, argc, argv, opts, decision_option, &d);
+	if (rc != 0)
+		return rc;
+	int64_t id;
+	if (argc - optind != 1)
+		return ctl_usage_error("comment %s takes one comment id", argv[0]);
+	if (ctl_parse_id(argv[optind], &id) != 0)
+		return ctl_usage_error("\"%s\" is not a comment id", argv[optind]);
+	struct actor who;
+	struct op_ctx oc;
+	if (ctl_begin_change(c, &who, &oc) != 0)
+		return CTL_EXIT_FAIL;
+	struct op_result res;
+	enum op_problem p = op_revision_decide(&oc, id, d.version, approve, &res);
+	if (p == OP_CHANGED) {
+		fprintf(stderr, "nazarctl: comment %lld: changed since version %lld, by %s at %s; "
+		    "nothing changed\n", (long long)id, (long long)d.version,
+		    res.change.updated_by && *res.change.updated_by ? res.change.updated_by :
+		    "someone", ctl_time_text(c, res.change.updated));
+		return CTL_EXIT_CONFLICT;
+	}
+	if (p != OP_OK)
+		return ctl_fail("comment %s %lld: %s", argv[0], (long long)id, op_problem_text(&res));
+	printf("%lld %s\n", (long long)id, approve ? "edit published" : "edit rejected");
+	return 0;
+}
+
 /* Reads all of stdin, refusing more than max bytes or a NUL byte. */
 static char *
 read_stdin(struct arena *a, size_t max)
@@ -485,6 +526,8 @@ const struct ctl_command ctl_comment_commands[] = {
 	{ "forget", comment_forget },
 	{ "pin", comment_pin },
 	{ "unpin", comment_pin },
+	{ "approve-edit", comment_revision },
+	{ "reject-edit", comment_revision },
 };
 const size_t ctl_comment_ncommands = sizeof(ctl_comment_commands) /
     sizeof(ctl_comment_commands[0]);

@@ -24,10 +24,11 @@
  * reply forms (body, and the version the edit is based on). */
 enum { CM_DONE, CM_BODY, CM_VERSION };
 static const char *const done_names[] = { "edit", "reply", "votes", "pinned", "unpinned",
-	"closed", "opened", NULL };
+	"closed", "opened", "revision_approve", "revision_reject", NULL };
 static const char *const done_notices[] = { "admin.notice.edited", "admin.notice.replied",
 	"admin.notice.votes_reset", "admin.notice.pinned", "admin.notice.unpinned",
-	"admin.notice.thread_closed", "admin.notice.thread_opened" };
+	"admin.notice.thread_closed", "admin.notice.thread_opened",
+	"admin.notice.revision_approved", "admin.notice.revision_rejected" };
 static const struct param_spec comment_specs[] = {
 	[CM_DONE] = { PARAM("done", PARAM_ENUM, PARAM_LENIENT), .names = done_names },
 	[CM_BODY] = { PARAM("body", PARAM_TEXT, PARAM_FORM) },
@@ -47,6 +48,23 @@ static const struct param_spec pin_specs[] = {
 	    .max = INT64_MAX },
 };
 const struct param_table pin_params = { PARAM_TABLE(pin_specs) };
+
+/* An author's waiting edit: approve or reject it, at the version seen
+ * (version_ID, as in the queue's form, whose buttons post here too), and
+ * whether the queue is where to go back to. */
+enum { RV_DECISION, RV_VERSION, RV_RETURN };
+static const char *const decision_names[] = { "approve", "reject", NULL };
+static const struct param_spec revision_specs[] = {
+	[RV_DECISION] = { PARAM("decision", PARAM_ENUM, PARAM_FORM | PARAM_REQUIRED),
+	    .names = decision_names },
+	[RV_VERSION] = { PARAM("version_", PARAM_INT, PARAM_FORM | PARAM_PREFIX), .min = 1,
+	    .max = INT64_MAX, .max_count = REQUEST_MAX_ADMIN_FIELDS,
+	    .error = "admin.error.no_version" },
+	[RV_RETURN] = { PARAM("return", PARAM_TEXT, PARAM_FORM) },
+};
+const struct param_table revision_params = {
+	PARAM_TABLE(revision_specs), .error = "admin.error.bad_request",
+};
 
 /* The comment page, with the edit and reply forms as typed (when an
  * attempt failed) and an error (already in the site's language) next to
@@ -76,6 +94,11 @@ comment_page(const struct ctx *c, struct request *r, struct response *res,
 	}
 	if (sr == STORE_OK)
 		sr = store_comment_history(c->store, a, id, &hist, &nhist);
+	/* Its author's edit waiting for a decision, if one does. */
+	int64_t revised;
+	if (sr == STORE_OK && store_revision_get(c->store, a, id, &it.revision, &revised) ==
+	    STORE_NOT_FOUND)
+		it.revision = NULL;
 	if (sr != STORE_OK) {
 		admin_unavailable(c, r, res, s, "/queue");
 		return;
@@ -87,6 +110,7 @@ comment_page(const struct ctx *c, struct request *r, struct response *res,
 		struct tval *h = tval_object(a);
 		tval_set_str(a, h, "date", admin_date(c, r, hist[i].at));
 		tval_set_str(a, h, "by", hist[i].by);
+		tval_set_bool(a, h, "author", hist[i].author);
 		struct buf b = { 0 };
 		text_body_to_html(&b, hist[i].body);
 		tval_set_str(a, h, "body_html", buf_str(&b));
@@ -101,7 +125,8 @@ comment_page(const struct ctx *c, struct request *r, struct response *res,
 	tval_set_str(a, o, "reply_text", reply_text ? reply_text : "");
 	if (reply_error != NULL)
 		tval_set_str(a, o, "reply_error", reply_error);
-	tval_set_bool(a, o, "can_reply", it.c.status != COMMENT_DELETED);
+	tval_set_bool(a, o, "can_reply", it.c.status != COMMENT_DELETED &&
+	    it.c.status != COMMENT_WITHDRAWN);
 	/* The article's thread: closed by a moderator (reopen), closed by
 	 * age or a read-only site (nothing to do here), or open (close). */
 	struct article_state as;
@@ -189,6 +214,39 @@ admin_comment_reply(const struct ctx *c, struct request *r, struct response *res
 	}
 	admin_redirect(c, r, res, arena_printf(r->arena, "/comments/%lld?done=reply",
 	    (long long)args->id));
+}
+
+/* An author's waiting edit approved (its text shown, the published one
+ * to the history) or rejected (op_revision_decide); back to the queue's
+ * tab of edits when the queue sent it, else to the comment. */
+void
+admin_comment_revision(const struct ctx *c, struct request *r, struct response *res,
+    const struct handler_args *args)
+{
+	struct actor who;
+	struct op_ctx oc;
+	struct op_result or;
+	const char *back = arena_printf(r->arena, "/comments/%lld", (long long)args->id);
+	int64_t version = param_int_for(args->in, RV_VERSION, args->id, 0);
+	if (version == 0) {
+		admin_message(c, r, res, args->session, 400, "admin.error.no_version", back);
+		return;
+	}
+	admin_op_begin(c, r, args->session, &oc, &who);
+	bool approve = param_int(args->in, RV_DECISION, 0) == 0;
+	enum op_problem p = op_revision_decide(&oc, args->id, version, approve, &or);
+	if (p != OP_OK) {
+		admin_message(c, r, res, args->session, admin_op_status(res, &or),
+		    op_problem_key(&or), back);
+		return;
+	}
+	const char *ret = param_text(args->in, RV_RETURN);
+	const char *done = approve ? "revision_approve" : "revision_reject";
+	if (ret != NULL && strncmp(ret, "/queue", 6) == 0)
+		admin_redirect(c, r, res, arena_printf(r->arena, "/queue?status=edited&done=%s",
+		    done));
+	else
+		admin_redirect(c, r, res, arena_printf(r->arena, "%s?done=%s", back, done));
 }
 
 /* Readers' votes on the comment removed (op_comment_reset_votes). */

@@ -36,6 +36,7 @@
 /* The statuses from the bottom of a bar up, each with its class. */
 static const enum comment_status stacked[] = {
 	COMMENT_APPROVED, COMMENT_PENDING, COMMENT_REJECTED, COMMENT_SPAM, COMMENT_DELETED,
+	COMMENT_WITHDRAWN,
 };
 #define NSTACKED (sizeof(stacked) / sizeof(stacked[0]))
 

@@ -32,11 +32,15 @@
 #define QUEUE_MAX_Q_BYTES 200
 #define MODERATE_MAX_IDS 200
 
+/* The tab of authors' edits waiting for a decision: not a status (the
+ * comments keep theirs), a tab beside them. */
+#define TAB_EDITED "edited"
+
 static bool
 status_valid(const char *v)
 {
 	enum comment_status st;
-	return comment_status_parse(v, &st) == 0;
+	return comment_status_parse(v, &st) == 0 || strcmp(v, TAB_EDITED) == 0;
 }
 
 /* The queue: a tab (status), an article, a search, a page; and what the
@@ -98,6 +102,7 @@ queue_url(struct arena *a, const char *status, const char *article, const char *
 /* What the queue shows: a status, an article, a search, a page. */
 struct queue_filter {
 	enum comment_status status;
+	bool revisions;		/* the edited tab */
 	const char *article;	/* NULL: every article */
 	const char *q;		/* NULL: no search */
 	long long page;
@@ -107,8 +112,10 @@ static void
 queue_filter_read(struct request *r, const struct params *in, struct queue_filter *f)
 {
 	f->status = COMMENT_PENDING;
-	if (param_has(in, Q_STATUS))
-		(void)comment_status_parse(param_text(in, Q_STATUS), &f->status);
+	f->revisions = false;
+	if (param_has(in, Q_STATUS) &&
+	    comment_status_parse(param_text(in, Q_STATUS), &f->status) != 0)
+		f->revisions = true;
 	f->article = param_text(in, Q_ARTICLE);
 	f->q = param_text(in, Q_Q);
 	if (f->q != NULL) {
@@ -126,7 +133,7 @@ queue_filter_read(struct request *r, const struct params *in, struct queue_filte
 /* The tabs, one per status, with their counts. */
 static struct tval *
 queue_tabs(const struct ctx *c, struct request *r, const struct queue_filter *f,
-    const long long counts[COMMENT_STATUS__MAX])
+    const long long counts[COMMENT_STATUS__MAX], long long edited)
 {
 	struct arena *a = r->arena;
 	struct tval *tabs = tval_list(a);
@@ -138,9 +145,16 @@ queue_tabs(const struct ctx *c, struct request *r, const struct queue_filter *f,
 		    arena_printf(a, "admin.tab.%s", name)));
 		tval_set_str(a, t, "count", admin_number(c, r, counts[i]));
 		tval_set_str(a, t, "url", queue_url(a, name, f->article, f->q, 1));
-		tval_set_bool(a, t, "current", i == (int)f->status);
+		tval_set_bool(a, t, "current", !f->revisions && i == (int)f->status);
 		tval_push(a, tabs, t);
 	}
+	struct tval *t = tval_object(a);
+	tval_set_str(a, t, "status", TAB_EDITED);
+	tval_set_str(a, t, "label", catalog_get(c->app->strings, "admin.tab.edited"));
+	tval_set_str(a, t, "count", admin_number(c, r, edited));
+	tval_set_str(a, t, "url", queue_url(a, TAB_EDITED, f->article, f->q, 1));
+	tval_set_bool(a, t, "current", f->revisions);
+	tval_push(a, tabs, t);
 	return tabs;
 }
 
@@ -151,7 +165,7 @@ queue_list(const struct ctx *c, struct request *r, struct tval *o, const struct 
     bool more)
 {
 	struct arena *a = r->arena;
-	const char *sname = comment_status_name(f->status);
+	const char *sname = f->revisions ? TAB_EDITED : comment_status_name(f->status);
 	tval_set_str(a, o, "status", sname);
 	tval_set_str(a, o, "article", f->article ? f->article : "");
 	tval_set_str(a, o, "q", f->q ? f->q : "");
@@ -188,21 +202,23 @@ admin_queue(const struct ctx *c, struct request *r, struct response *res,
 	struct queue_filter f;
 	queue_filter_read(r, in, &f);
 	struct queue_query qq = {
-		.status = f.status, .article = f.article, .q = f.q, .page = (int)f.page,
+		.status = f.status, .revisions = f.revisions, .article = f.article, .q = f.q,
+		.page = (int)f.page,
 		.per_page = QUEUE_PAGE_SIZE,
 	};
 	struct queue_item *items;
 	size_t n;
 	long long total;
 	bool more;
-	long long counts[COMMENT_STATUS__MAX];
+	long long counts[COMMENT_STATUS__MAX], edited;
 	if (store_queue(c->store, a, &qq, &items, &n, &total, &more) != STORE_OK ||
-	    store_status_counts(c->store, f.article, counts) != STORE_OK) {
+	    store_status_counts(c->store, f.article, counts) != STORE_OK ||
+	    store_revision_count(c->store, f.article, &edited) != STORE_OK) {
 		admin_unavailable(c, r, res, args->session, NULL);
 		return;
 	}
 	struct tval *o = admin_view(c, r, args->session, "admin.title.queue");
-	tval_set(a, o, "tabs", queue_tabs(c, r, &f, counts));
+	tval_set(a, o, "tabs", queue_tabs(c, r, &f, counts, edited));
 	queue_list(c, r, o, in, &f, items, n, total, more);
 	/* What the last decision did, from the redirect after it. */
 	const char *done = param_text(in, Q_DONE);
@@ -211,6 +227,10 @@ admin_queue(const struct ctx *c, struct request *r, struct response *res,
 		tval_set_str(a, o, "notice", catalog_format(a, c->app->strings,
 		    arena_printf(a, "admin.done.%s", done),
 		    admin_number(c, r, param_int(in, Q_N, 0))));
+	else if (done != NULL && strncmp(done, "revision_", 9) == 0)
+		tval_set_str(a, o, "notice", catalog_get(c->app->strings,
+		    strcmp(done, "revision_approve") == 0 ? "admin.notice.revision_approved" :
+		    "admin.notice.revision_rejected"));
 	admin_reasons(c, r, o);
 	admin_render(c, r, res, 200, "admin-queue", o);
 }

@@ -37,6 +37,9 @@ handler_fn handle_replies;	/* GET replies: one comment's replies, paginated */
 handler_fn handle_counts;	/* GET counts */
 handler_fn handle_post;		/* POST post */
 handler_fn handle_vote;		/* POST vote */
+handler_fn handle_edit_page;	/* GET edit: a reader's own comment in a form */
+handler_fn handle_edit;		/* POST edit */
+handler_fn handle_withdraw;	/* POST withdraw: deleted by its author */
 handler_fn handle_health;	/* GET health */
 handler_fn handle_feed;		/* GET feed.atom: h_feed.c */
 handler_fn handle_metrics;	/* GET metrics, for [metrics] allow */
@@ -44,7 +47,8 @@ handler_fn handle_latest;	/* GET latest: h_widget.c */
 handler_fn handle_latest_json;	/* GET latest.json */
 handler_fn handle_count;	/* GET count: one article's, as HTML */
 extern const struct param_table thread_params, thread_json_params, counts_params,
-    replies_params, post_params, feed_params, vote_params, latest_params, latest_json_params,
+    replies_params, post_params, feed_params, vote_params, own_params, own_page_params,
+    latest_params, latest_json_params,
     count_params;
 
 /* The links in mail to readers, h_reader_mail.c: GET shows, POST does. */
@@ -76,9 +80,10 @@ handler_fn admin_comment_edit;	/* POST /admin/comments/{id}/edit */
 handler_fn admin_comment_reply;	/* POST /admin/comments/{id}/reply */
 handler_fn admin_comment_reset_votes;	/* POST /admin/comments/{id}/reset-votes */
 handler_fn admin_comment_pin;	/* POST /admin/comments/{id}/pin */
+handler_fn admin_comment_revision;	/* POST: its author's waiting edit decided */
 handler_fn admin_comment_close_thread;	/* POST: its article's thread closed */
 handler_fn admin_comment_open_thread;	/* POST: and opened again */
-extern const struct param_table comment_params, pin_params;
+extern const struct param_table comment_params, pin_params, revision_params;
 
 /* Users and one's own account, h_admin_users.c. */
 handler_fn admin_users_page;	/* GET /admin/users */

@@ -30,6 +30,7 @@ usage(FILE *f)
 	    "       nazarctl [-c FILE] comment reset-votes ID [--as NAME]\n"
 	    "       nazarctl [-c FILE] comment forget --email ADDRESS [--delete-comments] [--as NAME]\n"
 	    "       nazarctl [-c FILE] comment pin|unpin ID [--version N] [--as NAME]\n"
+	    "       nazarctl [-c FILE] comment approve-edit|reject-edit ID [--version N] [--as NAME]\n"
 	    "       nazarctl [-c FILE] user add NAME [--role admin|moderator] [--display-name TEXT]\n"
 	    "       nazarctl [-c FILE] user passwd NAME\n"
 	    "       nazarctl [-c FILE] user disable|enable NAME\n"

@@ -70,6 +70,13 @@ static const struct {
 	    "be pinned", 422 },
 	[OP_PIN_FULL] = { "admin.error.pin_full", "the article has as many pinned comments as "
 	    "[thread] pin_max allows; unpin one first", 409 },
+	[OP_NOT_YOURS] = { "error.own_not_yours", "only the browser that posted a comment "
+	    "can change it", 403 },
+	[OP_EDIT_LATE] = { "error.own_late", "the time for changing this comment has passed",
+	    403 },
+	[OP_HAS_REPLIES] = { "error.own_has_replies", "a comment with published replies "
+	    "cannot be deleted by its author", 409 },
+	[OP_NO_REVISION] = { "admin.error.no_revision", "no edit of that comment waits", 404 },
 };
 
 const char *

@@ -27,6 +27,7 @@
 #include "store_votes.h"
 
 struct arena;
+struct reader_ids;
 
 /* A display name's length in characters. */
 #define OP_DISPLAY_NAME_MAX_CHARS 80
@@ -81,6 +82,10 @@ enum op_problem {
 	OP_FORGET_EMAIL,	/* forgetting needs a reader's whole address */
 	OP_CANNOT_PIN,		/* pinning: not a published top-level comment */
 	OP_PIN_FULL,		/* pinning: [thread] pin_max pinned already */
+	OP_NOT_YOURS,		/* a reader's change: not their comment (or no cookie) */
+	OP_EDIT_LATE,		/* a reader's change: past edit_minutes, or no longer shown */
+	OP_HAS_REPLIES,		/* a reader's withdrawal: it has published replies */
+	OP_NO_REVISION,		/* no edit of that comment waits */
 	OP__MAX
 };
 
@@ -96,6 +101,7 @@ struct op_result {
 	int64_t moved;		/* article rename: comments moved */
 	int64_t merged_into;	/* article rename: comments the new article had */
 	struct vote_tally votes;	/* reset votes: the counts before */
+	bool held;		/* a reader's edit waits for a moderator */
 };
 
 /* The catalog key of the result's message ("admin.error.password_short",
@@ -140,6 +146,29 @@ enum op_problem op_comment_reset_votes(const struct op_ctx *o, int64_t id,
  * with unchanged set. Audited as "pin" or "unpin". */
 enum op_problem op_comment_pin(const struct op_ctx *o, int64_t id, int64_t version, bool pin,
     struct op_result *res);
+
+/* A reader's change to their own comment (store_reader_change): a new
+ * text (body, cleaned and checked like a post's), or body NULL to
+ * withdraw it. own is the reader's proof (the ids of their signed
+ * cookie): a comment not among them is OP_NOT_YOURS, one posted more
+ * than [thread] edit_minutes ago (or edit_minutes 0, or a comment no
+ * longer pending or published) OP_EDIT_LATE, a withdrawal of one with
+ * published replies OP_HAS_REPLIES. With hold, a published comment's new
+ * text waits for a moderator (res->held). The same text again is OP_OK
+ * with unchanged set. Audited under the ctx's actor, the reader. */
+struct reader_edit {
+	int64_t id;
+	const struct reader_ids *own;
+	const char *body;
+	bool hold;
+};
+enum op_problem op_reader_change(const struct op_ctx *o, const struct reader_edit *e,
+    struct op_result *res);
+/* A moderator approves (approve) or rejects the waiting edit of comment
+ * id seen at version (0: not checked): OP_NO_REVISION when none waits,
+ * OP_CHANGED on a stale version. */
+enum op_problem op_revision_decide(const struct op_ctx *o, int64_t id, int64_t version,
+    bool approve, struct op_result *res);
 
 /* A reader forgotten (store_privacy.h): email's comments (the address
  * matched without regard to ASCII case) lose their e-mail, client address

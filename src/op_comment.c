@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "op.h"
 #include "op_impl.h"
+#include "reader.h"
 #include "text.h"
 
 /* A reason only from the configured list: the audit must not become a
@@ -100,6 +101,59 @@ op_comment_edit(const struct op_ctx *o, int64_t id, int64_t version, const char 
 		return op_done(res, OP_CHANGED);
 	}
 	return op_done(res, op_store_problem(sr, OP_NO_COMMENT));
+}
+
+enum op_problem
+op_reader_change(const struct op_ctx *o, const struct reader_edit *e, struct op_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	/* The cookie proves the author: nothing else is looked at first, so
+	 * nobody learns anything of another's comment. */
+	if (!reader_owns(e->own, e->id))
+		return op_done(res, OP_NOT_YOURS);
+	if (o->cfg->edit_minutes <= 0)
+		return op_done(res, OP_EDIT_LATE);
+	const char *clean = NULL;
+	if (e->body != NULL) {
+		enum op_problem p = clean_body(o, e->body, &clean);
+		if (p != OP_OK)
+			return op_done(res, p);
+	}
+	const struct reader_change rc = {
+		.id = e->id, .body = clean, .hold = e->hold,
+		.since = (int64_t)o->now - (int64_t)o->cfg->edit_minutes * 60 + 1,
+	};
+	enum reader_refusal refused;
+	enum store_result sr = store_reader_change(o->st, o->a, &rc, o->who, o->now, &refused,
+	    &res->held);
+	if (sr != STORE_OK)
+		return op_done(res, op_store_problem(sr, OP_NO_COMMENT));
+	switch (refused) {
+	case READER_LATE:
+	case READER_NOT_EDITABLE:
+		return op_done(res, OP_EDIT_LATE);
+	case READER_HAS_REPLIES:
+		return op_done(res, OP_HAS_REPLIES);
+	case READER_UNCHANGED:
+		res->unchanged = true;
+		return op_done(res, OP_OK);
+	default:
+		return op_done(res, OP_OK);
+	}
+}
+
+enum op_problem
+op_revision_decide(const struct op_ctx *o, int64_t id, int64_t version, bool approve,
+    struct op_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	enum store_result sr = store_revision_decide(o->st, o->a, id, version, approve, o->who,
+	    o->now, &res->change);
+	if (sr == STORE_CONFLICT) {
+		name_changer(o, id, &res->change);
+		return op_done(res, OP_CHANGED);
+	}
+	return op_done(res, op_store_problem(sr, OP_NO_REVISION));
 }
 
 enum op_problem

@@ -79,6 +79,26 @@ reader_ensure_id(struct reader_ids *ids)
 	return true;
 }
 
+bool
+reader_owns(const struct reader_ids *ids, int64_t id)
+{
+	if (ids == NULL || id <= 0)
+		return false;
+	size_t n = ids->count > READER_MAX_IDS ? READER_MAX_IDS : ids->count;
+	for (size_t i = 0; i < n; i++)
+		if (ids->ids[i] == id)
+			return true;
+	return false;
+}
+
+bool
+reader_may_change(int64_t created, int minutes, time_t now)
+{
+	if (minutes <= 0 || created <= 0)
+		return false;
+	return (int64_t)now >= created && (int64_t)now - created < (int64_t)minutes * 60;
+}
+
 void
 reader_ids_add(struct reader_ids *ids, int64_t id)
 {

@@ -37,6 +37,11 @@ int reader_cookie_parse(const unsigned char key[32], const char *value, time_t n
 /* Gives ids a new random reader id unless it has one; returns true when
  * it made one (the cookie must be set again). */
 bool reader_ensure_id(struct reader_ids *ids);
+/* Whether ids names comment id: this browser posted it. */
+bool reader_owns(const struct reader_ids *ids, int64_t id);
+/* Whether a comment posted at created may still be changed by its author
+ * at now, with [thread] edit_minutes = minutes (0: never). */
+bool reader_may_change(int64_t created, int minutes, time_t now);
 /* Adds id (dropping the oldest beyond READER_MAX_IDS). */
 void reader_ids_add(struct reader_ids *ids, int64_t id);
 /* A signed cookie value (base64url, header-safe), valid until now +

@@ -22,7 +22,7 @@ struct arena;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 15
 
 enum store_result {
 	STORE_OK = 0,
@@ -37,7 +37,8 @@ enum comment_status {
 	COMMENT_APPROVED,
 	COMMENT_REJECTED,
 	COMMENT_SPAM,
-	COMMENT_DELETED,
+	COMMENT_DELETED,	/* by a moderator */
+	COMMENT_WITHDRAWN,	/* deleted by its author (store_moderation.h) */
 	COMMENT_STATUS__MAX
 };
 
@@ -65,6 +66,8 @@ struct comment {
 	bool notify_replies;	/* the author asked for mail about replies */
 	int64_t replies;	/* its approved direct replies: set by store_thread_read */
 	int64_t pinned;		/* 0, or when a moderator pinned it (shown first) */
+	int64_t edited;		/* 0, or when its author last changed its text */
+	bool revision;		/* its author's edit waits for a moderator */
 };
 
 /* Opens (creating the file if needed) and configures a connection.

@@ -23,7 +23,7 @@
 #define THREAD_MAX_PAGE 1000000
 
 static const char *const status_names[COMMENT_STATUS__MAX] = {
-	"pending", "approved", "rejected", "spam", "deleted",
+	"pending", "approved", "rejected", "spam", "deleted", "withdrawn",
 };
 
 static const char sql_parent[] = "SELECT article, status FROM comments WHERE id = ?1";
@@ -237,6 +237,8 @@ store_row_comment(struct arena *a, sqlite3_stmt *s, void *row)
 	c->agree = sqlite3_column_int64(s, 14);
 	c->disagree = sqlite3_column_int64(s, 15);
 	c->pinned = sqlite3_column_int64(s, 16);
+	c->edited = sqlite3_column_int64(s, 17);
+	c->revision = sqlite3_column_int(s, 18) != 0;
 	if (comment_status_parse((const char *)sqlite3_column_text(s, 6), &c->status) != 0) {
 		log_error("database: comment %lld has an unknown status", (long long)c->id);
 		return -1;

@@ -21,9 +21,9 @@ struct buf;
 #define COMMENT_COLUMNS \
 	"c.id, c.article, c.parent, c.name, c.email, c.body, c.status, c.created, " \
 	"c.remote_addr, c.user_agent, c.version, c.updated, c.site_reply, c.reason, " \
-	"c.agree, c.disagree, c.pinned"
+	"c.agree, c.disagree, c.pinned, c.edited, c.id IN (SELECT comment_id FROM revisions)"
 /* How many: a query's further columns start at this index. */
-#define COMMENT_NCOLUMNS 17
+#define COMMENT_NCOLUMNS 19
 
 /* A row of COMMENT_COLUMNS (from column 0); -1 for an unknown status. A
  * store_row_fn (store_db.h) for struct comment. */

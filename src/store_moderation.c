@@ -60,16 +60,29 @@ static const enum comment_status action_targets[ACTION__MAX] = {
 #define OLDEST " ORDER BY c.created, c.id"
 #define NEWEST " ORDER BY c.updated DESC, c.id DESC"
 #define PAGE(ids, order) \
-	"SELECT " COMMENT_COLUMNS ", p.name, p.body, u.name" \
+	"SELECT " COMMENT_COLUMNS ", p.name, p.body, u.name, v.body" \
 	" FROM (" ids order " LIMIT ?4 OFFSET ?5) k" \
 	" CROSS JOIN comments c ON c.id = k.id" \
 	" LEFT JOIN comments p ON p.id = c.parent" \
-	" LEFT JOIN users u ON u.id = c.updated_by" order
+	" LEFT JOIN users u ON u.id = c.updated_by" \
+	" LEFT JOIN revisions v ON v.comment_id = c.id" order
 
 static const char *const queue_sql[2][2] = {
 	{ PAGE(IDS_TAB, OLDEST), PAGE(IDS_TAB, NEWEST) },
 	{ PAGE(IDS_ARTICLE, OLDEST), PAGE(IDS_ARTICLE, NEWEST) },
 };
+
+/* The edits waiting for a moderator, oldest first: ?2 article or NULL,
+ * ?4 limit, ?5 offset. Few wait at a time; a search does not apply. */
+static const char sql_revisions_page[] =
+	"SELECT " COMMENT_COLUMNS ", p.name, p.body, u.name, v.body"
+	" FROM revisions v CROSS JOIN comments c ON c.id = v.comment_id"
+	" LEFT JOIN comments p ON p.id = c.parent"
+	" LEFT JOIN users u ON u.id = c.updated_by"
+	" WHERE ?2 IS NULL OR c.article = ?2 ORDER BY v.at, v.comment_id LIMIT ?4 OFFSET ?5";
+static const char sql_revisions_count[] =
+	"SELECT count(*) FROM revisions v JOIN comments c ON c.id = v.comment_id"
+	" WHERE ?1 IS NULL OR c.article = ?1";
 
 /* The totals of whole tabs: the triggers count them already. */
 static const char sql_count_tab[] = "SELECT n FROM status_counts WHERE status = ?1";
@@ -87,10 +100,11 @@ static const char *const sql_search_ids[2] = {
 	"SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
 };
 static const char sql_search_page[] =
-	"SELECT " COMMENT_COLUMNS ", p.name, p.body, u.name"
+	"SELECT " COMMENT_COLUMNS ", p.name, p.body, u.name, v.body"
 	" FROM json_each(?1) k CROSS JOIN comments c ON c.id = k.value"
 	" LEFT JOIN comments p ON p.id = c.parent"
-	" LEFT JOIN users u ON u.id = c.updated_by ORDER BY k.key";
+	" LEFT JOIN users u ON u.id = c.updated_by"
+	" LEFT JOIN revisions v ON v.comment_id = c.id ORDER BY k.key";
 
 /* The index's vocabulary, a table of this connection's own (nothing in
  * the database file): the words that start with a search's last word
@@ -127,16 +141,29 @@ static const char sql_set_status[] =
 	"UPDATE comments SET status = ?1, version = version + 1, updated = ?2,"
 	" updated_by = ?3, reason = ?4 WHERE id = ?5";
 static const char sql_history_add[] =
-	"INSERT INTO comment_history (comment_id, at, user_id, body) VALUES (?1, ?2, ?3, ?4)";
+	"INSERT INTO comment_history (comment_id, at, user_id, body, author)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)";
+/* ?5: when its author changed it (0: a moderator did, edited kept). */
 static const char sql_set_body[] =
-	"UPDATE comments SET body = ?1, version = version + 1, updated = ?2, updated_by = ?3"
-	" WHERE id = ?4";
+	"UPDATE comments SET body = ?1, version = version + 1, updated = ?2, updated_by = ?3,"
+	" edited = CASE WHEN ?5 > 0 THEN ?5 ELSE edited END WHERE id = ?4";
+static const char sql_revision_put[] =
+	"INSERT OR REPLACE INTO revisions (comment_id, body, at) VALUES (?1, ?2, ?3)";
+static const char sql_revision_get[] = "SELECT body, at FROM revisions WHERE comment_id = ?1";
+static const char sql_revision_drop[] = "DELETE FROM revisions WHERE comment_id = ?1";
+/* A revision waiting changes the comment: a moderator's page shows it. */
+static const char sql_touch[] =
+	"UPDATE comments SET version = version + 1, updated = ?1 WHERE id = ?2";
+static const char sql_created_replies[] =
+	"SELECT c.created, (SELECT count(*) FROM comments r INDEXED BY comments_parent"
+	"  WHERE r.parent = c.id AND r.status = 'approved')"
+	" FROM comments c WHERE c.id = ?1";
 static const char sql_reply[] =
 	"INSERT INTO comments (article, parent, name, email, body, status, created, updated,"
 	" remote_addr, user_agent, site_reply, reason, updated_by)"
 	" VALUES (?1, ?2, ?3, '', ?4, 'approved', ?5, ?5, ?6, '', 1, '', ?7)";
 static const char sql_history[] =
-	"SELECT h.at, u.name, h.body FROM comment_history h"
+	"SELECT h.at, u.name, h.body, h.author FROM comment_history h"
 	" LEFT JOIN users u ON u.id = h.user_id WHERE h.comment_id = ?1 ORDER BY h.id";
 
 const char *
@@ -385,6 +412,8 @@ row_queue(struct arena *a, sqlite3_stmt *s, void *row)
 	it->parent_name = store_column_dup(a, s, COMMENT_NCOLUMNS);
 	it->parent_body = store_column_dup(a, s, COMMENT_NCOLUMNS + 1);
 	it->updated_by = store_column_dup(a, s, COMMENT_NCOLUMNS + 2);
+	it->revision = sqlite3_column_type(s, COMMENT_NCOLUMNS + 3) == SQLITE_NULL ? NULL :
+	    store_column_dup(a, s, COMMENT_NCOLUMNS + 3);
 	return 0;
 }
 
@@ -435,6 +464,60 @@ search_page(struct store *st, struct arena *a, const char *match, bool newest,
 	return r;
 }
 
+/* Binds ?1 (or, with at2, ?2) to article or NULL. */
+static int
+bind_article(sqlite3_stmt *s, int at, const char *article)
+{
+	return article != NULL ? store_bind_text(s, at, article) : sqlite3_bind_null(s, at);
+}
+
+enum store_result
+store_revision_count(struct store *st, const char *article, long long *n)
+{
+	*n = 0;
+	if (article != NULL && article[0] == '\0')
+		article = NULL;
+	sqlite3_stmt *s;
+	int64_t v = 0;
+	enum store_result r = store_prepare(st, sql_revisions_count, &s);
+	if (r != STORE_OK ||
+	    (r = store_bind_check(st, s, bind_article(s, 1, article))) != STORE_OK)
+		return r;
+	if ((r = store_step_ints(st, s, &v, 1)) == STORE_NOT_FOUND)
+		r = STORE_OK;
+	*n = v;
+	return r;
+}
+
+/* The queue's tab of edits waiting, in one snapshot with its total. */
+static enum store_result
+revisions_queue(struct store *st, struct arena *a, const struct queue_query *qq,
+    const char *article, struct queue_item **out, size_t *count, long long *total)
+{
+	void *rows = NULL;
+	sqlite3_stmt *s;
+	enum store_result r = store_begin_read(st);
+	if (r != STORE_OK || (r = store_revision_count(st, article, total)) != STORE_OK ||
+	    (r = store_prepare(st, sql_revisions_page, &s)) != STORE_OK)
+		goto out;
+	int rc = bind_article(s, 2, article);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 4, qq->per_page);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 5, (long long)(qq->page - 1) * qq->per_page);
+	if ((r = store_bind_check(st, s, rc)) == STORE_OK)
+		r = store_rows(st, a, s, sizeof(**out), row_queue, &rows, count);
+out:
+	store_rollback(st);
+	*out = rows;
+	if (r != STORE_OK) {
+		*out = NULL;
+		*count = 0;
+		*total = 0;
+	}
+	return r;
+}
+
 enum store_result
 store_queue(struct store *st, struct arena *a, const struct queue_query *qq,
     struct queue_item **out, size_t *count, long long *total, bool *more)
@@ -450,6 +533,8 @@ store_queue(struct store *st, struct arena *a, const struct queue_query *qq,
 		return STORE_ERROR;
 	}
 	const char *article = qq->article != NULL && qq->article[0] != '\0' ? qq->article : NULL;
+	if (qq->revisions)
+		return revisions_queue(st, a, qq, article, out, count, total);
 	const char *status = comment_status_name(qq->status);
 	bool newest = qq->status != COMMENT_PENDING;
 	long long offset = (long long)(qq->page - 1) * qq->per_page;
@@ -694,11 +779,12 @@ store_moderate(struct store *st, struct arena *a, const struct moderation *items
 	return store_commit(st);
 }
 
-/* Keeps the old text in the history and writes the new one; inside the
- * caller's transaction. */
+/* Keeps the old text in the history (author: the text its author
+ * replaced) and writes the new one; edited: when its author changed it
+ * (0: a moderator did). Inside the caller's transaction. */
 static enum store_result
 edit_write(struct store *st, int64_t id, const char *old, const char *body,
-    const struct actor *who, time_t now)
+    const struct actor *who, time_t now, int64_t edited, bool author)
 {
 	sqlite3_stmt *s;
 	enum store_result r = store_prepare(st, sql_history_add, &s);
@@ -711,6 +797,8 @@ edit_write(struct store *st, int64_t id, const char *old, const char *body,
 		rc = store_bind_id(s, 3, who->user_id);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 4, old);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 5, author);
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
 	    (r = store_step_done(st, s)) != STORE_OK)
 		return r;
@@ -723,6 +811,8 @@ edit_write(struct store *st, int64_t id, const char *old, const char *body,
 		rc = store_bind_id(s, 3, who->user_id);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 4, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 5, edited);
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
 		return r;
 	return store_step_done(st, s);
@@ -780,11 +870,210 @@ store_edit_comment(struct store *st, struct arena *a, int64_t id, int64_t versio
 		result->updated_by = cur.updated_by;
 		return STORE_OK;
 	}
-	if ((r = edit_write(st, id, cur.body, body, who, now)) != STORE_OK)
+	if ((r = edit_write(st, id, cur.body, body, who, now, 0, false)) != STORE_OK)
 		goto fail;
 	if ((r = store_audit_write(st, who, now, &(struct audit_change){ .action = "edit",
 	    .comment_id = id, .before = audit_excerpt(a, cur.body),
 	    .after = audit_excerpt(a, body) })) != STORE_OK)
+		goto fail;
+	if ((r = store_commit(st)) != STORE_OK)
+		return r;
+	result->result = STORE_OK;
+	result->updated = (int64_t)now;
+	result->updated_by = arena_strdup(a, who->name ? who->name : "");
+	return STORE_OK;
+
+fail:
+	store_rollback(st);
+	result->result = r;
+	return r;
+}
+
+/* Runs a statement of one id (?1) and, when given, a text (?2) and a
+ * time (?3); inside the caller's transaction. */
+static enum store_result
+id_write(struct store *st, const char *sql, int64_t id, const char *text, int64_t at)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_int64(s, 1, id);
+	if (rc == SQLITE_OK && text != NULL)
+		rc = store_bind_text(s, 2, text);
+	if (rc == SQLITE_OK && text != NULL)
+		rc = sqlite3_bind_int64(s, 3, at);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return store_step_done(st, s);
+}
+
+static enum store_result
+touch(struct store *st, int64_t id, time_t now)
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_touch, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, id);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return store_step_done(st, s);
+}
+
+/* When comment id was posted and how many published replies it has. */
+static enum store_result
+created_replies(struct store *st, int64_t id, int64_t v[2])
+{
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_created_replies, &s);
+	if (r != STORE_OK ||
+	    (r = store_bind_check(st, s, sqlite3_bind_int64(s, 1, id))) != STORE_OK)
+		return r;
+	return store_step_ints(st, s, v, 2);
+}
+
+/* A reader's new text, inside the caller's transaction. */
+static enum store_result
+reader_edit(struct store *st, struct arena *a, const struct reader_change *rc,
+    const struct current *cur, const struct actor *who, time_t now,
+    enum reader_refusal *refused, bool *held)
+{
+	char *waiting = NULL;
+	int64_t at;
+	enum store_result r = store_revision_get(st, a, rc->id, &waiting, &at);
+	if (r != STORE_OK && r != STORE_NOT_FOUND)
+		return r;
+	bool hold = rc->hold && cur->status == COMMENT_APPROVED;
+	if (strcmp(rc->body, hold && waiting ? waiting : cur->body) == 0 &&
+	    (hold || waiting == NULL)) {
+		*refused = READER_UNCHANGED;
+		*held = waiting != NULL;
+		return STORE_OK;
+	}
+	if (hold) {
+		/* Back to the queue; the published text stays until then. */
+		if (strcmp(rc->body, cur->body) == 0)
+			r = id_write(st, sql_revision_drop, rc->id, NULL, 0);
+		else {
+			r = id_write(st, sql_revision_put, rc->id, rc->body, (int64_t)now);
+			*held = true;
+		}
+		if (r == STORE_OK)
+			r = touch(st, rc->id, now);
+	} else {
+		if (waiting != NULL)
+			r = id_write(st, sql_revision_drop, rc->id, NULL, 0);
+		else
+			r = STORE_OK;
+		if (r == STORE_OK && strcmp(rc->body, cur->body) != 0)
+			r = edit_write(st, rc->id, cur->body, rc->body, who, now, (int64_t)now, true);
+	}
+	if (r != STORE_OK)
+		return r;
+	return store_audit_write(st, who, now, &(struct audit_change){ .action = "reader_edit",
+	    .comment_id = rc->id, .before = audit_excerpt(a, cur->body),
+	    .after = audit_excerpt(a, rc->body), .reason = *held ? "held" : "" });
+}
+
+enum store_result
+store_reader_change(struct store *st, struct arena *a, const struct reader_change *rc,
+    const struct actor *who, time_t now, enum reader_refusal *refused, bool *held)
+{
+	*refused = READER_DONE;
+	*held = false;
+	if (who == NULL)
+		who = &cli_actor;
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	struct current cur;
+	int64_t v[2];
+	if ((r = current_get(st, a, rc->id, &cur)) != STORE_OK ||
+	    (r = created_replies(st, rc->id, v)) != STORE_OK)
+		goto fail;
+	if (v[0] < rc->since)
+		*refused = READER_LATE;
+	else if (cur.status != COMMENT_PENDING && cur.status != COMMENT_APPROVED)
+		*refused = READER_NOT_EDITABLE;
+	else if (rc->body == NULL && v[1] > 0)
+		*refused = READER_HAS_REPLIES;
+	if (*refused != READER_DONE) {
+		store_rollback(st);
+		return STORE_OK;
+	}
+	if (rc->body != NULL)
+		r = reader_edit(st, a, rc, &cur, who, now, refused, held);
+	else if ((r = id_write(st, sql_revision_drop, rc->id, NULL, 0)) == STORE_OK &&
+	    (r = status_write(st, rc->id, COMMENT_WITHDRAWN, "", who, now)) == STORE_OK)
+		r = store_audit_write(st, who, now, &(struct audit_change){ .action = "withdraw",
+		    .comment_id = rc->id, .before = comment_status_name(cur.status),
+		    .after = comment_status_name(COMMENT_WITHDRAWN) });
+	if (r != STORE_OK)
+		goto fail;
+	if (*refused == READER_UNCHANGED) {
+		store_rollback(st);
+		return STORE_OK;
+	}
+	return store_commit(st);
+
+fail:
+	store_rollback(st);
+	return r;
+}
+
+enum store_result
+store_revision_get(struct store *st, struct arena *a, int64_t id, char **body, int64_t *at)
+{
+	*body = NULL;
+	*at = 0;
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_revision_get, &s);
+	if (r != STORE_OK ||
+	    (r = store_bind_check(st, s, sqlite3_bind_int64(s, 1, id))) != STORE_OK ||
+	    (r = store_step_one(st, s)) != STORE_OK)
+		return r;
+	*body = store_column_dup(a, s, 0);
+	*at = sqlite3_column_int64(s, 1);
+	store_stmt_done(s);
+	return STORE_OK;
+}
+
+enum store_result
+store_revision_decide(struct store *st, struct arena *a, int64_t id, int64_t version,
+    bool approve, const struct actor *who, time_t now, struct moderation_result *result)
+{
+	*result = (struct moderation_result){ .result = STORE_NOT_FOUND,
+	    .updated_by = arena_strdup(a, "") };
+	if (who == NULL)
+		who = &cli_actor;
+	enum store_result r = store_begin_write(st);
+	if (r != STORE_OK)
+		return r;
+	struct current cur;
+	char *body;
+	int64_t at;
+	if ((r = current_get(st, a, id, &cur)) != STORE_OK ||
+	    (r = store_revision_get(st, a, id, &body, &at)) != STORE_OK)
+		goto fail;
+	if (version != 0 && version != cur.version) {
+		result_conflict(result, &cur);
+		r = STORE_CONFLICT;
+		goto fail;
+	}
+	result->status = cur.status;
+	if ((r = id_write(st, sql_revision_drop, id, NULL, 0)) != STORE_OK)
+		goto fail;
+	if (approve)
+		r = edit_write(st, id, cur.body, body, who, now, at, true);
+	else
+		r = touch(st, id, now);
+	if (r != STORE_OK ||
+	    (r = store_audit_write(st, who, now, &(struct audit_change){
+	    .action = approve ? "revision_approve" : "revision_reject", .comment_id = id,
+	    .before = audit_excerpt(a, cur.body), .after = audit_excerpt(a, body) })) != STORE_OK)
 		goto fail;
 	if ((r = store_commit(st)) != STORE_OK)
 		return r;
@@ -940,7 +1229,7 @@ store_site_reply(struct store *st, int64_t parent, const char *display_name, con
 	int64_t new_id = 0;
 	if ((r = current_get(st, a, parent, &cur)) != STORE_OK)
 		goto fail;
-	if (cur.status == COMMENT_DELETED) {
+	if (cur.status == COMMENT_DELETED || cur.status == COMMENT_WITHDRAWN) {
 		r = STORE_CONFLICT;
 		goto fail;
 	}
@@ -970,6 +1259,7 @@ row_history(struct arena *a, sqlite3_stmt *s, void *row)
 	h->at = sqlite3_column_int64(s, 0);
 	h->by = store_column_dup(a, s, 1);
 	h->body = store_column_dup(a, s, 2);
+	h->author = sqlite3_column_int(s, 3) != 0;
 	return 0;
 }
 

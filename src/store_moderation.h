@@ -20,6 +20,7 @@ struct arena;
 
 struct queue_query {
 	enum comment_status status;
+	bool revisions;		/* instead of status: the edits waiting (oldest first) */
 	const char *article;	/* NULL or "": every article */
 	const char *q;		/* NULL or "": no search; else words, all must match */
 	int page;		/* 1-based */
@@ -31,6 +32,7 @@ struct queue_item {
 	char *parent_name;	/* "" when a top-level comment */
 	char *parent_body;
 	char *updated_by;	/* user name of the last moderator to change it, or "" */
+	char *revision;		/* its author's edit waiting for a moderator, or NULL */
 };
 
 /* How far a search counts its matches at least (see store_queue). */
@@ -52,6 +54,8 @@ enum store_result store_queue(struct store *st, struct arena *a, const struct qu
 /* Comments per status, for the queue's tabs (article NULL: all). */
 enum store_result store_status_counts(struct store *st, const char *article,
     long long counts[COMMENT_STATUS__MAX]);
+/* Authors' edits waiting for a moderator (article NULL: all). */
+enum store_result store_revision_count(struct store *st, const char *article, long long *n);
 
 enum moderation_action {
 	ACTION_APPROVE,		/* → approved */
@@ -118,10 +122,55 @@ enum store_result store_pin_comment(struct store *st, struct arena *a, int64_t i
     int64_t version, bool pin, int max, const struct actor *who, time_t now,
     enum pin_refusal *refused, struct moderation_result *result);
 
+/* Why a reader's change to their own comment changed nothing. */
+enum reader_refusal {
+	READER_DONE,		/* changed (or, with held, waiting for a moderator) */
+	READER_UNCHANGED,	/* the same text again: nothing written */
+	READER_LATE,		/* posted before since */
+	READER_NOT_EDITABLE,	/* neither pending nor published */
+	READER_HAS_REPLIES,	/* withdrawing: it has published replies */
+};
+
+/* A reader's change to their own comment (op_reader_change): a new text
+ * (body), or body NULL to withdraw it. The caller has proven the reader
+ * is its author; the comment must have been posted at or after since
+ * and be pending or published. A published comment's new text waits as
+ * a revision when hold is set (the published text stays: *held), else
+ * replaces the text at once, the old one kept in its history (marked as
+ * its author's) and edited set; a pending comment's text is replaced.
+ * Withdrawing sets the status withdrawn and drops a waiting revision; a
+ * comment with published replies is not withdrawn (READER_HAS_REPLIES),
+ * so they stay readable. Audited as "reader_edit" or "withdraw" under
+ * who, in the same transaction. NOT_FOUND when there is no comment. */
+struct reader_change {
+	int64_t id;
+	int64_t since;
+	const char *body;
+	bool hold;
+};
+enum store_result store_reader_change(struct store *st, struct arena *a,
+    const struct reader_change *rc, const struct actor *who, time_t now,
+    enum reader_refusal *refused, bool *held);
+
+/* A moderator's decision on the revision of comment id, seen at version
+ * (0: not checked): approve puts its text in (the published one goes to
+ * the history, marked as its author's), reject drops it (the published
+ * text stays). Audited as "revision_approve" or "revision_reject".
+ * NOT_FOUND when there is no such comment or it has no revision;
+ * CONFLICT (with *result filled) on a stale version. */
+enum store_result store_revision_decide(struct store *st, struct arena *a, int64_t id,
+    int64_t version, bool approve, const struct actor *who, time_t now,
+    struct moderation_result *result);
+/* The revision of comment id: its text and when it was written;
+ * NOT_FOUND when there is none. */
+enum store_result store_revision_get(struct store *st, struct arena *a, int64_t id,
+    char **body, int64_t *at);
+
 struct history_entry {
 	int64_t at;
 	char *by;		/* user name, or "" */
 	char *body;		/* the text before that edit */
+	bool author;		/* its author replaced it */
 };
 enum store_result store_comment_history(struct store *st, struct arena *a, int64_t id,
     struct history_entry **out, size_t *count);

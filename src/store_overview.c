@@ -15,7 +15,8 @@
 #include "store_db.h"
 #include "store_overview.h"
 
-#define ALL_STATUSES "status IN ('pending', 'approved', 'rejected', 'spam', 'deleted')"
+#define ALL_STATUSES \
+	"status IN ('pending', 'approved', 'rejected', 'spam', 'deleted', 'withdrawn')"
 
 static const char sql_day[] =
     "SELECT count(*) FROM comments WHERE status = ?1 AND created >= ?2 AND created < ?3";

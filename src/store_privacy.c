@@ -14,6 +14,8 @@
 
 static const char sql_history_drop[] =
     "DELETE FROM comment_history WHERE comment_id IN (SELECT id FROM comments WHERE " MATCH ")";
+static const char sql_revision_drop[] =
+    "DELETE FROM revisions WHERE comment_id IN (SELECT id FROM comments WHERE " MATCH ")";
 /* The address as a subscriber to mail about replies, and the reader mail
  * written to it, sent or waiting (store_subscribers.h): the column and
  * the outbox's index compare without regard to case. */
@@ -64,6 +66,7 @@ store_forget_email(struct store *st, const char *email, bool delete, const char 
 		return r;
 	int64_t n = 0;
 	if ((!delete || (r = run(st, sql_history_drop, email, now, 0, NULL)) == STORE_OK) &&
+	    (!delete || (r = run(st, sql_revision_drop, email, now, 0, NULL)) == STORE_OK) &&
 	    (r = run(st, sql_subscriber_drop, email, now, 0, NULL)) == STORE_OK &&
 	    (r = run(st, sql_reader_mail_drop, email, now, 0, NULL)) == STORE_OK &&
 	    (r = run(st, delete ? sql_forget_delete : sql_forget, email, now, who->user_id,

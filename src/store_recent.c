@@ -32,7 +32,8 @@ static const char sql_changed_site[] =
 	" UNION ALL SELECT max(updated) FROM comments WHERE status = 'approved'"
 	" UNION ALL SELECT max(updated) FROM comments WHERE status = 'rejected'"
 	" UNION ALL SELECT max(updated) FROM comments WHERE status = 'spam'"
-	" UNION ALL SELECT max(updated) FROM comments WHERE status = 'deleted')";
+	" UNION ALL SELECT max(updated) FROM comments WHERE status = 'deleted'"
+	" UNION ALL SELECT max(updated) FROM comments WHERE status = 'withdrawn')";
 static const char sql_changed_article[] =
 	"SELECT max(updated) FROM comments WHERE article = ?1";
 

@@ -431,6 +431,34 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER comments_fts_delete AFTER DELETE ON comments BEGIN"
 	" DELETE FROM comments_fts WHERE rowid = old.id; END;"
 	"PRAGMA user_version = 14;",
+
+	/* 14 → 15: a reader's own comment (store_reader_change). A comment
+	 * its author deleted has a status of its own, withdrawn: the status
+	 * check of migration 1 is widened in place, the way SQLite documents
+	 * for loosening a CHECK constraint (writable_schema, then the schema
+	 * reloaded); every row that passed the old check passes the new one.
+	 * The temporary table proves the new text is there, or fails the
+	 * step. edited is when its author last changed its text (0: never);
+	 * comment_history.author marks the texts its author replaced.
+	 * revisions holds an author's edit of a published comment that waits
+	 * for a moderator (pre-moderation), the published text staying until
+	 * it is approved. */
+	"PRAGMA writable_schema = ON;"
+	"UPDATE sqlite_master SET sql = replace(sql, '''spam'',''deleted'')',"
+	" '''spam'',''deleted'',''withdrawn'')') WHERE type = 'table' AND name = 'comments';"
+	"PRAGMA writable_schema = RESET;"
+	"CREATE TEMP TABLE widened (found INTEGER NOT NULL CHECK (found > 0));"
+	"INSERT INTO widened SELECT instr(sql, '''withdrawn''') FROM sqlite_master"
+	" WHERE type = 'table' AND name = 'comments';"
+	"DROP TABLE widened;"
+	"INSERT INTO status_counts (status, n) VALUES ('withdrawn', 0);"
+	"ALTER TABLE comments ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE comment_history ADD COLUMN author INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE revisions ("
+	" comment_id INTEGER PRIMARY KEY REFERENCES comments(id),"
+	" body TEXT NOT NULL,"
+	" at INTEGER NOT NULL);"
+	"PRAGMA user_version = 15;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

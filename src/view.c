@@ -78,6 +78,7 @@ struct thread_page {
 	int64_t date_minute;	/* the last comment's minute (created / 60) */
 	struct tval *date;	/* and its date */
 	struct buf b;		/* scratch */
+	const struct reader_ids *own;	/* the reader's cookie, or NULL */
 };
 
 static void
@@ -138,6 +139,38 @@ page_count(const struct ctx *c, struct request *r, struct thread_page *tp, long 
 	if (tp->counts[n] == NULL)
 		tp->counts[n] = tval_str_ref(r->arena, view_vote_count(c, r, n));
 	return tp->counts[n];
+}
+
+/* The author's own controls under their comment, within [thread]
+ * edit_minutes of posting (reader.h): a link to the edit page and a form
+ * that deletes it (not once it has published replies, which must stay
+ * readable). NULL for anyone else, later, or in a closed thread. */
+static struct tval *
+own_value(const struct ctx *c, struct request *r, const struct comment *cm,
+    const struct thread_page *tp)
+{
+	const struct config *cfg = &c->app->cfg;
+	struct arena *a = r->arena;
+	if (!tp->open || !reader_owns(tp->own, cm->id) ||
+	    !reader_may_change(cm->created, cfg->edit_minutes, r->now) ||
+	    (cm->status != COMMENT_PENDING && cm->status != COMMENT_APPROVED))
+		return NULL;
+	struct tval *v = tval_object(a);
+	struct buf b = { 0 };
+	buf_printf(&b, "%s/edit?comment=%lld", cfg->base_path, (long long)cm->id);
+	if (tp->article_url != NULL) {
+		buf_puts(&b, "&return=");
+		http_url_encode(&b, tp->article_url);
+	}
+	tval_set_str(a, v, "edit_url", buf_str(&b));
+	buf_free(&b);
+	tval_set_str(a, v, "action", arena_printf(a, "%s/withdraw", cfg->base_path));
+	tval_set_number(a, v, "comment", (double)cm->id);
+	tval_set_str(a, v, "token", tp->token);
+	tval_set_str(a, v, "return", tp->article_url ? tp->article_url : "");
+	tval_set_bool(a, v, "can_withdraw", cm->replies == 0);
+	tval_set_bool(a, v, "revision", cm->revision);
+	return v;
 }
 
 /* The vote form of a published comment: each button names the vote it
@@ -255,6 +288,11 @@ comment_value(const struct ctx *c, struct request *r, const struct comment *cm, 
 	tval_add(a, o, "reply_url", tval_str(a, buf_str(&tp->reply_url)));
 	if (tp->votes && cm->status == COMMENT_APPROVED)
 		tval_add(a, o, "votes", votes_value(c, r, cm, tp, mine));
+	tval_add(a, o, "edited", cm->edited > 0 && cm->status == COMMENT_APPROVED ? tp->yes :
+	    tp->no);
+	struct tval *own = own_value(c, r, cm, tp);
+	/* Set on every comment, so that a reply never shows its parent's. */
+	tval_add(a, o, "own", own ? own : tp->null);
 	return o;
 }
 
@@ -323,6 +361,7 @@ build_tree(const struct ctx *c, struct request *r, const char *article, bool ope
 	struct arena *a = r->arena;
 	struct thread_page tp;
 	thread_page_init(c, r, &tp, article, open);
+	tp.own = own;
 	enum vote_value *mine = reader_votes(c, r, rows, n, tp.votes ? own : NULL);
 	struct tval *roots = tval_list(a);
 	struct node *nodes = arena_calloc(a, n ? n : 1, sizeof(*nodes));

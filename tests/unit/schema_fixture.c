@@ -232,6 +232,30 @@ static const char *const stage[STORE_SCHEMA_VERSION + 1] = {
 	"UPDATE outbox SET token = printf('%024x', id) WHERE created >= 1700200000;"
 	"UPDATE outbox SET state = 'sent', attempts = 1, claimed = 1700200010, sent = 1700200011"
 	" WHERE kind = 'webhook' AND event = 'held';",
+
+	[15] =
+	/* A reader's own comments: one its author edited (its old text in
+	 * the history, marked as theirs), one whose author's edit waits for
+	 * a moderator, one its author deleted. */
+	"INSERT INTO comments (id, article, parent, name, email, body, status, created, updated,"
+	" remote_addr, addr_group, body_hash, version, edited) VALUES"
+	" (27, 'news/1', NULL, 'ویرایشگر', '', 'متن تازه پس از ویرایش', 'approved',"
+	"  1700300000, 1700300300, '198.51.100.27', '198.51.100.0/24',"
+	"  x'00000000000000000000000000000027', 2, 1700300300),"
+	" (28, 'news/1', NULL, 'Reviser', 'rev@example.com', 'The published text', 'approved',"
+	"  1700300400, 1700300500, '198.51.100.28', '198.51.100.0/24',"
+	"  x'00000000000000000000000000000028', 2, 0),"
+	" (29, 'news/1', NULL, 'پشیمان', '', 'نظری که نویسنده‌اش پس گرفت', 'withdrawn',"
+	"  1700300600, 1700300700, '198.51.100.29', '198.51.100.0/24',"
+	"  x'00000000000000000000000000000029', 2, 0);"
+	"INSERT INTO comment_history (comment_id, at, user_id, body, author) VALUES"
+	" (27, 1700300300, NULL, 'متن نخست با غلط املایی', 1);"
+	"INSERT INTO revisions (comment_id, body, at) VALUES"
+	" (28, 'The published text, corrected', 1700300500);"
+	"INSERT INTO audit (at, actor, remote_addr, action, comment_id, before, after) VALUES"
+	" (1700300300, 'ویرایشگر (reader)', '198.51.100.27', 'reader_edit', 27,"
+	"  'متن نخست با غلط املایی', 'متن تازه پس از ویرایش'),"
+	" (1700300700, 'پشیمان (reader)', '198.51.100.29', 'withdraw', 29, 'approved', 'withdrawn');",
 };
 
 /* Runs sql with the password hashes put in for @PWHASH1@ and @PWHASH2@. */

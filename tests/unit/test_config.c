@@ -106,6 +106,7 @@ defaults(void **state)
 	assert_int_equal(cfg.votes_per_comment_hour, 10);
 	assert_int_equal(cfg.thread_sort, CONFIG_SORT_OLDEST);
 	assert_int_equal(cfg.pin_max, 3);
+	assert_int_equal(cfg.edit_minutes, 15);
 
 	/* Empty files, blank lines and comments leave the defaults. */
 	static const char *const empty[] = {
@@ -258,6 +259,13 @@ other_keys(void **state)
 	assert_int_equal(one("thread", "replies_shown", "1000", &c), 0);
 	assert_int_equal(c.replies_shown, 1000);
 	assert_int_equal(one("thread", "replies_shown", "0", &c), -1);
+	assert_int_equal(one("thread", "edit_minutes", "0", &c), 0);
+	assert_int_equal(c.edit_minutes, 0);
+	assert_int_equal(one("thread", "edit_minutes", "1440", &c), 0);
+	assert_int_equal(c.edit_minutes, 1440);
+	assert_int_equal(one("thread", "edit_minutes", "1441", &c), -1);
+	assert_int_equal(one("thread", "edit_minutes", "-1", &c), -1);
+	assert_int_equal(one("site", "edit_minutes", "15", &c), -1);
 	assert_int_equal(one("site", "replies_shown", "20", &c), -1);
 	config_defaults(&c);
 	assert_int_equal(one("moderation", "trusted_after", "1", &c), 0);
@@ -533,6 +541,7 @@ bad_values(void **state)
 		{ "thread", "sort", "popular", "must be oldest, newest or agreed" },
 		{ "thread", "sort", "Oldest", "must be oldest, newest or agreed" },
 		{ "thread", "pin_max", "51", "must be a number from 0 to 50" },
+		{ "thread", "edit_minutes", "1441", "must be a number from 0 to 1440" },
 		{ "votes", "enabled", "true", "must be yes or no" },
 		{ "votes", "enabled", "", "must be yes or no" },
 		{ "votes", "mode", "disagree", "must be both or agree" },

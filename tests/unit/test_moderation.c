@@ -1422,6 +1422,86 @@ big_table(void **state)
 	check_plans(f);
 }
 
+/* A reader's change in the store: the time bound and the statuses are
+ * checked inside the transaction; the queue's tab of edits lists a
+ * waiting revision with its text, by article; a withdrawn comment leaves
+ * the thread and the counts but keeps its own tab. */
+static void
+reader_change_store(void **state)
+{
+	struct store_fixture *f = *state;
+	int64_t a = add(f, "n1", COMMENT_APPROVED, T0, "published");
+	int64_t b = add(f, "n2", COMMENT_APPROVED, T0 + 10, "other article");
+	int64_t spam = add(f, "n1", COMMENT_SPAM, T0, "spam");
+	enum reader_refusal why;
+	bool held;
+	struct reader_change rc = { .id = a, .since = T0 + 1, .body = "late" };
+	assert_int_equal(store_reader_change(f->st, f->a, &rc, &cli, T0 + 5, &why, &held),
+	    STORE_OK);
+	assert_int_equal(why, READER_LATE);
+	rc.since = T0;
+	rc.id = spam;
+	assert_int_equal(store_reader_change(f->st, f->a, &rc, &cli, T0 + 5, &why, &held),
+	    STORE_OK);
+	assert_int_equal(why, READER_NOT_EDITABLE);
+	rc.id = 9999;
+	assert_int_equal(store_reader_change(f->st, f->a, &rc, &cli, T0 + 5, &why, &held),
+	    STORE_NOT_FOUND);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM audit"), 0);
+	/* Held edits of two articles: the tab, all or by article. */
+	rc = (struct reader_change){ .id = a, .since = T0, .body = "revised a", .hold = true };
+	assert_int_equal(store_reader_change(f->st, f->a, &rc, &cli, T0 + 5, &why, &held),
+	    STORE_OK);
+	assert_int_equal(why, READER_DONE);
+	assert_true(held);
+	rc = (struct reader_change){ .id = b, .since = T0, .body = "revised b", .hold = true };
+	assert_int_equal(store_reader_change(f->st, f->a, &rc, &cli, T0 + 15, &why, &held),
+	    STORE_OK);
+	struct queue_query qq = { .revisions = true, .page = 1, .per_page = 10 };
+	struct queue_item *items;
+	size_t n;
+	long long total;
+	assert_int_equal(store_queue(f->st, f->a, &qq, &items, &n, &total, &queue_more),
+	    STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 2);
+	assert_int_equal(items[0].c.id, a);
+	assert_string_equal(items[0].c.body, "published");
+	assert_string_equal(items[0].revision, "revised a");
+	qq.article = "n2";
+	assert_int_equal(store_queue(f->st, f->a, &qq, &items, &n, &total, &queue_more),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].c.id, b);
+	long long edited;
+	assert_int_equal(store_revision_count(f->st, "n1", &edited), STORE_OK);
+	assert_int_equal(edited, 1);
+	/* The other tabs show the revision beside the comment. */
+	items = queue(f, COMMENT_APPROVED, "n1", NULL, 1, 10, &n, &total);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].revision, "revised a");
+	/* Withdrawn: its revision dropped, out of the thread and the counts. */
+	rc = (struct reader_change){ .id = a, .since = T0 };
+	assert_int_equal(store_reader_change(f->st, f->a, &rc, &cli, T0 + 20, &why, &held),
+	    STORE_OK);
+	assert_int_equal(why, READER_DONE);
+	assert_int_equal(store_revision_count(f->st, NULL, &edited), STORE_OK);
+	assert_int_equal(edited, 1);
+	const char *const arts[] = { "n1" };
+	long long counts[1];
+	assert_int_equal(store_counts(f->st, arts, 1, counts), STORE_OK);
+	assert_int_equal(counts[0], 0);
+	struct comment *rows;
+	long long approved, top;
+	assert_int_equal(store_thread(f->st, f->a, "n1", 1, 10, &a, 1, &rows, &n, &approved, &top),
+	    STORE_OK);
+	assert_int_equal(n, 0);
+	items = queue(f, COMMENT_WITHDRAWN, NULL, NULL, 1, 10, &n, &total);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].c.id, a);
+	assert_int_equal(raw_int(f, "SELECT n FROM status_counts WHERE status = 'withdrawn'"), 1);
+}
+
 int
 main(void)
 {
@@ -1447,6 +1527,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(audit_list_paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_add_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(big_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(reader_change_store, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,7 @@
 #include "store_moderation.h"
 #include "store_users.h"
 #include "store_fixture.h"
+#include "reader.h"
 
 #define T0 1700000000
 #define GOOD_PW "a good long password"
@@ -161,6 +162,153 @@ pin(void **state)
 	assert_string_equal(op_problem_key(&res), "admin.error.pin_full");
 	res.problem = OP_CANNOT_PIN;
 	assert_string_equal(op_problem_key(&res), "admin.error.cannot_pin");
+}
+
+/* The reader's cookie naming these comments. */
+static void
+own_ids(struct reader_ids *own, int64_t a, int64_t b)
+{
+	memset(own, 0, sizeof(*own));
+	reader_ids_add(own, a);
+	reader_ids_add(own, b);
+}
+
+/* A reader's own comment: the cookie proves the author, edit_minutes
+ * bounds the time, post mode shows the text at once (old text in the
+ * history, marked as its author's), pre mode keeps a published comment's
+ * text and holds the edit as a revision a moderator approves or rejects,
+ * and a withdrawal is a status of its own, refused once replied to. */
+static void
+reader_change(void **state)
+{
+	struct t *t = *state;
+	t->cfg.edit_minutes = 15;
+	int64_t mine = add_comment_as(t, COMMENT_APPROVED, 0);
+	int64_t other = add_comment_as(t, COMMENT_APPROVED, 0);
+	int64_t held = add_comment_as(t, COMMENT_PENDING, 0);
+	struct reader_ids own;
+	own_ids(&own, mine, held);
+	struct actor who;
+	struct op_ctx o;
+	op_ctx_set(&o, &who, t->f->st, t->f->a, &t->cfg, 0, "خواننده (reader)", "198.51.100.7",
+	    T0 + 60);
+	struct op_result res;
+	struct audit_entry e;
+	struct comment cm;
+	long long before = audit_rows(t, NULL);
+
+	/* Not theirs, or no cookie: nothing written, whatever else. */
+	struct reader_edit ed = { .id = other, .own = &own, .body = "دیگری" };
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_NOT_YOURS);
+	ed.own = NULL;
+	ed.id = mine;
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_NOT_YOURS);
+	assert_int_equal(audit_rows(t, NULL), before);
+
+	/* Post mode: shown at once. */
+	ed.own = &own;
+	ed.body = "  متن درست‌شده  ";
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_OK);
+	assert_false(res.held);
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, mine, &cm), STORE_OK);
+	assert_string_equal(cm.body, "متن درست‌شده");
+	assert_int_equal(cm.edited, T0 + 60);
+	assert_int_equal(cm.status, COMMENT_APPROVED);
+	assert_int_equal(audit_rows(t, &e), before + 1);
+	assert_string_equal(e.action, "reader_edit");
+	assert_string_equal(e.actor, "خواننده (reader)");
+	assert_string_equal(e.before, "متن");
+	struct history_entry *h;
+	size_t nh;
+	assert_int_equal(store_comment_history(t->f->st, t->f->a, mine, &h, &nh), STORE_OK);
+	assert_int_equal(nh, 1);
+	assert_string_equal(h[0].body, "متن");
+	assert_true(h[0].author);
+	/* The same text again: nothing. */
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_OK);
+	assert_true(res.unchanged);
+	assert_int_equal(audit_rows(t, NULL), before + 1);
+	/* The text's rules are a post's. */
+	ed.body = " ";
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_BODY_REQUIRED);
+
+	/* Pre-moderation: the published text stays, the edit waits. */
+	ed.body = "نسخهٔ دوم";
+	ed.hold = true;
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_OK);
+	assert_true(res.held);
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, mine, &cm), STORE_OK);
+	assert_string_equal(cm.body, "متن درست‌شده");
+	assert_true(cm.revision);
+	long long edited;
+	assert_int_equal(store_revision_count(t->f->st, NULL, &edited), STORE_OK);
+	assert_int_equal(edited, 1);
+	/* A moderator rejects it at an old version, then at the right one. */
+	assert_int_equal(op_revision_decide(&t->o, mine, cm.version - 1, false, &res),
+	    OP_CHANGED);
+	assert_int_equal(op_revision_decide(&t->o, mine, cm.version, false, &res), OP_OK);
+	assert_int_equal(audit_rows(t, &e), before + 3);
+	assert_string_equal(e.action, "revision_reject");
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, mine, &cm), STORE_OK);
+	assert_string_equal(cm.body, "متن درست‌شده");
+	assert_false(cm.revision);
+	assert_int_equal(op_revision_decide(&t->o, mine, 0, true, &res), OP_NO_REVISION);
+	/* Again, and approved: the text swapped in, the old one kept. */
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_OK);
+	assert_true(res.held);
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, mine, &cm), STORE_OK);
+	assert_int_equal(op_revision_decide(&t->o, mine, cm.version, true, &res), OP_OK);
+	assert_int_equal(audit_rows(t, &e), before + 5);
+	assert_string_equal(e.action, "revision_approve");
+	assert_string_equal(e.actor, "root (nazarctl)");
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, mine, &cm), STORE_OK);
+	assert_string_equal(cm.body, "نسخهٔ دوم");
+	assert_false(cm.revision);
+	assert_int_equal(store_comment_history(t->f->st, t->f->a, mine, &h, &nh), STORE_OK);
+	assert_int_equal(nh, 2);
+	assert_string_equal(h[1].body, "متن درست‌شده");
+	/* A held comment's text is replaced, held or not. */
+	ed.id = held;
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_OK);
+	assert_false(res.held);
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, held, &cm), STORE_OK);
+	assert_string_equal(cm.body, "نسخهٔ دوم");
+	assert_int_equal(cm.status, COMMENT_PENDING);
+
+	/* Withdrawn: a status of its own, counted, audited under the reader;
+	 * not once it has a published reply. */
+	int64_t reply = add_comment_as(t, COMMENT_APPROVED, mine);
+	struct reader_edit wd = { .id = mine, .own = &own };
+	assert_int_equal(op_reader_change(&o, &wd, &res), OP_HAS_REPLIES);
+	struct moderation m = { .id = reply };
+	struct moderation_result mr;
+	assert_int_equal(op_moderate(&t->o, &m, 1, ACTION_DELETE, NULL, &mr, &res), OP_OK);
+	long long counts[COMMENT_STATUS__MAX];
+	before = audit_rows(t, NULL);
+	assert_int_equal(op_reader_change(&o, &wd, &res), OP_OK);
+	assert_int_equal(audit_rows(t, &e), before + 1);
+	assert_string_equal(e.action, "withdraw");
+	assert_string_equal(e.after, "withdrawn");
+	assert_string_equal(e.actor, "خواننده (reader)");
+	assert_int_equal(store_get_comment(t->f->st, t->f->a, mine, &cm), STORE_OK);
+	assert_int_equal(cm.status, COMMENT_WITHDRAWN);
+	assert_int_equal(store_status_counts(t->f->st, NULL, counts), STORE_OK);
+	assert_int_equal(counts[COMMENT_WITHDRAWN], 1);
+	assert_int_equal(counts[COMMENT_DELETED], 1);
+	/* Withdrawn: no more changes; nor after edit_minutes; nor with 0. */
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_OK);	/* held, still pending */
+	ed.id = mine;
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_EDIT_LATE);
+	ed.id = held;
+	op_ctx_set(&o, &who, t->f->st, t->f->a, &t->cfg, 0, "خواننده (reader)", "", T0 + 15 * 60);
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_EDIT_LATE);
+	op_ctx_set(&o, &who, t->f->st, t->f->a, &t->cfg, 0, "خواننده (reader)", "", T0 + 60);
+	t->cfg.edit_minutes = 0;
+	assert_int_equal(op_reader_change(&o, &ed, &res), OP_EDIT_LATE);
+	res.problem = OP_EDIT_LATE;
+	assert_string_equal(op_problem_key(&res), "error.own_late");
+	assert_int_equal(op_http_status(OP_NOT_YOURS), 403);
+	assert_int_equal(op_http_status(OP_EDIT_LATE), 403);
 }
 
 /* The database refuses every audit row from now on: a change must then
@@ -572,6 +720,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(no_change_without_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(forget, setup, teardown),
 		cmocka_unit_test_setup_teardown(pin, setup, teardown),
+		cmocka_unit_test_setup_teardown(reader_change, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
