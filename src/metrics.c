@@ -37,6 +37,7 @@ static struct {
 	uint64_t latency_sum_us;
 	uint64_t posts[METRICS_POST__MAX];
 	uint64_t busy_retries;
+	uint64_t post_commits;
 } m;
 
 #define ADD(x, v) __atomic_fetch_add(&(x), (v), __ATOMIC_RELAXED)
@@ -102,6 +103,12 @@ metrics_busy_retry(void)
 }
 
 void
+metrics_post_commit(void)
+{
+	ADD(m.post_commits, 1);
+}
+
+void
 metrics_read(struct metrics_counts *out)
 {
 	if (LOAD(m.started) == 0)
@@ -117,6 +124,7 @@ metrics_read(struct metrics_counts *out)
 	for (size_t p = 0; p < METRICS_POST__MAX; p++)
 		out->posts[p] = LOAD(m.posts[p]);
 	out->busy_retries = LOAD(m.busy_retries);
+	out->post_commits = LOAD(m.post_commits);
 }
 
 static const struct metrics_route *named;
@@ -247,6 +255,10 @@ write_process(struct buf *out, const struct metrics_counts *c)
 	head(out, "nazar_sqlite_busy_retries_total", "counter",
 	    "Times this process waited for a database lock held by another connection.");
 	buf_printf(out, "nazar_sqlite_busy_retries_total %" PRIu64 "\n", c->busy_retries);
+	head(out, "nazar_post_commits_total", "counter",
+	    "Transactions this process committed with readers' posts in them: posts that "
+	    "arrive together share one (group commit).");
+	buf_printf(out, "nazar_post_commits_total %" PRIu64 "\n", c->post_commits);
 }
 
 static void

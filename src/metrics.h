@@ -48,6 +48,9 @@ void metrics_request(size_t route, int status, uint64_t micros);
 void metrics_post(enum metrics_post p);
 /* SQLite asked its busy handler to wait once more for a lock. */
 void metrics_busy_retry(void);
+/* A transaction with readers' posts in it committed (one flush for all
+ * the posts of its group, store_antispam.h). */
+void metrics_post_commit(void);
 
 /* A snapshot of the counters, read one by one (not one instant: a
  * request counted while the snapshot is read may be in one number and not
@@ -60,6 +63,7 @@ struct metrics_counts {
 	uint64_t latency_sum_us;
 	uint64_t posts[METRICS_POST__MAX];
 	uint64_t busy_retries;
+	uint64_t post_commits;
 };
 void metrics_read(struct metrics_counts *out);
 /* The status code counted at index i ("other" past the list: 0). */

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "metrics.h"
 #include "store_antispam.h"
 #include "store_comments.h"
 #include "store_db.h"
@@ -351,9 +352,10 @@ post_batch(struct store *st, struct post_job *jobs)
 	enum store_result r = STORE_OK;
 	if (lost != STORE_OK)
 		store_rollback(st);
-	else if (any)
-		r = store_commit(st);
-	else
+	else if (any) {
+		if ((r = store_commit(st)) == STORE_OK)
+			metrics_post_commit();
+	} else
 		store_rollback(st);	/* nothing to keep: no flush */
 	for (struct post_job *j = jobs; j != NULL; j = j->next) {
 		if (lost != STORE_OK && j->result == STORE_OK)

@@ -66,6 +66,7 @@ test_exposition(void **state)
 	c.latency_sum_us = 12500123;
 	c.posts[METRICS_POST_PENDING] = 4;
 	c.busy_retries = 6;
+	c.post_commits = 3;
 	assert_int_equal(metrics_status_code(17), 429);
 	assert_int_equal(metrics_status_code(10), 404);
 	assert_int_equal(metrics_status_code(METRICS_STATUSES), 0);
@@ -102,6 +103,8 @@ test_exposition(void **state)
 	assert_line(&b, "nazar_posts_total{status=\"pending\"} 4");
 	assert_line(&b, "nazar_posts_total{status=\"spam\"} 0");
 	assert_line(&b, "nazar_sqlite_busy_retries_total 6");
+	assert_line(&b, "# TYPE nazar_post_commits_total counter");
+	assert_line(&b, "nazar_post_commits_total 3");
 	assert_line(&b, "nazar_database_up 1");
 	assert_line(&b, "nazar_comments{status=\"approved\"} 10");
 	assert_line(&b, "nazar_spam_caught_total{rule=\"honeypot\"} 3");
@@ -160,6 +163,7 @@ test_counters(void **state)
 	metrics_request(1000, 404, 10);		/* no route */
 	metrics_post(METRICS_POST_SPAM);
 	metrics_busy_retry();
+	metrics_post_commit();
 	metrics_read(&after);
 	assert_true(after.started > 0);
 	assert_int_equal(after.requests[1][0] - before.requests[1][0], 2);
@@ -174,6 +178,7 @@ test_counters(void **state)
 	assert_int_equal(after.latency_sum_us - before.latency_sum_us, 20002011);
 	assert_int_equal(after.posts[METRICS_POST_SPAM] - before.posts[METRICS_POST_SPAM], 1);
 	assert_int_equal(after.busy_retries - before.busy_retries, 1);
+	assert_int_equal(after.post_commits - before.post_commits, 1);
 }
 
 static void
