@@ -122,6 +122,45 @@ reader_trusted(const struct ctx *c, struct request *r, const struct comment_form
 	return antispam_trusted(f->clean[FIELD_EMAIL], approved, listed, cfg->trusted_after);
 }
 
+/* The store's verdict on a post from group: true when the comment is
+ * stored (now or by the same form before); else the refusal answered
+ * (409, 429 with Retry-After) and logged, and false. */
+static bool
+verdict_taken(const struct ctx *c, struct request *r, struct response *res,
+    const struct params *in, struct comment_form *f, const struct comment *cm,
+    enum post_verdict verdict, const char *group, int retry_after)
+{
+	switch (verdict) {
+	case POST_STORED:
+		return true;
+	case POST_REPEAT:
+		log_info("post sent again: answered with comment %lld", (long long)cm->id);
+		return true;
+	case POST_DUPLICATE:
+		log_info("post refused: the same text again by its author (from %s, article %s)",
+		    group, cm->article);
+		answer_invalid(c, r, res, 409, in, f, "error.duplicate", 0);
+		return false;
+	case POST_LIMIT_ARTICLE_ALL:
+		log_info("post refused: article %s takes no more comments this minute (from %s)",
+		    cm->article, group);
+		answer_invalid(c, r, res, 429, in, f, "error.article_busy", retry_after);
+		return false;
+	case POST_LIMIT_READER_DAY:
+		log_info("post refused: daily limit on article %s reached by %s or its cookie",
+		    cm->article, group);
+		answer_invalid(c, r, res, 429, in, f, "error.thread_day_limit", retry_after);
+		return false;
+	default:
+		log_info("post refused: %s limit reached by %s (article %s)",
+		    verdict == POST_LIMIT_HOUR ? "hourly" :
+		    verdict == POST_LIMIT_ARTICLE ? "per-article" : "per-minute", group,
+		    cm->article);
+		answer_invalid(c, r, res, 429, in, f, "error.rate_limited", retry_after);
+		return false;
+	}
+}
+
 /* Stores the comment unless a limit or a duplicate refuses it; answers the
  * refusal (429, 409, 422, 503) itself and then returns false. */
 static bool
@@ -173,36 +212,7 @@ store_guarded(const struct ctx *c, struct request *r, struct response *res,
 		answer_invalid(c, r, res, 503, in, f, "error.unavailable", RETRY_STORAGE_SECONDS);
 		return false;
 	}
-	switch (verdict) {
-	case POST_STORED:
-		return true;
-	case POST_REPEAT:
-		log_info("post sent again: answered with comment %lld", (long long)cm->id);
-		return true;
-	case POST_DUPLICATE:
-		log_info("post refused: the same text again by its author (from %s, article %s)",
-		    group,
-		    cm->article);
-		answer_invalid(c, r, res, 409, in, f, "error.duplicate", 0);
-		return false;
-	case POST_LIMIT_ARTICLE_ALL:
-		log_info("post refused: article %s takes no more comments this minute (from %s)",
-		    cm->article, group);
-		answer_invalid(c, r, res, 429, in, f, "error.article_busy", retry_after);
-		return false;
-	case POST_LIMIT_READER_DAY:
-		log_info("post refused: daily limit on article %s reached by %s or its cookie",
-		    cm->article, group);
-		answer_invalid(c, r, res, 429, in, f, "error.thread_day_limit", retry_after);
-		return false;
-	default:
-		log_info("post refused: %s limit reached by %s (article %s)",
-		    verdict == POST_LIMIT_HOUR ? "hourly" :
-		    verdict == POST_LIMIT_ARTICLE ? "per-article" : "per-minute", group,
-		    cm->article);
-		answer_invalid(c, r, res, 429, in, f, "error.rate_limited", retry_after);
-		return false;
-	}
+	return verdict_taken(c, r, res, in, f, cm, verdict, group, retry_after);
 }
 
 /* The names a reader may not pass for: every moderator's display name
