@@ -65,16 +65,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# One database; a nazar and an nginx for each build (A old, B new). Both
-# configurations name the same article URL, so that the pages' bytes can
-# be compared.
-db=$dir/nazar.db
+# A nazar and an nginx for each build (A old, B new), each with its own
+# copy of one database (made by the old build, so that a newer schema does
+# not stop it; the new one upgrades its copy). Both configurations name
+# the same article URL, so that the pages' bytes can be compared.
 declare -A port
 port[A]=$(free_port)
 port[B]=$(free_port "${port[A]}")
 for s in A B; do
 	mkdir -p "$dir/$s"
-	write_nazar_conf "$dir/$s/nazar.conf" "$dir/$s/nazar.sock" "$db" "${port[A]}" fa
+	write_nazar_conf "$dir/$s/nazar.conf" "$dir/$s/nazar.sock" "$dir/$s/nazar.db" "${port[A]}" fa
 	sed -i -e "s/^workers = .*/workers = $workers/" -e 's/^level = .*/level = warn/' \
 		"$dir/$s/nazar.conf"
 	printf '\n[antispam]\nper_minute = 0\nper_hour = 0\n' >>"$dir/$s/nazar.conf"
@@ -82,7 +82,7 @@ for s in A B; do
 		"unix:$dir/$s/nazar.sock"
 	sed -i "s|^\\(\\s*access_log\\) .*|\\1 off;|" "$dir/$s/nginx.conf"
 done
-ctl() { "$new/nazarctl" -c "$dir/A/nazar.conf" "$@"; }
+ctl() { "$old/nazarctl" -c "$dir/A/nazar.conf" "$@"; }
 ctl init >/dev/null
 
 # The thread of bench/run: 50 approved Persian comments, every fourth a
@@ -111,14 +111,14 @@ start_nazar() { # SIDE BUILD [WRAPPER…]
 	pids+=("$!")
 	wait_for_file "$dir/$s/nazar.sock" 60 || die "nazar ($s) did not start: $(tail -n 5 "$dir/$s/nazar.log")"
 }
-start_nazar A "$old"
-start_nazar B "$new"
-for s in A B; do
-	nginx -p "$dir/$s" -c "$dir/$s/nginx.conf" -e "$dir/$s/log/nginx-error.log" &
+start_nginx() { # SIDE
+	nginx -p "$dir/$1" -c "$dir/$1/nginx.conf" -e "$dir/$1/log/nginx-error.log" &
 	pids+=("$!")
-	wait_for_port "${port[$s]}" 10 || die "nginx ($s) did not start"
-	child[$s]=$(pgrep -n -P "${nazar_pid[$s]}" || echo "${nazar_pid[$s]}")
-done
+	wait_for_port "${port[$1]}" 10 || die "nginx ($1) did not start"
+	child[$1]=$(pgrep -n -P "${nazar_pid[$1]}" || echo "${nazar_pid[$1]}")
+}
+start_nazar A "$old"
+start_nginx A
 
 # A reader who posted: their held comment is in their thread.
 base=http://127.0.0.1:${port[A]}
@@ -131,6 +131,9 @@ cookie=$(curl -sS -o /dev/null -D - "$base/comments/post" --data-urlencode "arti
 	--data-urlencode "body=نظر خود خواننده که هنوز منتظر بررسی است" |
 	tr -d '\r' | grep -io '^set-cookie: nazar_own=[^;]*' | sed 's/^[^:]*: //')
 [ -n "$cookie" ] || die "posting gave no reader cookie"
+sqlite3 "$dir/A/nazar.db" ".backup '$dir/B/nazar.db'" || die "cannot copy the database"
+start_nazar B "$new"
+start_nginx B
 
 # The same bytes from both, the tokens (made each second) aside.
 pages() { # PORT
