@@ -86,8 +86,11 @@ static const char sql_totals[] =
 	" WHERE ?6 <= 0 OR k.n <= ?6 + 1 OR c.status <> 'approved' OR c.id IN own"
 #define THREAD_TREE THREAD_RANKED THREAD_ROWS THREAD_BOUND " ORDER BY c.created, c.id"
 /* A thread page (SQL_THREAD): ?1 article, ?2 limit, ?3 offset, ?4 the
- * reader's own ids as ",id,id," (instr finds one without building a
- * temporary table for an IN list), ?5 page 1, ?6 replies shown. Its
+ * reader's own ids as a JSON array (the held heads are looked up by id
+ * from it: an article may hold thousands of held comments, none of them
+ * the reader's), ?5 page 1, ?6 replies shown, ?7 the same ids as
+ * ",id,id," (instr tests a reply without building a temporary table for
+ * an IN list). Its
  * top-level comments in the order asked for (ORDER, on c), the pinned
  * ones (page 1, not paged) and the reader's own held ones (page 1); then
  * their trees, each reply with its root. The three sets of heads are
@@ -113,20 +116,20 @@ static const char sql_totals[] =
 	"   WHERE ?5 AND article = ?1 AND pinned > 0 AND status = 'approved'" \
 	"   AND parent IS NULL" \
 	"  UNION ALL" \
-	"  SELECT id FROM comments" \
-	"   WHERE ?5 AND article = ?1 AND status IN ('pending', 'rejected') AND parent IS NULL" \
-	"   AND instr(?4, ',' || id || ',') > 0)," \
+	"  SELECT c.id FROM json_each(?4) j CROSS JOIN comments c" \
+	"   WHERE c.id = j.value AND ?5 AND c.article = ?1" \
+	"   AND c.status IN ('pending', 'rejected') AND c.parent IS NULL)," \
 	" tree(id, root) AS (" \
 	"  SELECT id, id FROM heads" \
 	"  UNION ALL" \
 	"  SELECT c.id, t.root FROM tree t JOIN comments c INDEXED BY comments_parent" \
 	"   ON c.parent = t.id" \
 	"   WHERE c.article = ?1" \
-	"   AND ((c.status = 'approved' AND (?6 <= 0 OR instr(?4, ',' || c.id || ',') > 0" \
+	"   AND ((c.status = 'approved' AND (?6 <= 0 OR instr(?7, ',' || c.id || ',') > 0" \
 	"     OR NOT EXISTS (SELECT 1 FROM comments r INDEXED BY comments_parent" \
 	"      WHERE r.parent = t.id AND r.status = 'approved'" \
 	"      AND (r.created, r.id) < (c.created, c.id) LIMIT 1 OFFSET ?6 - 1)))" \
-	"    OR (c.status IN ('pending', 'rejected') AND instr(?4, ',' || c.id || ',') > 0)))" \
+	"    OR (c.status IN ('pending', 'rejected') AND instr(?7, ',' || c.id || ',') > 0)))" \
 	" SELECT " COMMENT_COLUMNS "," \
 	"  (SELECT count(*) FROM comments r INDEXED BY comments_parent" \
 	"   WHERE r.parent = c.id AND r.status = 'approved'), t.root" \
@@ -616,7 +619,7 @@ thread_arrange(struct arena *a, const struct thread_query *q, struct tree_row *r
 	return res;
 }
 
-/* ",id,id," for SQL_THREAD's ?4 (ids ≤ 0 left out). */
+/* ",id,id," for SQL_THREAD's ?7 (ids ≤ 0 left out). */
 static void
 own_ids_list(struct buf *b, const int64_t *ids, size_t n)
 {
@@ -641,11 +644,9 @@ store_thread_read(struct store *st, struct arena *a, const struct thread_query *
 		    q->page, q->per_page, (int)q->sort);
 		return STORE_ERROR;
 	}
-	struct buf own = { 0 };
-	if (q->under > 0)
-		store_ids_json(&own, q->own_ids, q->own_count);
-	else
-		own_ids_list(&own, q->own_ids, q->own_count);
+	struct buf own = { 0 }, own_list = { 0 };
+	store_ids_json(&own, q->own_ids, q->own_count);
+	own_ids_list(&own_list, q->own_ids, q->own_count);
 	sqlite3_stmt *s;
 	enum store_result r = store_begin_read(st);
 	if (r != STORE_OK)
@@ -667,8 +668,9 @@ store_thread_read(struct store *st, struct arena *a, const struct thread_query *
 		rc = sqlite3_bind_int(s, 5, q->page == 1);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(s, 6, q->replies_shown);
-	if (rc == SQLITE_OK && q->under > 0)
-		rc = sqlite3_bind_int64(s, 7, q->under);
+	if (rc == SQLITE_OK)
+		rc = q->under > 0 ? sqlite3_bind_int64(s, 7, q->under) :
+		    sqlite3_bind_text(s, 7, buf_str(&own_list), (int)own_list.len, SQLITE_STATIC);
 	if ((r = store_bind_check(st, s, rc)) == STORE_OK) {
 		void *rows;
 		if (q->under > 0) {
@@ -685,6 +687,7 @@ out:
 	/* A read transaction: ending it cannot lose anything. */
 	store_rollback(st);
 	buf_free(&own);
+	buf_free(&own_list);
 	if (r != STORE_OK) {
 		*out = NULL;
 		*count = 0;
