@@ -492,11 +492,191 @@
 		});
 	}
 
+	/* --- a reader's own comment: edited in place, deleted after asking --- */
+
+	/* Sends a form's fields (with extra ones set) as JSON, then calls
+	   done(ok, data) with the parsed answer (null for an HTML page). */
+	function sendJson(url, fields, done) {
+		var body = new URLSearchParams();
+		Object.keys(fields).forEach(function (k) { body.set(k, fields[k]); });
+		fetch(url, {
+			method: 'POST',
+			body: body,
+			headers: { Accept: 'application/json' },
+			credentials: 'same-origin'
+		}).then(function (res) {
+			return res.text().then(function (text) {
+				var data = null;
+				try { data = JSON.parse(text); } catch (e) { /* an HTML error page */ }
+				done(res.ok && data !== null, data);
+			});
+		}).catch(function () { done(false, null); });
+	}
+
+	function problem(data) {
+		if (!data) { return null; }
+		if (typeof data.error === 'string') { return data.error; }
+		if (data.errors && typeof data.errors.body === 'string') { return data.errors.body; }
+		return null;
+	}
+
+	function ownSay(own, text, ok) {
+		var live = $(own, '.nazar-own-live');
+		if (!live) { return; }
+		live.classList.toggle('nazar-ok', !!ok);
+		live.textContent = text || '';
+	}
+
+	function closeEditor(comment, own, focusLink) {
+		var editor = $(comment, ':scope > .nazar-inline-edit');
+		if (editor) { editor.parentNode.removeChild(editor); }
+		var body = $(comment, ':scope > .nazar-body');
+		if (body) { body.hidden = false; }
+		var link = $(own, '.nazar-edit');
+		if (link) {
+			link.hidden = false;
+			if (focusLink) { link.focus(); }
+		}
+	}
+
+	/* The editor in place of the text: the text and a fresh token come
+	   from the edit page itself (the waiting edit, if any, too). */
+	function openEditor(comment, own, link) {
+		var body = $(comment, ':scope > .nazar-body');
+		if (!body || $(comment, ':scope > .nazar-inline-edit')) { return; }
+		ownSay(own, '');
+		link.setAttribute('aria-disabled', 'true');
+		fetch(link.href, { credentials: 'same-origin' }).then(function (res) {
+			return res.text().then(function (html) {
+				link.removeAttribute('aria-disabled');
+				var page = new DOMParser().parseFromString(html, 'text/html');
+				var area = page.querySelector('textarea[name="body"]');
+				if (!res.ok || !area) {
+					var err = page.querySelector('.nazar-error');
+					ownSay(own, err ? err.textContent : link.getAttribute('data-error'));
+					return;
+				}
+				var form = page.querySelector('form');
+				var fields = {};
+				['comment', 'token', 'return'].forEach(function (k) {
+					var f = form.querySelector('[name="' + k + '"]');
+					fields[k] = f ? f.value : '';
+				});
+				showEditor(comment, own, link, body, area.value, form.getAttribute('action'), fields);
+			});
+		}).catch(function () {
+			link.removeAttribute('aria-disabled');
+			ownSay(own, link.getAttribute('data-error'));
+		});
+	}
+
+	function showEditor(comment, own, link, body, text, action, fields) {
+		var id = 'nazar-inline-' + fields.comment;
+		var editor = document.createElement('div');
+		editor.className = 'nazar-inline-edit';
+		var area = document.createElement('textarea');
+		area.id = id;
+		area.name = 'body';
+		area.dir = 'auto';
+		area.rows = 5;
+		area.value = text;
+		area.setAttribute('aria-label', link.getAttribute('data-label') || '');
+		var actions = document.createElement('p');
+		actions.className = 'nazar-actions';
+		var save = document.createElement('button');
+		save.type = 'button';
+		save.className = 'nazar-button';
+		save.textContent = link.getAttribute('data-save');
+		var cancel = document.createElement('button');
+		cancel.type = 'button';
+		cancel.className = 'nazar-button nazar-secondary';
+		cancel.textContent = link.getAttribute('data-cancel');
+		actions.appendChild(save);
+		actions.appendChild(cancel);
+		editor.appendChild(area);
+		editor.appendChild(actions);
+		body.parentNode.insertBefore(editor, body.nextSibling);
+		body.hidden = true;
+		link.hidden = true;
+		area.focus();
+		cancel.addEventListener('click', function () { closeEditor(comment, own, true); });
+		editor.addEventListener('keydown', function (e) {
+			if (e.key === 'Escape') { closeEditor(comment, own, true); }
+		});
+		save.addEventListener('click', function () {
+			if (save.getAttribute('aria-disabled') === 'true') { return; }
+			save.setAttribute('aria-disabled', 'true');
+			fields.body = area.value;
+			sendJson(action, fields, function (ok, data) {
+				save.removeAttribute('aria-disabled');
+				if (!ok) {
+					area.setAttribute('aria-invalid', 'true');
+					ownSay(own, problem(data) || link.getAttribute('data-error'));
+					return;
+				}
+				if (typeof data.body_html === 'string') { body.innerHTML = data.body_html; }
+				closeEditor(comment, own, true);
+				ownSay(own, data.message, true);
+			});
+		});
+	}
+
+	function withdraw(comment, own, form) {
+		if (form.getAttribute('aria-busy') === 'true') { return; }
+		if (!window.confirm(form.getAttribute('data-confirm'))) { return; }
+		var fields = {};
+		['comment', 'token', 'return'].forEach(function (k) {
+			var f = form.querySelector('[name="' + k + '"]');
+			fields[k] = f ? f.value : '';
+		});
+		form.setAttribute('aria-busy', 'true');
+		sendJson(form.getAttribute('action'), fields, function (ok, data) {
+			form.removeAttribute('aria-busy');
+			if (!ok) {
+				ownSay(own, problem(data) || form.getAttribute('data-error'));
+				return;
+			}
+			/* The comment is gone: what is left says so. */
+			var note = document.createElement('p');
+			note.className = 'nazar-notice';
+			note.setAttribute('role', 'status');
+			note.setAttribute('tabindex', '-1');
+			note.textContent = data.message;
+			comment.parentNode.replaceChild(note, comment);
+			note.focus();
+		});
+	}
+
+	function enhanceOwn(section) {
+		if (section.classList.contains('nazar-own-js') || !window.fetch || !window.DOMParser ||
+		    !window.URLSearchParams) { return; }
+		section.classList.add('nazar-own-js');
+		section.addEventListener('click', function (e) {
+			var link = e.target && e.target.closest ? e.target.closest('.nazar-own a.nazar-edit') : null;
+			if (!link) { return; }
+			var own = link.closest('.nazar-own');
+			var comment = own.closest('.nazar-comment');
+			if (!comment) { return; }
+			e.preventDefault();
+			openEditor(comment, own, link);
+		});
+		section.addEventListener('submit', function (e) {
+			var form = e.target;
+			if (!form.classList || !form.classList.contains('nazar-withdraw')) { return; }
+			var own = form.closest('.nazar-own');
+			var comment = own ? own.closest('.nazar-comment') : null;
+			if (!comment) { return; }
+			e.preventDefault();
+			withdraw(comment, own, form);
+		});
+	}
+
 	function enhanceAll() {
 		var sections = document.querySelectorAll('section.nazar');
 		for (var i = 0; i < sections.length; i++) {
 			enhance(sections[i]);
 			enhanceVotes(sections[i]);
+			enhanceOwn(sections[i]);
 		}
 	}
 
