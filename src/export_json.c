@@ -118,6 +118,7 @@ history(struct buf *out, const struct export_comment *e)
 		key(out, "at", true);
 		export_json_time(out, h->at);
 		opt(out, "by", h->by);
+		boolean(out, "author", h->author);
 		str(out, "body", h->body);
 		buf_putc(out, '}');
 	}
@@ -172,6 +173,7 @@ export_json_comment(struct buf *out, const struct export_comment *e)
 	num(out, "agree", c->agree);
 	num(out, "disagree", c->disagree);
 	num(out, "pinned", c->pinned);
+	num(out, "edited", c->edited);
 	str(out, "reason", c->reason);
 	opt(out, "addr_group", e->addr_group);
 	opt(out, "body_hash", e->body_hash);
@@ -181,6 +183,15 @@ export_json_comment(struct buf *out, const struct export_comment *e)
 	boolean(out, "notify_replies", c->notify_replies);
 	opt(out, "subscriber", e->subscriber);
 	str(out, "body", c->body);
+	key(out, "revision", false);
+	if (e->revision != NULL) {
+		buf_putc(out, '{');
+		key(out, "at", true);
+		export_json_time(out, e->revision_at);
+		str(out, "body", e->revision);
+		buf_putc(out, '}');
+	} else
+		buf_puts(out, "null");
 	votes(out, e);
 	history(out, e);
 	audit(out, e);

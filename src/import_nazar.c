@@ -134,6 +134,7 @@ read_history(struct run *r, const json_t *o, struct export_comment *e)
 			continue;
 		h[k].by = raw(r, x, "by", NAME_MAX_BYTES);
 		h[k].body = text(r, x, "body", IMPORT_NAZAR_BODY_MAX, false);
+		h[k].author = jsonl_true(x, "author");
 		k++;
 	}
 	e->history = h;
@@ -204,6 +205,15 @@ read_comment(struct run *r, const json_t *o, struct export_comment *e)
 	c->pinned = jsonl_int(o, "pinned", 0);
 	if (c->pinned < 0 || c->status != COMMENT_APPROVED || c->parent != 0)
 		c->pinned = 0;
+	/* When its author last changed it (0: never), and their edit
+	 * waiting for a moderator, a published comment's only. */
+	c->edited = jsonl_int(o, "edited", 0);
+	if (c->edited < 0)
+		c->edited = 0;
+	const json_t *rev = json_object_get(o, "revision");
+	if (json_is_object(rev) && c->status == COMMENT_APPROVED &&
+	    time_of(json_object_get(rev, "at"), &e->revision_at))
+		e->revision = text(r, rev, "body", IMPORT_NAZAR_BODY_MAX, false);
 	c->notify_replies = jsonl_true(o, "notify_replies") && c->email[0] != '\0';
 	const char *sub = jsonl_str(o, "subscriber");
 	if (sub != NULL && c->email[0] != '\0' && (strcmp(sub, "unconfirmed") == 0 ||

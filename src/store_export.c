@@ -20,12 +20,14 @@ static const char sql_export[] =
 	"SELECT " COMMENT_COLUMNS ", u.name, c.addr_group,"
 	" CASE WHEN c.body_hash IS NULL THEN NULL ELSE lower(hex(c.body_hash)) END,"
 	" c.source_system, c.source_id, c.source_parent, c.notify_replies,"
-	" (SELECT s.state FROM subscribers s WHERE c.email <> '' AND s.address = c.email)"
+	" (SELECT s.state FROM subscribers s WHERE c.email <> '' AND s.address = c.email),"
+	" v.body, v.at"
 	" FROM comments c LEFT JOIN users u ON u.id = c.updated_by"
+	" LEFT JOIN revisions v ON v.comment_id = c.id"
 	" WHERE (?1 IS NULL OR c.article = ?1) AND c.updated >= ?2"
 	" ORDER BY c.id";
 static const char sql_export_history[] =
-	"SELECT h.at, u.name, h.body FROM comment_history h"
+	"SELECT h.at, u.name, h.body, h.author FROM comment_history h"
 	" LEFT JOIN users u ON u.id = h.user_id"
 	" WHERE h.comment_id = ?1 ORDER BY h.id";
 static const char sql_export_votes[] =
@@ -52,6 +54,7 @@ row_history(struct arena *a, sqlite3_stmt *s, void *row)
 	h->at = sqlite3_column_int64(s, 0);
 	h->by = column_opt(a, s, 1);
 	h->body = store_column_dup(a, s, 2);
+	h->author = sqlite3_column_int(s, 3) != 0;
 	return 0;
 }
 
@@ -113,6 +116,8 @@ read_one(struct store *st, struct arena *a, sqlite3_stmt *s, struct export_comme
 	e->source_parent = column_opt(a, s, COMMENT_NCOLUMNS + 5);
 	e->c.notify_replies = sqlite3_column_int(s, COMMENT_NCOLUMNS + 6) != 0;
 	e->subscriber = column_opt(a, s, COMMENT_NCOLUMNS + 7);
+	e->revision = column_opt(a, s, COMMENT_NCOLUMNS + 8);
+	e->revision_at = sqlite3_column_int64(s, COMMENT_NCOLUMNS + 9);
 	const void *rows;
 	enum store_result r = related(st, a, sql_export_votes, e->c.id,
 	    sizeof(struct export_vote), row_vote, &rows, &e->nvotes);

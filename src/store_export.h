@@ -19,6 +19,7 @@ struct export_history {
 	int64_t at;
 	const char *by;
 	const char *body;
+	bool author;		/* the text its author replaced */
 };
 
 /* One audit row about a comment. user: the user's name when the row has a
@@ -60,6 +61,10 @@ struct export_comment {
 	 * state of the author's address as a subscriber ("unconfirmed",
 	 * "confirmed", "stopped"; NULL: none). */
 	const char *subscriber;
+	/* Its author's edit waiting for a moderator (NULL: none), and when
+	 * it was written; c.edited is when its author last changed it. */
+	const char *revision;
+	int64_t revision_at;
 	const struct export_vote *votes;	/* oldest first */
 	size_t nvotes;
 	const struct export_history *history;	/* oldest first */

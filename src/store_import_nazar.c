@@ -36,9 +36,9 @@ static const char sql_nazar_user[] = "SELECT id FROM users WHERE name = ?1";
 static const char sql_nazar_insert[] =
 	"INSERT INTO comments (id, article, parent, name, email, body, status, created, updated,"
 	" remote_addr, user_agent, version, updated_by, site_reply, reason, addr_group, body_hash,"
-	" source_system, source_id, source_parent, notify_replies, pinned) VALUES (?1, ?2, ?3,"
-	" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-	" ?22)";
+	" source_system, source_id, source_parent, notify_replies, pinned, edited) VALUES (?1, ?2,"
+	" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+	" ?22, ?23)";
 /* A parent is on the same article and older than its reply: by time,
  * then by the ids in the file (?4 the parent's, ?5 the reply's), so that
  * no file can make a loop of parents. */
@@ -46,7 +46,10 @@ static const char sql_nazar_parent_ok[] =
 	"SELECT 1 FROM comments WHERE id = ?1 AND article = ?2"
 	" AND (created < ?3 OR (created = ?3 AND ?4 < ?5))";
 static const char sql_nazar_history[] =
-	"INSERT INTO comment_history (comment_id, at, user_id, body) VALUES (?1, ?2, ?3, ?4)";
+	"INSERT INTO comment_history (comment_id, at, user_id, body, author)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char sql_nazar_revision[] =
+	"INSERT INTO revisions (comment_id, body, at) VALUES (?1, ?2, ?3)";
 /* A vote the file repeats is one vote. */
 static const char sql_nazar_vote[] =
 	"INSERT OR IGNORE INTO votes (comment_id, voter, value, addr_group, created)"
@@ -248,6 +251,8 @@ insert_comment(struct store *st, const struct export_comment *e, const struct pl
 		rc = sqlite3_bind_int(s, 21, c->notify_replies ? 1 : 0);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 22, c->pinned);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 23, c->edited);
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK ||
 	    (r = store_step_done(st, s)) != STORE_OK)
 		return r;
@@ -271,6 +276,28 @@ insert_history(struct store *st, int64_t id, const struct export_history *h,
 		rc = store_bind_id(s, 3, uid);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 4, h->body);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 5, h->author ? 1 : 0);
+	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
+		return r;
+	return store_step_done(st, s);
+}
+
+/* Its author's edit waiting for a moderator, as exported. */
+static enum store_result
+insert_revision(struct store *st, int64_t id, const struct export_comment *e)
+{
+	if (e->revision == NULL)
+		return STORE_OK;
+	sqlite3_stmt *s;
+	enum store_result r = store_prepare(st, sql_nazar_revision, &s);
+	if (r != STORE_OK)
+		return r;
+	int rc = sqlite3_bind_int64(s, 1, id);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 2, e->revision);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 3, e->revision_at);
 	if ((r = store_bind_check(st, s, rc)) != STORE_OK)
 		return r;
 	return store_step_done(st, s);
@@ -392,6 +419,8 @@ import_one(struct store *st, const struct export_comment *e, bool keep_ids,
 	for (size_t i = 0; i < e->nhistory; i++)
 		if ((r = insert_history(st, id, &e->history[i], res)) != STORE_OK)
 			return r;
+	if ((r = insert_revision(st, id, e)) != STORE_OK)
+		return r;
 	for (size_t i = 0; i < e->naudit; i++)
 		if ((r = insert_audit(st, id, &e->audit[i], res)) != STORE_OK)
 			return r;

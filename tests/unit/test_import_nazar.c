@@ -123,8 +123,14 @@ fill(struct store_fixture *f)
 	sql(f, "UPDATE comments SET notify_replies = 1 WHERE id = 1;"
 	    "INSERT INTO subscribers (address, state, created, changed)"
 	    " VALUES ('r@example.ir', 'confirmed', 1700000000, 1700000000)");
-	/* 1 pinned to the top of its thread. */
-	sql(f, "UPDATE comments SET pinned = 1700000600 WHERE id = 1");
+	/* 1 pinned to the top of its thread; edited by its author (the old
+	 * text in the history as theirs) and an edit of theirs waiting. */
+	sql(f, "UPDATE comments SET pinned = 1700000600, edited = 1700000650 WHERE id = 1;"
+	    "INSERT INTO comment_history (comment_id, at, user_id, body, author)"
+	    " VALUES (1, 1700000650, NULL, 'نظر اول با غلط', 1);"
+	    "INSERT INTO revisions (comment_id, body, at) VALUES (1, 'نظر اول، در انتظار', 1700000700)");
+	/* One deleted by its author. */
+	add(f, "news-2", 0, "z", "taken back", COMMENT_WITHDRAWN, T0 + 95);
 	sql(f, "INSERT INTO votes (comment_id, voter, value, addr_group, created) VALUES"
 	    " (1, x'0a0b0c0d0e0f00112233445566778899', 1, '203.0.113.0/24', 1700000500),"
 	    " (1, x'ff', -1, '2001:db8::/64', 1700000400)");
@@ -156,8 +162,9 @@ round_trip(void **state)
 	char err[300];
 	assert_int_equal(import(b, &one, &rep, err), 0);
 	assert_true(rep.complete);
-	assert_int_equal(rep.records, 9);
+	assert_int_equal(rep.records, 10);
 	assert_int_equal(rep.added[COMMENT_APPROVED], 6);
+	assert_int_equal(rep.added[COMMENT_WITHDRAWN], 1);
 	assert_int_equal(rep.added[COMMENT_SPAM], 1);
 	assert_int_equal(rep.added[COMMENT_DELETED], 1);
 	assert_int_equal(rep.added[COMMENT_REJECTED], 1);
@@ -176,11 +183,16 @@ round_trip(void **state)
 	assert_int_equal(count(b, "SELECT agree FROM comments WHERE id = 1"), 1);
 	/* The import is audited, once a batch, without a comment id. */
 	assert_int_equal(count(b, "SELECT count(*) FROM audit WHERE action = 'import'"
-	    " AND comment_id IS NULL AND after = '9 added'"), 1);
+	    " AND comment_id IS NULL AND after = '10 added'"), 1);
+	/* Its author's doings came back too. */
+	assert_int_equal(count(b, "SELECT count(*) FROM revisions WHERE comment_id = 1"), 1);
+	assert_int_equal(count(b, "SELECT edited FROM comments WHERE id = 1"), 1700000650);
+	assert_int_equal(count(b, "SELECT count(*) FROM comment_history WHERE author = 1"), 1);
+	assert_int_equal(count(b, "SELECT n FROM status_counts WHERE status = 'withdrawn'"), 1);
 
 	/* Again: nothing added. */
 	assert_int_equal(import(b, &one, &rep, err), 0);
-	assert_int_equal(rep.present, 9);
+	assert_int_equal(rep.present, 10);
 	assert_int_equal(rep.added[COMMENT_APPROVED], 0);
 	export_all(b, &two);
 	assert_string_equal(buf_str(&two), buf_str(&one));
@@ -206,7 +218,7 @@ into_a_used_database(void **state)
 	char err[300];
 	assert_int_equal(import(b, &one, &rep, err), 0);
 	assert_int_equal(rep.added[COMMENT_APPROVED] + rep.added[COMMENT_SPAM], 7);
-	assert_int_equal(rep.renumbered, 9);
+	assert_int_equal(rep.renumbered, 10);
 	assert_true(rep.users_unknown > 0);
 	/* The reply to comment 1 of the file is under its new id. */
 	assert_int_equal(count(b, "SELECT count(*) FROM comments r JOIN comments p"
@@ -224,8 +236,8 @@ into_a_used_database(void **state)
 	    " 'three') AND article = 'mine'"), 3);
 	/* Again: known by their sources. */
 	assert_int_equal(import(b, &one, &rep, err), 0);
-	assert_int_equal(rep.present, 9);
-	assert_int_equal(count(b, "SELECT count(*) FROM comments"), 12);
+	assert_int_equal(rep.present, 10);
+	assert_int_equal(count(b, "SELECT count(*) FROM comments"), 13);
 	buf_free(&one);
 	store_fixture_free(a);
 	store_fixture_free(b);
