@@ -77,6 +77,8 @@ static const struct {
 	[OP_HAS_REPLIES] = { "error.own_has_replies", "a comment with published replies "
 	    "cannot be deleted by its author", 409 },
 	[OP_NO_REVISION] = { "admin.error.no_revision", "no edit of that comment waits", 404 },
+	[OP_EDITS_USED] = { "error.own_edits_used", "this comment has been edited as often as "
+	    "its author may", 403 },
 };
 
 const char *

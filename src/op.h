@@ -86,6 +86,7 @@ enum op_problem {
 	OP_EDIT_LATE,		/* a reader's change: past edit_minutes, or no longer shown */
 	OP_HAS_REPLIES,		/* a reader's withdrawal: it has published replies */
 	OP_NO_REVISION,		/* no edit of that comment waits */
+	OP_EDITS_USED,		/* a reader's edit: the text replaced as often as allowed */
 	OP__MAX
 };
 
@@ -153,7 +154,8 @@ enum op_problem op_comment_pin(const struct op_ctx *o, int64_t id, int64_t versi
  * cookie): a comment not among them is OP_NOT_YOURS, one posted more
  * than [thread] edit_minutes ago (or edit_minutes 0, or a comment no
  * longer pending or published) OP_EDIT_LATE, a withdrawal of one with
- * published replies OP_HAS_REPLIES. With hold, a published comment's new
+ * published replies OP_HAS_REPLIES, an edit of a text its author replaced
+ * STORE_READER_MAX_EDITS times already OP_EDITS_USED. With hold, a published comment's new
  * text waits for a moderator (res->held). The same text again is OP_OK
  * with unchanged set. Audited under the ctx's actor, the reader. */
 struct reader_edit {

@@ -134,6 +134,8 @@ op_reader_change(const struct op_ctx *o, const struct reader_edit *e, struct op_
 		return op_done(res, OP_EDIT_LATE);
 	case READER_HAS_REPLIES:
 		return op_done(res, OP_HAS_REPLIES);
+	case READER_TOO_MANY:
+		return op_done(res, OP_EDITS_USED);
 	case READER_UNCHANGED:
 		res->unchanged = true;
 		return op_done(res, OP_OK);

@@ -156,7 +156,8 @@ static const char sql_touch[] =
 	"UPDATE comments SET version = version + 1, updated = ?1 WHERE id = ?2";
 static const char sql_created_replies[] =
 	"SELECT c.created, (SELECT count(*) FROM comments r INDEXED BY comments_parent"
-	"  WHERE r.parent = c.id AND r.status = 'approved')"
+	"  WHERE r.parent = c.id AND r.status = 'approved'),"
+	" (SELECT count(*) FROM comment_history h WHERE h.comment_id = c.id AND h.author = 1)"
 	" FROM comments c WHERE c.id = ?1";
 static const char sql_reply[] =
 	"INSERT INTO comments (article, parent, name, email, body, status, created, updated,"
@@ -923,16 +924,17 @@ touch(struct store *st, int64_t id, time_t now)
 	return store_step_done(st, s);
 }
 
-/* When comment id was posted and how many published replies it has. */
+/* When comment id was posted, how many published replies it has and how
+ * many of its texts its author replaced. */
 static enum store_result
-created_replies(struct store *st, int64_t id, int64_t v[2])
+created_replies(struct store *st, int64_t id, int64_t v[3])
 {
 	sqlite3_stmt *s;
 	enum store_result r = store_prepare(st, sql_created_replies, &s);
 	if (r != STORE_OK ||
 	    (r = store_bind_check(st, s, sqlite3_bind_int64(s, 1, id))) != STORE_OK)
 		return r;
-	return store_step_ints(st, s, v, 2);
+	return store_step_ints(st, s, v, 3);
 }
 
 /* A reader's new text, inside the caller's transaction. */
@@ -990,7 +992,7 @@ store_reader_change(struct store *st, struct arena *a, const struct reader_chang
 	if (r != STORE_OK)
 		return r;
 	struct current cur;
-	int64_t v[2];
+	int64_t v[3];
 	if ((r = current_get(st, a, rc->id, &cur)) != STORE_OK ||
 	    (r = created_replies(st, rc->id, v)) != STORE_OK)
 		goto fail;
@@ -1000,6 +1002,8 @@ store_reader_change(struct store *st, struct arena *a, const struct reader_chang
 		*refused = READER_NOT_EDITABLE;
 	else if (rc->body == NULL && v[1] > 0)
 		*refused = READER_HAS_REPLIES;
+	else if (rc->body != NULL && v[2] >= STORE_READER_MAX_EDITS)
+		*refused = READER_TOO_MANY;
 	if (*refused != READER_DONE) {
 		store_rollback(st);
 		return STORE_OK;

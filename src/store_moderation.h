@@ -129,7 +129,11 @@ enum reader_refusal {
 	READER_LATE,		/* posted before since */
 	READER_NOT_EDITABLE,	/* neither pending nor published */
 	READER_HAS_REPLIES,	/* withdrawing: it has published replies */
+	READER_TOO_MANY,	/* its author replaced its text STORE_READER_MAX_EDITS times */
 };
+/* How many times an author may replace their comment's text: each time
+ * keeps a text in its history, which a script must not grow at will. */
+#define STORE_READER_MAX_EDITS 10
 
 /* A reader's change to their own comment (op_reader_change): a new text
  * (body), or body NULL to withdraw it. The caller has proven the reader
@@ -140,7 +144,8 @@ enum reader_refusal {
  * its author's) and edited set; a pending comment's text is replaced.
  * Withdrawing sets the status withdrawn and drops a waiting revision; a
  * comment with published replies is not withdrawn (READER_HAS_REPLIES),
- * so they stay readable. Audited as "reader_edit" or "withdraw" under
+ * so they stay readable; a text replaced STORE_READER_MAX_EDITS times by
+ * its author takes no more (READER_TOO_MANY). Audited as "reader_edit" or "withdraw" under
  * who, in the same transaction. NOT_FOUND when there is no comment. */
 struct reader_change {
 	int64_t id;

@@ -275,6 +275,23 @@ reader_change(void **state)
 	assert_string_equal(cm.body, "نسخهٔ دوم");
 	assert_int_equal(cm.status, COMMENT_PENDING);
 
+	/* Its author replaces its text STORE_READER_MAX_EDITS times at most:
+	 * the history cannot be grown at will. */
+	int64_t busy = add_comment_as(t, COMMENT_APPROVED, 0);
+	reader_ids_add(&own, busy);
+	struct reader_edit many = { .id = busy, .own = &own };
+	for (int i = 0; i < STORE_READER_MAX_EDITS; i++) {
+		many.body = i % 2 ? "یک" : "دو";
+		assert_int_equal(op_reader_change(&o, &many, &res), OP_OK);
+	}
+	many.body = "سه";
+	assert_int_equal(op_reader_change(&o, &many, &res), OP_EDITS_USED);
+	assert_int_equal(op_http_status(OP_EDITS_USED), 403);
+	assert_int_equal(store_comment_history(t->f->st, t->f->a, busy, &h, &nh), STORE_OK);
+	assert_int_equal(nh, STORE_READER_MAX_EDITS);
+	struct reader_edit wbusy = { .id = busy, .own = &own };
+	assert_int_equal(op_reader_change(&o, &wbusy, &res), OP_OK);
+
 	/* Withdrawn: a status of its own, counted, audited under the reader;
 	 * not once it has a published reply. */
 	int64_t reply = add_comment_as(t, COMMENT_APPROVED, mine);
@@ -293,7 +310,7 @@ reader_change(void **state)
 	assert_int_equal(store_get_comment(t->f->st, t->f->a, mine, &cm), STORE_OK);
 	assert_int_equal(cm.status, COMMENT_WITHDRAWN);
 	assert_int_equal(store_status_counts(t->f->st, NULL, counts), STORE_OK);
-	assert_int_equal(counts[COMMENT_WITHDRAWN], 1);
+	assert_int_equal(counts[COMMENT_WITHDRAWN], 2);	/* and the busy one */
 	assert_int_equal(counts[COMMENT_DELETED], 1);
 	/* Withdrawn: no more changes; nor after edit_minutes; nor with 0. */
 	assert_int_equal(op_reader_change(&o, &ed, &res), OP_OK);	/* held, still pending */
