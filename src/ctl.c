@@ -273,6 +273,25 @@ seconds_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+int64_t
+ctl_import_put_added(bool dry_run, const int64_t *added)
+{
+	int64_t total = 0;
+	for (int s = 0; s < COMMENT_STATUS__MAX; s++)
+		total += added[s];
+	printf("%s: %lld", dry_run ? "would add" : "added", (long long)total);
+	const char *sep = " (";
+	for (int s = 0; s < COMMENT_STATUS__MAX; s++) {
+		if (added[s] == 0)
+			continue;
+		printf("%s%s %lld", sep, comment_status_name((enum comment_status)s),
+		    (long long)added[s]);
+		sep = ", ";
+	}
+	puts(sep[0] == ',' ? ")" : "");
+	return total;
+}
+
 void
 ctl_progress_show(struct ctl_progress *p, int64_t count, int64_t done, int64_t total)
 {

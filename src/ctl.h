@@ -71,7 +71,8 @@ extern const size_t ctl_export_ncommands;
 /* import nazar FILE [--dry-run] (ctl_import_nazar.c), called by import. */
 int ctl_import_nazar(struct ctl *c, const char *file, bool dry_run);
 /* An import's "added: N (approved N, pending N)" line ("would add" in a
- * dry run); added[] by comment status. Returns N. */
+ * dry run); added[] by comment status. Returns N. For both import
+ * reports (ctl_import.c, ctl_import_nazar.c). */
 int64_t ctl_import_put_added(bool dry_run, const int64_t *added);
 extern const struct ctl_command ctl_article_commands[];
 extern const size_t ctl_article_ncommands;

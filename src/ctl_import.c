@@ -92,25 +92,6 @@ progress(void *arg, int64_t records, uint64_t done, uint64_t total)
 	ctl_progress_show(arg, records, (int64_t)done, (int64_t)total);
 }
 
-int64_t
-ctl_import_put_added(bool dry_run, const int64_t *added)
-{
-	int64_t total = 0;
-	for (int s = 0; s < COMMENT_STATUS__MAX; s++)
-		total += added[s];
-	printf("%s: %lld", dry_run ? "would add" : "added", (long long)total);
-	const char *sep = " (";
-	for (int s = 0; s < COMMENT_STATUS__MAX; s++) {
-		if (added[s] == 0)
-			continue;
-		printf("%s%s %lld", sep, comment_status_name((enum comment_status)s),
-		    (long long)added[s]);
-		sep = ", ";
-	}
-	puts(sep[0] == ',' ? ")" : "");
-	return total;
-}
-
 static void
 put_report(const struct import_options *o, const struct import_report *r)
 {
