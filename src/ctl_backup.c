@@ -53,55 +53,39 @@ is_rotated_name(const char *name)
 	return 1;
 }
 
+/* scandir's filter and order: the rotated backups, oldest first (their
+ * names sort by time). */
 static int
-by_name(const void *a, const void *b)
+rotated_entry(const struct dirent *e)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return is_rotated_name(e->d_name);
+}
+
+static int
+by_entry_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
 /* Removes the oldest rotated backups in dir beyond keep. */
 static int
 prune(const char *dir, int keep)
 {
-	DIR *d = opendir(dir);
-	if (d == NULL)
+	struct dirent **list;
+	int n = scandir(dir, &list, rotated_entry, by_entry_name);
+	if (n < 0)
 		return ctl_fail("%s: %s", dir, strerror(errno));
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
 	int status = 0;
-	while ((e = readdir(d)) != NULL) {
-		if (!is_rotated_name(e->d_name))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			char **grown = realloc(names, cap * sizeof(*names));
-			if (grown == NULL) {
-				status = ctl_fail("out of memory");
-				break;
-			}
-			names = grown;
-		}
-		names[n] = strdup(e->d_name);
-		if (names[n] == NULL) {
-			status = ctl_fail("out of memory");
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	if (status == 0 && n > (size_t)keep) {
-		qsort(names, n, sizeof(*names), by_name);
-		for (size_t i = 0; i < n - (size_t)keep; i++) {
+	for (int i = 0; i < n; i++) {
+		if (i < n - keep) {
 			char path[2200];
-			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+			snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name);
 			if (unlink(path) != 0)
 				status = ctl_fail("%s: %s", path, strerror(errno));
 		}
+		free(list[i]);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	free(list);
 	return status;
 }
 
